@@ -1,0 +1,62 @@
+"""``kiosk``: the edge app's command line. A thin layer over the library.
+
+Each command group lives in its own module and exposes ``register(subparsers)``; handlers
+import what they need when they run, so ``kiosk --help`` stays fast and light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.errors import KioskError
+from kiosk.logs import configure_logging
+
+# Modules that add commands: each has register(subparsers) -> None.
+COMMAND_MODULES = (
+    "kiosk.app.commands",
+    "kiosk.modelhub.commands",
+)
+
+log = logging.getLogger("kiosk.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Face-recognition attendance kiosk: check-in app, enrollment, models, "
+        "health checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--config", type=Path, help="settings TOML file (default: $KIOSK_CONFIG "
+                        "or built-in defaults)")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.log_level)
+    try:
+        result = args.handler(args)
+    except KioskError as exc:
+        log.error("%s", exc)
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201 - the CLI's own output
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Loading one typed settings object per process: a TOML file, then environment variables.
+
+Unknown keys are rejected with the key's dotted path. Secrets are never read from the TOML
+file: a field whose name ends in ``_secret``/``password``/``token``/``key`` set in the file is
+an error; such values come from the environment or a credentials file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kiosk.errors import SettingsError
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+SECRET_SUFFIXES = ("_secret", "password", "_token", "_key")
+
+
+def load_settings(
+    model: type[SettingsT],
+    toml_path: Path | None,
+    env_prefix: str,
+    environ: dict[str, str] | None = None,
+) -> SettingsT:
+    """Build ``model`` from ``toml_path`` (optional) overlaid with ``{env_prefix}SECTION__KEY``.
+
+    Example: ``KIOSK_CAMERA__SOURCE=/dev/video2`` sets ``camera.source``.
+    Raises SettingsError naming the file, the dotted key and what is wrong.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    data: dict[str, Any] = {}
+    origin = "defaults"
+    if toml_path is not None:
+        data = _read_toml(toml_path)
+        _reject_secrets_in_file(data, toml_path)
+        origin = str(toml_path)
+    _overlay_environment(data, env_prefix, environ)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {_friendly(err)}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings ({origin} + {env_prefix}* environment): "
+                            f"{problems}") from None
+
+
+def _friendly(err: Any) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    return str(err["msg"])
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise SettingsError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+
+
+def _reject_secrets_in_file(data: dict[str, Any], path: Path, prefix: str = "") -> None:
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _reject_secrets_in_file(value, path, dotted + ".")
+        elif key.lower().endswith(SECRET_SUFFIXES):
+            raise SettingsError(
+                f"{path}: {dotted} looks like a secret; secrets come from the environment "
+                "or a credentials file, never from the settings file"
+            )
+
+
+def _overlay_environment(data: dict[str, Any], prefix: str, environ: dict[str, str]) -> None:
+    for name, value in environ.items():
+        if not name.startswith(prefix) or name == prefix + "CONFIG":
+            continue
+        path = [part.lower() for part in name[len(prefix):].split("__") if part]
+        if not path:
+            continue
+        node = data
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise SettingsError(f"environment {name}: {part} is not a section")
+            node = child
+        node[path[-1]] = value

@@ -1,0 +1,1 @@
+"""Qt-free, HTTP-free face pipeline: detect, check quality, align, embed, match, decide."""
