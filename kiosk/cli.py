@@ -20,6 +20,7 @@ from kiosk.logs import configure_logging
 # Modules that add commands: each has register(subparsers) -> None.
 COMMAND_MODULES = (
     "kiosk.app.commands",
+    "kiosk.app.calibrate",
     "kiosk.modelhub.commands",
 )
 
@@ -38,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command group that this installation does not include
         module.register(sub)
     return parser
 

@@ -88,6 +88,17 @@ class UiSettings(Section):
     admin_timeout_s: float = Field(120.0, gt=0)
 
 
+class GpioSettings(Section):
+    """Door relay, status LED and buzzer (BCM pin numbers); off unless enabled."""
+
+    enabled: bool = False
+    relay_pin: int = Field(17, ge=0, le=27)
+    led_pin: int = Field(27, ge=0, le=27)
+    buzzer_pin: int = Field(22, ge=0, le=27)
+    active_high: bool = True
+    relay_pulse_s: float = Field(1.0, gt=0, le=30)
+
+
 class KioskSettings(Section):
     kiosk_name: str = "kiosk-1"
     site: SiteSettings = SiteSettings()
@@ -98,6 +109,7 @@ class KioskSettings(Section):
     sync: SyncSettings = SyncSettings()  # type: ignore[call-arg]
     attendance: AttendanceSettings = AttendanceSettings()  # type: ignore[call-arg]
     ui: UiSettings = UiSettings()  # type: ignore[call-arg]
+    gpio: GpioSettings = GpioSettings()  # type: ignore[call-arg]
 
 
 def load_kiosk_settings(path: Path | None = None) -> KioskSettings:

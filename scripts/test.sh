@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set up for development (see scripts/setup.sh --dev) and run the whole test suite, then the
+# static checks: ruff, mypy on the domain core, and the import contracts.
+# Extra arguments go to pytest, e.g. scripts/test.sh -k matcher
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh --dev
+venv="${FACE_ATTENDANCE_VENV:-$root/.venv}"
+export QT_QPA_PLATFORM=offscreen
+
+status=0
+"$venv/bin/python" -m pytest "$@" || status=$?
+if [ $status -eq 5 ]; then
+  echo "no test ran: that is a failure" >&2
+  exit 1
+fi
+"$venv/bin/ruff" check . || status=1
+"$venv/bin/mypy" attendance || status=1
+"$venv/bin/lint-imports" || status=1
+exit $status
