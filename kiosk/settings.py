@@ -55,7 +55,13 @@ class VisionSettings(Section):
     margin: float | None = Field(None, description="override the pack's top-1/top-2 margin")
     consensus_frames: int = Field(3, ge=1, le=30)
     min_face_px: int = Field(80, ge=20)
-    liveness_threshold: float = Field(0.7, ge=0.0, le=1.0)
+    liveness_threshold: float = Field(0.7, ge=0.0, le=1.0,
+                                      description="mean P(real) over the frames of one face")
+    liveness_min_frames: int = Field(3, ge=1, le=30,
+                                     description="frames averaged before a liveness decision")
+    active_liveness: bool = Field(False, description="ask for a head turn (high-security sites)")
+    active_liveness_min_yaw_deg: float = Field(20.0, ge=5.0, le=60.0)
+    active_liveness_timeout_s: float = Field(6.0, gt=0.0, le=30.0)
     threads: int = Field(2, ge=1, le=16)
 
 

@@ -1,0 +1,240 @@
+"""The check-in engine: frames in, state objects out. Runs on the inference worker thread.
+
+One ``step`` takes the newest camera frame (older ones were dropped by the buffer), runs the
+recognizer and turns its decisions into punches and greetings. The engine owns the store
+and models it was built with (SQLite connections belong to the thread that opened them), so
+it is created on the worker thread by a factory, and it recovers from missing models by
+itself: ``ModelsMissing`` is shown and the pack is loaded again every RETRY_MODELS_S seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kiosk.app.ports import AttendanceDesk, DecisionKind, Recognizer, SyncStatus
+from kiosk.app.requests import (
+    CancelEnrollment,
+    ListPeople,
+    RunDoctor,
+    SetAdminMode,
+    StartEnrollment,
+    WorkerRequest,
+)
+from kiosk.app.state import (
+    CameraPhase,
+    CameraState,
+    DoctorReport,
+    EnrollmentFinished,
+    EnrollmentProgress,
+    Guidance,
+    KioskState,
+    LivenessFailed,
+    ModelsMissing,
+    NotRecognized,
+    PeopleDirectory,
+    StatusBar,
+)
+from kiosk.camera import CameraReader, CameraStatus, Frame, LatestFrameBuffer
+from kiosk.errors import ModelError
+from kiosk.vision.types import ImageBGR
+
+log = logging.getLogger(__name__)
+
+RETRY_MODELS_S = 10.0
+STATUS_EVERY_S = 1.0
+ENROLL_FRAME_GAP = 3  # take every 3rd usable frame so the samples differ a little
+
+_CAMERA_PHASES = {
+    CameraStatus.STARTING: CameraPhase.STARTING,
+    CameraStatus.LIVE: CameraPhase.LIVE,
+    CameraStatus.OFFLINE: CameraPhase.OFFLINE,
+    CameraStatus.ENDED: CameraPhase.ENDED,
+    CameraStatus.STOPPED: CameraPhase.ENDED,
+}
+
+
+@dataclass
+class _Capture:
+    request: StartEnrollment
+    images: list[ImageBGR] = field(default_factory=list)
+    usable_seen: int = 0
+
+
+@dataclass
+class EngineCounters:
+    frames_analysed: int = 0
+    punches: int = 0
+    repeats: int = 0
+    unknown: int = 0
+    spoofs: int = 0
+
+
+class CheckInEngine:
+    """Turns frames into KioskState objects. ``submit`` is thread-safe; the rest is not."""
+
+    def __init__(self, *, frames: LatestFrameBuffer, camera: CameraReader | None,
+                 recognizer_factory: Callable[[], Recognizer], desk: AttendanceDesk,
+                 sync: SyncStatus | None = None, kiosk_name: str = "",
+                 doctor: Callable[[], DoctorReport] | None = None,
+                 retry_models_s: float = RETRY_MODELS_S,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._frames = frames
+        self._camera = camera
+        self._recognizer_factory = recognizer_factory
+        self._recognizer: Recognizer | None = None
+        self._next_model_try = 0.0
+        self._desk = desk
+        self._sync = sync
+        self._kiosk_name = kiosk_name
+        self._doctor = doctor
+        self._retry_models_s = retry_models_s
+        self._clock = clock
+        self._requests: queue.SimpleQueue[WorkerRequest] = queue.SimpleQueue()
+        self._admin = False
+        self._capture: _Capture | None = None
+        self._camera_phase: CameraPhase | None = None
+        self._next_status = 0.0
+        self._pack_name = "-"
+        self.counters = EngineCounters()
+
+    def submit(self, request: WorkerRequest) -> None:
+        """Queue a request from the GUI thread; handled at the start of the next step."""
+        self._requests.put(request)
+
+    def step(self, timeout_s: float = 0.2) -> list[KioskState]:
+        """Handle requests, then one frame (waiting up to ``timeout_s`` s for it)."""
+        out: list[KioskState] = []
+        self._handle_requests(out)
+        self._check_camera(out)
+        recognizer = self._ensure_recognizer(out)
+        frame = self._frames.get(timeout_s)
+        if frame is not None and recognizer is not None:
+            self.counters.frames_analysed += 1
+            if self._capture is not None:
+                self._capture_step(recognizer, frame.image, out)
+            else:
+                self._recognize_step(recognizer, frame, out)
+        self._maybe_status(out)
+        return out
+
+    def close(self) -> None:
+        self._desk.close()
+
+    # -- pieces of a step ----------------------------------------------------------------
+    def _ensure_recognizer(self, out: list[KioskState]) -> Recognizer | None:
+        if self._recognizer is not None or time.monotonic() < self._next_model_try:
+            return self._recognizer
+        try:
+            self._recognizer = self._recognizer_factory()
+        except ModelError as exc:
+            log.warning("models not ready: %s", exc)
+            self._next_model_try = time.monotonic() + self._retry_models_s
+            out.append(ModelsMissing(detail=str(exc)))
+            return None
+        self._pack_name = self._recognizer.pack_name
+        log.info("model pack %s loaded", self._pack_name)
+        self._next_status = 0.0
+        return self._recognizer
+
+    def _recognize_step(self, recognizer: Recognizer, frame: Frame,
+                        out: list[KioskState]) -> None:
+        at = frame.captured_at
+        analysis = recognizer.analyse(frame.image, at)
+        out.append(Guidance(analysis.guidance, analysis.faces, analysis.frame_size,
+                            frame.monotonic_s))
+        decision = analysis.decision
+        if decision is None or self._admin:
+            return
+        if decision.kind is DecisionKind.MATCH and decision.person_id is not None:
+            greeting = self._desk.punch(decision.person_id, at)
+            if greeting.repeat:
+                self.counters.repeats += 1
+            else:
+                self.counters.punches += 1
+            log.info("decision: %s person=%s name=%r score=%.3f verdict=%r punch=%s",
+                     greeting.direction.value, greeting.person_id, greeting.person_name,
+                     decision.score, greeting.verdict_text,
+                     "repeat" if greeting.repeat else greeting.punch_id)
+            out.append(greeting)
+        elif decision.kind is DecisionKind.SPOOF:
+            self.counters.spoofs += 1
+            log.info("decision: liveness-failed score=%.3f", decision.score)
+            out.append(LivenessFailed(at=at))
+        else:
+            self.counters.unknown += 1
+            log.info("decision: not-recognized score=%.3f", decision.score)
+            out.append(NotRecognized(at=at))
+
+    def _capture_step(self, recognizer: Recognizer, image: ImageBGR,
+                      out: list[KioskState]) -> None:
+        capture = self._capture
+        if capture is None:
+            return
+        check = recognizer.check_capture(image)
+        if check.usable:
+            if capture.usable_seen % ENROLL_FRAME_GAP == 0:
+                capture.images.append(image)
+            capture.usable_seen += 1
+        request = capture.request
+        name = request.new_person_name or str(request.person_id)
+        out.append(EnrollmentProgress(name, len(capture.images), request.frames,
+                                      check.guidance, check.chip))
+        if len(capture.images) < request.frames:
+            return
+        self._capture = None
+        finished = self._desk.enroll(request.person_id, request.new_person_name,
+                                     capture.images, request.consent_notice_version,
+                                     request.collected_by)
+        if finished.ok:
+            people = recognizer.reload_gallery()
+            log.info("enrolled %s (%d templates); %d people in the gallery",
+                     finished.person_name, finished.templates_saved, people)
+        out.append(finished)
+
+    def _handle_requests(self, out: list[KioskState]) -> None:
+        while True:
+            try:
+                request = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            match request:
+                case SetAdminMode(active=active):
+                    self._admin = active
+                    if not active:
+                        self._capture = None
+                case ListPeople():
+                    out.append(PeopleDirectory(self._desk.people()))
+                case StartEnrollment():
+                    self._capture = _Capture(request)
+                case RunDoctor():
+                    if self._doctor is not None:
+                        out.append(self._doctor())
+                case CancelEnrollment():
+                    if self._capture is not None:
+                        out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
+                                                      error="cancelled"))
+                    self._capture = None
+
+    def _check_camera(self, out: list[KioskState]) -> None:
+        if self._camera is None:
+            return
+        phase = _CAMERA_PHASES[self._camera.status]
+        if phase is not self._camera_phase:
+            self._camera_phase = phase
+            out.append(CameraState(phase, self._camera.detail))
+
+    def _maybe_status(self, out: list[KioskState]) -> None:
+        now = time.monotonic()
+        if now < self._next_status:
+            return
+        self._next_status = now + STATUS_EVERY_S
+        online = self._sync.online() if self._sync is not None else None
+        out.append(StatusBar(online=online, backlog=self._desk.backlog(),
+                             camera=self._camera_phase or CameraPhase.STARTING,
+                             pack=self._pack_name, kiosk_name=self._kiosk_name,
+                             models_ready=self._recognizer is not None))

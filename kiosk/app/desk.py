@@ -1,0 +1,200 @@
+"""The attendance desk: the store plus the domain rules behind the engine's AttendanceDesk port.
+
+Records punches durably (the outbox) BEFORE a greeting is built, applies the duplicate-punch
+cooldown, asks the shared domain rules (``attendance``) for the verdict text, and stores
+enrollments with their consent record. Every method runs on the inference worker thread (or
+the CLI thread for ``kiosk enroll``): each blocks on SQLite.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import cv2
+
+from kiosk.app.greeting import verdict_for
+from kiosk.app.state import EnrollmentFinished, Greeting, PersonChoice, ReminderItem
+from kiosk.errors import StoreError, VisionError
+from kiosk.settings import KioskSettings
+from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
+from kiosk.vision.types import FloatArray, ImageBGR
+
+log = logging.getLogger(__name__)
+
+MAX_REMINDERS = 3
+MIN_ENROLLED_SAMPLES = 3
+
+
+class StoreDesk:
+    """AttendanceDesk over kiosk.store. ``pack_loader`` gives the pack for enrollments."""
+
+    def __init__(self, store: KioskStore, settings: KioskSettings) -> None:
+        self.store = store
+        self._cooldown_s = settings.attendance.cooldown_s
+        self._zone_name = settings.site.timezone
+        self._language = settings.ui.language
+        self._vision = settings.vision
+        self._models_dir = settings.models.dir
+        self._actor = settings.kiosk_name
+        self._pack: Any = None
+
+    @classmethod
+    def open(cls, settings: KioskSettings) -> StoreDesk:
+        """Open (create, migrate) the store from ``settings.store`` on the calling thread."""
+        return cls(open_store(settings.store.path), settings)
+
+    def use_pack(self, pack: Any) -> None:
+        """Share the recognizer's already-loaded pack for enrollment (same worker thread)."""
+        self._pack = pack
+
+    def _loaded_pack(self) -> Any:
+        if self._pack is None:
+            from kiosk.vision.packs import load_pack
+
+            self._pack = load_pack(self._vision.pack, self._models_dir,
+                                   threads=self._vision.threads)
+        return self._pack
+
+    # -- check-in -------------------------------------------------------------------------
+    def punch(self, person_id: UUID, at: datetime) -> Greeting:
+        """Record a punch unless the last one is within the cooldown; the greeting either way."""
+        person = self.store.person(person_id)
+        if person is None:
+            raise StoreError(f"recognized person {person_id} is not in the store")
+        last = self.store.last_punch(person_id)
+        repeat = (last is not None
+                  and 0 <= (at - last.captured_at).total_seconds() < self._cooldown_s)
+        punch_id = None
+        if not repeat:
+            punch = self.store.record_punch(person_id, PunchKind.AUTO, PunchSource.FACE,
+                                            captured_at=at)
+            punch_id = punch.id
+        direction, verdict_text = verdict_for(self.store, person_id, at, self._zone_name,
+                                              self._language)
+        return Greeting(person_id=person_id, person_name=person.display_name,
+                        department=person.department or "", at=at, direction=direction,
+                        verdict_text=verdict_text, reminders=self._reminders(person_id, at),
+                        punch_id=punch_id, repeat=repeat)
+
+    def _reminders(self, person_id: UUID, now: datetime) -> tuple[ReminderItem, ...]:
+        items = []
+        for reminder in self.store.reminders_for(person_id)[:MAX_REMINDERS]:
+            overdue = reminder.due_at is not None and reminder.due_at < now
+            items.append(ReminderItem(str(reminder.id), reminder.title, reminder.due_at,
+                                      overdue=overdue, urgent=reminder.priority >= 3))
+        return tuple(items)
+
+    def backlog(self) -> int:
+        return self.store.backlog_count()
+
+    def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]:
+        return self.store.templates_for(recognizer_id)
+
+    def people(self) -> tuple[PersonChoice, ...]:
+        return tuple(PersonChoice(p.id, p.display_name, p.department or "")
+                     for p in self.store.people())
+
+    # -- enrollment -------------------------------------------------------------------------
+    def enroll(self, person_id: UUID | None, new_person_name: str,
+               images: Sequence[ImageBGR], consent_notice_version: str, collected_by: str,
+               department: str = "") -> EnrollmentFinished:
+        """Enroll ``images`` of one person with their consent; templates + chips stored.
+
+        A new (pending) person is created when ``person_id`` is None. Nothing is stored when
+        fewer than MIN_ENROLLED_SAMPLES images pass the checks.
+        """
+        from kiosk.vision.enrollment import enroll_images
+
+        person = self._person_for_enrollment(person_id, new_person_name, department)
+        pack = self._loaded_pack()
+        try:
+            result = enroll_images(pack, list(images), min_face_px=self._vision.min_face_px)
+        except VisionError as exc:
+            return EnrollmentFinished(person.id, person.display_name, 0, len(images), ok=False,
+                                      error=str(exc))
+        rejected = len(result.rejected)
+        if len(result.accepted) < MIN_ENROLLED_SAMPLES:
+            reasons = ", ".join(sorted({r.reason.value for r in result.rejected}))
+            return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
+                                      error=f"only {len(result.accepted)} usable images "
+                                      f"({reasons or 'none rejected'})")
+        if person_id is None or self.store.person(person.id) is None:
+            self.store.upsert_person(person)
+        consent = Consent(person_id=person.id, given_at=datetime.now(UTC),
+                          notice_version=consent_notice_version, collected_by=collected_by)
+        chips = [_chip(sample.chip) for sample in result.accepted]
+        saved = self.store.save_enrollment(person.id, pack.recognizer_id, result.embeddings,
+                                           chips, consent=consent)
+        self.store.audit(collected_by, "enroll", str(person.id),
+                         {"templates": len(saved), "rejected": rejected,
+                          "recognizer_id": pack.recognizer_id, "kiosk": self._actor,
+                          "notice_version": consent_notice_version})
+        log.info("enrolled %s (%s): %d templates, %d images rejected", person.display_name,
+                 person.id, len(saved), rejected)
+        return EnrollmentFinished(person.id, person.display_name, len(saved), rejected, ok=True)
+
+    def _person_for_enrollment(self, person_id: UUID | None, name: str,
+                               department: str) -> Person:
+        if person_id is not None:
+            existing = self.store.person(person_id)
+            if existing is None:
+                raise StoreError(f"person {person_id} is not in the synced list")
+            return existing
+        if not name.strip():
+            raise StoreError("a new person needs a name")
+        return Person(id=uuid4(), display_name=name.strip(), employee_code=None,
+                      department=department or None)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _chip(image: ImageBGR) -> Chip:
+    """A canonical enrollment chip as PNG bytes with its (recognizer-independent) alignment."""
+    from kiosk.vision.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
+
+    ok, encoded = cv2.imencode(".png", image)
+    if not ok:
+        raise StoreError("could not encode an enrollment chip")
+    return Chip(image=encoded.tobytes(), image_format="png",
+                alignment={"template": "canonical-256", "chip_size": CANONICAL_CHIP_SIZE,
+                           "points": CANONICAL_TEMPLATE.round(3).tolist()})
+
+
+class SyncHandle:
+    """The running SyncWorker with its own store connection; ``stop`` joins and closes both."""
+
+    def __init__(self, worker: Any, store: KioskStore, client: Any) -> None:
+        self.worker = worker
+        self._store = store
+        self._client = client
+
+    def online(self) -> bool | None:
+        return self.worker.online()  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self._client.close()
+        self._store.close()
+
+
+def start_sync_worker(settings: KioskSettings) -> SyncHandle:
+    """Start kiosk.sync's SyncWorker (a plain thread) with only its own settings section.
+
+    Raises AuthError when the kiosk has no credential yet (not provisioned).
+    """
+    from kiosk import __version__
+    from kiosk.sync import SyncClient, SyncWorker, load_credential
+
+    sync = settings.sync
+    credential = load_credential(sync.credential_file)
+    client = SyncClient(credential, timeout_s=sync.timeout_s, verify_tls=sync.verify_tls)
+    store = open_store(settings.store.path)
+    worker = SyncWorker(store, client, interval_s=sync.interval_s, batch_size=sync.batch_size,
+                        software_version=__version__)
+    worker.start()
+    return SyncHandle(worker, store, client)

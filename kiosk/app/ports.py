@@ -1,0 +1,87 @@
+"""What the check-in engine needs from vision, the store and the domain rules.
+
+Small protocols so the engine reads plainly; kiosk/app/runtime.py adapts the real pieces
+(kiosk.vision pack + pipeline, kiosk.store, attendance) to them. Every method here runs on
+the inference worker thread.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceKey, PersonChoice
+from kiosk.vision.types import ImageBGR
+
+
+class DecisionKind(enum.Enum):
+    MATCH = "match"
+    UNKNOWN = "unknown"
+    SPOOF = "spoof"
+
+
+@dataclass(frozen=True)
+class FaceDecision:
+    """A consensus decision over several frames of one tracked face (cosine score)."""
+
+    kind: DecisionKind
+    person_id: UUID | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One analysed frame: guidance, faces to outline, and a decision when one was reached."""
+
+    guidance: GuidanceKey
+    faces: tuple[FaceOutline, ...]
+    frame_size: tuple[int, int]
+    decision: FaceDecision | None = None
+
+
+@dataclass(frozen=True)
+class CaptureCheck:
+    """Enrollment live feedback for one frame: usable or what to fix."""
+
+    usable: bool
+    guidance: GuidanceKey
+    chip: ImageBGR | None = None
+
+
+class Recognizer(Protocol):
+    """Detect, check quality, recognize and reach consensus, frame by frame."""
+
+    pack_name: str
+
+    def analyse(self, image: ImageBGR, now: datetime) -> Analysis: ...
+
+    def check_capture(self, image: ImageBGR) -> CaptureCheck: ...
+
+    def reload_gallery(self) -> int:
+        """Re-read templates from the store; returns how many people are enrolled."""
+        ...
+
+
+class AttendanceDesk(Protocol):
+    """Records punches durably and builds the greeting with the domain rules."""
+
+    def punch(self, person_id: UUID, at: datetime) -> Greeting: ...
+
+    def backlog(self) -> int: ...
+
+    def people(self) -> tuple[PersonChoice, ...]: ...
+
+    def enroll(self, person_id: UUID | None, new_person_name: str, images: Sequence[ImageBGR],
+               consent_notice_version: str, collected_by: str) -> EnrollmentFinished: ...
+
+    def close(self) -> None: ...
+
+
+class SyncStatus(Protocol):
+    """Whether the last exchange with the server worked (None: no server configured)."""
+
+    def online(self) -> bool | None: ...

@@ -1,0 +1,134 @@
+"""Adapts the vision pipeline (kiosk.vision) to the engine's Recognizer port.
+
+Runs on the inference worker thread: the pack's ONNX Runtime sessions, the gallery and the
+frame pipeline (tracker + consensus state) all live there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from kiosk.app.ports import Analysis, CaptureCheck, DecisionKind, FaceDecision
+from kiosk.app.state import FaceOutline, GuidanceKey
+from kiosk.settings import VisionSettings
+from kiosk.vision.types import FloatArray, ImageBGR
+
+log = logging.getLogger(__name__)
+
+TemplateLoader = Callable[[str], tuple[list[UUID], FloatArray]]
+
+# kiosk.vision.quality.QualityIssue values are mostly GuidanceKey values already; these are
+# the names and values that differ.
+_ISSUE_GUIDANCE = {
+    "CENTRE_FACE_PARTIAL": GuidanceKey.CENTRE_FACE,
+    "TOO_SMALL": GuidanceKey.MOVE_CLOSER,
+    "TOO_DARK": GuidanceKey.TOO_DARK,
+    "TOO_BRIGHT": GuidanceKey.TOO_BRIGHT,
+    "BLURRY": GuidanceKey.HOLD_STILL,
+    "TURNED": GuidanceKey.FACE_CAMERA,
+    "OFF_CENTRE": GuidanceKey.CENTRE_FACE,
+    "OFF_CENTER": GuidanceKey.CENTRE_FACE,
+    "PARTIAL": GuidanceKey.CENTRE_FACE,
+    "NO_FACE": GuidanceKey.NO_FACE,
+    "SEVERAL_FACES": GuidanceKey.ONE_AT_A_TIME,
+    "MULTIPLE_FACES": GuidanceKey.ONE_AT_A_TIME,
+}
+
+
+def guidance_for(issue: object) -> GuidanceKey:
+    """The screen guidance for a vision quality issue (enum member, its name or value)."""
+    if issue is None:
+        return GuidanceKey.CHECKING
+    value = str(getattr(issue, "value", issue))
+    try:
+        return GuidanceKey(value)
+    except ValueError:
+        pass
+    for key in (value.upper(), str(getattr(issue, "name", "")).upper()):
+        if key in _ISSUE_GUIDANCE:
+            return _ISSUE_GUIDANCE[key]
+    return GuidanceKey.HOLD_STILL
+
+
+class PipelineRecognizer:
+    """kiosk.vision FramePipeline + Gallery behind the Recognizer port."""
+
+    def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader) -> None:
+        self._pack = pack
+        self._vision = vision
+        self._load_templates = load_templates
+        self.pack_name: str = pack.name
+        self._gallery: Any = None
+        self._pipeline: Any = None
+        self.reload_gallery()
+
+    def reload_gallery(self) -> int:
+        """Rebuild the gallery from the store's templates of this pack's recognizer."""
+        from kiosk.vision.matcher import Gallery
+        from kiosk.vision.pipeline import FramePipeline
+
+        thresholds = self._pack.thresholds
+        threshold = (self._vision.match_threshold if self._vision.match_threshold is not None
+                     else float(thresholds.match))
+        margin = self._vision.margin if self._vision.margin is not None else float(
+            thresholds.margin)
+        person_ids, matrix = self._load_templates(self._pack.recognizer_id)
+        gallery = Gallery(self._pack.recognizer_id, match_threshold=threshold, margin=margin)
+        rows_by_person: dict[UUID, list[int]] = {}
+        for index, person_id in enumerate(person_ids):
+            rows_by_person.setdefault(person_id, []).append(index)
+        for person_id, rows in rows_by_person.items():
+            gallery.add(person_id, matrix[rows])
+        self._gallery = gallery
+        self._pipeline = FramePipeline(self._pack, gallery, match_threshold=threshold,
+                                       margin=margin,
+                                       consensus_frames=self._vision.consensus_frames,
+                                       min_face_px=self._vision.min_face_px)
+        log.info("gallery: %d templates of %d people (%s)", len(person_ids),
+                 len(rows_by_person), self._pack.recognizer_id)
+        return len(rows_by_person)
+
+    def analyse(self, image: ImageBGR, now: datetime) -> Analysis:
+        result = self._pipeline.process(image, now)
+        faces = tuple(FaceOutline((float(f.box[0]), float(f.box[1]), float(f.box[2]),
+                                   float(f.box[3])), bool(f.quality_ok)) for f in result.faces)
+        height, width = image.shape[:2]
+        return Analysis(guidance=_guidance_of(result), faces=faces, frame_size=(width, height),
+                        decision=_decision_of(result.decision))
+
+    def check_capture(self, image: ImageBGR) -> CaptureCheck:
+        from kiosk.vision.quality import assess_face
+
+        detections = self._pack.detector.detect(image)
+        if not detections:
+            return CaptureCheck(False, GuidanceKey.NO_FACE)
+        if len(detections) > 1:
+            return CaptureCheck(False, GuidanceKey.ONE_AT_A_TIME)
+        quality = assess_face(image, detections[0], self._vision.min_face_px)
+        chip = self._pack.align(image, detections[0].landmarks)
+        if not quality.ok:
+            return CaptureCheck(False, guidance_for(quality.reason), chip)
+        return CaptureCheck(True, GuidanceKey.HOLD_STILL, chip)
+
+
+def _guidance_of(result: Any) -> GuidanceKey:
+    if not result.faces:
+        return GuidanceKey.NO_FACE
+    return guidance_for(getattr(result, "guidance", None))
+
+
+def _decision_of(decision: Any) -> FaceDecision | None:
+    if decision is None:
+        return None
+    kind_name = str(getattr(getattr(decision, "kind", None), "name", "")).upper()
+    person_id = getattr(decision, "person_id", None)
+    score = float(getattr(decision, "score", 0.0))
+    if kind_name in ("SPOOF", "LIVENESS_FAILED"):
+        return FaceDecision(DecisionKind.SPOOF, None, score)
+    if person_id is None:
+        return FaceDecision(DecisionKind.UNKNOWN, None, score)
+    return FaceDecision(DecisionKind.MATCH, UUID(str(person_id)), score)

@@ -1,0 +1,151 @@
+"""Applying the server's change feed to the kiosk tables (inside the caller's transaction).
+
+Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries no data):
+- person: display_name, employee_code, department, active
+- template: person_id, recognizer_id, dim, embedding (base64 of little-endian float32),
+  created_at, consent {id, given_at, notice_version, collected_by}
+- reminder: person_id, title, due_at (ISO UTC or null), priority, status
+- shift_type: any JSON object; shift_assignment: person_id or department plus any JSON;
+  holiday: day (ISO date) plus any JSON
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.errors import StoreError
+from kiosk.store.records import (
+    FeedChange,
+    FeedEntity,
+    FeedOp,
+    Person,
+    from_iso,
+    to_iso,
+    utc_now,
+)
+
+
+def upsert_person_row(raw: sqlite3.Connection, person: Person) -> None:
+    raw.execute(
+        "INSERT INTO people (id, display_name, employee_code, department, active, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " display_name = excluded.display_name, employee_code = excluded.employee_code,"
+        " department = excluded.department, active = excluded.active,"
+        " updated_at = excluded.updated_at",
+        (str(person.id), person.display_name, person.employee_code, person.department,
+         int(person.active), to_iso(utc_now())))
+
+
+def has_consent(raw: sqlite3.Connection, person_id: UUID) -> bool:
+    row = raw.execute("SELECT 1 FROM consents WHERE person_id = ? AND withdrawn_at IS NULL",
+                      (str(person_id),)).fetchone()
+    return row is not None
+
+
+def insert_template(raw: sqlite3.Connection, template_id: UUID, person_id: UUID,
+                    recognizer_id: str, vector: npt.NDArray[np.float32], created_at: str) -> None:
+    data = np.ascontiguousarray(vector, dtype="<f4")
+    raw.execute(
+        "INSERT INTO templates (id, person_id, recognizer_id, embedding, dim, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET embedding = excluded.embedding,"
+        " dim = excluded.dim, recognizer_id = excluded.recognizer_id",
+        (str(template_id), str(person_id), recognizer_id, data.tobytes(), int(data.shape[-1]),
+         created_at))
+
+
+def delete_person_rows(raw: sqlite3.Connection, person_id: UUID) -> bool:
+    """Delete a person's biometrics, consents, reminders and row; True if the person existed."""
+    key = (str(person_id),)
+    raw.execute("DELETE FROM templates WHERE person_id = ?", key)
+    raw.execute("DELETE FROM chips WHERE person_id = ?", key)
+    raw.execute("DELETE FROM reminders WHERE person_id = ?", key)
+    raw.execute("DELETE FROM consents WHERE person_id = ?", key)
+    return raw.execute("DELETE FROM people WHERE id = ?", key).rowcount > 0
+
+
+def apply_changes(raw: sqlite3.Connection, changes: Sequence[FeedChange]) -> bool:
+    """Apply changes in order; returns True when biometric data was erased (vacuum needed)."""
+    erased = False
+    for change in changes:
+        try:
+            erased |= _apply_one(raw, change)
+        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+            raise StoreError(f"feed change {change.seq} ({change.entity.value}) is malformed: "
+                             f"{exc!r}") from exc
+    return erased
+
+
+def _apply_one(raw: sqlite3.Connection, change: FeedChange) -> bool:
+    key = str(change.entity_id)
+    data = change.data
+    if change.op is FeedOp.DELETE:
+        return _delete(raw, change.entity, change.entity_id)
+    if change.entity is FeedEntity.PERSON:
+        upsert_person_row(raw, Person(id=change.entity_id, display_name=data["display_name"],
+                                      employee_code=data.get("employee_code"),
+                                      department=data.get("department"),
+                                      active=bool(data.get("active", True))))
+    elif change.entity is FeedEntity.TEMPLATE:
+        _upsert_template(raw, change.entity_id, data)
+    elif change.entity is FeedEntity.REMINDER:
+        due = data.get("due_at")
+        raw.execute(
+            "INSERT OR REPLACE INTO reminders (id, person_id, title, due_at, priority, status)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (key, str(UUID(data["person_id"])), str(data["title"]),
+             to_iso(from_iso(due)) if due else None, int(data.get("priority", 0)),
+             str(data.get("status", "open"))))
+    elif change.entity is FeedEntity.SHIFT_TYPE:
+        raw.execute("INSERT OR REPLACE INTO shift_types (id, data) VALUES (?, ?)",
+                    (key, json.dumps(data)))
+    elif change.entity is FeedEntity.SHIFT_ASSIGNMENT:
+        raw.execute("INSERT OR REPLACE INTO shift_assignments (id, person_id, department, data)"
+                    " VALUES (?, ?, ?, ?)",
+                    (key, data.get("person_id"), data.get("department"), json.dumps(data)))
+    elif change.entity is FeedEntity.HOLIDAY:
+        raw.execute("INSERT OR REPLACE INTO holidays (id, day, data) VALUES (?, ?, ?)",
+                    (key, str(data["day"]), json.dumps(data)))
+    return False
+
+
+def _upsert_template(raw: sqlite3.Connection, template_id: UUID, data: dict[str, Any]) -> None:
+    person_id = UUID(data["person_id"])
+    if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(person_id),)).fetchone() is None:
+        raise ValueError(f"template {template_id} for unknown person {person_id}")
+    consent = data["consent"]
+    raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version, collected_by)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (str(UUID(consent["id"])), str(person_id), to_iso(from_iso(consent["given_at"])),
+                 str(consent["notice_version"]), str(consent["collected_by"])))
+    vector = np.frombuffer(base64.b64decode(data["embedding"], validate=True), dtype="<f4")
+    if vector.shape[0] != int(data["dim"]) or not np.all(np.isfinite(vector)):
+        raise ValueError(f"template {template_id}: embedding does not match dim {data['dim']}")
+    insert_template(raw, template_id, person_id, str(data["recognizer_id"]), vector,
+                    to_iso(from_iso(data["created_at"])))
+
+
+_DELETE_TABLES = {
+    FeedEntity.TEMPLATE: "templates",
+    FeedEntity.REMINDER: "reminders",
+    FeedEntity.SHIFT_TYPE: "shift_types",
+    FeedEntity.SHIFT_ASSIGNMENT: "shift_assignments",
+    FeedEntity.HOLIDAY: "holidays",
+}
+
+
+def _delete(raw: sqlite3.Connection, entity: FeedEntity, entity_id: UUID) -> bool:
+    if entity is FeedEntity.PERSON:
+        delete_person_rows(raw, entity_id)
+        return True
+    table = _DELETE_TABLES[entity]
+    raw.execute(f"DELETE FROM {table} WHERE id = ?", (str(entity_id),))
+    return entity is FeedEntity.TEMPLATE

@@ -1,0 +1,159 @@
+"""Plain, immutable records the store reads and writes, and the enums for their kinds.
+
+All times are timezone-aware UTC ``datetime`` objects; ids are UUIDs.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+
+class PunchKind(enum.Enum):
+    """What a punch means. AUTO: the domain rules decide in or out from the schedule."""
+
+    AUTO = "auto"
+    IN = "in"
+    OUT = "out"
+
+
+class PunchSource(enum.Enum):
+    """How the person was identified at the kiosk."""
+
+    FACE = "face"
+    PIN = "pin"
+    QR = "qr"
+    MANUAL = "manual"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with microseconds; naive datetimes are refused (ValueError)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the store keeps timezone-aware UTC instants only")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Punch:
+    """One recorded punch (an outbox entry until ``synced_at`` is set).
+
+    ``clock_offset_s`` is server clock minus kiosk clock, in seconds, as measured at the
+    last exchange before capture (None: never measured). The server's instant of the punch is
+    ``captured_at + clock_offset_s``.
+    """
+
+    id: UUID
+    person_id: UUID
+    kind: PunchKind
+    source: PunchSource
+    captured_at: datetime
+    clock_offset_s: float | None
+    synced_at: datetime | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body the sync server's ingest expects for this punch."""
+        return {
+            "id": str(self.id),
+            "person_id": str(self.person_id),
+            "kind": self.kind.value,
+            "source": self.source.value,
+            "captured_at": to_iso(self.captured_at),
+            "clock_offset_s": self.clock_offset_s,
+        }
+
+
+@dataclass(frozen=True)
+class Person:
+    id: UUID
+    display_name: str
+    employee_code: str | None = None
+    department: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Who consented, when, to which notice text version, and who collected it."""
+
+    person_id: UUID
+    given_at: datetime
+    notice_version: str
+    collected_by: str
+    id: UUID = field(default_factory=uuid4)
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An aligned enrollment face chip: encoded image bytes plus how it was aligned.
+
+    ``alignment`` is recognizer independent: e.g. the template name, chip size in pixels and
+    the five source landmarks, so the chip can be re-embedded by another recognizer later.
+    """
+
+    image: bytes
+    image_format: str
+    alignment: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder shown to its person at recognition: titles only, never details."""
+
+    id: UUID
+    person_id: UUID
+    title: str
+    due_at: datetime | None
+    priority: int
+    status: str
+
+
+@dataclass(frozen=True)
+class ShiftData:
+    """The cached schedule data the domain rules need, as the server sent it (JSON objects)."""
+
+    shift_types: tuple[dict[str, Any], ...]
+    assignments: tuple[dict[str, Any], ...]
+    holidays: tuple[dict[str, Any], ...]
+
+
+class FeedEntity(enum.Enum):
+    """What a change-feed entry is about."""
+
+    PERSON = "person"
+    TEMPLATE = "template"
+    REMINDER = "reminder"
+    SHIFT_TYPE = "shift_type"
+    SHIFT_ASSIGNMENT = "shift_assignment"
+    HOLIDAY = "holiday"
+
+
+class FeedOp(enum.Enum):
+    """UPSERT carries the entity's whole current state; DELETE is a tombstone."""
+
+    UPSERT = "upsert"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """One entry of the server's change feed, in feed order (``seq`` ascending)."""
+
+    seq: int
+    entity: FeedEntity
+    op: FeedOp
+    entity_id: UUID
+    data: dict[str, Any]

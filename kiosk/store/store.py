@@ -1,0 +1,331 @@
+"""KioskStore: the kiosk's one SQLite file (outbox, people, biometrics, caches).
+
+Every method is thread safe (one locked connection) and blocks on disk I/O: call it from a
+worker thread, never the GUI thread. Writes are committed with ``synchronous=FULL`` before the
+method returns.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.errors import StoreError
+from kiosk.store import feed
+from kiosk.store.connection import Connection, migrate
+from kiosk.store.records import (
+    Chip,
+    Consent,
+    FeedChange,
+    Person,
+    Punch,
+    PunchKind,
+    PunchSource,
+    Reminder,
+    ShiftData,
+    from_iso,
+    to_iso,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+CLOCK_OFFSET_SETTING = "clock_offset_s"
+FEED_STREAM = "feed"
+
+
+class ConsentMissingError(StoreError):
+    """A template or chip was offered for a person with no (unwithdrawn) consent record."""
+
+
+class KioskStore:
+    """The kiosk's local database. Open with :func:`open_store`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    @property
+    def path(self) -> Path:
+        return self._conn.path
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- punches: the outbox ------------------------------------------------------------------
+
+    def record_punch(
+        self,
+        person_id: UUID,
+        kind: PunchKind = PunchKind.AUTO,
+        source: PunchSource = PunchSource.FACE,
+        captured_at: datetime | None = None,
+        clock_offset_s: float | None = None,
+    ) -> Punch:
+        """Write a punch durably and return it; only then may the kiosk greet the person.
+
+        ``captured_at`` defaults to now (kiosk clock, UTC); ``clock_offset_s`` (server minus
+        kiosk, seconds) defaults to the last offset measured by sync (None if never measured).
+        """
+        if clock_offset_s is None:
+            clock_offset_s = self.clock_offset_s()
+        punch = Punch(id=uuid4(), person_id=person_id, kind=kind, source=source,
+                      captured_at=captured_at or utc_now(), clock_offset_s=clock_offset_s)
+        with self._conn.transaction() as raw:
+            raw.execute(
+                "INSERT INTO punches (id, person_id, kind, source, captured_at, clock_offset_s)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (str(punch.id), str(person_id), kind.value, source.value,
+                 to_iso(punch.captured_at), clock_offset_s),
+            )
+        return punch
+
+    def pending_punches(self, limit: int = 200) -> list[Punch]:
+        """The oldest ``limit`` punches the server has not acknowledged yet."""
+        rows = self._conn.query(
+            "SELECT * FROM punches WHERE synced_at IS NULL ORDER BY captured_at, id LIMIT ?",
+            (limit,))
+        return [_punch(row) for row in rows]
+
+    def mark_synced(self, punch_ids: Iterable[UUID], at: datetime | None = None) -> int:
+        """Record the server's acknowledgement; returns how many punches changed state."""
+        stamp = to_iso(at or utc_now())
+        ids = [str(punch_id) for punch_id in punch_ids]
+        changed = 0
+        with self._conn.transaction() as raw:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                changed += raw.execute(
+                    f"UPDATE punches SET synced_at = ? WHERE synced_at IS NULL AND id IN ({marks})",
+                    (stamp, *chunk)).rowcount
+        return changed
+
+    def backlog_count(self) -> int:
+        """How many punches wait for the server's acknowledgement."""
+        rows = self._conn.query("SELECT count(*) AS n FROM punches WHERE synced_at IS NULL")
+        return int(rows[0]["n"])
+
+    def last_punch(self, person_id: UUID) -> Punch | None:
+        rows = self._conn.query(
+            "SELECT * FROM punches WHERE person_id = ? ORDER BY captured_at DESC LIMIT 1",
+            (str(person_id),))
+        return _punch(rows[0]) if rows else None
+
+    def punches_between(self, person_id: UUID, start: datetime, end: datetime) -> list[Punch]:
+        """A person's punches captured in [start, end), oldest first."""
+        rows = self._conn.query(
+            "SELECT * FROM punches WHERE person_id = ? AND captured_at >= ? AND captured_at < ?"
+            " ORDER BY captured_at", (str(person_id), to_iso(start), to_iso(end)))
+        return [_punch(row) for row in rows]
+
+    # -- people, consent, templates and chips -------------------------------------------------
+
+    def people(self, active_only: bool = True) -> list[Person]:
+        where = "WHERE active = 1" if active_only else ""
+        rows = self._conn.query(f"SELECT * FROM people {where} ORDER BY display_name, id")
+        return [_person(row) for row in rows]
+
+    def person(self, person_id: UUID) -> Person | None:
+        rows = self._conn.query("SELECT * FROM people WHERE id = ?", (str(person_id),))
+        return _person(rows[0]) if rows else None
+
+    def upsert_person(self, person: Person) -> None:
+        with self._conn.transaction() as raw:
+            feed.upsert_person_row(raw, person)
+
+    def record_consent(self, consent: Consent) -> None:
+        """Store a consent record; the person must exist (StoreError otherwise)."""
+        with self._conn.transaction() as raw:
+            _insert_consent(raw, consent)
+
+    def consents_for(self, person_id: UUID) -> list[Consent]:
+        rows = self._conn.query("SELECT * FROM consents WHERE person_id = ? ORDER BY given_at",
+                                (str(person_id),))
+        return [Consent(id=UUID(r["id"]), person_id=UUID(r["person_id"]),
+                        given_at=from_iso(r["given_at"]), notice_version=r["notice_version"],
+                        collected_by=r["collected_by"]) for r in rows]
+
+    def save_enrollment(
+        self,
+        person_id: UUID,
+        recognizer_id: str,
+        embeddings: npt.NDArray[np.float32],
+        chips: Sequence[Chip] = (),
+        consent: Consent | None = None,
+    ) -> list[UUID]:
+        """Store templates (rows of ``embeddings``, float32) and chips for a person, atomically.
+
+        A consent record must exist, or be given as ``consent`` (stored in the same
+        transaction): otherwise ConsentMissingError and nothing is written. Returns the new
+        template ids.
+        """
+        matrix = np.atleast_2d(np.asarray(embeddings, dtype=np.float32))
+        if matrix.ndim != 2 or matrix.shape[0] == 0 or not np.all(np.isfinite(matrix)):
+            raise StoreError("embeddings must be a non-empty finite 2-D float32 matrix")
+        now = to_iso(utc_now())
+        ids = [uuid4() for _ in range(matrix.shape[0])]
+        with self._conn.transaction() as raw:
+            if consent is not None:
+                _insert_consent(raw, consent)
+            if not feed.has_consent(raw, person_id):
+                raise ConsentMissingError(f"no consent recorded for person {person_id}")
+            for template_id, row in zip(ids, matrix, strict=True):
+                feed.insert_template(raw, template_id, person_id, recognizer_id, row, now)
+            for chip in chips:
+                raw.execute(
+                    "INSERT INTO chips (id, person_id, image, image_format, alignment, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (str(uuid4()), str(person_id), chip.image, chip.image_format,
+                     json.dumps(chip.alignment), now))
+        return ids
+
+    def templates_for(self, recognizer_id: str) -> tuple[list[UUID], npt.NDArray[np.float32]]:
+        """Every template of one recognizer: (person id per row, float32 matrix N x dim).
+
+        Only active people. An empty gallery is ([], a 0 x 0 matrix).
+        """
+        rows = self._conn.query(
+            "SELECT t.person_id, t.embedding, t.dim FROM templates t JOIN people p"
+            " ON p.id = t.person_id WHERE t.recognizer_id = ? AND p.active = 1"
+            " ORDER BY t.person_id, t.created_at, t.id", (recognizer_id,))
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        dims = {row["dim"] for row in rows}
+        if len(dims) != 1:
+            raise StoreError(f"templates of {recognizer_id} have mixed sizes {sorted(dims)}")
+        matrix = np.vstack([np.frombuffer(row["embedding"], dtype="<f4") for row in rows])
+        return [UUID(row["person_id"]) for row in rows], matrix.astype(np.float32)
+
+    def recognizers_enrolled(self, person_id: UUID) -> list[str]:
+        rows = self._conn.query("SELECT DISTINCT recognizer_id FROM templates WHERE person_id = ?"
+                                " ORDER BY recognizer_id", (str(person_id),))
+        return [row["recognizer_id"] for row in rows]
+
+    def chips_for(self, person_id: UUID) -> list[Chip]:
+        rows = self._conn.query("SELECT * FROM chips WHERE person_id = ? ORDER BY created_at",
+                                (str(person_id),))
+        return [Chip(image=bytes(r["image"]), image_format=r["image_format"],
+                     alignment=json.loads(r["alignment"])) for r in rows]
+
+    def delete_person(self, person_id: UUID) -> bool:
+        """Erase a person: row, consents, templates, chips, reminders; then vacuum the file.
+
+        Punches stay (they are attendance records, not biometrics). Returns whether the
+        person existed. The bytes of the templates and chips are gone from the file and its
+        WAL when this returns.
+        """
+        with self._conn.transaction() as raw:
+            existed = feed.delete_person_rows(raw, person_id)
+        self._conn.vacuum()
+        return existed
+
+    # -- caches filled by the change feed -----------------------------------------------------
+
+    def apply_feed_page(self, changes: Sequence[FeedChange], cursor: str,
+                        stream: str = FEED_STREAM) -> int:
+        """Apply one page of the change feed and advance the cursor, all in one transaction.
+
+        Returns how many changes were applied. Vacuums afterwards when the page erased
+        biometrics (a person tombstone or a template deletion).
+        """
+        with self._conn.transaction() as raw:
+            erased = feed.apply_changes(raw, changes)
+            raw.execute(
+                "INSERT INTO sync_cursors (stream, cursor, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor,"
+                " updated_at = excluded.updated_at", (stream, cursor, to_iso(utc_now())))
+        if erased:
+            self._conn.vacuum()
+        return len(changes)
+
+    def cursor(self, stream: str = FEED_STREAM) -> str | None:
+        rows = self._conn.query("SELECT cursor FROM sync_cursors WHERE stream = ?", (stream,))
+        return str(rows[0]["cursor"]) if rows else None
+
+    def reminders_for(self, person_id: UUID) -> list[Reminder]:
+        """A person's open reminders, soonest due first (undated last)."""
+        rows = self._conn.query(
+            "SELECT * FROM reminders WHERE person_id = ? AND status = 'open'"
+            " ORDER BY due_at IS NULL, due_at, priority DESC", (str(person_id),))
+        return [Reminder(id=UUID(r["id"]), person_id=UUID(r["person_id"]), title=r["title"],
+                         due_at=from_iso(r["due_at"]) if r["due_at"] else None,
+                         priority=int(r["priority"]), status=r["status"]) for r in rows]
+
+    def shift_data(self) -> ShiftData:
+        """Shift types, assignments and holidays as cached from the server (JSON objects)."""
+        return ShiftData(
+            shift_types=tuple(self._json_rows("SELECT data FROM shift_types ORDER BY id")),
+            assignments=tuple(self._json_rows("SELECT data FROM shift_assignments ORDER BY id")),
+            holidays=tuple(self._json_rows("SELECT data FROM holidays ORDER BY day")),
+        )
+
+    def _json_rows(self, sql: str) -> list[dict[str, Any]]:
+        return [json.loads(row["data"]) for row in self._conn.query(sql)]
+
+    # -- settings, clock offset and audit -----------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        rows = self._conn.query("SELECT value FROM settings WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._conn.transaction() as raw:
+            raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                        " DO UPDATE SET value = excluded.value", (key, value))
+
+    def clock_offset_s(self) -> float | None:
+        """Server clock minus kiosk clock in seconds, as last measured (None: never)."""
+        value = self.setting(CLOCK_OFFSET_SETTING)
+        return float(value) if value is not None else None
+
+    def set_clock_offset_s(self, offset_s: float) -> None:
+        self.set_setting(CLOCK_OFFSET_SETTING, repr(float(offset_s)))
+
+    def audit(self, actor: str, action: str, subject: str | None = None,
+              details: dict[str, Any] | None = None) -> None:
+        """Append to the kiosk's audit log (admin actions on the device, erasures, ...)."""
+        with self._conn.transaction() as raw:
+            raw.execute("INSERT INTO audit_log (at, actor, action, subject, details)"
+                        " VALUES (?, ?, ?, ?, ?)", (to_iso(utc_now()), actor, action, subject,
+                                                    json.dumps(details or {})))
+
+    def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
+        return self._conn.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def open_store(path: Path) -> KioskStore:
+    """Open (creating if needed) and migrate the kiosk store at ``path``."""
+    conn = Connection(path)
+    migrate(conn)
+    return KioskStore(conn)
+
+
+def _insert_consent(raw: Any, consent: Consent) -> None:
+    if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(consent.person_id),)).fetchone() \
+            is None:
+        raise StoreError(f"consent for unknown person {consent.person_id}")
+    raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version, collected_by)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (str(consent.id), str(consent.person_id), to_iso(consent.given_at),
+                 consent.notice_version, consent.collected_by))
+
+
+def _punch(row: dict[str, Any]) -> Punch:
+    return Punch(id=UUID(row["id"]), person_id=UUID(row["person_id"]),
+                 kind=PunchKind(row["kind"]), source=PunchSource(row["source"]),
+                 captured_at=from_iso(row["captured_at"]), clock_offset_s=row["clock_offset_s"],
+                 synced_at=from_iso(row["synced_at"]) if row["synced_at"] else None)
+
+
+def _person(row: dict[str, Any]) -> Person:
+    return Person(id=UUID(row["id"]), display_name=row["display_name"],
+                  employee_code=row["employee_code"], department=row["department"],
+                  active=bool(row["active"]))

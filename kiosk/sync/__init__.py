@@ -1,0 +1,41 @@
+"""Kiosk <-> server sync over HTTP (httpx). No Qt here: the UI wraps SyncWorker.
+
+Public API::
+
+    credential = provision(server_url, code, DeviceReport(...), verify_tls=True)
+    save_credential(path, credential) / load_credential(path) -> KioskCredential
+    client = SyncClient(credential, timeout_s=10, verify_tls=True)
+        client.push_punches(punches) -> acknowledged ids
+        client.pull_feed(after, limit) -> FeedPage
+        client.heartbeat(DeviceReport(...)); client.rotate_credential() -> KioskCredential
+        client.upload_enrollment(person_id, recognizer_id, consent, embeddings, chips)
+        client.clock_offset_s   # server minus kiosk clock, seconds, from the last exchange
+    sync_once(store, client, batch_size) -> SyncReport
+    worker = SyncWorker(store, client, interval_s, ...); worker.start(); worker.wake();
+        worker.state() -> SyncState; worker.online(); worker.stop()
+
+Errors: kiosk.errors.AuthError (refused or revoked), ServerUnavailable (retry later),
+SyncError (the server refused the input).
+"""
+
+from kiosk.sync.backoff import Backoff
+from kiosk.sync.client import DeviceReport, FeedPage, SyncClient, provision
+from kiosk.sync.credentials import KioskCredential, load_credential, save_credential
+from kiosk.sync.worker import SyncReport, SyncState, SyncWorker, pull_all, push_all, sync_once
+
+__all__ = [
+    "Backoff",
+    "DeviceReport",
+    "FeedPage",
+    "KioskCredential",
+    "SyncClient",
+    "SyncReport",
+    "SyncState",
+    "SyncWorker",
+    "load_credential",
+    "provision",
+    "pull_all",
+    "push_all",
+    "save_credential",
+    "sync_once",
+]

@@ -1,0 +1,199 @@
+"""SyncClient: the kiosk's HTTP conversation with the sync server (httpx, blocking).
+
+Errors are translated into kiosk.errors: 401/403 -> AuthError; network failures, timeouts,
+429 and 5xx -> ServerUnavailable (retry later); other 4xx -> SyncError with the server's
+problem detail. Every exchange measures the clock offset (server minus kiosk, seconds) from
+the ``X-Server-Time`` header, NTP style: server stamp minus the midpoint of send and receive.
+
+Not thread safe: one client per thread (the sync worker's).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.errors import AuthError, ServerUnavailable, SyncError
+from kiosk.store.records import (
+    Chip,
+    Consent,
+    FeedChange,
+    FeedEntity,
+    FeedOp,
+    Punch,
+    to_iso,
+)
+from kiosk.sync.credentials import KioskCredential
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+SERVER_TIME_HEADER = "x-server-time"
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    changes: list[FeedChange]
+    next_cursor: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    software_version: str | None = None
+    recognizer_id: str | None = None
+    backlog: int | None = None
+    clock_offset_s: float | None = None
+    feed_cursor: int | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if value is not None}
+
+
+class SyncClient:
+    """Talks to one server with one kiosk credential. ``verify_tls`` only off for tests."""
+
+    def __init__(self, credential: KioskCredential, timeout_s: float = 10.0,
+                 verify_tls: bool = True, transport: httpx.BaseTransport | None = None) -> None:
+        self.credential = credential
+        self.clock_offset_s: float | None = None
+        self.round_trip_s: float | None = None
+        self._http = _http_client(credential.server_url, timeout_s, verify_tls, transport)
+        self._http.headers["Authorization"] = f"Bearer {credential.credential}"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def push_punches(self, punches: Sequence[Punch]) -> list[uuid.UUID]:
+        """Send a batch; returns the ids the server acknowledged (stored durably there)."""
+        body = self._call("POST", "/punches", json={"punches": [p.to_wire() for p in punches]})
+        return [uuid.UUID(text) for text in body["acknowledged"]]
+
+    def pull_feed(self, after: int, limit: int = 500) -> FeedPage:
+        """One page of changes after ``after``; unknown entity kinds are skipped (logged)."""
+        body = self._call("GET", "/feed", params={"after": after, "limit": limit})
+        changes = []
+        for item in body["changes"]:
+            try:
+                entity, op = FeedEntity(item["entity"]), FeedOp(item["op"])
+            except ValueError:
+                log.warning("skipping feed change %s of unknown kind %s/%s", item.get("seq"),
+                            item.get("entity"), item.get("op"))
+                continue
+            changes.append(FeedChange(seq=int(item["seq"]), entity=entity, op=op,
+                                      entity_id=uuid.UUID(item["entity_id"]),
+                                      data=dict(item.get("data") or {})))
+        return FeedPage(changes, int(body["next_cursor"]), bool(body["has_more"]))
+
+    def heartbeat(self, report: DeviceReport) -> None:
+        self._call("POST", "/kiosks/me/heartbeat", json=report.to_wire())
+
+    def rotate_credential(self) -> KioskCredential:
+        """Get a new credential (the old one stops working); the caller saves it."""
+        body = self._call("POST", "/kiosks/me/rotate")
+        self.credential = KioskCredential(self.credential.server_url,
+                                          uuid.UUID(body["kiosk_id"]), body["name"],
+                                          body["credential"])
+        self._http.headers["Authorization"] = f"Bearer {self.credential.credential}"
+        return self.credential
+
+    def upload_enrollment(self, person_id: uuid.UUID, recognizer_id: str, consent: Consent,
+                          embeddings: npt.NDArray[np.float32], chips: Sequence[Chip] = (),
+                          new_person_name: str | None = None) -> list[uuid.UUID]:
+        """Send a kiosk enrollment (templates + chips + its consent record) to the server."""
+        matrix = np.atleast_2d(np.asarray(embeddings, dtype="<f4"))
+        body: dict[str, Any] = {
+            "person_id": str(person_id), "recognizer_id": recognizer_id,
+            "consent": {"id": str(consent.id), "given_at": to_iso(consent.given_at),
+                        "notice_version": consent.notice_version,
+                        "collected_by": consent.collected_by},
+            "embeddings": [base64.b64encode(row.tobytes()).decode() for row in matrix],
+            "chips": [{"image": base64.b64encode(c.image).decode(),
+                       "image_format": c.image_format, "alignment": c.alignment}
+                      for c in chips],
+        }
+        if new_person_name is not None:
+            body["new_person"] = {"display_name": new_person_name}
+        answer = self._call("POST", "/templates", json=body)
+        return [uuid.UUID(text) for text in answer["template_ids"]]
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        sent = time.time()
+        try:
+            response = self._http.request(method, API + path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+        received = time.time()
+        self._measure_clock(response, sent, received)
+        _raise_for_problem(response, method, path)
+        if response.status_code == 204:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise SyncError(f"{method} {path}: the server answered non-JSON") from exc
+
+    def _measure_clock(self, response: httpx.Response, sent: float, received: float) -> None:
+        stamp = response.headers.get(SERVER_TIME_HEADER)
+        if stamp is None:
+            return
+        try:
+            server = datetime.fromisoformat(stamp).timestamp()
+        except ValueError:
+            return
+        self.clock_offset_s = server - (sent + received) / 2
+        self.round_trip_s = received - sent
+
+
+def provision(server_url: str, code: str, report: DeviceReport, timeout_s: float = 10.0,
+              verify_tls: bool = True,
+              transport: httpx.BaseTransport | None = None) -> KioskCredential:
+    """Exchange a one-time provisioning code for this kiosk's credential (save it after)."""
+    with _http_client(server_url, timeout_s, verify_tls, transport) as http:
+        try:
+            response = http.post(API + "/kiosks/provision", json={"code": code,
+                                                                 **report.to_wire()})
+        except httpx.TransportError as exc:
+            raise ServerUnavailable(f"provisioning: {type(exc).__name__}: {exc}") from exc
+        _raise_for_problem(response, "POST", "/kiosks/provision")
+        body = response.json()
+    return KioskCredential(server_url=server_url, kiosk_id=uuid.UUID(body["kiosk_id"]),
+                           name=str(body["name"]), credential=str(body["credential"]))
+
+
+def _http_client(server_url: str, timeout_s: float, verify_tls: bool,
+                 transport: httpx.BaseTransport | None) -> httpx.Client:
+    return httpx.Client(base_url=server_url.rstrip("/"), timeout=timeout_s, verify=verify_tls,
+                        transport=transport, headers={"User-Agent": "face-attendance-kiosk"})
+
+
+def _raise_for_problem(response: httpx.Response, method: str, path: str) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    try:
+        detail = str(response.json().get("detail", response.text[:200]))
+    except ValueError:
+        detail = response.text[:200]
+    message = f"{method} {path}: {status} {detail}"
+    if status in (401, 403):
+        raise AuthError(message)
+    if status == 429 or status >= 500:
+        raise ServerUnavailable(message)
+    raise SyncError(message)

@@ -1,0 +1,166 @@
+"""One sync exchange (``sync_once``) and the loop that repeats it (``SyncWorker``).
+
+The loop is a plain thread (no Qt): the UI wraps it and reads ``status()``. Punches leave
+the outbox only after the server acknowledged them; a feed page and its cursor are applied
+in one transaction; a process killed at any point loses and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from kiosk.errors import AuthError, KioskError, ServerUnavailable
+from kiosk.store import KioskStore
+from kiosk.store.records import utc_now
+from kiosk.sync.backoff import Backoff
+from kiosk.sync.client import DeviceReport, SyncClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one exchange did."""
+
+    pushed: int
+    pulled: int
+    backlog: int
+    clock_offset_s: float | None
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """The worker's status for the UI. ``online`` is None before the first attempt."""
+
+    online: bool | None = None
+    auth_failed: bool = False
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    backlog: int = 0
+    clock_offset_s: float | None = None
+
+
+def push_all(store: KioskStore, client: SyncClient, batch_size: int) -> int:
+    """Push every unacknowledged punch in batches; returns how many were acknowledged."""
+    pushed = 0
+    while True:
+        batch = store.pending_punches(batch_size)
+        if not batch:
+            return pushed
+        acknowledged = client.push_punches(batch)
+        store.mark_synced(acknowledged)
+        if client.clock_offset_s is not None:
+            store.set_clock_offset_s(client.clock_offset_s)
+        pushed += len(acknowledged)
+        if not acknowledged:
+            return pushed  # nothing moved: try again next round rather than spin
+
+
+def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
+    """Apply feed pages from the stored cursor until caught up; returns changes applied."""
+    pulled = 0
+    while True:
+        after = int(store.cursor() or 0)
+        page = client.pull_feed(after, page_size)
+        store.apply_feed_page(page.changes, str(page.next_cursor))
+        pulled += len(page.changes)
+        if not page.has_more or page.next_cursor <= after:
+            return pulled
+
+
+def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
+              page_size: int = 500, software_version: str | None = None,
+              recognizer_id: str | None = None) -> SyncReport:
+    """Heartbeat, push the outbox, pull the feed. Raises SyncError subclasses, StoreError."""
+    client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
+                                  store.clock_offset_s(), int(store.cursor() or 0)))
+    if client.clock_offset_s is not None:
+        store.set_clock_offset_s(client.clock_offset_s)
+    pushed = push_all(store, client, batch_size)
+    pulled = pull_all(store, client, page_size)
+    return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s)
+
+
+class SyncWorker(threading.Thread):
+    """Runs ``sync_once`` every ``interval_s`` on its own thread, backing off on failure.
+
+    ``on_state`` (optional) is called on this worker thread after every attempt: a UI must
+    hop to its own thread (e.g. emit a Qt signal) before touching widgets.
+    """
+
+    def __init__(self, store: KioskStore, client: SyncClient, interval_s: float = 10.0,
+                 batch_size: int = 200, backoff: Backoff | None = None,
+                 software_version: str | None = None, recognizer_id: str | None = None,
+                 on_state: Callable[[SyncState], None] | None = None) -> None:
+        super().__init__(name="sync-worker", daemon=True)
+        self._store = store
+        self._client = client
+        self._interval_s = interval_s
+        self._batch_size = batch_size
+        self._backoff = backoff or Backoff(base_s=1.0, max_s=max(60.0, interval_s))
+        self._identity = (software_version, recognizer_id)
+        self._on_state = on_state
+        self._stop_event = threading.Event()
+        self._wake_event = threading.Event()
+        self._lock = threading.Lock()
+        self._state = SyncState()
+
+    def state(self) -> SyncState:
+        with self._lock:
+            return self._state
+
+    def online(self) -> bool | None:
+        return self.state().online
+
+    def wake(self) -> None:
+        """Sync now (e.g. right after a punch) instead of at the next interval."""
+        self._wake_event.set()
+
+    def stop(self, timeout_s: float | None = 10.0) -> None:
+        self._stop_event.set()
+        self._wake_event.set()
+        if self.is_alive():
+            self.join(timeout_s)
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            delay = self._attempt()
+            self._wake_event.wait(delay)
+            self._wake_event.clear()
+
+    def _attempt(self) -> float:
+        """One exchange; returns how long to wait before the next."""
+        version, recognizer = self._identity
+        try:
+            report = sync_once(self._store, self._client, self._batch_size,
+                               software_version=version, recognizer_id=recognizer)
+        except AuthError as exc:
+            log.error("sync refused: %s", exc)
+            self._publish(online=False, auth_failed=True, last_error=str(exc))
+            return self._backoff.max_s
+        except ServerUnavailable as exc:
+            delay = self._backoff.next_delay()
+            log.info("server unavailable (%s); retrying in %.1f s", exc, delay)
+            self._publish(online=False, auth_failed=False, last_error=str(exc))
+            return delay
+        except KioskError as exc:
+            delay = self._backoff.next_delay()
+            log.warning("sync failed (%s); retrying in %.1f s", exc, delay)
+            self._publish(online=True, auth_failed=False, last_error=str(exc))
+            return delay
+        self._backoff.reset()
+        self._publish(online=True, auth_failed=False, last_error=None,
+                      last_success_at=utc_now(), backlog=report.backlog,
+                      clock_offset_s=report.clock_offset_s)
+        return self._interval_s
+
+    def _publish(self, **changes: object) -> None:
+        with self._lock:
+            self._state = replace(self._state, **changes)  # type: ignore[arg-type]
+            state = self._state
+        if self._on_state is not None:
+            self._on_state(state)

@@ -1,0 +1,208 @@
+"""Widgets of the check-in screen. GUI thread only; each draws one kind of state object."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.app.state import CameraPhase, Greeting, Guidance, PunchDirection, StatusBar
+from kiosk.ui.strings import Language, text
+from kiosk.vision.types import ImageBGR
+
+MAX_REMINDERS_SHOWN = 3
+
+
+def _label(size_pt: int, bold: bool = False, color: str = "#ffffff") -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    weight = "bold" if bold else "normal"
+    label.setStyleSheet(f"font-size: {size_pt}pt; font-weight: {weight}; color: {color}; "
+                        "background: transparent;")
+    return label
+
+
+class PreviewWidget(QWidget):
+    """The live camera preview, mirrored like a mirror, with the tracked faces outlined.
+
+    ``show_frame`` converts one BGR frame (a cheap copy, no inference); ``frames_shown``
+    counts frames painted, which is what bench_kiosk reports as the preview rate.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 240)
+        self._image: QImage | None = None
+        self._guidance: Guidance | None = None
+        self.frames_shown = 0
+
+    def show_frame(self, image: ImageBGR) -> None:
+        mirrored = np.ascontiguousarray(image[:, ::-1, ::-1])  # mirror, BGR -> RGB
+        height, width = mirrored.shape[:2]
+        self._image = QImage(mirrored.data, width, height, 3 * width,
+                             QImage.Format.Format_RGB888).copy()
+        self.frames_shown += 1
+        self.update()
+
+    def show_guidance(self, guidance: Guidance) -> None:
+        self._guidance = guidance
+        self.update()
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#101418"))
+        if self._image is not None:
+            target = self._fit(self._image.width(), self._image.height())
+            painter.drawImage(target, self._image)
+            self._draw_faces(painter, target)
+        painter.end()
+
+    def _fit(self, width: int, height: int) -> QRectF:
+        scale = min(self.width() / max(width, 1), self.height() / max(height, 1))
+        shown_w, shown_h = width * scale, height * scale
+        return QRectF((self.width() - shown_w) / 2, (self.height() - shown_h) / 2,
+                      shown_w, shown_h)
+
+    def _draw_faces(self, painter: QPainter, target: QRectF) -> None:
+        guidance = self._guidance
+        if guidance is None or guidance.frame_size[0] <= 0:
+            return
+        frame_w, frame_h = guidance.frame_size
+        scale_x, scale_y = target.width() / frame_w, target.height() / frame_h
+        for face in guidance.faces:
+            x, y, w, h = face.box
+            mirrored_x = frame_w - (x + w)  # the preview is mirrored; boxes are not
+            color = QColor("#2ecc71") if face.good else QColor("#f1c40f")
+            painter.setPen(QPen(color, 4))
+            painter.drawRoundedRect(QRectF(target.x() + mirrored_x * scale_x,
+                                           target.y() + y * scale_y, w * scale_x, h * scale_y),
+                                    12, 12)
+
+
+class ReminderPanel(QFrame):
+    """The recognized person's own top reminders (titles, due, flags: never details)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reminders")
+        self.setStyleSheet("#reminders { background: #1f2d3a; border-radius: 16px; }")
+        layout = QVBoxLayout(self)
+        self.title = _label(20, bold=True, color="#f5f7fa")
+        layout.addWidget(self.title)
+        self.items = [_label(18, color="#dfe6ee") for _ in range(MAX_REMINDERS_SHOWN)]
+        for item in self.items:
+            layout.addWidget(item)
+
+    def show_reminders(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
+        self.title.setText(text("reminders.title", language))
+        shown = greeting.reminders[:MAX_REMINDERS_SHOWN]
+        for index, label in enumerate(self.items):
+            if index >= len(shown):
+                label.setText(text("reminders.none", language) if index == 0 else "")
+                continue
+            item = shown[index]
+            flags = []
+            if item.urgent:
+                flags.append(text("reminders.urgent", language))
+            if item.overdue:
+                flags.append(text("reminders.overdue", language))
+            elif item.due_at is not None:
+                when = item.due_at.astimezone(zone).strftime("%d/%m %H:%M")
+                flags.append(text("reminders.due", language, when=when))
+            suffix = f"  ·  {' · '.join(flags)}" if flags else ""
+            label.setText(f"• {item.title}{suffix}")
+
+
+class GreetingCard(QFrame):
+    """Name, department, time, check-in/out, verdict ("Đi muộn 12 phút") and reminders."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("greeting")
+        self.setStyleSheet("#greeting { background: rgba(12, 60, 40, 235); border-radius: 24px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        self.name = _label(40, bold=True)
+        self.department = _label(22, color="#cfe9dc")
+        self.when = _label(28)
+        self.verdict = _label(34, bold=True, color="#ffe28a")
+        self.reminders = ReminderPanel()
+        for widget in (self.name, self.department, self.when, self.verdict, self.reminders):
+            layout.addWidget(widget)
+        self.greeting: Greeting | None = None
+
+    def show_greeting(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
+        self.greeting = greeting
+        self.name.setText(greeting.person_name)
+        self.department.setText(greeting.department)
+        direction_key = ("greeting.check_in" if greeting.direction is PunchDirection.CHECK_IN
+                         else "greeting.check_out")
+        local: datetime = greeting.at.astimezone(zone)
+        self.when.setText(f"{text(direction_key, language)}: {local:%H:%M}")
+        verdict = greeting.verdict_text
+        if greeting.repeat:
+            verdict = f"{verdict} ({text('greeting.repeat', language)})"
+        self.verdict.setText(verdict)
+        self.reminders.show_reminders(greeting, language, zone)
+
+
+class MessageScreen(QFrame):
+    """A full-screen state: a title and what to do next (not recognized, camera offline...)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(64, 64, 64, 64)
+        layout.addStretch(1)
+        self.title = _label(44, bold=True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.fix = _label(26, color="#f0f0f0")
+        self.fix.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.fix)
+        layout.addStretch(1)
+        self.kind = ""
+
+    def show_message(self, kind: str, title: str, fix: str, background: str) -> None:
+        self.kind = kind
+        self.setStyleSheet(f"#message {{ background: {background}; }}")
+        self.title.setText(title)
+        self.fix.setText(fix)
+
+
+class StatusBarWidget(QFrame):
+    """Online/offline, punches waiting to sync, camera state, model pack."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusbar")
+        self.setStyleSheet("#statusbar { background: #0b0f13; }")
+        from PySide6.QtWidgets import QHBoxLayout
+
+        layout = QHBoxLayout(self)
+        self.online = _label(14)
+        self.backlog = _label(14)
+        self.camera = _label(14)
+        self.pack = _label(14, color="#9fb3c8")
+        for widget in (self.online, self.backlog, self.camera, self.pack):
+            layout.addWidget(widget)
+        self.state: StatusBar | None = None
+
+    def show_status(self, state: StatusBar, language: Language) -> None:
+        self.state = state
+        if state.online is None:
+            self.online.setText(text("status.standalone", language))
+        else:
+            key = "status.online" if state.online else "status.offline"
+            self.online.setText(("● " if state.online else "○ ") + text(key, language))
+        self.backlog.setText(text("status.backlog", language, count=state.backlog))
+        self.camera.setText(text(f"status.camera.{state.camera.value}", language))
+        self.pack.setText(text("status.pack", language, pack=state.pack))
+
+    def set_camera(self, phase: CameraPhase, language: Language) -> None:
+        self.camera.setText(text(f"status.camera.{phase.value}", language))

@@ -1,0 +1,245 @@
+"""The full-screen kiosk window: preview + guidance + greeting card, full-screen states,
+status bar and admin mode. GUI thread only; ``show_state`` is the one slot workers feed."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import tzinfo
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.app.requests import SetAdminMode
+from kiosk.app.state import (
+    CameraPhase,
+    CameraState,
+    DoctorReport,
+    EnrollmentFinished,
+    EnrollmentProgress,
+    Greeting,
+    Guidance,
+    GuidanceKey,
+    KioskState,
+    LivenessFailed,
+    ModelsMissing,
+    NotRecognized,
+    PeopleDirectory,
+    StatusBar,
+)
+from kiosk.camera import LatestFrameBuffer
+from kiosk.ui.admin import AdminPanel
+from kiosk.ui.strings import Language, text
+from kiosk.ui.widgets import GreetingCard, MessageScreen, PreviewWidget, StatusBarWidget
+
+PREVIEW_INTERVAL_MS = 15  # poll faster than any camera so the preview keeps its frame rate
+PERSISTENT_SCREENS = ("camera_offline", "models_missing")
+
+
+class KioskWindow(QWidget):
+    """Renders state objects. ``request`` carries WorkerRequest objects to the worker."""
+
+    request = Signal(object)
+    closed = Signal()
+
+    def __init__(self, *, language: Language, zone: tzinfo, card_seconds: float,
+                 admin_timeout_s: float, admin_pin_hash: str | None,
+                 preview_buffer: LatestFrameBuffer | None = None, sound: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Kiosk")
+        self.setStyleSheet("background: #101418; color: white;")
+        self.language: Language = language
+        self._zone = zone
+        self._preview_buffer = preview_buffer
+        self._sound = sound
+        self.history: deque[KioskState] = deque(maxlen=500)
+        self._build(admin_pin_hash)
+        self._card_timer = self._single_shot(int(card_seconds * 1000), self._clear_card)
+        self._message_timer = self._single_shot(int(card_seconds * 500), self._clear_message)
+        self._admin_timer = self._single_shot(int(admin_timeout_s * 1000), self.leave_admin)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.timeout.connect(self._pull_preview_frame)
+        if preview_buffer is not None:
+            self._preview_timer.start(PREVIEW_INTERVAL_MS)
+
+    def _single_shot(self, interval_ms: int, slot: object) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _build(self, admin_pin_hash: str | None) -> None:
+        self.pages = QStackedWidget()
+        self.checkin_page = QWidget()
+        column = QVBoxLayout(self.checkin_page)
+        self.guidance_label = QLabel(text("guidance.no_face", self.language))
+        self.guidance_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.guidance_label.setStyleSheet("font-size: 36pt; font-weight: bold; color: white;")
+        column.addWidget(self.guidance_label)
+        row = QHBoxLayout()
+        self.preview = PreviewWidget()
+        self.card = GreetingCard()
+        self.card.hide()
+        row.addWidget(self.preview, 3)
+        row.addWidget(self.card, 2)
+        column.addLayout(row, 1)
+        self.message = MessageScreen()
+        self.admin = AdminPanel(admin_pin_hash, self.language)
+        self.admin.request.connect(self.request)
+        self.admin.closed.connect(self.leave_admin)
+        self.admin.activity.connect(lambda: self._admin_timer.start())
+        for page in (self.checkin_page, self.message, self.admin):
+            self.pages.addWidget(page)
+        self.status = StatusBarWidget()
+        self.admin_button = QPushButton(text("admin.button", self.language))
+        self.admin_button.setStyleSheet("font-size: 14pt; padding: 8px 24px;")
+        self.admin_button.clicked.connect(self.enter_admin)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.admin_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(bottom)
+
+    # -- the one entry point for worker states ------------------------------------------
+    def show_state(self, state: object) -> None:
+        """Draw one state object (GUI thread; connected to the workers' signals)."""
+        self.history.append(state)  # type: ignore[arg-type]
+        match state:
+            case Guidance():
+                self._render_guidance(state)
+            case Greeting():
+                self._render_greeting(state)
+            case NotRecognized():
+                self._show_message("not_recognized", "#7a4b00", transient=True)
+            case LivenessFailed():
+                self._show_message("liveness", "#7a1020", transient=True)
+            case CameraState():
+                self._render_camera(state)
+            case ModelsMissing():
+                self._show_message("models_missing", "#3a2a6a", fix=state.fix)
+            case StatusBar():
+                self.status.show_status(state, self.language)
+                if state.models_ready and self.message.kind == "models_missing":
+                    self._clear_message(force=True)  # the models were installed meanwhile
+            case PeopleDirectory():
+                self.admin.render_people(state)
+            case EnrollmentProgress():
+                self.admin.render_progress(state)
+            case EnrollmentFinished():
+                self.admin.render_finished(state)
+            case DoctorReport():
+                self.admin.render_doctor(state)
+
+    @property
+    def screen_kind(self) -> str:
+        """What is showing: "checkin", "greeting", "admin" or a message kind."""
+        current = self.pages.currentWidget()
+        if current is self.admin:
+            return "admin"
+        if current is self.message:
+            return self.message.kind
+        return "checkin" if self.card.isHidden() else "greeting"
+
+    def _render_guidance(self, guidance: Guidance) -> None:
+        self.preview.show_guidance(guidance)
+        if self.card.isHidden():
+            key = guidance.key if guidance.faces else GuidanceKey.NO_FACE
+            self.guidance_label.setText(text(f"guidance.{key.value}", self.language))
+
+    def _render_greeting(self, greeting: Greeting) -> None:
+        if self._blocked():
+            return
+        self.card.show_greeting(greeting, self.language, self._zone)
+        self.card.show()
+        self.guidance_label.setText(text("greeting.hello", self.language,
+                                         name=greeting.person_name))
+        self.pages.setCurrentWidget(self.checkin_page)
+        self._card_timer.start()
+        if self._sound and not greeting.repeat:
+            QApplication.beep()  # the system bell; a chime file needs QtMultimedia
+
+    def _render_camera(self, state: CameraState) -> None:
+        self.status.set_camera(state.phase, self.language)
+        if state.phase is CameraPhase.OFFLINE:
+            self._show_message("camera_offline", "#5a1a1a")
+        elif self.message.kind == "camera_offline" and state.phase is CameraPhase.LIVE:
+            self._clear_message(force=True)
+
+    def _blocked(self) -> bool:
+        """True while admin mode or a persistent full-screen state owns the screen."""
+        current = self.pages.currentWidget()
+        return current is self.admin or (current is self.message
+                                         and self.message.kind in PERSISTENT_SCREENS)
+
+    def _show_message(self, kind: str, background: str, *, transient: bool = False,
+                      fix: str = "") -> None:
+        if self.pages.currentWidget() is self.admin:
+            return
+        if transient and self._blocked():
+            return
+        self._clear_card()
+        title = text(f"{kind}.title", self.language)
+        fix_text = text(f"{kind}.fix", self.language, fix=fix)
+        self.message.show_message(kind, title, fix_text, background)
+        self.pages.setCurrentWidget(self.message)
+        if transient:
+            self._message_timer.start()
+        else:
+            self._message_timer.stop()
+
+    def _clear_message(self, force: bool = False) -> None:
+        if self.message.kind in PERSISTENT_SCREENS and not force:
+            return
+        if self.pages.currentWidget() is self.message:
+            self.pages.setCurrentWidget(self.checkin_page)
+        self.message.kind = ""
+
+    def _clear_card(self) -> None:
+        self._card_timer.stop()
+        self.card.hide()
+        self.guidance_label.setText(text("guidance.no_face", self.language))
+
+    def _pull_preview_frame(self) -> None:
+        if self._preview_buffer is None:
+            return
+        frame = self._preview_buffer.take_nowait()
+        if frame is not None:
+            self.preview.show_frame(frame.image)
+
+    # -- admin mode ---------------------------------------------------------------------
+    def enter_admin(self) -> None:
+        self._clear_card()
+        self.admin.open_pin_page()
+        self.pages.setCurrentWidget(self.admin)
+        self.request.emit(SetAdminMode(active=True))
+        self._admin_timer.start()
+
+    def leave_admin(self) -> None:
+        self._admin_timer.stop()
+        if self.pages.currentWidget() is self.admin:
+            self.admin.unlocked = False
+            self.pages.setCurrentWidget(self.checkin_page)
+            self.request.emit(SetAdminMode(active=False))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.shutdown()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def shutdown(self) -> None:
+        """Stop every timer (before the window closes, so nothing fires afterwards)."""
+        for timer in (self._card_timer, self._message_timer, self._admin_timer,
+                      self._preview_timer):
+            timer.stop()

@@ -1,0 +1,86 @@
+"""dlib's face-recognition ResNet v1 (CC0) over ONNX Runtime, converted by convert_dlib.
+
+Input of the converted graph: ``input`` float32 [N, 3, 150, 150], RGB, raw 0..255 (dlib's mean
+subtraction and /256 are inside the graph). Output: dlib's raw 128-d descriptor (norm about
+1.4); ``embed`` L2-normalises it so that similarity is cosine like every other recognizer.
+dlib's own rule "same person if euclidean distance < 0.6" on raw descriptors corresponds to a
+cosine of about 0.91 on the normalised rows (measured; see models/README.md).
+
+Chips are 150x150, cut by a similarity transform of the detector's 5 landmarks onto
+``DLIB_150_TEMPLATE``: where YuNet-style landmarks (eye centres, nose tip, mouth corners) fall,
+on average, in the chips dlib itself cuts with ``get_face_chip(img, shape, 150, 0.25)``.
+Enrollment and check-in must use the same alignment: templates from native dlib chips are not
+interchangeable with these.
+
+``embed`` runs on a worker thread, never the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.errors import VisionError
+from kiosk.vision.onnx_session import make_session
+from kiosk.vision.types import FloatArray, ImageBGR
+
+RECOGNIZER_ID = "dlib-resnet-v1"
+CHIP_SIZE = 150
+DIM = 128
+
+# Approximate template from ../shared/models/README.md (chip pixels; right eye, left eye, nose
+# tip, right and left mouth corners -- the order of kiosk/vision/types.py).
+DLIB_150_TEMPLATE = np.array(
+    [[46.3, 45.1], [100.7, 46.5], [74.0, 78.8], [53.8, 101.5], [97.8, 102.8]],
+    dtype=np.float32)
+
+
+def l2_normalise(rows: FloatArray) -> FloatArray:
+    """Rows scaled to unit length (a zero row stays zero rather than becoming NaN)."""
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit: FloatArray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
+
+
+def chips_to_blob(chips: list[ImageBGR], size: int = CHIP_SIZE) -> FloatArray:
+    """(N, 3, size, size) float32 RGB 0..255 from BGR uint8 chips; VisionError on a bad shape."""
+    blob = np.empty((len(chips), 3, size, size), dtype=np.float32)
+    for index, chip in enumerate(chips):
+        if chip.shape != (size, size, 3):
+            raise VisionError(f"dlib ResNet needs {size}x{size} BGR chips, got {chip.shape}")
+        blob[index] = chip[:, :, ::-1].transpose(2, 0, 1)
+    return blob
+
+
+class DlibResnetEmbedder:
+    """128-d dlib ResNet embeddings of 150x150 BGR chips, L2-normalised (cosine)."""
+
+    recognizer_id = RECOGNIZER_ID
+    chip_size = CHIP_SIZE
+    dim = DIM
+
+    def __init__(self, model_path: Path, threads: int = 1, flip: bool = True) -> None:
+        """Open the converted model. ``flip`` adds the mirrored chip's descriptor before
+        normalising (costs a second forward pass; see the model card for whether it helps)."""
+        self.template: FloatArray = DLIB_150_TEMPLATE.copy()
+        self.model_path = model_path
+        self.flip = flip
+        self._session = make_session(model_path, threads=threads)
+        self._input_name = self._session.get_inputs()[0].name
+
+    def raw_descriptors(self, chips: list[ImageBGR]) -> FloatArray:
+        """(N, 128) dlib descriptors exactly as native dlib computes them (not normalised)."""
+        if not chips:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        blob = chips_to_blob(chips, self.chip_size)
+        output = self._session.run(None, {self._input_name: blob})[0]
+        rows: FloatArray = np.asarray(output, dtype=np.float32).reshape(len(chips), self.dim)
+        return rows
+
+    def embed(self, chips: list[ImageBGR]) -> FloatArray:
+        """(N, 128) L2-normalised float32 rows, one per 150x150 BGR chip."""
+        rows = self.raw_descriptors(chips)
+        if self.flip and chips:
+            rows = rows + self.raw_descriptors([np.ascontiguousarray(c[:, ::-1]) for c in chips])
+        return l2_normalise(rows)

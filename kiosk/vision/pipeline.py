@@ -1,0 +1,106 @@
+"""One frame in, one immutable result out: detect -> track -> quality -> align -> embed ->
+match -> consensus.
+
+Only the PRIMARY face (the largest; the person nearest the kiosk) is recognised, so the cost
+per frame is one embedding whatever the crowd behind; every face is still outlined. The
+result's ``guidance`` is the primary face's quality issue (None when it passed), and
+``decision`` is set on the frame where consensus is reached (kiosk.vision.consensus).
+
+Runs on the inference worker thread; holds tracker and consensus state, so one instance
+serves one camera stream. No Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.vision.consensus import Consensus, Decision
+from kiosk.vision.matcher import Gallery, Match
+from kiosk.vision.quality import Quality, QualityIssue, assess_face
+from kiosk.vision.tracking import IouTracker
+from kiosk.vision.types import Detection, ImageBGR
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """One face in the frame. ``match`` is None when the face was not recognised this frame
+    (not the primary face, or it failed the quality gate)."""
+
+    box: tuple[float, float, float, float]
+    track_id: int
+    detection: Detection
+    quality: Quality
+    match: Match | None = None
+    primary: bool = False
+
+    @property
+    def quality_ok(self) -> bool:
+        return self.quality.ok
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    faces: tuple[FaceResult, ...]
+    guidance: QualityIssue | None
+    decision: Decision | None
+    timestamp: datetime
+
+
+class FramePipeline:
+    """Stateful per-stream pipeline over a model pack and a gallery.
+
+    Thresholds are cosine similarities (``match_threshold``, ``margin``); ``consensus_frames``
+    agreeing frames make a MATCH decision, ``unknown_frames`` unmatched frames an UNKNOWN one;
+    ``min_face_px`` is the quality gate's minimum face size in frame pixels.
+    """
+
+    def __init__(self, pack: Any, gallery: Gallery, match_threshold: float | None = None,
+                 margin: float | None = None, consensus_frames: int = 3,
+                 min_face_px: int = 80, unknown_frames: int = 5) -> None:
+        self.pack = pack
+        self.gallery = gallery
+        thresholds = getattr(pack, "thresholds", None)
+        self.match_threshold = (match_threshold if match_threshold is not None
+                                else float(getattr(thresholds, "match", gallery.match_threshold)))
+        self.margin = (margin if margin is not None
+                       else float(getattr(thresholds, "margin", gallery.margin)))
+        self.min_face_px = min_face_px
+        self.tracker = IouTracker()
+        self.consensus = Consensus(consensus_frames, unknown_frames)
+
+    def process(self, frame: ImageBGR, now: datetime) -> FrameResult:
+        """Run every stage on ``frame`` (H x W x 3 BGR) observed at ``now`` (UTC)."""
+        detections = self.pack.detector.detect(frame)
+        track_ids = self.tracker.update([d.box for d in detections])
+        for closed in self.tracker.closed:
+            self.consensus.forget(closed)
+        if not detections:
+            return FrameResult((), None, None, now)
+        primary = max(range(len(detections)),
+                      key=lambda i: detections[i].box[2] * detections[i].box[3])
+        faces = []
+        decision = None
+        for index, (detection, track_id) in enumerate(zip(detections, track_ids, strict=True)):
+            quality = assess_face(frame, detection, self.min_face_px)
+            match = None
+            if index == primary and quality.ok:
+                embedding = self.pack.embed_detections(frame, [detection])[0]
+                match = self.gallery.identify(embedding, self.match_threshold, self.margin)
+                decision = self.consensus.observe(track_id, match, now)
+            faces.append(FaceResult(detection.box, track_id, detection, quality, match,
+                                    index == primary))
+        guidance = faces[primary].quality.reason
+        if decision is not None:
+            log.info("decision %s person=%s score=%.3f track=%d", decision.kind.name,
+                     decision.person_id, decision.score, decision.track_id)
+        return FrameResult(tuple(faces), guidance, decision, now)
+
+    def reset(self) -> None:
+        """Forget tracks and votes (after the gallery changes or the camera restarts)."""
+        self.tracker.reset()
+        self.consensus.reset()

@@ -1,0 +1,124 @@
+"""Screenshots of the kiosk screen, taken offscreen with QWidget.grab().
+
+Writes PNGs of the check-in card, the reminders panel, admin enrollment and the full-screen
+states into docs/screenshots/ (or --out). The preview shows a SYNTHETIC face drawn with
+shapes: real people's photos must never end up in the repository.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language vi|en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def synthetic_frame(width: int = 1280, height: int = 720) -> np.ndarray:
+    """A drawn stand-in for a camera frame: a wall, a door and a cartoon face (no person)."""
+    frame = np.full((height, width, 3), (58, 52, 46), np.uint8)
+    cv2.rectangle(frame, (80, 60), (420, 700), (90, 110, 140), -1)  # a door
+    centre = (width // 2, height // 2)
+    cv2.ellipse(frame, (centre[0], centre[1] + 260), (260, 170), 0, 180, 360, (120, 80, 60), -1)
+    cv2.ellipse(frame, centre, (130, 170), 0, 0, 360, (150, 185, 225), -1)  # the face
+    for dx in (-50, 50):
+        cv2.circle(frame, (centre[0] + dx, centre[1] - 30), 14, (60, 40, 30), -1)
+    cv2.ellipse(frame, (centre[0], centre[1] + 70), (50, 20), 0, 0, 180, (70, 60, 160), 6)
+    cv2.line(frame, (centre[0], centre[1] - 10), (centre[0] - 10, centre[1] + 35), (110, 140, 190),
+             5)
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--language", choices=("vi", "en"), default="vi")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app.admin_pin import hash_pin
+    from kiosk.app.state import (
+        CameraPhase,
+        CameraState,
+        EnrollmentProgress,
+        FaceOutline,
+        Greeting,
+        Guidance,
+        GuidanceKey,
+        PeopleDirectory,
+        PersonChoice,
+        PunchDirection,
+        ReminderItem,
+        StatusBar,
+    )
+    from kiosk.ui.app import vietnamese_font_families
+    from kiosk.ui.window import KioskWindow
+
+    app = QApplication.instance() or QApplication([])
+    fonts = vietnamese_font_families()
+    if fonts:
+        QApplication.setFont(QFont("DejaVu Sans" if "DejaVu Sans" in fonts else fonts[0], 14))
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    window = KioskWindow(language=args.language, zone=zone, card_seconds=600,
+                         admin_timeout_s=600, admin_pin_hash=hash_pin("2468"))
+    window.resize(1280, 800)
+    window.show()
+    frame = synthetic_frame()
+    window.preview.show_frame(frame)
+    window.show_state(StatusBar(online=True, backlog=3, camera=CameraPhase.LIVE,
+                            pack="yunet-intel0095", kiosk_name="Cổng chính"))
+    window.show_state(Guidance(GuidanceKey.CHECKING, (FaceOutline((510, 190, 260, 340), True),),
+                           (1280, 720)))
+    now = datetime(2026, 11, 23, 1, 12, tzinfo=UTC)
+    window.show_state(Greeting(
+        person_id=uuid4(), person_name="Nguyễn Thị Hồng", department="Vụ Tổ chức cán bộ",
+        at=now, direction=PunchDirection.CHECK_IN, verdict_text="Đi muộn 12 phút"
+        if args.language == "vi" else "Late by 12 minutes",
+        reminders=(ReminderItem("1", "Nộp báo cáo quý III", overdue=True, urgent=True),
+                   ReminderItem("2", "Họp giao ban lãnh đạo Vụ", due_at=now + timedelta(hours=2)),
+                   ReminderItem("3", "Góp ý dự thảo quy chế", due_at=now + timedelta(days=2)))))
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def save(widget: object, name: str) -> None:
+        app.processEvents()  # type: ignore[union-attr]
+        path = args.out / name
+        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        written.append(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
+
+    save(window, "checkin_card.png")
+    save(window.card.reminders, "reminders_panel.png")
+    window._clear_card()
+    window.enter_admin()
+    window.admin.pin_input.setText("2468")
+    window.admin.submit_pin()
+    window.show_state(PeopleDirectory((PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),)))
+    window.admin.consent.setChecked(True)
+    chip = np.ascontiguousarray(frame[190:530, 470:810])
+    window.show_state(EnrollmentProgress("Trần Văn Bình", 3, 5, GuidanceKey.FACE_CAMERA, chip))
+    save(window, "admin_enrollment.png")
+    window.leave_admin()
+    window.show_state(CameraState(CameraPhase.OFFLINE))
+    save(window, "camera_offline.png")
+    window.shutdown()
+    window.close()
+    print(json.dumps({"written": written}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Kiosk provisioning, heartbeat, credential rotation, and the admin device registry."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
+from sync_server.db.engine import transaction
+from sync_server.service import kiosks
+
+router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
+
+
+class DeviceReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    software_version: str | None = Field(None, max_length=64)
+    recognizer_id: str | None = Field(None, max_length=64)
+    backlog: int | None = Field(None, ge=0)
+    clock_offset_s: float | None = None
+    feed_cursor: int | None = Field(None, ge=0)
+
+    def to_report(self) -> kiosks.DeviceReport:
+        return kiosks.DeviceReport(self.software_version, self.recognizer_id, self.backlog,
+                                   self.clock_offset_s, self.feed_cursor)
+
+
+class ProvisionIn(DeviceReportIn):
+    code: str = Field(min_length=4, max_length=32)
+
+
+class CredentialOut(BaseModel):
+    kiosk_id: uuid.UUID
+    name: str
+    credential: str = Field(description="keep secret; send as 'Authorization: Bearer ...'")
+
+
+class NewKioskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ProvisioningCodeOut(BaseModel):
+    kiosk_id: uuid.UUID
+    code: str
+
+
+class KioskOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    provisioned_at: datetime | None
+    revoked_at: datetime | None
+    last_seen_at: datetime | None
+    software_version: str | None
+    recognizer_id: str | None
+    backlog: int | None
+    clock_offset_s: float | None
+    feed_cursor: int | None
+
+
+@router.post("/provision", response_model=CredentialOut, summary="Exchange a one-time code")
+def provision(body: ProvisionIn, sessions: Sessions) -> CredentialOut:
+    with transaction(sessions) as session:
+        kiosk, credential = kiosks.exchange_code(session, body.code, body.to_report())
+        return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)
+
+
+@router.post("/me/heartbeat", status_code=204, summary="Report state to the device registry")
+def heartbeat(body: DeviceReportIn, kiosk: Kiosk, sessions: Sessions) -> None:
+    with transaction(sessions) as session:
+        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), body.to_report())
+
+
+@router.post("/me/rotate", response_model=CredentialOut, summary="Replace this credential")
+def rotate(kiosk: Kiosk, sessions: Sessions) -> CredentialOut:
+    with transaction(sessions) as session:
+        row = kiosks.find_kiosk(session, str(kiosk.id))
+        credential = kiosks.rotate_credential(row)
+        return CredentialOut(kiosk_id=row.id, name=row.name, credential=credential)
+
+
+@router.get("", response_model=list[KioskOut], summary="Device registry")
+def list_kiosks(admin: Admin, sessions: Sessions) -> list[KioskOut]:
+    with transaction(sessions) as session:
+        return [KioskOut.model_validate(k, from_attributes=True)
+                for k in kiosks.list_kiosks(session)]
+
+
+@router.post("", response_model=ProvisioningCodeOut, status_code=201,
+             summary="Register a kiosk and make its one-time code")
+def create_kiosk(body: NewKioskIn, admin: Admin, sessions: Sessions,
+                 settings: Settings) -> ProvisioningCodeOut:
+    with transaction(sessions) as session:
+        kiosk_id, code = kiosks.create_provisioning_code(session, body.name,
+                                                         settings.provisioning.code_ttl_s)
+    return ProvisioningCodeOut(kiosk_id=kiosk_id, code=code)
+
+
+@router.post("/{name_or_id}/revoke", status_code=204, summary="Revoke a kiosk")
+def revoke(name_or_id: str, admin: Admin, sessions: Sessions) -> None:
+    with transaction(sessions) as session:
+        kiosks.revoke(session, name_or_id)

@@ -1,0 +1,80 @@
+"""ASGI middleware: request body size limit (413) and the server clock on every response.
+
+``X-Server-Time`` (ISO 8601 UTC, microseconds) is stamped when the request arrives; kiosks
+measure their clock offset NTP-style from it and their own send/receive times.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync_server.clock import utc_now
+
+SERVER_TIME_HEADER = b"x-server-time"
+
+
+class BodyLimitAndClock:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        stamp = utc_now().isoformat(timespec="microseconds").encode()
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            await self._too_large(scope, send, stamp)
+            return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def stamped_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                message["headers"] = [*message.get("headers", []),
+                                      (SERVER_TIME_HEADER, stamp)]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, stamped_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await self._too_large(scope, send, stamp)
+
+    async def _too_large(self, scope: Scope, send: Send, stamp: bytes) -> None:
+        body = json.dumps({"type": "about:blank", "title": "Content too large", "status": 413,
+                           "detail": f"request bodies are limited to {self.max_body_bytes} "
+                           "bytes; nothing was stored", "instance": scope.get("path")}).encode()
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()), (SERVER_TIME_HEADER, stamp),
+            (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,83 @@
+"""POST /api/v1/templates: a kiosk uploads an enrollment (consent record required)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from sync_server.api.deps import Kiosk, Sessions
+from sync_server.db.engine import transaction
+from sync_server.db.models import Person
+from sync_server.errors import BadRequest
+from sync_server.service import people
+
+router = APIRouter(prefix="/api/v1", tags=["templates"])
+
+
+class ConsentBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    given_at: AwareDatetime
+    notice_version: str = Field(min_length=1, max_length=64)
+    collected_by: str = Field(min_length=1, max_length=200)
+
+
+class NewPersonBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str = Field(min_length=1, max_length=200)
+    department: str | None = Field(None, max_length=200)
+
+
+class ChipBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    image: str = Field(description="base64 of the encoded chip (PNG or JPEG)")
+    image_format: str = Field(pattern="^(png|jpeg)$")
+    alignment: dict[str, Any]
+
+
+class EnrollmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: uuid.UUID
+    new_person: NewPersonBody | None = Field(None, description="create the person if unknown")
+    recognizer_id: str = Field(min_length=1, max_length=64)
+    consent: ConsentBody
+    embeddings: list[str] = Field(min_length=1, max_length=50,
+                                  description="base64 of little-endian float32 vectors")
+    chips: list[ChipBody] = Field(default_factory=list, max_length=50)
+
+
+class EnrollmentOut(BaseModel):
+    template_ids: list[uuid.UUID]
+
+
+@router.post("/templates", response_model=EnrollmentOut, status_code=201,
+             summary="Upload an enrollment from a kiosk")
+def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions) -> EnrollmentOut:
+    chips = [people.ChipIn(_b64(chip.image, f"chips[{i}]"), chip.image_format, chip.alignment)
+             for i, chip in enumerate(body.chips)]
+    consent = people.ConsentIn(body.consent.id, body.consent.given_at,
+                               body.consent.notice_version, body.consent.collected_by)
+    with transaction(sessions) as session:
+        if body.new_person is not None and session.get(Person, body.person_id) is None:
+            people.create_person(session, body.new_person.display_name,
+                                 department=body.new_person.department,
+                                 person_id=body.person_id)
+        ids = people.enroll(session, body.person_id, body.recognizer_id, consent,
+                            body.embeddings, chips, source_kiosk_id=kiosk.id)
+    return EnrollmentOut(template_ids=ids)
+
+
+def _b64(text: str, where: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest(f"{where} is not base64") from None

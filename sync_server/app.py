@@ -1,0 +1,42 @@
+"""The ASGI application: ``create_app(settings)``; ``sync-server run`` serves it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from sync_server import __version__
+from sync_server.api import feed, health, kiosks, people, punches, templates
+from sync_server.api.middleware import BodyLimitAndClock
+from sync_server.api.problems import install_problem_handlers
+from sync_server.db.engine import make_engine, session_factory
+from sync_server.settings import ServerSettings, load_server_settings
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    """Build the app; the database must already be migrated (``sync-server migrate``)."""
+    settings = settings or load_server_settings()
+    engine = make_engine(settings.database.url, settings.database.pool_size,
+                         settings.database.echo)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Face attendance sync server", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    install_problem_handlers(app)
+    for module in (health, punches, feed, kiosks, people, templates):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimitAndClock, max_body_bytes=settings.api.max_body_bytes)
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """Factory for uvicorn workers: settings from ``$SYNC_SERVER_CONFIG`` and environment."""
+    return create_app(load_server_settings())

@@ -1,0 +1,1 @@
+"""Database access: SQLAlchemy 2 models, engine and session, Alembic migrations."""

@@ -1,0 +1,153 @@
+"""SQLAlchemy 2 models of the central database (SQLite or PostgreSQL, same code).
+
+Times are UTC instants (UTCDateTime); ids are UUIDs, except the change feed's ``seq``, a
+growing integer that orders the feed and is the kiosks' cursor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sync_server.db.types import UTCDateTime
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    employee_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    department: Mapped[str | None] = mapped_column(String(200), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ConsentRecord(Base):
+    """Who consented, when, to which notice version, and who collected it."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                                 index=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notice_version: Mapped[str] = mapped_column(String(64))
+    collected_by: Mapped[str] = mapped_column(String(200))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Template(Base):
+    __tablename__ = "templates"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                                 index=True)
+    consent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consents.id"))
+    recognizer_id: Mapped[str] = mapped_column(String(64), index=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    source_kiosk_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Chip(Base):
+    """An aligned enrollment chip (encoded image) with recognizer-independent alignment."""
+
+    __tablename__ = "chips"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                                 index=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    image_format: Mapped[str] = mapped_column(String(16))
+    alignment: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Kiosk(Base):
+    """A provisioned device: its credential hash and what it last reported."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    credential_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    provisioned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    software_version: Mapped[str | None] = mapped_column(String(64))
+    recognizer_id: Mapped[str | None] = mapped_column(String(64))
+    backlog: Mapped[int | None] = mapped_column(Integer)
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)
+    feed_cursor: Mapped[int | None] = mapped_column(SEQ_TYPE)
+
+
+class Punch(Base):
+    """A punch as captured at a kiosk. ``occurred_at`` = captured_at + clock offset."""
+
+    __tablename__ = "punches"
+    __table_args__ = (Index("punches_person_time", "person_id", "occurred_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    clock_offset_s: Mapped[float | None] = mapped_column(Float)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Change(Base):
+    """One entry of the change feed; ``seq`` orders it. DELETE entries are tombstones."""
+
+    __tablename__ = "changes"
+    # AUTOINCREMENT on SQLite: never reuse a seq, even after erasure deleted the newest rows
+    # (a reused seq would sit behind kiosks' cursors and never reach them).
+    __table_args__ = (Index("changes_entity", "entity", "entity_id"),
+                      {"sqlite_autoincrement": True})
+
+    seq: Mapped[int] = mapped_column(SEQ_TYPE, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    op: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    recognizer_id: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AdminUser(Base):
+    __tablename__ = "admin_users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,142 @@
+"""Kiosk provisioning, credentials, revocation, rotation and the device registry.
+
+A one-time code (``sync-server provision-kiosk``) is exchanged once for a long credential
+``<kiosk uuid>.<secret>``; the server keeps only SHA-256 hashes of both. The secrets are 256
+random bits, so a fast hash is enough (no password KDF needed for them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.clock import utc_now
+from sync_server.db.models import Kiosk
+from sync_server.errors import Conflict, Forbidden, NotFound, Unauthorized
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
+CODE_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    """What a kiosk tells the registry at each heartbeat."""
+
+    software_version: str | None
+    recognizer_id: str | None
+    backlog: int | None
+    clock_offset_s: float | None
+    feed_cursor: int | None
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_provisioning_code(session: Session, name: str, ttl_s: int) -> tuple[uuid.UUID, str]:
+    """Register (or re-arm, if not yet provisioned) a kiosk; returns (id, one-time code)."""
+    kiosk = session.scalars(select(Kiosk).where(Kiosk.name == name)).one_or_none()
+    now = utc_now()
+    if kiosk is None:
+        kiosk = Kiosk(id=uuid.uuid4(), name=name, created_at=now)
+        session.add(kiosk)
+    elif kiosk.credential_hash is not None and kiosk.revoked_at is None:
+        raise Conflict(f"kiosk {name!r} is already provisioned; revoke it first")
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    kiosk.code_hash = _hash(raw)
+    kiosk.code_expires_at = now + timedelta(seconds=ttl_s)
+    kiosk.credential_hash = None
+    kiosk.revoked_at = None
+    session.flush()
+    return kiosk.id, f"{raw[:5]}-{raw[5:]}"
+
+
+def exchange_code(session: Session, code: str, report: DeviceReport) -> tuple[Kiosk, str]:
+    """Trade a valid one-time code for a credential (the code is spent)."""
+    digest = _hash(_normalise_code(code))
+    kiosk = session.scalars(select(Kiosk).where(Kiosk.code_hash == digest)).one_or_none()
+    now = utc_now()
+    if kiosk is None or kiosk.code_expires_at is None or kiosk.code_expires_at < now:
+        raise Unauthorized("unknown, used or expired provisioning code")
+    credential = _new_credential(kiosk)
+    kiosk.code_hash = None
+    kiosk.code_expires_at = None
+    kiosk.provisioned_at = now
+    record_heartbeat(kiosk, report, now)
+    return kiosk, credential
+
+
+def _new_credential(kiosk: Kiosk) -> str:
+    secret = secrets.token_urlsafe(32)
+    kiosk.credential_hash = _hash(secret)
+    return f"{kiosk.id}.{secret}"
+
+
+def authenticate(session: Session, credential: str) -> Kiosk:
+    """The kiosk a bearer credential belongs to; Unauthorized or Forbidden (revoked)."""
+    kiosk_text, _, secret = credential.partition(".")
+    try:
+        kiosk_id = uuid.UUID(kiosk_text)
+    except ValueError:
+        raise Unauthorized("malformed kiosk credential") from None
+    kiosk = session.get(Kiosk, kiosk_id)
+    if kiosk is None or not secret:
+        raise Unauthorized("unknown kiosk credential")
+    if kiosk.revoked_at is not None:
+        raise Forbidden(f"kiosk {kiosk.name!r} was revoked")
+    if kiosk.credential_hash is None or not hmac.compare_digest(kiosk.credential_hash,
+                                                                 _hash(secret)):
+        raise Unauthorized("wrong kiosk credential")
+    return kiosk
+
+
+def rotate_credential(kiosk: Kiosk) -> str:
+    """Issue a new credential; the old one stops working when the transaction commits."""
+    return _new_credential(kiosk)
+
+
+def find_kiosk(session: Session, name_or_id: str) -> Kiosk:
+    try:
+        kiosk = session.get(Kiosk, uuid.UUID(name_or_id))
+    except ValueError:
+        kiosk = None
+    if kiosk is None:
+        kiosk = session.scalars(select(Kiosk).where(Kiosk.name == name_or_id)).one_or_none()
+    if kiosk is None:
+        raise NotFound(f"no kiosk named or numbered {name_or_id!r}")
+    return kiosk
+
+
+def revoke(session: Session, name_or_id: str) -> Kiosk:
+    kiosk = find_kiosk(session, name_or_id)
+    if kiosk.revoked_at is None:
+        kiosk.revoked_at = utc_now()
+    kiosk.code_hash = None
+    return kiosk
+
+
+def record_heartbeat(kiosk: Kiosk, report: DeviceReport, now: datetime | None = None) -> None:
+    kiosk.last_seen_at = now or utc_now()
+    kiosk.software_version = report.software_version or kiosk.software_version
+    kiosk.recognizer_id = report.recognizer_id or kiosk.recognizer_id
+    if report.backlog is not None:
+        kiosk.backlog = report.backlog
+    if report.clock_offset_s is not None:
+        kiosk.clock_offset_s = report.clock_offset_s
+    if report.feed_cursor is not None:
+        kiosk.feed_cursor = report.feed_cursor
+
+
+def list_kiosks(session: Session) -> list[Kiosk]:
+    return list(session.scalars(select(Kiosk).order_by(Kiosk.name)))

@@ -1,0 +1,136 @@
+"""The whole kiosk on real photos: folder camera -> worker -> real models -> real store -> screen.
+
+Everything is real: the installed model pack, the SQLite store in tmp_path, the Qt window
+(offscreen), the camera thread. Only the camera is a folder of photos (this machine has none).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.app.desk import StoreDesk
+from kiosk.app.runtime import KioskRuntime, enroll_from_folder
+from kiosk.app.state import (
+    CameraPhase,
+    CameraState,
+    Greeting,
+    ModelsMissing,
+    NotRecognized,
+    StatusBar,
+)
+from kiosk.ui.app import RunLimits, RunReport, run_kiosk_app
+from tests.kiosk.app.helpers import kiosk_settings, lfw_photo, photo_folder
+
+pytestmark = [pytest.mark.shared]
+
+
+def _enroll(settings, faces_dev: Path, tmp_path: Path, person: str) -> None:
+    folder = photo_folder(tmp_path / "enroll" / person,
+                          [lfw_photo(faces_dev, person, n) for n in range(1, 7)])
+    result = enroll_from_folder(settings, person_id=None, name=person.replace("_", " "),
+                                department="Test department", folder=folder,
+                                consent_version="test-notice-1", collected_by="pytest")
+    assert result.ok, result.error
+    assert result.templates_saved >= 3
+
+
+def test_enrolled_people_are_greeted_once_strangers_are_not(qapp, installed_pack, faces_dev,
+                                                           tmp_path: Path) -> None:
+    pack, models_dir = installed_pack
+    camera = photo_folder(tmp_path / "camera", [
+        lfw_photo(faces_dev, "Colin_Powell", 7),
+        lfw_photo(faces_dev, "Colin_Powell", 8),  # again, within the cooldown: no new punch
+        faces_dev / "people" / "clapton-1.jpg",  # never enrolled
+        lfw_photo(faces_dev, "Vladimir_Putin", 8),
+    ])
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(camera))
+    for person in ("Colin_Powell", "Vladimir_Putin"):
+        _enroll(settings, faces_dev, tmp_path, person)
+    states: list[object] = []
+    # 8 empty frames between photos: the tracker closes the track, so the second photo of
+    # Colin Powell is a new approach to the kiosk (within the cooldown).
+    runtime = KioskRuntime(settings, replay_every_frame=True, folder_blank_frames=8)
+    report = RunReport()
+    code = run_kiosk_app(runtime, RunLimits(max_seconds=240, exit_when_camera_ends=True),
+                         offscreen=True, report=report, observer=states.append)
+    assert code == 0
+    greetings = [s for s in states if isinstance(s, Greeting)]
+    names = [(g.person_name, g.repeat) for g in greetings]
+    assert names == [("Colin Powell", False), ("Colin Powell", True),
+                     ("Vladimir Putin", False)]
+    assert all(g.verdict_text and g.department == "Test department" for g in greetings)
+    assert any(isinstance(s, NotRecognized) for s in states)
+    assert report.punches == 2 and report.repeats == 1
+    assert report.threads_stopped
+    desk = StoreDesk.open(settings)
+    try:
+        assert desk.backlog() == 2  # two outbox rows, waiting for the server
+    finally:
+        desk.close()
+    assert not runtime.camera.is_alive()
+
+
+def test_camera_going_away_shows_offline_then_recovers(qapp, installed_pack, faces_dev,
+                                                       tmp_path: Path) -> None:
+    pack, models_dir = installed_pack
+    camera = photo_folder(tmp_path / "camera", [faces_dev / "people" / "astronaut-collins.png"])
+    hidden = tmp_path / "unplugged"
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(camera))
+    runtime = KioskRuntime(settings, loop_recording=True, camera_retry_initial_s=0.05)
+    phases: list[CameraPhase] = []
+
+    def observe(state: object) -> bool:
+        if not isinstance(state, CameraState):
+            return False
+        phases.append(state.phase)
+        if state.phase is CameraPhase.LIVE and CameraPhase.OFFLINE not in phases:
+            camera.rename(hidden)  # unplug
+        elif state.phase is CameraPhase.OFFLINE and hidden.exists():
+            hidden.rename(camera)  # plug back in
+        return state.phase is CameraPhase.LIVE and CameraPhase.OFFLINE in phases
+
+    code = run_kiosk_app(runtime, RunLimits(max_seconds=60), offscreen=True, observer=observe)
+    assert code == 0
+    assert phases[-1] is CameraPhase.LIVE and CameraPhase.OFFLINE in phases
+    assert not runtime.camera.is_alive()
+
+
+def test_missing_models_show_the_fix_then_recover_once_installed(qapp, installed_pack,
+                                                                 faces_dev, tmp_path: Path) -> None:
+    pack, models_dir = installed_pack
+    empty_models = tmp_path / "models"
+    empty_models.mkdir()
+    camera = photo_folder(tmp_path / "camera", [faces_dev / "people" / "astronaut-collins.png"])
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=empty_models, camera=str(camera))
+    runtime = KioskRuntime(settings, loop_recording=True, models_retry_s=0.2)
+    seen: list[object] = []
+    screens: list[str] = []
+
+    def observe(state: object) -> bool:
+        seen.append(state)
+        if isinstance(state, ModelsMissing) and not any(empty_models.iterdir()):
+            screens.append(_window_screen())
+            for installed in models_dir.iterdir():  # the admin runs `kiosk models install`
+                shutil.copytree(installed, empty_models / installed.name)
+        if isinstance(state, StatusBar) and state.models_ready:
+            screens.append(_window_screen())
+            return True
+        return False
+
+    assert run_kiosk_app(runtime, RunLimits(max_seconds=120), offscreen=True,
+                         observer=observe) == 0
+    missing = [s for s in seen if isinstance(s, ModelsMissing)]
+    assert missing and "kiosk models install" in missing[0].detail
+    assert screens == ["models_missing", "checkin"]
+
+
+def _window_screen() -> str:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.window import KioskWindow
+
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow))
+    return window.screen_kind

@@ -1,0 +1,236 @@
+"""The kiosk store on real SQLite files: outbox, consent, templates, erasure, feed pages."""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kiosk.errors import StoreError
+from kiosk.store import (
+    Chip,
+    Consent,
+    ConsentMissingError,
+    FeedChange,
+    FeedEntity,
+    FeedOp,
+    Person,
+    PunchKind,
+    PunchSource,
+    open_store,
+)
+from kiosk.store.schema import MIGRATIONS
+
+# Distinctive byte patterns we can look for in the raw database file.
+CHIP_MARKER = b"CHIP-BYTES-" + b"\xab\xcd" * 200
+EMBEDDING = np.full((1, 128), 1234.5678, dtype=np.float32)
+
+
+def _person(store_path: Path) -> tuple[object, Person]:
+    store = open_store(store_path)
+    person = Person(uuid.uuid4(), "Pham Thi D", department="Legal")
+    store.upsert_person(person)
+    return store, person
+
+
+def _consent(person: Person) -> Consent:
+    return Consent(person.id, datetime.now(UTC), "notice-v3", "HR officer")
+
+
+def test_migrations_are_recorded_and_not_reapplied(tmp_path: Path) -> None:
+    open_store(tmp_path / "k.sqlite3").close()
+    store = open_store(tmp_path / "k.sqlite3")
+    store.close()
+    with sqlite3.connect(tmp_path / "k.sqlite3") as raw:
+        names = [row[0] for row in raw.execute("SELECT name FROM migrations ORDER BY rowid")]
+        mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    assert names == [m.__name__ for m in MIGRATIONS]
+    assert mode == "wal"
+
+
+def test_punch_is_durable_when_record_punch_returns(tmp_path: Path) -> None:
+    """A process SIGKILLed right after record_punch returned still has the punch."""
+    path = tmp_path / "k.sqlite3"
+    person = uuid.uuid4()
+    script = (
+        "import os, signal, sys, uuid\n"
+        "from kiosk.store import open_store\n"
+        "s = open_store(sys.argv[1])\n"
+        "p = s.record_punch(uuid.UUID(sys.argv[2]))\n"
+        "print(p.id, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(path), str(person)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == -9
+    store = open_store(path)
+    pending = store.pending_punches(10)
+    assert [str(p.id) for p in pending] == [result.stdout.strip()]
+    assert pending[0].person_id == person
+
+
+def test_outbox_oldest_first_until_acknowledged(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.sqlite3")
+    start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    person = uuid.uuid4()
+    punches = [store.record_punch(person, PunchKind.IN, PunchSource.FACE,
+                                  captured_at=start + timedelta(minutes=10 - i),
+                                  clock_offset_s=1.5) for i in range(10)]
+    assert store.backlog_count() == 10
+    first = store.pending_punches(3)
+    assert [p.captured_at for p in first] == sorted(p.captured_at for p in punches)[:3]
+    assert store.mark_synced([p.id for p in first]) == 3
+    assert store.mark_synced([p.id for p in first]) == 0  # a replayed ack changes nothing
+    assert store.backlog_count() == 7
+    assert {p.id for p in store.pending_punches(100)} == {p.id for p in punches[:7]}
+    last = store.last_punch(person)
+    assert last is not None and last.captured_at == start + timedelta(minutes=10)
+    assert last.clock_offset_s == 1.5 and last.captured_at.tzinfo is not None
+
+
+def test_punch_uses_the_last_measured_clock_offset(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.sqlite3")
+    assert store.record_punch(uuid.uuid4()).clock_offset_s is None
+    store.set_clock_offset_s(-42.25)
+    assert store.record_punch(uuid.uuid4()).clock_offset_s == -42.25
+    with pytest.raises(ValueError):
+        store.record_punch(uuid.uuid4(), captured_at=datetime(2026, 1, 1))  # naive
+
+
+def test_concurrent_punches_from_threads(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.sqlite3")
+
+    def punch_many() -> None:
+        for _ in range(50):
+            store.record_punch(uuid.uuid4())
+
+    threads = [threading.Thread(target=punch_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.backlog_count() == 200
+
+
+def test_no_template_without_consent(tmp_path: Path) -> None:
+    store, person = _person(tmp_path / "k.sqlite3")
+    with pytest.raises(ConsentMissingError):
+        store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {})])
+    assert store.templates_for("sface") == ([], pytest.approx(np.zeros((0, 0))))
+    assert store.chips_for(person.id) == []
+    store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {"a": 1})],
+                          consent=_consent(person))
+    assert [c.notice_version for c in store.consents_for(person.id)] == ["notice-v3"]
+    assert store.chips_for(person.id)[0].alignment == {"a": 1}
+
+
+def test_templates_are_kept_per_recognizer(tmp_path: Path) -> None:
+    store, person = _person(tmp_path / "k.sqlite3")
+    other = Person(uuid.uuid4(), "Vo Van E")
+    store.upsert_person(other)
+    store.record_consent(_consent(person))
+    store.record_consent(_consent(other))
+    rng = np.random.default_rng(0)
+    mine = rng.normal(size=(3, 128)).astype(np.float32)
+    store.save_enrollment(person.id, "sface", mine)
+    store.save_enrollment(other.id, "sface", rng.normal(size=(1, 128)).astype(np.float32))
+    store.save_enrollment(person.id, "dlib", rng.normal(size=(2, 128)).astype(np.float32))
+    ids, matrix = store.templates_for("sface")
+    assert matrix.shape == (4, 128) and matrix.dtype == np.float32
+    assert ids.count(person.id) == 3 and ids.count(other.id) == 1
+    rows = [matrix[i] for i, pid in enumerate(ids) if pid == person.id]
+    assert np.allclose(np.sort(np.vstack(rows), axis=0), np.sort(mine, axis=0))
+    assert store.recognizers_enrolled(person.id) == ["dlib", "sface"]
+
+
+def _file_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    wal = path.with_name(path.name + "-wal")
+    return data + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_delete_person_removes_the_bytes_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    store, person = _person(path)
+    store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {})],
+                          consent=_consent(person))
+    store.record_punch(person.id)
+    embedding_bytes = EMBEDDING.astype("<f4").tobytes()
+    assert CHIP_MARKER in _file_bytes(path) and embedding_bytes in _file_bytes(path)
+    assert store.delete_person(person.id) is True
+    raw = _file_bytes(path)
+    assert CHIP_MARKER not in raw and embedding_bytes not in raw
+    assert store.person(person.id) is None and store.templates_for("sface")[0] == []
+    assert store.backlog_count() == 1  # the punch is an attendance record, it stays
+    assert store.delete_person(person.id) is False
+
+
+def _template_change(seq: int, person_id: uuid.UUID, vector: np.ndarray) -> FeedChange:
+    return FeedChange(seq, FeedEntity.TEMPLATE, FeedOp.UPSERT, uuid.uuid4(), {
+        "person_id": str(person_id), "recognizer_id": "sface", "dim": int(vector.shape[0]),
+        "embedding": base64.b64encode(vector.astype("<f4").tobytes()).decode(),
+        "created_at": "2026-11-20T01:00:00+00:00",
+        "consent": {"id": str(uuid.uuid4()), "given_at": "2026-11-20T00:59:00+00:00",
+                    "notice_version": "v1", "collected_by": "HR"}})
+
+
+def test_feed_page_is_applied_atomically(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.sqlite3")
+    person_id = uuid.uuid4()
+    page = [
+        FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, person_id,
+                   {"display_name": "Hoang F", "department": "IT"}),
+        _template_change(2, person_id, np.ones(128)),
+        FeedChange(3, FeedEntity.REMINDER, FeedOp.UPSERT, uuid.uuid4(),
+                   {"person_id": str(person_id), "title": "Submit report",
+                    "due_at": "2026-11-24T02:00:00+00:00", "priority": 2}),
+        FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid.uuid4(), {"nope": 1}),  # bad
+    ]
+    with pytest.raises(StoreError, match="feed change 4"):
+        store.apply_feed_page(page, "4")
+    assert store.people() == [] and store.cursor() is None
+    store.apply_feed_page(page[:3], "3")
+    assert store.cursor() == "3"
+    assert [p.display_name for p in store.people()] == ["Hoang F"]
+    assert store.templates_for("sface")[1].shape == (1, 128)
+    assert [r.title for r in store.reminders_for(person_id)] == ["Submit report"]
+
+
+def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    store = open_store(path)
+    person_id = uuid.uuid4()
+    marker = np.full(128, 987.654, dtype=np.float32)
+    store.apply_feed_page([
+        FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {"display_name": "G"}),
+        _template_change(2, person_id, marker),
+        FeedChange(3, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, uuid.uuid4(),
+                   {"name": "Office", "start": "08:00", "end": "17:00", "grace_min": 5}),
+        FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid.uuid4(), {"day": "2026-09-02"}),
+    ], "4")
+    assert marker.tobytes() in _file_bytes(path)
+    store.apply_feed_page([FeedChange(5, FeedEntity.PERSON, FeedOp.DELETE, person_id, {})], "5")
+    assert marker.tobytes() not in _file_bytes(path)
+    assert store.person(person_id) is None
+    shifts = store.shift_data()
+    assert shifts.shift_types[0]["start"] == "08:00"
+    assert shifts.holidays == ({"day": "2026-09-02"},)
+
+
+def test_settings_and_audit(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.sqlite3")
+    store.set_setting("site", "A")
+    store.set_setting("site", "B")
+    store.audit("admin-pin", "erase-person", "p1", {"reason": "left"})
+    assert store.setting("site") == "B" and store.setting("missing") is None
+    entry = store.audit_entries(1)[0]
+    assert (entry["actor"], entry["action"], entry["subject"]) == ("admin-pin", "erase-person",
+                                                                   "p1")
