@@ -59,6 +59,8 @@ class VisionSettings(Section):
                                       description="mean P(real) over the frames of one face")
     liveness_min_frames: int = Field(3, ge=1, le=30,
                                      description="frames averaged before a liveness decision")
+    require_liveness: bool = Field(True, description="refuse to record punches when the "
+                                   "pack's liveness models are not installed")
     active_liveness: bool = Field(False, description="ask for a head turn (high-security sites)")
     active_liveness_min_yaw_deg: float = Field(20.0, ge=5.0, le=60.0)
     active_liveness_timeout_s: float = Field(6.0, gt=0.0, le=30.0)
@@ -67,6 +69,9 @@ class VisionSettings(Section):
 
 class ModelSettings(Section):
     dir: Path = Field(default_factory=lambda: default_data_dir() / "models")
+    cache_dir: Path | None = Field(None, description="download cache (default "
+                                   "~/.cache/face-attendance/downloads)")
+    download_timeout_s: float = Field(30.0, gt=0)
 
 
 class StoreSettings(Section):

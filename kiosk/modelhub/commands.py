@@ -61,6 +61,14 @@ def _models_dir(args: argparse.Namespace) -> Path:
     return load_kiosk_settings(getattr(args, "config", None)).models.dir
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    if args.cache_dir is not None:
+        return Path(args.cache_dir)
+    from kiosk.settings import load_kiosk_settings
+
+    return load_kiosk_settings(getattr(args, "config", None)).models.cache_dir
+
+
 class StderrProgress:
     """One progress line on stderr: rewritten in place on a terminal, else start/end lines."""
 
@@ -86,7 +94,7 @@ class StderrProgress:
 def run_install(args: argparse.Namespace) -> int:
     registry = load_registry()
     models_dir = _models_dir(args)
-    installer = Installer(registry, models_dir, cache_dir=args.cache_dir, from_dir=args.from_dir,
+    installer = Installer(registry, models_dir, cache_dir=_cache_dir(args), from_dir=args.from_dir,
                           timeout_s=args.timeout, progress=StderrProgress())
     reports = installer.install(list(args.targets), force=args.force)
     out = sys.stdout
@@ -112,7 +120,7 @@ def installed_packs(registry: Registry, models_dir: Path) -> list[str]:
     states = {m: model_state(spec, models_dir) for m, spec in registry.models.items()}
     packs = sorted(registry.packs.values(), key=lambda p: -p.priority)
     return [p.name for p in packs
-            if all(states[m] is ModelState.INSTALLED for m in p.model_ids())]
+            if all(states[m] is ModelState.INSTALLED for m in p.required_ids())]
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -125,11 +133,13 @@ def run_list(args: argparse.Namespace) -> int:
     out.write(f"models dir: {models_dir}\n\nPACKS (priority order; * = what 'auto' picks)\n")
     auto = choose_auto_pack(registry, models_dir)
     for pack in sorted(registry.packs.values(), key=lambda p: -p.priority):
-        pack_states = {states[m] for m in pack.model_ids()}
+        pack_states = {states[m] for m in pack.required_ids()}
         state = ("corrupt" if ModelState.CORRUPT in pack_states else
                  "missing" if ModelState.MISSING in pack_states else "installed")
         mark = "*" if pack.name == auto else " "
         note = "" if pack.auto else "  (by name only)"
+        if pack.liveness and any(states[m] is not ModelState.INSTALLED for m in pack.liveness):
+            note += "  (liveness models missing: photos are not refused)"
         out.write(f" {mark} {pack.name:<22} {state:<10} {pack.detector} + {pack.recognizer}"
                   f"{note}\n")
     out.write("\nMODELS\n")

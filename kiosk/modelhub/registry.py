@@ -142,7 +142,17 @@ class PackSpec:
     auto: bool = True
 
     def model_ids(self) -> list[str]:
+        """Every model the pack names, liveness included (what `install PACK` fetches)."""
         return [self.detector, self.recognizer, *self.liveness]
+
+    def required_ids(self) -> list[str]:
+        """The models without which the pack cannot recognise anyone.
+
+        Liveness models are named by the pack but not required to load it: where they cannot
+        be obtained the pack runs without them, `kiosk doctor` fails its liveness check, and
+        a site that sets ``vision.require_liveness`` refuses to record punches.
+        """
+        return [self.detector, self.recognizer]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from kiosk.vision.matcher import Match
 class DecisionKind(enum.Enum):
     MATCH = "match"
     UNKNOWN = "unknown"
+    SPOOF = "spoof"  # consensus reached, but the liveness verdict says presentation attack
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Decision:
     track_id: int
     frames: int
     decided_at: datetime
+    liveness_score: float | None = None  # mean P(real) when a liveness model took part
+    resembled_id: UUID | None = None  # SPOOF: the identity the attack resembled (for audit)
 
 
 @dataclass

@@ -82,6 +82,7 @@ class PackStatus:
     licence_note: str
     priority: int = 0
     auto: bool = True
+    liveness_missing: tuple[str, ...] = ()
 
 
 def licence_note(registry: Registry, pack: PackSpec) -> str:
@@ -99,11 +100,13 @@ def pack_status(models_dir: Path, registry: Registry | None = None) -> list[Pack
     states = {m: model_state(spec, models_dir) for m, spec in registry.models.items()}
     result = []
     for pack in sorted(registry.packs.values(), key=lambda p: -p.priority):
-        ids = pack.model_ids()
+        ids = pack.required_ids()
         missing = tuple(m for m in ids if states[m] is ModelState.MISSING)
-        corrupt = tuple(m for m in ids if states[m] is ModelState.CORRUPT)
+        corrupt = tuple(m for m in pack.model_ids() if states[m] is ModelState.CORRUPT)
+        liveness_missing = tuple(m for m in pack.liveness if states[m] is ModelState.MISSING)
         result.append(PackStatus(pack.name, not missing and not corrupt, missing, corrupt,
-                                 licence_note(registry, pack), pack.priority, pack.auto))
+                                 licence_note(registry, pack), pack.priority, pack.auto,
+                                 liveness_missing))
     return result
 
 
@@ -145,11 +148,30 @@ def load_pack(name: str, models_dir: Path, threads: int = 1,
                     pack.recognizer)
     return ModelPack(name=pack.name, detector=detector, embedder=embedder,
                      recognizer_id=recognizer_id, thresholds=pack.thresholds,
+                     liveness=_load_liveness(registry, pack, models_dir, threads),
                      licence_note=licence_note(registry, pack))
 
 
+def _load_liveness(registry: Registry, pack: PackSpec, models_dir: Path,
+                   threads: int) -> Any:
+    """The pack's liveness models combined, or None (logged) when they are not installed."""
+    if not pack.liveness:
+        return None
+    states = {m: model_state(registry.model(m), models_dir) for m in pack.liveness}
+    absent = [m for m, state in states.items() if state is not ModelState.INSTALLED]
+    if absent:
+        log.warning("pack %s: liveness models %s are not installed; printed photos and phone "
+                    "screens will not be refused (kiosk models install %s --from DIR)",
+                    pack.name, ", ".join(absent), " ".join(absent))
+        return None
+    from kiosk.vision.liveness import MiniFasNetLiveness
+
+    return MiniFasNetLiveness([_build(registry.model(m), models_dir, threads)
+                               for m in pack.liveness])
+
+
 def _require_installed(registry: Registry, pack: PackSpec, models_dir: Path) -> None:
-    states = {m: model_state(registry.model(m), models_dir) for m in pack.model_ids()}
+    states = {m: model_state(registry.model(m), models_dir) for m in pack.required_ids()}
     missing = [m for m, s in states.items() if s is ModelState.MISSING]
     corrupt = [m for m, s in states.items() if s is ModelState.CORRUPT]
     if missing:

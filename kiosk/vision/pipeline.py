@@ -1,6 +1,13 @@
 """One frame in, one immutable result out: detect -> track -> quality -> align -> embed ->
 match -> consensus.
 
+Liveness (optional: ``liveness`` or the pack's): every frame the primary face passes the gate,
+its P(real) goes into that track's kiosk.vision.liveness.LivenessCombiner (mean over the
+track's recent frames, at least 3). A MATCH reached by consensus is emitted only when that
+verdict is LIVE; when it is SPOOF a SPOOF decision is emitted instead (person_id None,
+``resembled_id`` set, never a punch); while it is PENDING the match is held and re-checked on
+the track's next frames.
+
 Only the PRIMARY face (the largest; the person nearest the kiosk) is recognised, so the cost
 per frame is one embedding whatever the crowd behind; every face is still outlined. The
 result's ``guidance`` is the primary face's quality issue (None when it passed), and
@@ -13,15 +20,16 @@ serves one camera stream. No Qt.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from kiosk.vision.consensus import Consensus, Decision
+from kiosk.vision.consensus import Consensus, Decision, DecisionKind
+from kiosk.vision.liveness import LivenessCombiner, LivenessState, LivenessVerdict
 from kiosk.vision.matcher import Gallery, Match
 from kiosk.vision.quality import Quality, QualityIssue, assess_face
 from kiosk.vision.tracking import IouTracker
-from kiosk.vision.types import Detection, ImageBGR
+from kiosk.vision.types import Detection, ImageBGR, LivenessModel
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +69,9 @@ class FramePipeline:
 
     def __init__(self, pack: Any, gallery: Gallery, match_threshold: float | None = None,
                  margin: float | None = None, consensus_frames: int = 3,
-                 min_face_px: int = 80, unknown_frames: int = 5) -> None:
+                 min_face_px: int = 80, unknown_frames: int = 5,
+                 liveness: LivenessModel | None = None,
+                 liveness_threshold: float = 0.7) -> None:
         self.pack = pack
         self.gallery = gallery
         thresholds = getattr(pack, "thresholds", None)
@@ -72,6 +82,10 @@ class FramePipeline:
         self.min_face_px = min_face_px
         self.tracker = IouTracker()
         self.consensus = Consensus(consensus_frames, unknown_frames)
+        self.liveness = liveness if liveness is not None else getattr(pack, "liveness", None)
+        self.liveness_threshold = liveness_threshold
+        self._combiners: dict[int, LivenessCombiner] = {}
+        self._held: dict[int, Decision] = {}  # matches waiting for a liveness verdict
 
     def process(self, frame: ImageBGR, now: datetime) -> FrameResult:
         """Run every stage on ``frame`` (H x W x 3 BGR) observed at ``now`` (UTC)."""
@@ -79,6 +93,8 @@ class FramePipeline:
         track_ids = self.tracker.update([d.box for d in detections])
         for closed in self.tracker.closed:
             self.consensus.forget(closed)
+            self._combiners.pop(closed, None)
+            self._held.pop(closed, None)
         if not detections:
             return FrameResult((), None, None, now)
         primary = max(range(len(detections)),
@@ -91,7 +107,9 @@ class FramePipeline:
             if index == primary and quality.ok:
                 embedding = self.pack.embed_detections(frame, [detection])[0]
                 match = self.gallery.identify(embedding, self.match_threshold, self.margin)
-                decision = self.consensus.observe(track_id, match, now)
+                verdict = self._liveness_verdict(frame, detection, track_id)
+                decision = self._gate_on_liveness(
+                    track_id, self.consensus.observe(track_id, match, now), verdict)
             faces.append(FaceResult(detection.box, track_id, detection, quality, match,
                                     index == primary))
         guidance = faces[primary].quality.reason
@@ -100,7 +118,36 @@ class FramePipeline:
                      decision.person_id, decision.score, decision.track_id)
         return FrameResult(tuple(faces), guidance, decision, now)
 
+    def _liveness_verdict(self, frame: ImageBGR, detection: Detection,
+                          track_id: int) -> LivenessVerdict | None:
+        if self.liveness is None:
+            return None
+        combiner = self._combiners.get(track_id)
+        if combiner is None:
+            combiner = self._combiners[track_id] = LivenessCombiner(self.liveness_threshold)
+        return combiner.add(self.liveness.real_probability(frame, detection))
+
+    def _gate_on_liveness(self, track_id: int, decision: Decision | None,
+                          verdict: LivenessVerdict | None) -> Decision | None:
+        """The decision to emit this frame: MATCHes wait for a LIVE verdict (module doc)."""
+        if verdict is None:
+            return decision
+        if decision is not None and decision.kind is DecisionKind.MATCH:
+            self._held[track_id] = decision
+        elif decision is not None:
+            return decision
+        held = self._held.get(track_id)
+        if held is None or verdict.state is LivenessState.PENDING:
+            return None
+        del self._held[track_id]
+        if verdict.state is LivenessState.LIVE:
+            return replace(held, liveness_score=verdict.mean_score)
+        return replace(held, kind=DecisionKind.SPOOF, person_id=None,
+                       resembled_id=held.person_id, liveness_score=verdict.mean_score)
+
     def reset(self) -> None:
         """Forget tracks and votes (after the gallery changes or the camera restarts)."""
         self.tracker.reset()
         self.consensus.reset()
+        self._combiners.clear()
+        self._held.clear()

@@ -64,7 +64,7 @@ class ThrowawayPostgres:
         return self.url(name)
 
     def stop(self) -> None:
-        _run(self.run_as, [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast",
+        _run(self.run_as, [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
                            "-w", "stop"], check=False)
         shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.sync import DeviceReport, provision
-from sync_server.cli import build_parser
+from sync_server.cli import build_parser, main
 from tests.sync_server.helpers import migrated_settings
 from tests.sync_server.live import LiveServer
 
@@ -33,9 +33,10 @@ def test_every_command_has_help() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_help_runs(command: str) -> None:
-    result = _cli([command, "--help"], dict(os.environ))
-    assert result.returncode == 0 and "usage: sync-server" in result.stdout
+def test_help_runs(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0 and "usage: sync-server" in capsys.readouterr().out
 
 
 def test_provision_then_revoke_from_the_command_line(tmp_path: Path) -> None:
@@ -58,17 +59,21 @@ def test_provision_then_revoke_from_the_command_line(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_create_admin_refuses_short_passwords(tmp_path: Path) -> None:
-    env = {**os.environ, "SYNC_SERVER_DATABASE__URL": f"sqlite:///{tmp_path / 'a.sqlite3'}",
-           "SYNC_ADMIN_PASSWORD": "short"}
-    refused = _cli(["create-admin", "--username", "root"], env)
-    assert refused.returncode == 2 and "12 characters" in refused.stderr
-    env["SYNC_ADMIN_PASSWORD"] = "a long enough passphrase"
-    assert _cli(["create-admin", "--username", "root"], env).returncode == 0
+def test_create_admin_refuses_short_passwords(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SYNC_SERVER_DATABASE__URL", f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    monkeypatch.setenv("SYNC_ADMIN_PASSWORD", "short")
+    assert main(["create-admin", "--username", "root"]) == 2
+    assert "12 characters" in capsys.readouterr().err
+    monkeypatch.setenv("SYNC_ADMIN_PASSWORD", "a long enough passphrase")
+    assert main(["create-admin", "--username", "root"]) == 0
+    assert main(["create-admin", "--username", "root"]) == 2
+    assert "exists" in capsys.readouterr().err
 
 
-def test_unknown_settings_key_is_rejected(tmp_path: Path) -> None:
+def test_unknown_settings_key_is_rejected(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "server.toml"
     config.write_text("[database]\nurl = 'sqlite:///x.sqlite3'\nspeed = 3\n")
-    result = _cli(["--config", str(config), "migrate"], dict(os.environ))
-    assert result.returncode == 2 and "database.speed: unknown key" in result.stderr
+    assert main(["--config", str(config), "migrate"]) == 2
+    assert "database.speed: unknown key" in capsys.readouterr().err

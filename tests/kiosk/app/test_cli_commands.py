@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 from tests.kiosk.app.helpers import TEST_MATCH_THRESHOLD, lfw_photo, photo_folder
 
-pytestmark = [pytest.mark.shared]
+pytestmark = [pytest.mark.shared, pytest.mark.slow]  # real subprocesses: ~10-20 s each
 
 
 def _kiosk(config: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:

@@ -50,9 +50,9 @@ def test_auto_priority_order_is_the_agreed_one() -> None:
 
 
 def test_pypi_only_pack_needs_only_package_sources() -> None:
-    """pypi-dlib must be installable from PyPI alone (no URL, no --from)."""
+    """pypi-dlib must recognise with models from PyPI alone (no URL, no --from)."""
     registry = load_registry()
-    for model_id in registry.packs["pypi-dlib"].model_ids():
+    for model_id in registry.packs["pypi-dlib"].required_ids():
         for artifact in registry.model(model_id).artifacts:
             assert any(s.kind is SourceKind.PYPI for s in artifact.sources), artifact.name
 
@@ -92,3 +92,13 @@ def test_a_broken_registry_names_the_entry(tmp_path: Path) -> None:
                                    'recognizer = "yunet-2023mar"', 1), encoding="utf-8")
     with pytest.raises(ModelError, match="is not a recognizer"):
         load_registry(broken)
+
+
+def test_default_packs_name_liveness_but_do_not_require_it() -> None:
+    registry = load_registry()
+    for name, pack in registry.packs.items():
+        if not pack.auto:
+            continue
+        assert pack.liveness == ("minifasnet-v2", "minifasnet-v1se"), name
+        assert set(pack.liveness).isdisjoint(pack.required_ids())
+        assert set(pack.liveness) <= set(pack.model_ids())

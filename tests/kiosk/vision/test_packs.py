@@ -255,3 +255,33 @@ def test_insightface_pack_logs_the_non_commercial_warning(
     assert rows.shape == (2, 512)
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
     assert float(rows[0] @ rows[1]) < 0.999, "different chips, different embeddings"
+
+
+@pytest.mark.slow
+def test_default_pack_carries_liveness_that_refuses_a_printed_photo(every_model: Path,
+                                                                    faces_dev: Path) -> None:
+    import cv2
+
+    pack = load_pack("auto", every_model)
+    assert pack.liveness is not None
+    assert not [s for s in pack_status(every_model) if s.name == pack.name][0].liveness_missing
+    scores = {}
+    for name in ("sf_live_T1.jpg", "sf_print_F1.jpg"):
+        image = cv2.imread(str(faces_dev / "spoof" / name))
+        detection = pack.detector.detect(image)[0]
+        scores[name] = pack.liveness.real_probability(image, detection)
+    assert scores["sf_live_T1.jpg"] > 0.7 > scores["sf_print_F1.jpg"]
+
+
+def test_pack_without_liveness_models_still_loads_and_says_so(
+        tmp_path: Path, shared_models: Path, caplog: pytest.LogCaptureFixture) -> None:
+    models = tmp_path / "models"
+    Installer(load_registry(), models, cache_dir=tmp_path / "cache",
+              from_dir=shared_models).install(["yunet-2023mar", "intel-reid-0095"])
+    status = {s.name: s for s in pack_status(models)}["yunet-intel0095"]
+    assert status.installed
+    assert status.liveness_missing == ("minifasnet-v2", "minifasnet-v1se")
+    with caplog.at_level("WARNING"):
+        pack = load_pack("yunet-intel0095", models)
+    assert pack.liveness is None
+    assert "will not be refused" in caplog.text

@@ -108,3 +108,49 @@ def test_pipeline_module_never_imports_qt() -> None:
     code = ("import sys, kiosk.vision.pipeline, kiosk.vision.enrollment, "
             "kiosk.vision.calibration; sys.exit('PySide6' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def liveness(vision_models_dir: Path):  # type: ignore[no-untyped-def]
+    """MiniFASNet V2 + V1SE installed by the real installer (from ../shared/models)."""
+    from kiosk.errors import KioskError
+    from kiosk.modelhub.installer import Installer
+    from kiosk.modelhub.registry import load_registry
+    from kiosk.vision.liveness import MiniFasNetLiveness
+    from tests.conftest import need_shared
+
+    Installer(load_registry(), vision_models_dir, from_dir=need_shared("models")).install(
+        ["minifasnet-v2", "minifasnet-v1se"])
+    try:
+        return MiniFasNetLiveness.from_models_dir(vision_models_dir)
+    except KioskError as exc:
+        pytest.fail(f"MiniFASNet could not be installed from ../shared/models: {exc}")
+
+
+def test_match_waits_for_live_verdict_and_a_print_is_refused(
+        recognition_pack, liveness, faces_dev: Path) -> None:  # type: ignore[no-untyped-def]
+    pack = recognition_pack
+    live = read_image(faces_dev / "spoof" / "sf_live_T1.jpg")
+    printed = read_image(faces_dev / "spoof" / "sf_print_F1.jpg")
+    person = uuid.uuid4()
+    gallery = Gallery(pack.recognizer_id)
+    gallery.add(person, enroll_images(pack, [live], min_face_px=60).embeddings)
+
+    def run(image: np.ndarray) -> list:  # type: ignore[type-arg]
+        # this test is about liveness gating: any similarity above -1 counts as a match
+        pipeline = FramePipeline(pack, gallery, match_threshold=-1.0, margin=0.0,
+                                 consensus_frames=2, min_face_px=60, liveness=liveness,
+                                 liveness_threshold=0.7)
+        frames = [np.roll(image, 2 * k, axis=1) for k in range(5)]
+        return [r.decision for r in _run(pipeline, frames)]
+
+    live_decisions = run(live)
+    # consensus after 2 frames, but liveness needs 3 frames: the match is held until then
+    assert live_decisions[:2] == [None, None] and live_decisions[2] is not None
+    assert live_decisions[2].kind is DecisionKind.MATCH and live_decisions[2].person_id == person
+    assert live_decisions[2].liveness_score is not None and live_decisions[2].liveness_score > 0.7
+    assert live_decisions[3:] == [None, None]
+    spoof = [d for d in run(printed) if d is not None]
+    assert len(spoof) == 1 and spoof[0].kind is DecisionKind.SPOOF
+    assert spoof[0].person_id is None and spoof[0].resembled_id == person
+    assert spoof[0].liveness_score is not None and spoof[0].liveness_score < 0.7
