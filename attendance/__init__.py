@@ -1,0 +1,89 @@
+"""The attendance domain core: pure Python, no I/O, an injected clock.
+
+The ONE implementation of the attendance rules, used by the kiosk (the greeting: on time or
+late, the moment a punch is made) and by the server (HR reports over date ranges).
+
+Public API
+- Clocks: ``Clock`` (protocol), ``SystemClock``, ``FixedClock``.
+- Vocabulary (frozen dataclasses, enums): ``Person``, ``Department``, ``Punch``,
+  ``PunchKind``, ``PunchSource``, ``ShiftType``, ``ShiftAssignment``, ``Holiday``, ``Leave``,
+  ``Correction``, ``CorrectionKind``.
+- Shifts: ``Schedule(shift_types, assignments, holidays=(), zone="Asia/Ho_Chi_Minh",
+  leaves=())`` with ``occurrence_on(person, day)``, ``occurrence_for_instant(person, t)``,
+  ``attendance_date(person, t)``, ``assigned_shift(person, day)``, ``holiday(person, day)``,
+  ``on_leave(person, day)``;
+  ``ShiftOccurrence`` (UTC start/end, check-in and check-out windows); ``resolve_shift``;
+  ``local_instant(day, time, zone)``.
+- One punch: ``verdict_at_kiosk(schedule, person, punch, earlier_today, cooldown_s=120)``
+  (what the kiosk calls), built on ``verdict_for_punch(shift_occurrence | None,
+  earlier_punches, punch, cooldown_s=120, shift_assigned=False) -> PunchVerdict(kind,
+  status, minutes, reason)``,
+  ``VerdictStatus``, ``describe(verdict, "en" | "vi")``, ``is_duplicate(prev, new,
+  cooldown_s)``, ``drop_duplicates(punches, cooldown_s)``.
+- One day: ``summarize_day(DayContext(...), punches, corrections, cooldown_s) ->
+  DaySummary``, ``DayStatus``, ``apply_corrections``, ``pair_first_in_last_out``.
+- Ranges: ``build_day_summaries(people, first, last, schedule, punches, corrections,
+  watermark, now)``, ``summarize_range(people, days) -> RangeReport(by_person,
+  by_department, overall)`` of ``Totals``.
+"""
+
+from attendance.clock import Clock, FixedClock, SystemClock, require_utc
+from attendance.model import (
+    ALL_WEEKDAYS,
+    MONDAY_TO_FRIDAY,
+    Correction,
+    CorrectionKind,
+    Department,
+    Holiday,
+    Leave,
+    Person,
+    Punch,
+    PunchKind,
+    PunchSource,
+    ShiftAssignment,
+    ShiftType,
+)
+from attendance.report import (
+    RangeReport,
+    Totals,
+    add_day,
+    build_day_summaries,
+    days_between,
+    summarize_range,
+)
+from attendance.shifts import (
+    Schedule,
+    ShiftOccurrence,
+    local_instant,
+    occurrence,
+    resolve_shift,
+)
+from attendance.summary import (
+    DayContext,
+    DayStatus,
+    DaySummary,
+    apply_corrections,
+    pair_first_in_last_out,
+    summarize_day,
+)
+from attendance.verdict import (
+    DEFAULT_COOLDOWN_S,
+    PunchVerdict,
+    VerdictStatus,
+    describe,
+    drop_duplicates,
+    is_duplicate,
+    verdict_at_kiosk,
+    verdict_for_punch,
+)
+
+__all__ = [
+    "ALL_WEEKDAYS", "DEFAULT_COOLDOWN_S", "MONDAY_TO_FRIDAY", "Clock", "Correction",
+    "CorrectionKind", "DayContext", "DayStatus", "DaySummary", "Department", "FixedClock",
+    "Holiday", "Leave", "Person", "Punch", "PunchKind", "PunchSource", "PunchVerdict",
+    "RangeReport", "Schedule", "ShiftAssignment", "ShiftOccurrence", "ShiftType", "SystemClock",
+    "Totals", "VerdictStatus", "add_day", "apply_corrections", "build_day_summaries",
+    "days_between", "describe", "drop_duplicates", "is_duplicate", "local_instant",
+    "occurrence", "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
+    "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
+]

@@ -1,0 +1,39 @@
+"""Clocks: the only way the domain core learns what time it is."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Something that tells the current instant, timezone-aware UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The machine's clock, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that says what it is told; ``advance`` moves it (tests, replays)."""
+
+    def __init__(self, instant: datetime) -> None:
+        self._now = require_utc(instant, "FixedClock instant")
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, instant: datetime) -> None:
+        self._now = require_utc(instant, "FixedClock instant")
+
+
+def require_utc(instant: datetime, what: str) -> datetime:
+    """``instant`` converted to UTC; a naive datetime is refused (it has no meaning here)."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware, got naive {instant.isoformat()}")
+    return instant.astimezone(UTC)
