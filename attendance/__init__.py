@@ -2,6 +2,9 @@
 
 The ONE implementation of the attendance rules, used by the kiosk (the greeting: on time or
 late, the moment a punch is made) and by the server (HR reports over date ranges).
+Standard library only; every function is pure (no I/O, no global state) and may run on any
+thread. Instants are timezone-aware UTC (naive ones are refused with ValueError); the site's
+zone is applied only to shift rules. Durations are whole minutes, rounded down.
 
 Public API
 - Clocks: ``Clock`` (protocol), ``SystemClock``, ``FixedClock``.

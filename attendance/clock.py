@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
 class Clock(Protocol):
-    """Something that tells the current instant, timezone-aware UTC."""
+    """Something that tells the current instant, timezone-aware UTC.
+
+    The domain functions take instants, not clocks: a caller passes ``clock.now()`` as the
+    ``now`` of ``DayContext`` / ``build_day_summaries``, so a replay or a test fixes time.
+    Implementations must be safe to call from any thread.
+    """
 
     def now(self) -> datetime: ...
 
@@ -20,7 +25,7 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock that says what it is told; ``advance`` moves it (tests, replays)."""
+    """A clock that says what it is told; ``set`` and ``advance`` move it (tests, replays)."""
 
     def __init__(self, instant: datetime) -> None:
         self._now = require_utc(instant, "FixedClock instant")
@@ -30,6 +35,9 @@ class FixedClock:
 
     def set(self, instant: datetime) -> None:
         self._now = require_utc(instant, "FixedClock instant")
+
+    def advance(self, by: timedelta) -> None:
+        self._now += by
 
 
 def require_utc(instant: datetime, what: str) -> datetime:
