@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "kiosk.app.commands",
     "kiosk.app.calibrate",
     "kiosk.modelhub.commands",
+    "kiosk.sync.commands",
 )
 
 log = logging.getLogger("kiosk.cli")

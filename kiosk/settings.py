@@ -115,7 +115,7 @@ class KioskSettings(Section):
     site: SiteSettings = SiteSettings()
     camera: CameraSettings = CameraSettings()  # type: ignore[call-arg]
     vision: VisionSettings = VisionSettings()  # type: ignore[call-arg]
-    models: ModelSettings = ModelSettings()
+    models: ModelSettings = ModelSettings()  # type: ignore[call-arg]
     store: StoreSettings = StoreSettings()
     sync: SyncSettings = SyncSettings()  # type: ignore[call-arg]
     attendance: AttendanceSettings = AttendanceSettings()  # type: ignore[call-arg]

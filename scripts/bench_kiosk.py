@@ -42,9 +42,11 @@ class LatencyObserver:
         self.upper_latencies_ms: list[float] = []
         self.greetings = 0
         self.not_recognized = 0
+        self.liveness_failed = 0
+        self.decision_latencies_ms: list[float] = []  # to any decision, greeting or refusal
 
     def __call__(self, state: object) -> None:
-        from kiosk.app.state import Greeting, Guidance, NotRecognized
+        from kiosk.app.state import Greeting, Guidance, LivenessFailed, NotRecognized
 
         if isinstance(state, Guidance):
             has_face = bool(state.faces)
@@ -54,17 +56,29 @@ class LatencyObserver:
             if not has_face:
                 self.last_empty_at = state.captured_monotonic_s
             self.face_present = has_face
-        elif isinstance(state, Greeting):
+        elif isinstance(state, (Greeting, NotRecognized, LivenessFailed)):
+            self._decided(state)
+
+    def _decided(self, state: object) -> None:
+        from kiosk.app.state import Greeting, NotRecognized
+
+        now = time.monotonic()
+        if self.entered_at is not None:
+            self.decision_latencies_ms.append((now - self.entered_at) * 1000.0)
+        if isinstance(state, NotRecognized):
+            self.not_recognized += 1
+        elif not isinstance(state, Greeting):
+            self.liveness_failed += 1
+        else:
             self.greetings += 1
-            now = time.monotonic()
             if self.entered_at is not None:
                 self.latencies_ms.append((now - self.entered_at) * 1000.0)
                 self.entered_at = None
             if self.empty_before_entry is not None:
                 self.upper_latencies_ms.append((now - self.empty_before_entry) * 1000.0)
                 self.empty_before_entry = None
-        elif isinstance(state, NotRecognized):
-            self.not_recognized += 1
+        self.entered_at = None
+        self.empty_before_entry = None
 
 
 def _percentile(values: list[float], q: float) -> float | None:
@@ -102,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--match-threshold", type=float,
                         help="override the pack's match threshold (cosine)")
+    parser.add_argument("--liveness-threshold", type=float, default=0.7,
+                        help="mean P(real) needed; 0 lets photos through (a video of photos)")
     args = parser.parse_args(argv)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
@@ -113,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     values: dict[str, object] = {
         "camera": {"source": args.camera, "fps": args.fps},
         "vision": {"pack": args.pack, "threads": args.threads,
-                   "match_threshold": args.match_threshold},
+                   "match_threshold": args.match_threshold,
+                   "liveness_threshold": args.liveness_threshold},
         "store": {"path": str(data / "kiosk.sqlite3")},
         "sync": {"credential_file": str(data / "credential.json")},
         "ui": {"fullscreen": False, "card_seconds": 1.0},
@@ -145,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         "frames_dropped": report.frames_dropped,
         "greetings": observer.greetings,
         "not_recognized": observer.not_recognized,
+        "liveness_failed": observer.liveness_failed,
+        "face_to_decision_ms_p50": _percentile(observer.decision_latencies_ms, 0.5),
         "face_to_greeting_ms_p50": _percentile(observer.latencies_ms, 0.5),
         "face_to_greeting_ms_p90": _percentile(observer.latencies_ms, 0.9),
         "face_to_greeting_ms_mean": round(statistics.fmean(observer.latencies_ms), 1)

@@ -31,5 +31,5 @@ done
 install -m 0644 "$here/nginx-sync-server.conf" /etc/nginx/sites-available/face-attendance
 systemctl daemon-reload
 systemctl enable --now sync-server.service sync-server-backup.timer
-log "server running on 127.0.0.1:8765; enable the nginx site once certificates are in place"
+log "server running on 127.0.0.1:8600; enable the nginx site once certificates are in place"
 log "create the first admin: sudo -u $KIOSK_USER $PREFIX/.venv/bin/sync-server create-admin"

@@ -16,9 +16,15 @@ from uuid import UUID, uuid4
 
 import cv2
 
-from kiosk.app.greeting import verdict_for
+import attendance
+from kiosk.app.greeting import (
+    earlier_punches,
+    schedule_from_store,
+    to_domain_punch,
+    verdict_text,
+)
 from kiosk.app.state import EnrollmentFinished, Greeting, PersonChoice, ReminderItem
-from kiosk.errors import StoreError, VisionError
+from kiosk.errors import KioskError, StoreError, VisionError
 from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
 from kiosk.vision.types import FloatArray, ImageBGR
@@ -61,24 +67,34 @@ class StoreDesk:
 
     # -- check-in -------------------------------------------------------------------------
     def punch(self, person_id: UUID, at: datetime) -> Greeting:
-        """Record a punch unless the last one is within the cooldown; the greeting either way."""
+        """Record a punch unless the last one is within the cooldown; the greeting either way.
+
+        The punch is committed durably before the greeting exists. A repeat within the
+        cooldown (attendance.is_duplicate) records nothing and shows the earlier punch's
+        verdict, marked ``repeat``.
+        """
         person = self.store.person(person_id)
         if person is None:
             raise StoreError(f"recognized person {person_id} is not in the store")
         last = self.store.last_punch(person_id)
-        repeat = (last is not None
-                  and 0 <= (at - last.captured_at).total_seconds() < self._cooldown_s)
-        punch_id = None
-        if not repeat:
-            punch = self.store.record_punch(person_id, PunchKind.AUTO, PunchSource.FACE,
+        candidate = attendance.Punch(id=uuid4(), person_id=person_id, device_id=self._actor,
+                                     captured_at=at)
+        repeat = last is not None and attendance.is_duplicate(
+            to_domain_punch(last, self._actor), candidate, self._cooldown_s)
+        if last is not None and repeat:
+            shown = last
+        else:
+            shown = self.store.record_punch(person_id, PunchKind.AUTO, PunchSource.FACE,
                                             captured_at=at)
-            punch_id = punch.id
-        direction, verdict_text = verdict_for(self.store, person_id, at, self._zone_name,
-                                              self._language)
+        schedule = schedule_from_store(self.store, self._zone_name)
+        direction, text = verdict_text(schedule, person, shown,
+                                       earlier_punches(self.store, person_id, shown),
+                                       self._cooldown_s, self._language, self._actor)
         return Greeting(person_id=person_id, person_name=person.display_name,
-                        department=person.department or "", at=at, direction=direction,
-                        verdict_text=verdict_text, reminders=self._reminders(person_id, at),
-                        punch_id=punch_id, repeat=repeat)
+                        department=person.department or "", at=shown.captured_at,
+                        direction=direction, verdict_text=text,
+                        reminders=self._reminders(person_id, at),
+                        punch_id=None if repeat else shown.id, repeat=repeat)
 
     def _reminders(self, person_id: UUID, now: datetime) -> tuple[ReminderItem, ...]:
         items = []
@@ -166,35 +182,36 @@ def _chip(image: ImageBGR) -> Chip:
 
 
 class SyncHandle:
-    """The running SyncWorker with its own store connection; ``stop`` joins and closes both."""
+    """The running SyncWorker with its own store connection; ``stop`` joins it, closes both."""
 
-    def __init__(self, worker: Any, store: KioskStore, client: Any) -> None:
+    def __init__(self, worker: Any, store: KioskStore) -> None:
         self.worker = worker
         self._store = store
-        self._client = client
 
     def online(self) -> bool | None:
         return self.worker.online()  # type: ignore[no-any-return]
 
     def stop(self) -> None:
         self.worker.stop()
-        self._client.close()
         self._store.close()
 
 
-def start_sync_worker(settings: KioskSettings) -> SyncHandle:
+def start_sync_worker(settings: KioskSettings) -> SyncHandle | None:
     """Start kiosk.sync's SyncWorker (a plain thread) with only its own settings section.
 
-    Raises AuthError when the kiosk has no credential yet (not provisioned).
+    None when no server is configured; AuthError when the kiosk is not provisioned yet.
     """
     from kiosk import __version__
-    from kiosk.sync import SyncClient, SyncWorker, load_credential
+    from kiosk.sync import build_sync_worker
 
-    sync = settings.sync
-    credential = load_credential(sync.credential_file)
-    client = SyncClient(credential, timeout_s=sync.timeout_s, verify_tls=sync.verify_tls)
     store = open_store(settings.store.path)
-    worker = SyncWorker(store, client, interval_s=sync.interval_s, batch_size=sync.batch_size,
-                        software_version=__version__)
+    try:
+        worker = build_sync_worker(store, settings.sync, software_version=__version__)
+    except KioskError:
+        store.close()
+        raise
+    if worker is None:
+        store.close()
+        return None
     worker.start()
-    return SyncHandle(worker, store, client)
+    return SyncHandle(worker, store)

@@ -85,8 +85,15 @@ def check_models(settings: KioskSettings) -> CheckResult:
     if wanted != "auto" and wanted not in installed:
         return CheckResult("models", False, f"pack {wanted} not installed "
                            f"(installed: {', '.join(installed)})", f"kiosk models install {wanted}")
+    in_use = next((s for s in statuses if s.installed and (
+        s.name == wanted or (wanted == "auto" and s.auto))), None)
+    name = in_use.name if in_use is not None else wanted
+    no_liveness = tuple(getattr(in_use, "liveness_missing", ()) or ())
+    if no_liveness:
+        return CheckResult("models", False, f"pack {name} runs WITHOUT liveness: "
+                           f"{', '.join(no_liveness)} missing", f"kiosk models install {name}")
     return CheckResult("models", True, f"sha256 ok; installed packs: {', '.join(installed)}; "
-                       f"using {wanted}")
+                       f"using {name}" + (" (auto)" if wanted == "auto" else ""))
 
 
 def check_provider(settings: KioskSettings) -> CheckResult:

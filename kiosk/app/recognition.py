@@ -29,6 +29,7 @@ _ISSUE_GUIDANCE = {
     "TOO_DARK": GuidanceKey.TOO_DARK,
     "TOO_BRIGHT": GuidanceKey.TOO_BRIGHT,
     "BLURRY": GuidanceKey.HOLD_STILL,
+    "EYES_HIDDEN": GuidanceKey.REMOVE_GLASSES,
     "TURNED": GuidanceKey.FACE_CAMERA,
     "OFF_CENTRE": GuidanceKey.CENTRE_FACE,
     "OFF_CENTER": GuidanceKey.CENTRE_FACE,
@@ -87,7 +88,8 @@ class PipelineRecognizer:
         self._pipeline = FramePipeline(self._pack, gallery, match_threshold=threshold,
                                        margin=margin,
                                        consensus_frames=self._vision.consensus_frames,
-                                       min_face_px=self._vision.min_face_px)
+                                       min_face_px=self._vision.min_face_px,
+                                       liveness_threshold=self._vision.liveness_threshold)
         log.info("gallery: %d templates of %d people (%s)", len(person_ids),
                  len(rows_by_person), self._pack.recognizer_id)
         return len(rows_by_person)

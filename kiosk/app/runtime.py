@@ -95,11 +95,18 @@ def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
     """Load the model pack and the gallery (worker thread). Raises ModelError if missing."""
     from kiosk.app.desk import StoreDesk
     from kiosk.app.recognition import PipelineRecognizer
+    from kiosk.errors import ModelMissingError
     from kiosk.vision.packs import load_pack
 
     if not isinstance(desk, StoreDesk):
         raise TypeError("build_recognizer needs the StoreDesk it reads templates from")
     pack = load_pack(settings.vision.pack, settings.models.dir, threads=settings.vision.threads)
+    if pack.liveness is None and settings.vision.require_liveness:
+        raise ModelMissingError(
+            f"pack {pack.name} has no liveness models installed, so printed photos and phone "
+            "screens would check people in: run `kiosk models install minifasnet-v2 "
+            "minifasnet-v1se --from DIR` (or set vision.require_liveness = false to accept "
+            "that risk)")
     desk.use_pack(pack)  # enrollment at the kiosk reuses the loaded sessions
     return PipelineRecognizer(pack, settings.vision, desk.templates_for)
 

@@ -34,6 +34,7 @@ class GuidanceKey(enum.Enum):
     FACE_CAMERA = "face_camera"
     CENTRE_FACE = "centre_face"
     ONE_AT_A_TIME = "one_at_a_time"
+    REMOVE_GLASSES = "remove_glasses"
     CHECKING = "checking"
 
 

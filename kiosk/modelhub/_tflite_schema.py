@@ -25,8 +25,9 @@ from kiosk.errors import ConversionError
 FILE_IDENTIFIER = b"TFL3"
 
 # TensorType enum -> numpy dtype (the types a float model's constants use).
-TENSOR_DTYPES = {0: np.dtype("<f4"), 1: np.dtype("<f2"), 2: np.dtype("<i4"),
-                 3: np.dtype("u1"), 4: np.dtype("<i8"), 9: np.dtype("i1")}
+TENSOR_DTYPES: dict[int, np.dtype[Any]] = {
+    0: np.dtype("<f4"), 1: np.dtype("<f2"), 2: np.dtype("<i4"), 3: np.dtype("u1"),
+    4: np.dtype("<i8"), 9: np.dtype("i1")}
 
 
 class Table:

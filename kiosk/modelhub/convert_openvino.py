@@ -16,7 +16,8 @@ supported version, rather than producing a wrong graph.
 Graph IO: input ``input`` float32 [N, 3, H, W] exactly as the IR's input (for 0095: BGR, raw
 0..255 -- the model optimizer put the /255 into the first ScaleShift and swapped the first
 convolution's channels for BGR); output ``embedding`` float32 [N, C] (the IR's single output
-flattened). FP16 weights are widened to float32 (exact), so the ONNX graph computes what the
+flattened). FP16 weights are widened to float32 by default (exact; ``float16_storage`` keeps
+them float16 behind Cast nodes, same results, half the file), so the ONNX graph computes what the
 IR computes, in float32.
 
 Output is byte-deterministic: no timestamps; node and initializer names come from layer ids.
@@ -49,7 +50,7 @@ IR_VERSION = 8  # readable by every onnxruntime >= 1.10
 PRODUCER = "kiosk.modelhub.convert_openvino"
 INPUT_NAME = "input"
 OUTPUT_NAME = "embedding"
-PRECISION_DTYPES = {"FP16": np.dtype("<f2"), "FP32": np.dtype("<f4")}
+PRECISION_DTYPES: dict[str, np.dtype[Any]] = {"FP16": np.dtype("<f2"), "FP32": np.dtype("<f4")}
 ACTIVATIONS = {"sigmoid": "Sigmoid", "relu": "Relu", "tanh": "Tanh"}
 ELTWISE_OPS = {"sum": "Add", "mul": "Mul", "max": "Max"}
 
@@ -72,11 +73,23 @@ class GraphBuilder:
     """Accumulates ONNX nodes and initializers in a fixed order (for byte-determinism)."""
 
     weights: bytes
+    float16_storage: bool = False
+    casts: list[onnx.NodeProto] = field(default_factory=list)
     nodes: list[onnx.NodeProto] = field(default_factory=list)
     initializers: list[onnx.TensorProto] = field(default_factory=list)
 
     def constant(self, name: str, value: Array) -> str:
-        self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        """An initializer; with ``float16_storage`` a float32 tensor that float16 holds exactly
+        is stored as float16 plus a Cast back to float32 (half the file, same results)."""
+        value = np.ascontiguousarray(value)
+        if self.float16_storage and value.dtype == np.float32 and value.size > 1:
+            half = value.astype(np.float16)
+            if np.array_equal(half.astype(np.float32), value):
+                self.initializers.append(numpy_helper.from_array(half, f"{name}_f16"))
+                self.casts.append(helper.make_node("Cast", [f"{name}_f16"], [name],
+                                                   name=f"{name}_cast", to=TensorProto.FLOAT))
+                return name
+        self.initializers.append(numpy_helper.from_array(value, name))
         return name
 
     def node(self, op: str, inputs: list[str], output: str, **attrs: Any) -> str:
@@ -97,7 +110,8 @@ class GraphBuilder:
                                   f"size {size} lies outside the {len(self.weights)}-byte .bin")
         values = np.frombuffer(self.weights, dtype=dtype, count=size // dtype.itemsize,
                                offset=offset)
-        return values.astype(np.float32)
+        widened: Array = values.astype(np.float32)
+        return widened
 
 
 def _ints(text: str) -> list[int]:
@@ -221,19 +235,18 @@ def _emit_layer(builder: GraphBuilder, layer: IrLayer, sources: list[str]) -> st
                                   f"{len(sources)} inputs (supported: two-input sum/mul/max)")
         return builder.node(op, sources, out)
     if kind == "Power":
-        power, scale, shift = (float(data.get(k, d)) for k, d in
-                               (("power", "1"), ("scale", "1"), ("shift", "0")))
-        if power != 1.0:
+        if float(data.get("power", "1")) != 1.0:
             raise ConversionError(f"IR power {layer.name!r}: only power=1 is supported")
-        scaled = builder.node("Mul", [sources[0], builder.constant(
-            f"{out}_s", np.array(scale, dtype=np.float32))], f"{out}_mul")
-        return builder.node("Add", [scaled, builder.constant(
-            f"{out}_t", np.array(shift, dtype=np.float32))], out)
+        factor = np.array(float(data.get("scale", "1")), dtype=np.float32)
+        offset = np.array(float(data.get("shift", "0")), dtype=np.float32)
+        scaled = builder.node("Mul", [sources[0], builder.constant(f"{out}_s", factor)],
+                              f"{out}_mul")
+        return builder.node("Add", [scaled, builder.constant(f"{out}_t", offset)], out)
     raise ConversionError(f"IR layer {layer.name!r}: unsupported layer type {kind!r}")
 
 
-def build_model(xml_text: bytes, weights: bytes, progress: Progress | None = None
-                ) -> onnx.ModelProto:
+def build_model(xml_text: bytes, weights: bytes, progress: Progress | None = None,
+                float16_storage: bool = False) -> onnx.ModelProto:
     """The ONNX model equivalent to an IR given as XML bytes and .bin bytes."""
     try:
         root = ET.fromstring(xml_text)
@@ -241,7 +254,7 @@ def build_model(xml_text: bytes, weights: bytes, progress: Progress | None = Non
         raise ConversionError(f"OpenVINO IR XML is not well-formed: {exc}") from exc
     layers = parse_layers(root)
     edges = parse_edges(root)
-    builder = GraphBuilder(weights=weights)
+    builder = GraphBuilder(weights=weights, float16_storage=float16_storage)
     produced: dict[str, str] = {}
     consumed: set[str] = {src for ports in edges.values() for _, src in ports}
     input_dims: list[int] = []
@@ -271,7 +284,7 @@ def build_model(xml_text: bytes, weights: bytes, progress: Progress | None = Non
     builder.node("Reshape", [produced[outputs[0].layer_id], builder.constant(
         "output_shape", np.array([-1, width], dtype=np.int64))], OUTPUT_NAME)
     graph = helper.make_graph(
-        builder.nodes, "openvino_ir",
+        builder.casts + builder.nodes, "openvino_ir",
         [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, ["N", *input_dims[1:]])],
         [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", width])],
         builder.initializers)
@@ -293,14 +306,19 @@ def _split_inputs(inputs: list[Path]) -> tuple[Path, Path]:
     return xml_paths[0], bin_paths[0]
 
 
-def convert(inputs: list[Path], output: Path, progress: Progress | None = None) -> None:
+def convert(inputs: list[Path], output: Path, progress: Progress | None = None,
+            float16_storage: bool = False) -> None:
     """Convert the IR (``inputs`` = its .xml and .bin, any order) to ONNX at ``output``.
+
+    Weights are stored as float32 by default (the registry pins that output). With
+    ``float16_storage`` the FP16 weights stay float16 in the file behind Cast nodes: the file
+    halves (4.45 -> 2.24 MB for 0095) and outputs are bit-identical (FP16 -> FP32 is exact).
 
     Raises ConversionError on an unsupported IR version or layer, or inconsistent files. The
     written bytes depend only on the inputs (same inputs -> same sha256).
     """
     xml_path, bin_path = _split_inputs(inputs)
-    model = build_model(xml_path.read_bytes(), bin_path.read_bytes(), progress)
+    model = build_model(xml_path.read_bytes(), bin_path.read_bytes(), progress, float16_storage)
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as exc:

@@ -10,6 +10,9 @@ Public API::
         client.heartbeat(DeviceReport(...)); client.rotate_credential() -> KioskCredential
         client.upload_enrollment(person_id, recognizer_id, consent, embeddings, chips)
         client.clock_offset_s   # server minus kiosk clock, seconds, from the last exchange
+    provision_and_save(settings.sync, code) -> KioskCredential   # once, at installation
+    build_sync_worker(store, settings.sync, version, recognizer_id) -> SyncWorker | None
+    rotate_and_save(client, settings.sync) -> KioskCredential  # old one valid until new used
     sync_once(store, client, batch_size) -> SyncReport
     worker = SyncWorker(store, client, interval_s, ...); worker.start(); worker.wake();
         worker.state() -> SyncState; worker.online(); worker.stop()
@@ -21,6 +24,7 @@ SyncError (the server refused the input).
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import DeviceReport, FeedPage, SyncClient, provision
 from kiosk.sync.credentials import KioskCredential, load_credential, save_credential
+from kiosk.sync.factory import build_sync_worker, provision_and_save, rotate_and_save
 from kiosk.sync.worker import SyncReport, SyncState, SyncWorker, pull_all, push_all, sync_once
 
 __all__ = [
@@ -32,10 +36,13 @@ __all__ = [
     "SyncReport",
     "SyncState",
     "SyncWorker",
+    "build_sync_worker",
     "load_credential",
     "provision",
+    "provision_and_save",
     "pull_all",
     "push_all",
+    "rotate_and_save",
     "save_credential",
     "sync_once",
 ]

@@ -109,6 +109,11 @@ class SyncWorker(threading.Thread):
         self._lock = threading.Lock()
         self._state = SyncState()
 
+    @property
+    def client(self) -> SyncClient:
+        """The worker's client: only touch it from the worker thread or before start()."""
+        return self._client
+
     def state(self) -> SyncState:
         with self._lock:
             return self._state

@@ -16,6 +16,8 @@ TEXT: dict[str, dict[str, str]] = {
     "guidance.too_dark": {"vi": "Quá tối — hãy đứng nơi sáng hơn", "en": "Too dark"},
     "guidance.too_bright": {"vi": "Quá chói — tránh nguồn sáng", "en": "Too bright"},
     "guidance.hold_still": {"vi": "Giữ yên", "en": "Hold still"},
+    "guidance.remove_glasses": {"vi": "Vui lòng tháo kính râm",
+                                "en": "Please take off your sunglasses"},
     "guidance.face_camera": {"vi": "Nhìn thẳng vào camera", "en": "Look straight at the camera"},
     "guidance.centre_face": {"vi": "Đưa mặt vào giữa khung hình", "en": "Centre your face"},
     "guidance.one_at_a_time": {"vi": "Từng người một", "en": "One person at a time"},

@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.app.state import CameraPhase, Greeting, Guidance, PunchDirection, StatusBar
 from kiosk.ui.strings import Language, text
@@ -182,8 +182,6 @@ class StatusBarWidget(QFrame):
         super().__init__(parent)
         self.setObjectName("statusbar")
         self.setStyleSheet("#statusbar { background: #0b0f13; }")
-        from PySide6.QtWidgets import QHBoxLayout
-
         layout = QHBoxLayout(self)
         self.online = _label(14)
         self.backlog = _label(14)

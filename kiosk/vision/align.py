@@ -17,6 +17,17 @@ import numpy as np
 from kiosk.errors import VisionError
 from kiosk.vision.types import FloatArray, ImageBGR
 
+CANONICAL_CHIP_SIZE = 256
+# The ArcFace 112 template scaled so the eyes are 64 px apart, centred in a 256 px square:
+# every recognizer template used here (dlib 150, Intel 128, ArcFace 112) fits inside it, so
+# enrollment keeps chips on it and quality checks read face regions from it.
+_ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
+                         [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float32)
+_CANONICAL_CENTRE = np.array([128.0, 132.0], dtype=np.float32)
+CANONICAL_TEMPLATE: FloatArray = (
+    (_ARCFACE_112 - _ARCFACE_112.mean(axis=0)) * (64.0 / 35.24) + _CANONICAL_CENTRE
+).astype(np.float32)
+
 
 def similarity_transform(source: FloatArray, target: FloatArray) -> FloatArray:
     """The 2x3 matrix M minimising sum |M [s; 1] - t|^2 over a similarity transform.

@@ -8,7 +8,9 @@ Per tracked face (track id from kiosk.vision.tracking):
   with no accepted match (default 5);
 - frames where the face failed the quality gate are not observations: they neither count nor
   reset (a blink must not undo two good frames), but a gap longer than ``max_gap_s`` seconds
-  between observations (default 1.0) restarts the count.
+  between observations (default 3.0) restarts the count. Leaving is mostly caught by the
+  tracker (a lost track is forgotten); the gap is a backstop and must stay well above the
+  frame time of a loaded device (about 1 s per frame was seen here under heavy load).
 
 Pure logic: the caller passes timezone-aware UTC timestamps. Runs on the pipeline's thread.
 """
@@ -59,7 +61,7 @@ class Consensus:
     """Per-track vote counting; see the module docstring for the rules and defaults."""
 
     def __init__(self, required_frames: int = 3, unknown_frames: int = 5,
-                 max_gap_s: float = 1.0) -> None:
+                 max_gap_s: float = 3.0) -> None:
         if required_frames < 1 or unknown_frames < 1:
             raise ValueError("required_frames and unknown_frames must be at least 1")
         self.required_frames = required_frames

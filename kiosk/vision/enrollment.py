@@ -31,23 +31,18 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from kiosk.vision.align import align_face
+from kiosk.vision.align import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE, align_face
 from kiosk.vision.quality import Quality, QualityIssue, assess_face
 from kiosk.vision.types import Detection, Detector, Embedder, FloatArray, ImageBGR
 
 log = logging.getLogger(__name__)
 
+__all__ = ["CANONICAL_CHIP_SIZE", "CANONICAL_TEMPLATE", "EnrolledSample", "EnrollmentIssue",
+           "EnrollmentResult", "Rejection", "canonical_chip", "enroll_images",
+           "rebuild_templates"]
+
 BACKGROUND_RATIO = 0.7
 OUTLIER_GAP = 0.04
-CANONICAL_CHIP_SIZE = 256
-# The ArcFace 112 template scaled so the eyes are 64 px apart, centred in a 256 px square:
-# every recognizer template used here (dlib 150, Intel 128, ArcFace 112) fits inside it.
-_ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
-                         [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float32)
-_CANONICAL_CENTRE = np.array([128.0, 132.0], dtype=np.float32)
-CANONICAL_TEMPLATE: FloatArray = (
-    (_ARCFACE_112 - _ARCFACE_112.mean(axis=0)) * (64.0 / 35.24) + _CANONICAL_CENTRE
-).astype(np.float32)
 
 
 class EnrollmentIssue(enum.Enum):

@@ -30,21 +30,29 @@ class BodyLimitAndClock:
             await self._too_large(scope, send, stamp)
             return
         received = 0
-        response_started = False
+        too_large = False
+        replaced = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    too_large = True
                     raise _BodyTooLarge
             return message
 
         async def stamped_send(message: Message) -> None:
-            nonlocal response_started
+            nonlocal replaced
+            if too_large:
+                # Whatever the app made of the aborted read (FastAPI answers 400), the truth
+                # is 413: send that instead, once.
+                if not replaced:
+                    replaced = True
+                    await self._too_large(scope, send, stamp)
+                return
             if message["type"] == "http.response.start":
-                response_started = True
                 message["headers"] = [*message.get("headers", []),
                                       (SERVER_TIME_HEADER, stamp)]
             await send(message)
@@ -52,7 +60,7 @@ class BodyLimitAndClock:
         try:
             await self.app(scope, limited_receive, stamped_send)
         except _BodyTooLarge:
-            if not response_started:
+            if not replaced:
                 await self._too_large(scope, send, stamp)
 
     async def _too_large(self, scope: Scope, send: Send, stamp: bytes) -> None:

@@ -98,6 +98,9 @@ class Kiosk(Base):
     code_hash: Mapped[str | None] = mapped_column(String(64))
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     credential_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set by a rotation until the new credential is first used (a lost answer must not lock
+    # the kiosk out).
+    previous_credential_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     provisioned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

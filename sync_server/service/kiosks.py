@@ -57,6 +57,7 @@ def create_provisioning_code(session: Session, name: str, ttl_s: int) -> tuple[u
     kiosk.code_hash = _hash(raw)
     kiosk.code_expires_at = now + timedelta(seconds=ttl_s)
     kiosk.credential_hash = None
+    kiosk.previous_credential_hash = None
     kiosk.revoked_at = None
     session.flush()
     return kiosk.id, f"{raw[:5]}-{raw[5:]}"
@@ -95,14 +96,22 @@ def authenticate(session: Session, credential: str) -> Kiosk:
         raise Unauthorized("unknown kiosk credential")
     if kiosk.revoked_at is not None:
         raise Forbidden(f"kiosk {kiosk.name!r} was revoked")
-    if kiosk.credential_hash is None or not hmac.compare_digest(kiosk.credential_hash,
-                                                                 _hash(secret)):
-        raise Unauthorized("wrong kiosk credential")
-    return kiosk
+    digest = _hash(secret)
+    if kiosk.credential_hash is not None and hmac.compare_digest(kiosk.credential_hash, digest):
+        if kiosk.previous_credential_hash is not None:
+            kiosk.previous_credential_hash = None  # the new credential arrived: end the grace
+        return kiosk
+    if kiosk.previous_credential_hash is not None and hmac.compare_digest(
+            kiosk.previous_credential_hash, digest):
+        return kiosk  # rotated, but the kiosk never received the answer: still valid
+    raise Unauthorized("wrong kiosk credential")
 
 
 def rotate_credential(kiosk: Kiosk) -> str:
-    """Issue a new credential; the old one stops working when the transaction commits."""
+    """Issue a new credential. The one used for this request stays valid until the new one
+    is first presented, so a lost rotation answer cannot lock the kiosk out."""
+    if kiosk.previous_credential_hash is None:
+        kiosk.previous_credential_hash = kiosk.credential_hash
     return _new_credential(kiosk)
 
 
@@ -123,6 +132,7 @@ def revoke(session: Session, name_or_id: str) -> Kiosk:
     if kiosk.revoked_at is None:
         kiosk.revoked_at = utc_now()
     kiosk.code_hash = None
+    kiosk.previous_credential_hash = None
     return kiosk
 
 

@@ -53,7 +53,7 @@ def ingest(session: Session, kiosk_id: uuid.UUID, punches: Sequence[IncomingPunc
         else sqlite_insert
     # One cached statement run as executemany (batched "insertmanyvalues" by SQLAlchemy):
     # compiling a fresh multi-row VALUES per batch cost more than the insert itself.
-    statement = insert(Punch.__table__).on_conflict_do_nothing(index_elements=["id"])
+    statement = insert(Punch).on_conflict_do_nothing(index_elements=["id"])
     session.connection().execute(statement, rows)
     conflicts = _conflicts(session, kiosk_id, punches)
     if conflicts:

@@ -170,3 +170,44 @@ def test_openapi_document_and_server_clock_header(live_server: LiveServer) -> No
     assert abs((datetime.now(UTC) - stamp).total_seconds()) < 5
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_device_registry_lists_what_kiosks_reported(live_server: LiveServer,
+                                                    sessions: sessionmaker[Session]) -> None:
+    auth = make_admin(sessions)
+    credential = provision_kiosk(sessions, live_server.url, "gate-6")
+    with SyncClient(credential, verify_tls=False) as client:
+        client.heartbeat(DeviceReport(software_version="2.0.0", backlog=12,
+                                      clock_offset_s=-1.5, feed_cursor=3))
+    with httpx.Client(base_url=live_server.url) as http:
+        refused = http.get("/api/v1/kiosks",
+                           headers={"Authorization": f"Bearer {credential.credential}"})
+        made = http.post("/api/v1/kiosks", json={"name": "gate-7"}, auth=auth)
+        listed = http.get("/api/v1/kiosks", auth=auth).json()
+    assert refused.status_code == 401  # a kiosk credential is not an admin login
+    assert made.status_code == 201 and len(made.json()["code"]) == 11
+    by_name = {k["name"]: k for k in listed}
+    assert set(by_name) == {"gate-6", "gate-7"}
+    six = by_name["gate-6"]
+    assert (six["software_version"], six["backlog"], six["clock_offset_s"],
+            six["feed_cursor"]) == ("2.0.0", 12, -1.5, 3)
+    assert six["last_seen_at"] is not None and by_name["gate-7"]["provisioned_at"] is None
+
+
+def test_lost_rotation_answer_does_not_lock_the_kiosk_out(
+        live_server: LiveServer, sessions: sessionmaker[Session]) -> None:
+    old = provision_kiosk(sessions, live_server.url, "gate-8")
+    headers = {"Authorization": f"Bearer {old.credential}"}
+    with httpx.Client(base_url=live_server.url, headers=headers) as http:
+        first = http.post("/api/v1/kiosks/me/rotate").json()["credential"]  # "lost"
+        assert http.post("/api/v1/kiosks/me/heartbeat", json={}).status_code == 204
+        second = http.post("/api/v1/kiosks/me/rotate").json()["credential"]
+    with httpx.Client(base_url=live_server.url) as http:
+        def beat(credential: str) -> int:
+            return http.post("/api/v1/kiosks/me/heartbeat", json={}, headers={
+                "Authorization": f"Bearer {credential}"}).status_code
+
+        assert beat(first) == 401  # superseded before it was ever used
+        assert beat(second) == 204  # the new one is used: the grace ends
+        assert beat(old.credential) == 401
+        assert beat(second) == 204

@@ -6,8 +6,10 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kiosk.sync import DeviceReport, provision
@@ -39,11 +41,14 @@ def test_help_runs(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 0 and "usage: sync-server" in capsys.readouterr().out
 
 
-def test_provision_then_revoke_from_the_command_line(tmp_path: Path) -> None:
+def test_provision_then_revoke_from_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    env = {**os.environ, "SYNC_SERVER_DATABASE__URL": url}
-    assert _cli(["migrate"], env).returncode == 0
-    made = _cli(["provision-kiosk", "--name", "hall"], env)
+    monkeypatch.setenv("SYNC_SERVER_DATABASE__URL", url)
+    assert main(["migrate"]) == 0
+    # Once through a real process, as the console entry point runs it.
+    made = _cli(["provision-kiosk", "--name", "hall"], dict(os.environ))
     assert made.returncode == 0, made.stderr
     code = re.search(r"one-time code: (\S+)", made.stdout)
     assert code is not None
@@ -51,10 +56,11 @@ def test_provision_then_revoke_from_the_command_line(tmp_path: Path) -> None:
     try:
         credential = provision(server.url, code.group(1), DeviceReport(), verify_tls=False)
         assert credential.name == "hall"
-        revoked = _cli(["revoke-kiosk", "--name", "hall"], env)
-        assert revoked.returncode == 0 and "revoked" in revoked.stdout
-        again = _cli(["revoke-kiosk", "--name", "nowhere"], env)
-        assert again.returncode == 2 and "no kiosk" in again.stderr
+        capsys.readouterr()
+        assert main(["revoke-kiosk", "--name", "hall"]) == 0
+        assert "revoked" in capsys.readouterr().out
+        assert main(["revoke-kiosk", "--name", "nowhere"]) == 2
+        assert "no kiosk" in capsys.readouterr().err
     finally:
         server.stop()
 
@@ -77,3 +83,27 @@ def test_unknown_settings_key_is_rejected(tmp_path: Path,
     config.write_text("[database]\nurl = 'sqlite:///x.sqlite3'\nspeed = 3\n")
     assert main(["--config", str(config), "migrate"]) == 2
     assert "database.speed: unknown key" in capsys.readouterr().err
+
+
+def test_run_migrates_and_serves_on_loopback(tmp_path: Path) -> None:
+    from tests.sync_server.pg import free_port
+
+    port = free_port()
+    env = {**os.environ, "SYNC_SERVER_DATABASE__URL": f"sqlite:///{tmp_path / 'run.sqlite3'}"}
+    server = subprocess.Popen([sys.executable, "-m", "sync_server.cli", "run", "--port",
+                               str(port)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("sync-server run did not come up") from None
+                time.sleep(0.2)
+        assert answer.status_code == 200 and answer.json()["status"] == "ok"
+        assert "x-server-time" in answer.headers
+    finally:
+        server.terminate()
+        server.wait(30)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -122,4 +124,20 @@ def test_ingest_needs_a_credential(live_server: LiveServer,
     for answer in (missing, wrong):
         assert answer.status_code == 401
         assert answer.headers["content-type"] == "application/problem+json"
+    assert _count(sessions) == 0
+
+
+def test_oversized_streamed_body_without_length_gets_413(
+        live_server: LiveServer, sessions: sessionmaker[Session]) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"punches": ['
+        for index in range(6000):
+            yield (b"," if index else b"") + json.dumps(_punch()).encode()
+        yield b"]}"
+
+    with _client(live_server, sessions) as http:
+        answer = http.post("/api/v1/punches", content=chunks(),
+                           headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert answer.json()["title"] == "Content too large"
     assert _count(sessions) == 0

@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import onnx
-import onnxruntime as ort  # type: ignore[import-untyped]
+import onnxruntime as ort  # type: ignore[import-untyped, unused-ignore]
 
 from kiosk.errors import ModelError, ModelMissingError, VisionError
 from kiosk.vision.onnx_session import available_providers

@@ -11,7 +11,6 @@ import csv
 import hashlib
 from pathlib import Path
 
-import cv2
 import numpy as np
 import onnx
 import pytest
@@ -22,6 +21,7 @@ from kiosk.modelhub.registry import load_registry
 from kiosk.vision.align import align_face
 from kiosk.vision.detectors.yunet import YuNetDetector
 from kiosk.vision.embedders.intel_reid import IntelReidEmbedder
+from kiosk.vision.imageio import read_image
 from tests.conftest import need_shared
 
 MODEL_ID = "intel-reid-0095"
@@ -72,6 +72,20 @@ def test_output_is_byte_deterministic_and_pinned(onnx_path: Path, tmp_path: Path
     assert pinned is not None and sha256(onnx_path) == pinned.sha256
 
 
+def test_float16_storage_halves_the_file_and_changes_no_output(onnx_path: Path,
+                                                               tmp_path: Path) -> None:
+    import onnxruntime as ort
+
+    half = tmp_path / "half.onnx"
+    convert(ir_files(), half, float16_storage=True)
+    assert half.stat().st_size < 0.55 * onnx_path.stat().st_size
+    faces = np.random.default_rng(7).uniform(0, 255, (2, 3, 128, 128)).astype(np.float32)
+    outputs = [ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+        None, {"input": faces})[0] for path in (onnx_path, half)]
+    assert np.abs(outputs[0]).max() > 0.1
+    assert np.array_equal(outputs[0], outputs[1])
+
+
 def test_rejects_unsupported_versions_and_bad_files(tmp_path: Path) -> None:
     xml_path, bin_path = ir_files()
     text = xml_path.read_text()
@@ -96,14 +110,16 @@ def test_rejects_unsupported_versions_and_bad_files(tmp_path: Path) -> None:
     assert not (tmp_path / "out.onnx").exists()
 
 
+@pytest.mark.slow
 def test_embeddings_separate_people_on_lfw_colour(onnx_path: Path) -> None:
-    """Quick functional check: each of 10 people's photos is nearest to that person's own."""
+    """Each of 10 people's ~10 photos is nearest to one of that person's own: rank-1 over the
+    ~100 YuNet faces was 0.98 when measured (2 misses); >= 0.95 leaves room for 3 more."""
     faces_dev = need_shared("datasets", "faces-dev")
     detector = YuNetDetector(need_shared("models", "yunet", "face_detection_yunet_2023mar.onnx"))
     embedder = IntelReidEmbedder(onnx_path)
     chips, labels = [], []
-    for photo in sorted((faces_dev / "lfw_color_10x10").glob("*/*.jpg"))[::2]:
-        image = cv2.imread(str(photo))
+    for photo in sorted((faces_dev / "lfw_color_10x10").glob("*/*.jpg")):
+        image = read_image(photo)
         faces = detector.detect(image)
         if faces:
             chips.append(align_face(image, faces[0].landmarks, embedder.template, 128))
@@ -113,7 +129,7 @@ def test_embeddings_separate_people_on_lfw_colour(onnx_path: Path) -> None:
     np.fill_diagonal(similarity, -2.0)
     nearest = similarity.argmax(axis=1)
     hits = np.mean([labels[i] == labels[j] for i, j in enumerate(nearest)])
-    assert len(chips) >= 50 and hits >= 0.95, f"rank-1 {hits:.3f} over {len(chips)} photos"
+    assert len(chips) >= 90 and hits >= 0.95, f"rank-1 {hits:.3f} over {len(chips)} photos"
 
 
 def lfw_fold_similarities(embedder: IntelReidEmbedder, fold: int) -> tuple[np.ndarray,
@@ -126,7 +142,7 @@ def lfw_fold_similarities(embedder: IntelReidEmbedder, fold: int) -> tuple[np.nd
 
     def vector(relative: str) -> np.ndarray:
         if relative not in cache:
-            image = cv2.imread(str(lfw / relative))
+            image = read_image(lfw / relative)
             faces = detector.detect(image)
             centre = np.array(image.shape[1::-1]) / 2
             face = min(faces, key=lambda f: float(np.linalg.norm(

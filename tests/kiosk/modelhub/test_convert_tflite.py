@@ -13,7 +13,6 @@ import hashlib
 import os
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -31,6 +30,7 @@ from kiosk.modelhub.sources import (
 from kiosk.vision.align import align_face
 from kiosk.vision.detectors.yunet import YuNetDetector
 from kiosk.vision.embedders.mobilefacenet import ARCFACE_112_TEMPLATE, chips_with_mirrors_nhwc
+from kiosk.vision.imageio import read_image
 from tests.conftest import need_shared
 
 PARITY_TOLERANCE = 1e-4
@@ -82,9 +82,9 @@ def real_chips(count: int) -> list[np.ndarray]:
     detector = YuNetDetector(need_shared("models", "yunet", "face_detection_yunet_2023mar.onnx"))
     photos = sorted((faces_dev / "people").glob("*.jpg"))
     photos += sorted((faces_dev / "lfw_color_10x10").glob("*/*_0001.jpg"))
-    chips = [cv2.imread(str(faces_dev / "aligned" / "tom_hanks_112x112.png"))]
+    chips = [read_image(faces_dev / "aligned" / "tom_hanks_112x112.png")]
     for photo in photos:
-        image = cv2.imread(str(photo))
+        image = read_image(photo)
         faces = detector.detect(image)
         if faces:
             chips.append(align_face(image, faces[0].landmarks, ARCFACE_112_TEMPLATE, 112))
@@ -100,7 +100,7 @@ def test_reader_finds_mobilefacenet_structure(tflite_path: Path) -> None:
     codes = [op.builtin_code for op in graph.operators]
     assert codes.count(3) + codes.count(4) == 52  # CONV_2D + DEPTHWISE_CONV_2D
     constants = [t for t in graph.tensors if t.data is not None and t.data.ndim == 4]
-    assert all(np.isfinite(t.data).all() for t in constants)
+    assert all(t.data is not None and np.isfinite(t.data).all() for t in constants)
 
 
 def test_output_is_byte_deterministic_and_pinned(tflite_path: Path, onnx_path: Path,

@@ -38,8 +38,12 @@ def _video(image: np.ndarray, frames: int) -> list[np.ndarray]:
 
 @pytest.fixture(scope="module")
 def pipeline_parts(recognition_pack, faces_dev: Path):  # type: ignore[no-untyped-def]
-    """(pack, gallery with Colin Powell enrolled, genuine frames, stranger frames, threshold)."""
-    pack = recognition_pack
+    """(pack, gallery with Colin Powell enrolled, genuine frames, stranger frames, threshold).
+
+    The pack's liveness models (if installed) are left out: these tests are about recognition
+    and consensus; liveness gating has its own test below.
+    """
+    pack = dataclasses.replace(recognition_pack, liveness=None)
     photos = image_files(faces_dev / "lfw_color_10x10" / "Colin_Powell")
     enrolled = enroll_images(pack, [read_image(p) for p in photos[:4]], min_face_px=60)
     gallery = Gallery(pack.recognizer_id)

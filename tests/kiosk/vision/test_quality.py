@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from kiosk.vision.detectors.yunet import YuNetDetector
-from kiosk.vision.quality import QualityIssue, assess_face, estimate_pose
+from kiosk.vision.quality import QualityIssue, assess_face, estimate_pose, eye_visibility
 from kiosk.vision.types import Detection
 from tests.kiosk.vision.conftest import read
 
@@ -80,3 +80,18 @@ def test_off_centre_only_when_asked() -> None:
     assert assess_face(image, detection, 80).reason is None
     assert assess_face(image, detection, 80, centre_fraction=0.5).reason is \
         QualityIssue.OFF_CENTRE
+
+
+def test_sunglasses_hide_the_eyes(yunet: YuNetDetector, faces_dev: Path) -> None:
+    terminator = read(faces_dev / "lfw_color_10x10" / "Arnold_Schwarzenegger" /
+                      "Arnold_Schwarzenegger_0008.jpg")
+    assert _gate(yunet, terminator, 60).reason is QualityIssue.EYES_HIDDEN
+    image = read(faces_dev / "people" / "obama-1.jpg")
+    landmarks = yunet.detect(image)[0].landmarks
+    assert eye_visibility(image, landmarks) > 0.3
+    eye_distance = float(np.linalg.norm(landmarks[1] - landmarks[0]))
+    shaded = image.copy()
+    for x, y in landmarks[:2]:  # two dark lenses
+        cv2.ellipse(shaded, (int(x), int(y)), (int(0.3 * eye_distance), int(0.18 * eye_distance)),
+                    0, 0, 360, (12, 12, 12), -1)
+    assert _gate(yunet, shaded).reason is QualityIssue.EYES_HIDDEN

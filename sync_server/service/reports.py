@@ -1,0 +1,222 @@
+"""HR reports computed by the shared domain core (``attendance``) from the database.
+
+The server's rows become the domain's vocabulary (people, punches at their clock-corrected
+``occurred_at``, corrections, the schedule); ``attendance.build_day_summaries`` and
+``summarize_range`` do all the counting, so the kiosk and the reports never disagree.
+Days are local dates in ``schedules.SITE_ZONE``; minutes are whole minutes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import attendance
+from sync_server.db.models import Kiosk, Person, Punch
+from sync_server.service import corrections, schedules
+
+_KINDS = {"in": attendance.PunchKind.CHECK_IN, "out": attendance.PunchKind.CHECK_OUT,
+          "check_in": attendance.PunchKind.CHECK_IN,
+          "check_out": attendance.PunchKind.CHECK_OUT}
+MARGIN = timedelta(days=2)  # punches this far around a range can belong to it (night shifts)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data a request may see: everyone, one department, or one person."""
+
+    department: str | None = None
+    person_id: uuid.UUID | None = None
+
+
+def load_people(session: Session, scope: Scope = Scope(), department: str | None = None,
+                include_inactive: bool = False) -> list[Person]:
+    query = select(Person).order_by(Person.department, Person.display_name, Person.id)
+    if not include_inactive:
+        query = query.where(Person.active.is_(True))
+    if scope.department is not None:
+        query = query.where(Person.department == scope.department)
+    if scope.person_id is not None:
+        query = query.where(Person.id == scope.person_id)
+    if department:
+        query = query.where(Person.department == department)
+    return list(session.scalars(query))
+
+
+def to_domain_person(person: Person) -> attendance.Person:
+    return attendance.Person(id=person.id, full_name=person.display_name,
+                             employee_code=person.employee_code or "",
+                             department_id=schedules.department_uuid(person.department)
+                             if person.department else None, active=person.active)
+
+
+def load_punches(session: Session, person_ids: list[uuid.UUID], first: date,
+                 last: date) -> list[attendance.Punch]:
+    """Punches of these people around [first, last] (with a margin for night shifts)."""
+    zone = ZoneInfo(schedules.SITE_ZONE)
+    since = datetime.combine(first, time(0), tzinfo=zone) - MARGIN
+    until = datetime.combine(last, time(0), tzinfo=zone) + MARGIN
+    query = select(Punch).where(Punch.occurred_at >= since, Punch.occurred_at < until)
+    if len(person_ids) <= 500:
+        query = query.where(Punch.person_id.in_(person_ids))
+    wanted = set(person_ids)
+    return [attendance.Punch(id=p.id, person_id=p.person_id, device_id=str(p.kiosk_id),
+                             captured_at=p.occurred_at,
+                             kind=_KINDS.get(p.kind, attendance.PunchKind.AUTO),
+                             source=attendance.PunchSource(p.source))
+            for p in session.scalars(query) if p.person_id in wanted]
+
+
+def sync_watermark(session: Session) -> datetime | None:
+    """The oldest last contact among provisioned, unrevoked kiosks (None without kiosks):
+    days whose shift closed after it stay PENDING instead of marking people absent."""
+    seen = [s for s in session.scalars(select(Kiosk.last_seen_at).where(
+        Kiosk.provisioned_at.is_not(None), Kiosk.revoked_at.is_(None))) if s is not None]
+    return min(seen) if seen else None
+
+
+def day_summaries(session: Session, people: list[Person], first: date, last: date,
+                  now: datetime, use_watermark: bool = True) -> list[attendance.DaySummary]:
+    """One domain summary per person per day in [first, last]."""
+    domain_people = [to_domain_person(p) for p in people]
+    ids = [p.id for p in people]
+    return attendance.build_day_summaries(
+        domain_people, first, last, schedules.load_schedule(session),
+        load_punches(session, ids, first, last),
+        corrections.domain_corrections(session, ids),
+        watermark=sync_watermark(session) if use_watermark else None, now=now)
+
+
+@dataclass
+class LatenessReport:
+    first: date
+    last: date
+    people: list[Person]
+    by_person: dict[uuid.UUID, attendance.Totals]
+    by_department: dict[str, attendance.Totals]
+    overall: attendance.Totals
+    late_minutes_by_day: dict[date, int] = field(default_factory=dict)
+    late_entries_by_day: dict[date, int] = field(default_factory=dict)
+
+
+def lateness_report(session: Session, people: list[Person], first: date, last: date,
+                    now: datetime) -> LatenessReport:
+    """Totals per person and department over [first, last], plus the daily lateness series."""
+    days = day_summaries(session, people, first, last, now)
+    report = attendance.summarize_range([to_domain_person(p) for p in people], days)
+    names = {schedules.department_uuid(p.department): p.department
+             for p in people if p.department}
+    by_department = {names.get(key, "") if key else "": totals
+                     for key, totals in report.by_department.items()}
+    minutes: dict[date, int] = defaultdict(int)
+    entries: dict[date, int] = defaultdict(int)
+    for day in attendance.days_between(first, last):
+        minutes[day] = 0
+        entries[day] = 0
+    for summary in days:
+        minutes[summary.day] += summary.late_minutes
+        entries[summary.day] += summary.late_minutes > 0
+    return LatenessReport(first, last, people, report.by_person, by_department, report.overall,
+                          dict(minutes), dict(entries))
+
+
+@dataclass(frozen=True)
+class TimesheetDay:
+    day: date
+    status: attendance.DayStatus
+    first_in: datetime | None  # local time in the site's zone
+    last_out: datetime | None
+    worked_minutes: int | None
+    late_minutes: int
+    early_exit_minutes: int
+    late_excused: bool
+    corrected: bool
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of "YYYY-MM"."""
+    year, number = (int(part) for part in month.split("-"))
+    first = date(year, number, 1)
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def timesheet(session: Session, person: Person, first: date, last: date,
+              now: datetime) -> tuple[list[TimesheetDay], attendance.Totals]:
+    """Each day's first-in/last-out (local), worked minutes and verdict, and the totals."""
+    zone = ZoneInfo(schedules.SITE_ZONE)
+    days = day_summaries(session, [person], first, last, now)
+    rows = [TimesheetDay(d.day, d.status,
+                         d.first_in.astimezone(zone) if d.first_in else None,
+                         d.last_out.astimezone(zone) if d.last_out else None,
+                         d.worked_minutes, d.late_minutes, d.early_exit_minutes,
+                         d.late_excused, d.corrected) for d in days]
+    totals = attendance.summarize_range([to_domain_person(person)], days).overall
+    return rows, totals
+
+
+class BoardState:
+    IN = "in"
+    LATE = "late"
+    OUT = "out"
+    NOT_YET = "not_yet"
+    ABSENT = "absent"
+    ON_LEAVE = "on_leave"
+    HOLIDAY = "holiday"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    person_id: uuid.UUID
+    name: str
+    department: str
+    state: str  # a BoardState value
+    late_minutes: int
+    first_in: datetime | None  # local
+    last_out: datetime | None  # local
+
+
+def today_board(session: Session, people: list[Person], now: datetime) -> list[BoardEntry]:
+    """Everyone's state today (local date of ``now``): in, late, out, absent, on leave..."""
+    zone = ZoneInfo(schedules.SITE_ZONE)
+    today = now.astimezone(zone).date()
+    schedule = schedules.load_schedule(session)
+    by_id = {p.id: p for p in people}
+    entries = []
+    for summary in day_summaries(session, people, today, today, now, use_watermark=False):
+        person = by_id[summary.person_id]
+        state = _board_state(summary, schedule, to_domain_person(person), now)
+        entries.append(BoardEntry(person.id, person.display_name, person.department or "",
+                                  state, summary.late_minutes,
+                                  summary.first_in.astimezone(zone) if summary.first_in else None,
+                                  summary.last_out.astimezone(zone) if summary.last_out
+                                  else None))
+    return entries
+
+
+def _board_state(summary: attendance.DaySummary, schedule: attendance.Schedule,
+                 person: attendance.Person, now: datetime) -> str:
+    status = summary.status
+    if status is attendance.DayStatus.ON_LEAVE:
+        return BoardState.ON_LEAVE
+    if status is attendance.DayStatus.HOLIDAY:
+        return BoardState.HOLIDAY
+    if summary.first_in is None:
+        if status is attendance.DayStatus.NO_SHIFT:
+            return BoardState.OFF
+        if status is attendance.DayStatus.ABSENT:
+            return BoardState.ABSENT
+        shift = schedule.occurrence_on(person, summary.day)
+        grace = timedelta(minutes=shift.shift.late_grace_min) if shift else timedelta(0)
+        started = shift is not None and now > shift.start + grace
+        return BoardState.ABSENT if started else BoardState.NOT_YET
+    if summary.last_out is not None:
+        return BoardState.OUT
+    return BoardState.LATE if summary.late_minutes > 0 else BoardState.IN

@@ -1,0 +1,167 @@
+"""Web users with roles, login sessions and the login throttle.
+
+Roles: ADMIN (everything), HR (every report, corrections, shifts, people), LEADER (reports
+of their own department only), STAFF (their own record only). Passwords are scrypt hashes
+(``admins.hash_password``). A session cookie holds 256 random bits; the database keeps only
+its SHA-256, with a per-session CSRF token that every form POST must echo.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sync_server.clock import utc_now
+from sync_server.db.web_models import WebSession, WebUser
+from sync_server.errors import BadRequest, Conflict, NotFound, Unauthorized
+from sync_server.service.admins import MIN_PASSWORD_CHARS, hash_password, verify_password
+
+SESSION_TTL = timedelta(hours=10)  # one working day; then log in again
+# Verified against when the username is unknown, so both cases cost one scrypt.
+_DUMMY_HASH = "scrypt$16384$8$1$" + "A" * 22 + "==$" + "A" * 86 + "=="
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"
+    HR = "hr"
+    LEADER = "leader"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in user of one request (detached from the database session)."""
+
+    id: uuid.UUID
+    username: str
+    role: Role
+    department: str | None
+    person_id: uuid.UUID | None
+    csrf_token: str
+
+    @property
+    def sees_everyone(self) -> bool:
+        return self.role in (Role.ADMIN, Role.HR)
+
+
+def create_user(session: Session, username: str, password: str, role: Role,
+                department: str | None = None, person_id: uuid.UUID | None = None) -> WebUser:
+    """A new user; leaders need a department, staff their person id."""
+    username = username.strip()
+    if not username:
+        raise BadRequest("a username is required")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
+    if role is Role.LEADER and not department:
+        raise BadRequest("a leader needs a department")
+    if role is Role.STAFF and person_id is None:
+        raise BadRequest("a staff login needs the person it belongs to")
+    if session.scalars(select(WebUser).where(WebUser.username == username)).first():
+        raise Conflict(f"user {username!r} exists")
+    user = WebUser(id=uuid.uuid4(), username=username, password_hash=hash_password(password),
+                   role=role.value, department=department, person_id=person_id, active=True,
+                   created_at=utc_now())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[WebUser]:
+    return list(session.scalars(select(WebUser).order_by(WebUser.username)))
+
+
+def set_active(session: Session, user_id: uuid.UUID, active: bool) -> WebUser:
+    user = session.get(WebUser, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    user.active = active
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> WebUser:
+    """The active user with these credentials, else Unauthorized (same cost either way)."""
+    user = session.scalars(select(WebUser).where(WebUser.username == username)).first()
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    if not verify_password(password, stored) or user is None or not user.active:
+        raise Unauthorized("wrong username or password")
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, user: WebUser) -> str:
+    """Start a login session; returns the cookie value (shown once, stored hashed)."""
+    token = secrets.token_urlsafe(32)
+    now = utc_now()
+    session.add(WebSession(token_hash=_digest(token), user_id=user.id,
+                           csrf_token=secrets.token_urlsafe(24), created_at=now,
+                           expires_at=now + SESSION_TTL))
+    return token
+
+
+def resolve_session(session: Session, token: str) -> CurrentUser | None:
+    """The user behind a cookie value, or None (unknown, expired or deactivated)."""
+    row = session.get(WebSession, _digest(token))
+    if row is None or row.expires_at < utc_now():
+        return None
+    user = session.get(WebUser, row.user_id)
+    if user is None or not user.active:
+        return None
+    return CurrentUser(user.id, user.username, Role(user.role), user.department,
+                       user.person_id, row.csrf_token)
+
+
+def close_session(session: Session, token: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+
+
+class LoginThrottle:
+    """Refuse logins after too many failures per username or per client address.
+
+    Sliding window of ``window_s`` seconds; thread-safe (uvicorn runs sync endpoints in a
+    thread pool). In memory: with several worker processes each keeps its own count.
+    """
+
+    def __init__(self, per_user: int = 5, per_address: int = 20,
+                 window_s: float = 900.0) -> None:
+        self.per_user = per_user
+        self.per_address = per_address
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        stamps = self._failures.setdefault(key, deque())
+        while stamps and stamps[0] < now - self.window_s:
+            stamps.popleft()
+        return stamps
+
+    def allowed(self, username: str, address: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return (len(self._recent("u:" + username.lower(), now)) < self.per_user
+                    and len(self._recent("a:" + address, now)) < self.per_address)
+
+    def failed(self, username: str, address: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent("u:" + username.lower(), now).append(now)
+            self._recent("a:" + address, now).append(now)
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop("u:" + username.lower(), None)

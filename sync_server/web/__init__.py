@@ -1,0 +1,24 @@
+"""The HR and admin web application (server-rendered pages under ``/hr``).
+
+``install(app)`` adds the routers, the static files and the error handlers to an app made
+by ``sync_server.app.create_app``; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def install(app: FastAPI) -> None:
+    """Mount the web pages on ``app`` (call once, after ``create_app``)."""
+    from fastapi.staticfiles import StaticFiles
+
+    from sync_server.service.users import LoginThrottle
+    from sync_server.web import common, errors, routes_admin, routes_auth, routes_reports
+
+    app.state.web_login_throttle = LoginThrottle()
+    for module in (routes_auth, routes_reports, routes_admin):
+        app.include_router(module.router)
+    app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
+              name="hr-static")
+    errors.install_handlers(app)

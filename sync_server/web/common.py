@@ -1,0 +1,131 @@
+"""Shared plumbing of the web pages: templates, the logged-in user, roles, CSRF, forms.
+
+Runs in FastAPI's thread pool (the page handlers are sync). The session cookie is
+HttpOnly and SameSite=Strict, and Secure whenever the request came over https (directly or
+through a proxy that says so with X-Forwarded-Proto).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.db.engine import transaction
+from sync_server.errors import BadRequest, Conflict, Forbidden, NotFound, ServerError, Unauthorized
+from sync_server.service import reports, users
+from sync_server.service.users import CurrentUser, Role
+from sync_server.web import i18n
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "hr_session"
+LANGUAGE_COOKIE = "lang"
+PREFIX = "/hr"
+HERE = Path(__file__).resolve().parent
+
+
+class LoginRequired(Unauthorized):
+    """No valid session: pages redirect to the login form, APIs answer 401."""
+
+
+class RoleRefused(Forbidden):
+    """Logged in, but the role may not see this (or the CSRF token is wrong)."""
+
+
+class TooManyAttempts(ServerError):
+    status = 429
+    title = "Too many requests"
+
+
+def is_https(request: Request) -> bool:
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return request.url.scheme == "https" or forwarded.split(",")[0].strip() == "https"
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def sessions_of(request: Request) -> sessionmaker[Session]:
+    return request.app.state.sessions  # type: ignore[no-any-return]
+
+
+def language_of(request: Request) -> str:
+    return i18n.pick_language(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def current_user(request: Request) -> CurrentUser:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with transaction(sessions_of(request)) as session:
+            user = users.resolve_session(session, token)
+        if user is not None:
+            return user
+    raise LoginRequired("please log in")
+
+
+User = Annotated[CurrentUser, Depends(current_user)]
+
+
+def require(user: CurrentUser, *roles: Role) -> None:
+    """Refuse unless the user has one of ``roles`` (admins may do everything)."""
+    if user.role is not Role.ADMIN and user.role not in roles:
+        raise RoleRefused(f"role {user.role.value} may not do this")
+
+
+def scope_of(user: CurrentUser) -> reports.Scope:
+    """Whose records the user may see: leaders their department, staff themselves."""
+    if user.sees_everyone:
+        return reports.Scope()
+    if user.role is Role.LEADER:
+        return reports.Scope(department=user.department or "\0none")
+    return reports.Scope(person_id=user.person_id)
+
+
+def check_csrf(user: CurrentUser, token: str) -> None:
+    if not hmac.compare_digest(user.csrf_token.encode(), token.encode()):
+        raise RoleRefused("the form's CSRF token is missing or wrong; reload the page")
+
+
+class Pages:
+    """Renders templates with the user's language, formatters and CSRF token."""
+
+    def __init__(self) -> None:
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    def render(self, request: Request, name: str, user: CurrentUser | None,
+               status_code: int = 200, **context: Any) -> HTMLResponse:
+        language = language_of(request)
+        context.update(
+            request=request, user=user, lang=language, prefix=PREFIX,
+            t=lambda key: i18n.translate(language, key),
+            fdate=lambda value: i18n.format_date(language, value),
+            ftime=i18n.format_time,
+            fnum=lambda value, decimals=1: i18n.format_number(language, value, decimals),
+            csrf=user.csrf_token if user else "",
+            error=request.query_params.get("error"), Role=Role)
+        return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+PAGES = Pages()
+
+
+def form_action(request: Request, back: str, action: Callable[[Session], object]) -> Response:
+    """Run ``action`` in one transaction, then go back to ``back`` (with the refusal as
+    ``?error=`` when the service refused the input)."""
+    try:
+        with transaction(sessions_of(request)) as session:
+            action(session)
+    except (BadRequest, Conflict, NotFound) as exc:
+        separator = "&" if "?" in back else "?"
+        return RedirectResponse(f"{back}{separator}error={quote(exc.detail)}", status_code=303)
+    return RedirectResponse(back, status_code=303)

@@ -1,0 +1,420 @@
+"""HR and admin pages: corrections, audit trail, shifts/holidays/leave, people,
+departments, kiosks and web users. Every POST checks the role and the CSRF token and
+writes an audit entry in the same transaction as the change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Annotated
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import attendance
+from sync_server.clock import utc_now
+from sync_server.db.engine import transaction
+from sync_server.db.models import Kiosk, Person, Punch, Template
+from sync_server.errors import BadRequest, Conflict
+from sync_server.service import audit, corrections, kiosks, people, reports, schedules, users
+from sync_server.service.users import Role
+from sync_server.web import common
+from sync_server.web.common import PAGES, PREFIX, User, form_action
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+Text = Annotated[str, Form()]
+OptionalText = Annotated[str, Form()]
+ONLINE_WITHIN = timedelta(minutes=5)
+
+
+def _guard(user: users.CurrentUser, csrf_token: str, *roles: Role) -> None:
+    common.require(user, *roles)
+    common.check_csrf(user, csrf_token)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise BadRequest(f"{text!r} is not an id") from None
+
+
+# -- corrections and audit -----------------------------------------------------------------
+
+@router.get("/corrections")
+def corrections_page(request: Request, user: User, person: str = "") -> Response:
+    common.require(user, Role.HR)
+    with transaction(common.sessions_of(request)) as session:
+        everyone = reports.load_people(session, include_inactive=True)
+        rows = corrections.list_corrections(session)
+        selected = _uuid(person) if person else None
+        punches = list(session.scalars(
+            select(Punch).where(Punch.person_id == selected)
+            .order_by(Punch.occurred_at.desc()).limit(50))) if selected else []
+    names = {p.id: p.display_name for p in everyone}
+    return PAGES.render(request, "corrections.html", user, people=everyone, rows=rows,
+                        names=names, selected=selected, punches=punches,
+                        zone=ZoneInfo(schedules.SITE_ZONE))
+
+
+@router.post("/corrections")
+def make_correction(request: Request, user: User, csrf_token: Text, kind: Text,
+                    person_id: Text, reason: Text, punch_id: OptionalText = "",
+                    instant: OptionalText = "", day: OptionalText = "",
+                    punch_kind: OptionalText = "auto") -> Response:
+    _guard(user, csrf_token, Role.HR)
+    person = _uuid(person_id)
+
+    def act(session: Session) -> None:
+        if kind == "add_punch":
+            try:
+                local = datetime.fromisoformat(instant)
+            except ValueError:
+                raise BadRequest("the missed punch needs a date and time") from None
+            if local.tzinfo is None:
+                local = local.replace(tzinfo=ZoneInfo(schedules.SITE_ZONE))
+            corrections.add_missed_punch(session, person, local,
+                                         attendance.PunchKind(punch_kind or "auto"),
+                                         reason, user.username)
+        elif kind == "void_punch":
+            corrections.void_punch(session, person, _uuid(punch_id), reason, user.username)
+        elif kind == "excuse_late":
+            corrections.excuse_late(session, person, _date(day), reason, user.username)
+        else:
+            raise BadRequest(f"unknown correction kind {kind!r}")
+
+    return form_action(request, f"{PREFIX}/corrections?person={person}", act)
+
+
+@router.get("/audit")
+def audit_page(request: Request, user: User, entity: str = "", actor: str = "") -> Response:
+    common.require(user, Role.HR)
+    with transaction(common.sessions_of(request)) as session:
+        entries = audit.recent(session, 500, entity or None, actor or None)
+    return PAGES.render(request, "audit.html", user, entries=entries, entity=entity,
+                        actor=actor)
+
+
+# -- shifts, holidays, leave -------------------------------------------------------------
+
+@router.get("/shifts")
+def shifts_page(request: Request, user: User, edit: str = "") -> Response:
+    common.require(user, Role.HR)
+    with transaction(common.sessions_of(request)) as session:
+        types = schedules.list_shift_types(session)
+        assignments = schedules.list_assignments(session)
+        holidays = schedules.list_holidays(session)
+        leaves = schedules.list_leaves(session)
+        everyone = reports.load_people(session)
+        departments = schedules.list_departments(session)
+    return PAGES.render(request, "shifts.html", user, types=types, assignments=assignments,
+                        holidays=holidays, leaves=leaves, people=everyone,
+                        departments=departments,
+                        names={p.id: p.display_name for p in everyone},
+                        type_names={t.id: t.name for t in types},
+                        editing=next((t for t in types if str(t.id) == edit), None))
+
+
+@router.post("/shifts/types")
+def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, start: Text,
+                    end: Text, late_grace_min: Annotated[int, Form()] = 5,
+                    early_exit_grace_min: Annotated[int, Form()] = 5,
+                    working_days: OptionalText = "0,1,2,3,4",
+                    shift_id: OptionalText = "") -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        try:
+            days = tuple(int(d) for d in working_days.replace(" ", "").split(",") if d)
+        except ValueError:
+            raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated") \
+                from None
+        spec = schedules.ShiftTypeIn(name=name, start=start, end=end,
+                                     late_grace_min=late_grace_min,
+                                     early_exit_grace_min=early_exit_grace_min,
+                                     working_days=days)
+        row = schedules.save_shift_type(session, spec, _uuid(shift_id) if shift_id else None)
+        audit.record(session, user.username, "shift_type.save", "shift_type", row.id,
+                     schedules.shift_type_payload(row))
+
+    return form_action(request, f"{PREFIX}/shifts", act)
+
+
+@router.post("/shifts/assignments")
+def save_assignment(request: Request, user: User, csrf_token: Text, shift_type_id: Text,
+                    start: Text, end: OptionalText = "", person_id: OptionalText = "",
+                    department: OptionalText = "") -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        row = schedules.save_assignment(session, _uuid(shift_type_id), _date(start),
+                                        _date(end) if end else None,
+                                        _uuid(person_id) if person_id else None,
+                                        department or None)
+        audit.record(session, user.username, "shift_assignment.save", "shift_assignment",
+                     row.id, schedules.assignment_payload(row))
+
+    return form_action(request, f"{PREFIX}/shifts", act)
+
+
+@router.post("/shifts/assignments/{assignment_id}/delete")
+def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
+                      csrf_token: Text) -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        schedules.delete_assignment(session, assignment_id)
+        audit.record(session, user.username, "shift_assignment.delete", "shift_assignment",
+                     assignment_id)
+
+    return form_action(request, f"{PREFIX}/shifts", act)
+
+
+@router.post("/shifts/holidays")
+def save_holiday(request: Request, user: User, csrf_token: Text, day: Text, name: Text,
+                 department: OptionalText = "") -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        row = schedules.save_holiday(session, _date(day), name, department or None)
+        audit.record(session, user.username, "holiday.save", "holiday", row.id,
+                     schedules.holiday_payload(row))
+
+    return form_action(request, f"{PREFIX}/shifts", act)
+
+
+@router.post("/shifts/holidays/{holiday_id}/delete")
+def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
+                   csrf_token: Text) -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        schedules.delete_holiday(session, holiday_id)
+        audit.record(session, user.username, "holiday.delete", "holiday", holiday_id)
+
+    return form_action(request, f"{PREFIX}/shifts", act)
+
+
+@router.post("/shifts/leaves")
+def add_leave(request: Request, user: User, csrf_token: Text, person_id: Text, start: Text,
+              end: Text, reason: OptionalText = "") -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        row = schedules.add_leave(session, _uuid(person_id), _date(start), _date(end), reason,
+                                  user.username)
+        audit.record(session, user.username, "leave.add", "person", row.person_id,
+                     {"start": row.start.isoformat(), "end": row.end.isoformat(),
+                      "reason": row.reason})
+
+    return form_action(request, f"{PREFIX}/shifts", act)
+
+
+# -- people, departments -------------------------------------------------------------------
+
+@router.get("/people")
+def people_page(request: Request, user: User, edit: str = "") -> Response:
+    common.require(user, Role.HR)
+    with transaction(common.sessions_of(request)) as session:
+        everyone = reports.load_people(session, include_inactive=True)
+        held = dict(session.execute(select(Template.person_id, func.count())
+                                    .group_by(Template.person_id)).all())
+        recognizers: dict[uuid.UUID, list[str]] = {}
+        for owner, recognizer in session.execute(
+                select(Template.person_id, Template.recognizer_id).distinct()):
+            recognizers.setdefault(owner, []).append(recognizer)
+        kiosks_by_recognizer: dict[str, list[str]] = {}
+        for kiosk in session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None))):
+            kiosks_by_recognizer.setdefault(kiosk.recognizer_id or "", []).append(kiosk.name)
+        departments = schedules.list_departments(session)
+    editing = next((p for p in everyone if str(p.id) == edit), None)
+    return PAGES.render(request, "people.html", user, people=everyone, held=held,
+                        recognizers=recognizers, kiosks_by_recognizer=kiosks_by_recognizer,
+                        departments=departments, editing=editing)
+
+
+@router.post("/people")
+def save_person(request: Request, user: User, csrf_token: Text, display_name: Text,
+                employee_code: OptionalText = "", department: OptionalText = "",
+                person_id: OptionalText = "") -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        if not display_name.strip():
+            raise BadRequest("a person needs a name")
+        if person_id:
+            row = people_edit(session, _uuid(person_id), display_name.strip(),
+                              employee_code.strip() or None, department.strip() or None)
+            audit.record(session, user.username, "person.edit", "person", row.id,
+                         people.person_data(row))
+        else:
+            row = people.create_person(session, display_name.strip(),
+                                       employee_code.strip() or None,
+                                       department.strip() or None)
+            audit.record(session, user.username, "person.create", "person", row.id,
+                         people.person_data(row))
+
+    return form_action(request, f"{PREFIX}/people", act)
+
+
+def people_edit(session: Session, person_id: uuid.UUID, display_name: str,
+                employee_code: str | None, department: str | None,
+                active: bool | None = None) -> Person:
+    """Change a person's fields and publish them to the feed (kiosks learn the change)."""
+    from sync_server.service import feed
+    from sync_server.service.feed import Entity, Op
+
+    row = session.get(Person, person_id)
+    if row is None:
+        raise BadRequest(f"no person {person_id}")
+    row.display_name, row.employee_code, row.department = display_name, employee_code, department
+    if active is not None:
+        row.active = active
+    row.updated_at = utc_now()
+    session.flush()
+    feed.publish(session, Entity.PERSON, Op.UPSERT, row.id, people.person_data(row))
+    return row
+
+
+@router.post("/people/{person_id}/active")
+def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_token: Text,
+                      active: Annotated[int, Form()]) -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        row = session.get(Person, person_id)
+        if row is None:
+            raise BadRequest(f"no person {person_id}")
+        people_edit(session, person_id, row.display_name, row.employee_code, row.department,
+                    bool(active))
+        audit.record(session, user.username, "person.activate" if active
+                     else "person.deactivate", "person", person_id)
+
+    return form_action(request, f"{PREFIX}/people", act)
+
+
+@router.post("/departments")
+def save_department(request: Request, user: User, csrf_token: Text, name: Text,
+                    old_name: OptionalText = "") -> Response:
+    _guard(user, csrf_token, Role.HR)
+
+    def act(session: Session) -> None:
+        if old_name:
+            schedules.rename_department(session, old_name, name)
+            audit.record(session, user.username, "department.rename", "department", None,
+                         {"from": old_name, "to": name})
+        else:
+            row = schedules.create_department(session, name)
+            audit.record(session, user.username, "department.create", "department", row.id,
+                         {"name": row.name})
+
+    return form_action(request, f"{PREFIX}/people", act)
+
+
+# -- kiosks and users ----------------------------------------------------------------------
+
+@router.get("/kiosks")
+def kiosks_page(request: Request, user: User) -> Response:
+    """Kiosks with online state; HR sees them, admins also provision, rename and revoke."""
+    common.require(user, Role.HR)
+    return _kiosks(request, user)
+
+
+def _kiosks(request: Request, user: users.CurrentUser, code: str = "",
+            code_for: str = "") -> Response:
+    now = utc_now()
+    with transaction(common.sessions_of(request)) as session:
+        rows = list(session.scalars(select(Kiosk).order_by(Kiosk.name)))
+    online = {k.id: k.revoked_at is None and k.last_seen_at is not None
+              and now - k.last_seen_at <= ONLINE_WITHIN for k in rows}
+    return PAGES.render(request, "kiosks.html", user, kiosks=rows, online=online,
+                        zone=ZoneInfo(schedules.SITE_ZONE), code=code, code_for=code_for)
+
+
+@router.get("/users")
+def users_page(request: Request, user: User) -> Response:
+    common.require(user)  # admins only
+    with transaction(common.sessions_of(request)) as session:
+        accounts = users.list_users(session)
+        everyone = reports.load_people(session)
+        departments = schedules.list_departments(session)
+    return PAGES.render(request, "users.html", user, accounts=accounts, people=everyone,
+                        departments=departments, roles=list(Role))
+
+
+@router.post("/users")
+def create_user(request: Request, user: User, csrf_token: Text, username: Text,
+                password: Text, role: Text, department: OptionalText = "",
+                person_id: OptionalText = "") -> Response:
+    _guard(user, csrf_token)
+
+    def act(session: Session) -> None:
+        try:
+            chosen = Role(role)
+        except ValueError:
+            raise BadRequest(f"unknown role {role!r}") from None
+        row = users.create_user(session, username, password, chosen, department or None,
+                                _uuid(person_id) if person_id else None)
+        audit.record(session, user.username, "user.create", "web_user", row.id,
+                     {"username": row.username, "role": row.role})
+
+    return form_action(request, f"{PREFIX}/users", act)
+
+
+@router.post("/kiosks")
+def provision_kiosk(request: Request, user: User, csrf_token: Text, name: Text) -> Response:
+    """Register a kiosk (or re-arm an unprovisioned one) and show its one-time code once."""
+    _guard(user, csrf_token)
+    settings = request.app.state.settings
+    try:
+        with transaction(common.sessions_of(request)) as session:
+            kiosk_id, code = kiosks.create_provisioning_code(
+                session, name.strip(), settings.provisioning.code_ttl_s)
+            audit.record(session, user.username, "kiosk.provision", "kiosk", kiosk_id,
+                         {"name": name.strip()})
+    except (BadRequest, Conflict) as exc:
+        return RedirectResponse(f"{PREFIX}/kiosks?error={quote(exc.detail)}", status_code=303)
+    return _kiosks(request, user, code=code, code_for=name.strip())
+
+
+@router.post("/kiosks/{kiosk_id}/rename")
+def rename_kiosk(request: Request, user: User, kiosk_id: uuid.UUID, csrf_token: Text,
+                 name: Text) -> Response:
+    _guard(user, csrf_token)
+
+    def act(session: Session) -> None:
+        row = kiosks.find_kiosk(session, str(kiosk_id))
+        if not name.strip():
+            raise BadRequest("a kiosk needs a name")
+        if session.scalars(select(Kiosk).where(Kiosk.name == name.strip(),
+                                               Kiosk.id != kiosk_id)).first():
+            raise Conflict(f"kiosk {name.strip()!r} exists")
+        audit.record(session, user.username, "kiosk.rename", "kiosk", kiosk_id,
+                     {"from": row.name, "to": name.strip()})
+        row.name = name.strip()
+
+    return form_action(request, f"{PREFIX}/kiosks", act)
+
+
+@router.post("/kiosks/{kiosk_id}/revoke")
+def revoke_kiosk(request: Request, user: User, kiosk_id: uuid.UUID,
+                 csrf_token: Text) -> Response:
+    _guard(user, csrf_token)
+
+    def act(session: Session) -> None:
+        row = kiosks.revoke(session, str(kiosk_id))
+        audit.record(session, user.username, "kiosk.revoke", "kiosk", kiosk_id,
+                     {"name": row.name})
+
+    return form_action(request, f"{PREFIX}/kiosks", act)

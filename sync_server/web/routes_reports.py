@@ -1,0 +1,199 @@
+"""The today board (page + JSON polled every few seconds), the lateness report and the
+monthly timesheet, with CSV/XLSX exports and a print-friendly timesheet."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+import attendance
+from sync_server.clock import utc_now
+from sync_server.db.engine import transaction
+from sync_server.db.models import Person
+from sync_server.errors import BadRequest, NotFound
+from sync_server.service import reports, schedules, users
+from sync_server.service.users import Role
+from sync_server.web import charts, common, exports, i18n
+from sync_server.web.common import PAGES, PREFIX, User
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+MAX_RANGE_DAYS = 366
+SORT_KEYS = ("name", "department", "days_worked", "late_entries", "late_minutes_total",
+             "late_minutes_average", "early_exits", "absences", "forgotten_checkouts")
+
+
+def _today() -> date:
+    return utc_now().astimezone(ZoneInfo(schedules.SITE_ZONE)).date()
+
+
+def _board_json(request: Request, user: users.CurrentUser) -> dict[str, object]:
+    now = utc_now()
+    with transaction(common.sessions_of(request)) as session:
+        people = reports.load_people(session, common.scope_of(user))
+        entries = reports.today_board(session, people, now)
+    language = common.language_of(request)
+    departments: dict[str, list[dict[str, object]]] = {}
+    for entry in entries:
+        departments.setdefault(entry.department or "-", []).append({
+            "person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
+            "state_text": i18n.translate(language, "state_" + entry.state),
+            "late_minutes": entry.late_minutes, "first_in": i18n.format_time(entry.first_in),
+            "last_out": i18n.format_time(entry.last_out)})
+    counts = Counter(entry.state for entry in entries)
+    return {"generated_at": now.isoformat(), "date": _today().isoformat(),
+            "counts": dict(counts), "departments": departments}
+
+
+@router.get("/")
+def today_page(request: Request, user: User,
+               format: str = "html") -> Response:  # noqa: A002 - the query parameter
+    common.require(user, Role.HR, Role.LEADER)
+    board = _board_json(request, user)
+    if format in ("csv", "xlsx"):
+        language = common.language_of(request)
+        header = [i18n.translate(language, k) for k in ("department", "name", "status",
+                                                         "late_min", "first_in", "last_out")]
+        departments = cast(dict[str, list[dict[str, Any]]], board["departments"])
+        cells = [[department, e["name"], e["state_text"], e["late_minutes"], e["first_in"],
+                  e["last_out"]] for department, entries in departments.items()
+                 for e in entries]
+        return exports.download(format, f"today-{_today()}", i18n.translate(language, "today"),
+                                header, cells)
+    return PAGES.render(request, "today.html", user, board=board, today=_today())
+
+
+@router.get("/api/today")
+def today_json(request: Request, user: User) -> JSONResponse:
+    common.require(user, Role.HR, Role.LEADER)
+    return JSONResponse(_board_json(request, user))
+
+
+def _range(start: str | None, end: str | None) -> tuple[date, date]:
+    today = _today()
+    try:
+        first = date.fromisoformat(start) if start else today.replace(day=1)
+        last = date.fromisoformat(end) if end else today
+    except ValueError:
+        raise BadRequest("dates are YYYY-MM-DD") from None
+    if last < first or (last - first).days >= MAX_RANGE_DAYS:
+        raise BadRequest(f"the range must run forward and span at most {MAX_RANGE_DAYS} days")
+    return first, last
+
+
+def _short_day(language: str, day: date) -> str:
+    """Chart label: day and month in the user's order (24/11 or 11-24)."""
+    return day.strftime("%d/%m") if language == "vi" else day.strftime("%m-%d")
+
+
+def _person_rows(report: reports.LatenessReport, query: str, sort: str,
+                 descending: bool) -> list[tuple[Person, attendance.Totals]]:
+    rows = [(p, report.by_person[p.id]) for p in report.people]
+    if query:
+        needle = query.casefold()
+        rows = [(p, t) for p, t in rows if needle in p.display_name.casefold()
+                or needle in (p.employee_code or "").casefold()]
+    key = sort if sort in SORT_KEYS else "name"
+
+    def value(row: tuple[Person, attendance.Totals]) -> object:
+        person, totals = row
+        if key == "name":
+            return person.display_name.casefold()
+        if key == "department":
+            return (person.department or "").casefold()
+        return getattr(totals, key)
+
+    return sorted(rows, key=value, reverse=descending)  # type: ignore[arg-type]
+
+
+TOTAL_COLUMNS = ("days_expected", "days_worked", "late_entries", "late_total", "late_avg",
+                 "early_exits", "absences", "forgotten", "worked_hours")
+
+
+def _totals_cells(totals: attendance.Totals) -> list[int | float]:
+    return [totals.days_expected, totals.days_worked, totals.late_entries,
+            totals.late_minutes_total, round(totals.late_minutes_average, 1),
+            totals.early_exits, totals.absences, totals.forgotten_checkouts,
+            round(totals.worked_minutes_total / 60, 2)]
+
+
+@router.get("/reports/lateness")
+def lateness_page(request: Request, user: User, start: str | None = None,
+                  end: str | None = None, department: str = "", q: str = "",
+                  sort: str = "late_minutes_total", desc: int = 1,
+                  format: str = "html") -> Response:  # noqa: A002 - the query parameter
+    common.require(user, Role.HR, Role.LEADER)
+    first, last = _range(start, end)
+    with transaction(common.sessions_of(request)) as session:
+        scope = common.scope_of(user)
+        people = reports.load_people(session, scope, department or None)
+        report = reports.lateness_report(session, people, first, last, utc_now())
+        departments = sorted({p.department or "" for p in reports.load_people(session, scope)})
+    rows = _person_rows(report, q, sort, bool(desc))
+    language = common.language_of(request)
+    if format in ("csv", "xlsx"):
+        header = [i18n.translate(language, k) for k in ("name", "code", "department",
+                                                         *TOTAL_COLUMNS)]
+        cells = [[p.display_name, p.employee_code or "", p.department or "",
+                  *_totals_cells(t)] for p, t in rows]
+        return exports.download(format, f"lateness-{first}-{last}",
+                                i18n.translate(language, "lateness"), header, cells)
+    chart = charts.line_chart(
+        [(_short_day(language, day), minutes)
+         for day, minutes in sorted(report.late_minutes_by_day.items())],
+        i18n.translate(language, "chart_title"))
+    comparison = charts.bar_comparison(
+        [(name, totals.late_minutes_average) for name, totals
+         in sorted(report.by_department.items())], i18n.translate(language, "dept_chart"))
+    return PAGES.render(request, "lateness.html", user, report=report, rows=rows,
+                        first=first, last=last, department=department, q=q, sort=sort,
+                        desc=desc, departments=departments, chart=chart,
+                        comparison=comparison, columns=TOTAL_COLUMNS,
+                        cells=_totals_cells)
+
+
+def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.UUID) -> Person:
+    with transaction(common.sessions_of(request)) as session:
+        found = reports.load_people(session, common.scope_of(user), include_inactive=True)
+    person = next((p for p in found if p.id == person_id), None)
+    if person is None:
+        if user.sees_everyone:
+            raise NotFound(f"no person {person_id}")
+        raise common.RoleRefused("this record belongs to someone you may not see")
+    return person
+
+
+@router.get("/timesheet/{person_id}")
+def timesheet_page(request: Request, user: User, person_id: uuid.UUID,
+                   month: str | None = None, format: str = "html") -> Response:  # noqa: A002
+    person = _visible_person(request, user, person_id)
+    month = month or _today().strftime("%Y-%m")
+    try:
+        first, last = reports.month_bounds(month)
+    except ValueError:
+        raise BadRequest("month is YYYY-MM") from None
+    with transaction(common.sessions_of(request)) as session:
+        days, totals = reports.timesheet(session, person, first, last, utc_now())
+    language = common.language_of(request)
+    if format in ("csv", "xlsx"):
+        keys = ("day", "first_in", "last_out", "worked_hours", "status", "late_min",
+                "early_min", "excused", "corrected")
+        header = [i18n.translate(language, k) for k in keys]
+        cells = [[d.day.isoformat(), i18n.format_time(d.first_in),
+                  i18n.format_time(d.last_out),
+                  None if d.worked_minutes is None else round(d.worked_minutes / 60, 2),
+                  d.status.value, d.late_minutes, d.early_exit_minutes,
+                  int(d.late_excused), int(d.corrected)] for d in days]
+        return exports.download(format, f"timesheet-{person.employee_code or person.id}-"
+                                f"{month}", i18n.translate(language, "timesheet"), header, cells)
+    template = "timesheet_print.html" if format == "print" else "timesheet.html"
+    previous = (first - timedelta(days=1)).strftime("%Y-%m")
+    following = (last + timedelta(days=1)).strftime("%Y-%m")
+    return PAGES.render(request, template, user, person=person, days=days, totals=totals,
+                        month=month, previous=previous, following=following,
+                        columns=TOTAL_COLUMNS, cells=_totals_cells)
