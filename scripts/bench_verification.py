@@ -232,7 +232,7 @@ def save_roc(curves: dict[str, tuple[Scores, Scores]], path: Path) -> None:
         points = np.stack([xs, ys], axis=1).astype(np.int32).reshape(-1, 1, 2)
         colour = colours[index % len(colours)]
         cv2.polylines(canvas, [points], False, colour, 2)
-        cv2.putText(canvas, label, (x0 + 10, y1 + 20 + 18 * index), cv2.FONT_HERSHEY_SIMPLEX,
+        cv2.putText(canvas, label, (x1 - 170, y0 - 20 - 18 * index), cv2.FONT_HERSHEY_SIMPLEX,
                     0.5, colour, 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), canvas)

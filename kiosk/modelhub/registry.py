@@ -96,6 +96,14 @@ class Thresholds:
     match: float
     margin: float
     consensus_frames: int
+    # Enrolment: a sample whose similarity to the person's median embedding falls under this
+    # (and well under the others') is refused as probably someone else. Defaults to ``match``;
+    # recognizers whose 1:N threshold is set far out for safety (dlib) need a looser value.
+    enroll_agreement: float | None = None
+
+    @property
+    def agreement(self) -> float:
+        return self.match if self.enroll_agreement is None else self.enroll_agreement
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,8 @@ def _parse_pack(name: str, body: dict[str, Any], models: dict[str, ModelSpec]) -
         alignment=_require(entry, body, "alignment"),
         liveness=tuple(body.get("liveness", ())), priority=int(_require(entry, body, "priority")),
         thresholds=Thresholds(match=float(t["match"]), margin=float(t["margin"]),
+                              enroll_agreement=(float(t["enroll_agreement"])
+                                                if "enroll_agreement" in t else None),
                               consensus_frames=int(t["consensus_frames"])),
         auto=bool(body.get("auto", True)),
     )

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
+from kiosk.store.crypto import DataKeyring
 from kiosk.store.records import (
     FeedChange,
     FeedEntity,
@@ -51,15 +52,34 @@ def has_consent(raw: sqlite3.Connection, person_id: UUID) -> bool:
     return row is not None
 
 
-def insert_template(raw: sqlite3.Connection, template_id: UUID, person_id: UUID,
-                    recognizer_id: str, vector: npt.NDArray[np.float32], created_at: str) -> None:
+def template_context(template_id: UUID) -> bytes:
+    """Associated data binding an encrypted embedding to its template row."""
+    return f"template:{template_id}".encode()
+
+
+def chip_context(chip_id: UUID) -> bytes:
+    return f"chip:{chip_id}".encode()
+
+
+def insert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id: UUID,
+                    person_id: UUID, recognizer_id: str, vector: npt.NDArray[np.float32],
+                    created_at: str) -> None:
+    """Insert or replace one template; the embedding is stored encrypted (AES-GCM)."""
     data = np.ascontiguousarray(vector, dtype="<f4")
+    sealed = keyring.seal(data.tobytes(), template_context(template_id))
     raw.execute(
         "INSERT INTO templates (id, person_id, recognizer_id, embedding, dim, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET embedding = excluded.embedding,"
         " dim = excluded.dim, recognizer_id = excluded.recognizer_id",
-        (str(template_id), str(person_id), recognizer_id, data.tobytes(), int(data.shape[-1]),
+        (str(template_id), str(person_id), recognizer_id, sealed, int(data.shape[-1]),
          created_at))
+
+
+def erase_biometrics(raw: sqlite3.Connection, person_id: UUID) -> int:
+    """Delete a person's templates and chips (not the person); returns rows deleted."""
+    key = (str(person_id),)
+    count = raw.execute("DELETE FROM templates WHERE person_id = ?", key).rowcount
+    return count + raw.execute("DELETE FROM chips WHERE person_id = ?", key).rowcount
 
 
 def delete_person_rows(raw: sqlite3.Connection, person_id: UUID) -> bool:
@@ -72,19 +92,24 @@ def delete_person_rows(raw: sqlite3.Connection, person_id: UUID) -> bool:
     return raw.execute("DELETE FROM people WHERE id = ?", key).rowcount > 0
 
 
-def apply_changes(raw: sqlite3.Connection, changes: Sequence[FeedChange]) -> bool:
-    """Apply changes in order; returns True when biometric data was erased (vacuum needed)."""
+def apply_changes(raw: sqlite3.Connection, changes: Sequence[FeedChange],
+                  keyring: DataKeyring) -> bool:
+    """Apply changes in order; returns True when biometric data was erased (vacuum needed).
+
+    A person upsert that is inactive or marks ``biometrics_erased`` (consent withdrawn)
+    erases that person's templates and chips here too.
+    """
     erased = False
     for change in changes:
         try:
-            erased |= _apply_one(raw, change)
+            erased |= _apply_one(raw, change, keyring)
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
             raise StoreError(f"feed change {change.seq} ({change.entity.value}) is malformed: "
                              f"{exc!r}") from exc
     return erased
 
 
-def _apply_one(raw: sqlite3.Connection, change: FeedChange) -> bool:
+def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring) -> bool:
     key = str(change.entity_id)
     data = change.data
     if change.op is FeedOp.DELETE:
@@ -94,8 +119,13 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange) -> bool:
                                       employee_code=data.get("employee_code"),
                                       department=data.get("department"),
                                       active=bool(data.get("active", True))))
+        if data.get("biometrics_erased") or not data.get("active", True):
+            if data.get("biometrics_erased"):
+                raw.execute("UPDATE consents SET withdrawn_at = ? WHERE person_id = ? AND"
+                            " withdrawn_at IS NULL", (to_iso(utc_now()), key))
+            return erase_biometrics(raw, change.entity_id) > 0
     elif change.entity is FeedEntity.TEMPLATE:
-        _upsert_template(raw, change.entity_id, data)
+        _upsert_template(raw, keyring, change.entity_id, data)
     elif change.entity is FeedEntity.REMINDER:
         due = data.get("due_at")
         raw.execute(
@@ -117,7 +147,8 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange) -> bool:
     return False
 
 
-def _upsert_template(raw: sqlite3.Connection, template_id: UUID, data: dict[str, Any]) -> None:
+def _upsert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id: UUID,
+                     data: dict[str, Any]) -> None:
     person_id = UUID(data["person_id"])
     if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(person_id),)).fetchone() is None:
         raise ValueError(f"template {template_id} for unknown person {person_id}")
@@ -129,7 +160,7 @@ def _upsert_template(raw: sqlite3.Connection, template_id: UUID, data: dict[str,
     vector = np.frombuffer(base64.b64decode(data["embedding"], validate=True), dtype="<f4")
     if vector.shape[0] != int(data["dim"]) or not np.all(np.isfinite(vector)):
         raise ValueError(f"template {template_id}: embedding does not match dim {data['dim']}")
-    insert_template(raw, template_id, person_id, str(data["recognizer_id"]), vector,
+    insert_template(raw, keyring, template_id, person_id, str(data["recognizer_id"]), vector,
                     to_iso(from_iso(data["created_at"])))
 
 

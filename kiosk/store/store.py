@@ -19,8 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
-from kiosk.store import feed
+from kiosk.store import crypto, feed
 from kiosk.store.connection import Connection, migrate
+from kiosk.store.crypto import DataKeyError, DataKeyring, generate_key_file, missing_key_message
+from kiosk.store.keys import KEY_ENV, configured_keyring, default_key_file
 from kiosk.store.records import (
     Chip,
     Consent,
@@ -49,8 +51,9 @@ class ConsentMissingError(StoreError):
 class KioskStore:
     """The kiosk's local database. Open with :func:`open_store`."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, keyring: DataKeyring) -> None:
         self._conn = conn
+        self._keyring = keyring
 
     @property
     def path(self) -> Path:
@@ -178,13 +181,16 @@ class KioskStore:
             if not feed.has_consent(raw, person_id):
                 raise ConsentMissingError(f"no consent recorded for person {person_id}")
             for template_id, row in zip(ids, matrix, strict=True):
-                feed.insert_template(raw, template_id, person_id, recognizer_id, row, now)
+                feed.insert_template(raw, self._keyring, template_id, person_id, recognizer_id,
+                                     row, now)
             for chip in chips:
+                chip_id = uuid4()
                 raw.execute(
                     "INSERT INTO chips (id, person_id, image, image_format, alignment, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    (str(uuid4()), str(person_id), chip.image, chip.image_format,
-                     json.dumps(chip.alignment), now))
+                    (str(chip_id), str(person_id),
+                     self._keyring.seal(chip.image, feed.chip_context(chip_id)),
+                     chip.image_format, json.dumps(chip.alignment), now))
         return ids
 
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], npt.NDArray[np.float32]]:
@@ -193,7 +199,7 @@ class KioskStore:
         Only active people. An empty gallery is ([], a 0 x 0 matrix).
         """
         rows = self._conn.query(
-            "SELECT t.person_id, t.embedding, t.dim FROM templates t JOIN people p"
+            "SELECT t.id, t.person_id, t.embedding, t.dim FROM templates t JOIN people p"
             " ON p.id = t.person_id WHERE t.recognizer_id = ? AND p.active = 1"
             " ORDER BY t.person_id, t.created_at, t.id", (recognizer_id,))
         if not rows:
@@ -201,7 +207,9 @@ class KioskStore:
         dims = {row["dim"] for row in rows}
         if len(dims) != 1:
             raise StoreError(f"templates of {recognizer_id} have mixed sizes {sorted(dims)}")
-        matrix = np.vstack([np.frombuffer(row["embedding"], dtype="<f4") for row in rows])
+        matrix = np.vstack([np.frombuffer(self._keyring.open(
+            row["embedding"], feed.template_context(UUID(row["id"]))), dtype="<f4")
+            for row in rows])
         return [UUID(row["person_id"]) for row in rows], matrix.astype(np.float32)
 
     def recognizers_enrolled(self, person_id: UUID) -> list[str]:
@@ -212,8 +220,9 @@ class KioskStore:
     def chips_for(self, person_id: UUID) -> list[Chip]:
         rows = self._conn.query("SELECT * FROM chips WHERE person_id = ? ORDER BY created_at",
                                 (str(person_id),))
-        return [Chip(image=bytes(r["image"]), image_format=r["image_format"],
-                     alignment=json.loads(r["alignment"])) for r in rows]
+        return [Chip(image=self._keyring.open(r["image"], feed.chip_context(UUID(r["id"]))),
+                     image_format=r["image_format"], alignment=json.loads(r["alignment"]))
+                for r in rows]
 
     def delete_person(self, person_id: UUID) -> bool:
         """Erase a person: row, consents, templates, chips, reminders; then vacuum the file.
@@ -227,6 +236,43 @@ class KioskStore:
         self._conn.vacuum()
         return existed
 
+    def withdraw_consent(self, person_id: UUID, at: datetime | None = None) -> int:
+        """Record a withdrawal of consent and erase the person's templates and chips at once.
+
+        The person row and punches stay (they may keep punching by PIN or QR). Returns how
+        many templates and chips were erased; the file is vacuumed before returning.
+        """
+        stamp = to_iso(at or utc_now())
+        with self._conn.transaction() as raw:
+            raw.execute("UPDATE consents SET withdrawn_at = ? WHERE person_id = ?"
+                        " AND withdrawn_at IS NULL", (stamp, str(person_id)))
+            erased = feed.erase_biometrics(raw, person_id)
+        self._conn.vacuum()
+        log.info("consent withdrawn for %s: %d biometric rows erased", person_id, erased)
+        return erased
+
+    def reseal_all(self) -> int:
+        """Re-encrypt every template and chip not sealed under the primary key (rotation).
+
+        Returns how many blobs were re-encrypted; vacuums so the old ciphertexts are gone.
+        """
+        count = 0
+        with self._conn.transaction() as raw:
+            for table, column, context in (("templates", "embedding", feed.template_context),
+                                           ("chips", "image", feed.chip_context)):
+                rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
+                for row_id, blob in rows:
+                    if not self._keyring.needs_reseal(blob):
+                        continue
+                    key = context(UUID(row_id))
+                    plain = self._keyring.open(blob, key) if crypto.is_sealed(blob) else blob
+                    raw.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                                (self._keyring.seal(plain, key), row_id))
+                    count += 1
+        if count:
+            self._conn.vacuum()
+        return count
+
     # -- caches filled by the change feed -----------------------------------------------------
 
     def apply_feed_page(self, changes: Sequence[FeedChange], cursor: str,
@@ -237,7 +283,7 @@ class KioskStore:
         biometrics (a person tombstone or a template deletion).
         """
         with self._conn.transaction() as raw:
-            erased = feed.apply_changes(raw, changes)
+            erased = feed.apply_changes(raw, changes, self._keyring)
             raw.execute(
                 "INSERT INTO sync_cursors (stream, cursor, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor,"
@@ -301,11 +347,55 @@ class KioskStore:
         return self._conn.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
 
 
-def open_store(path: Path) -> KioskStore:
-    """Open (creating if needed) and migrate the kiosk store at ``path``."""
+def open_store(path: Path, keyring: DataKeyring | None = None,
+               key_file: Path | None = None) -> KioskStore:
+    """Open (creating if needed) and migrate the kiosk store at ``path``.
+
+    ``keyring`` defaults to the configured data key (see kiosk.store.keys). A store without
+    biometrics and without a key gets a generated key file; a store with encrypted biometrics
+    that the key cannot open raises DataKeyError naming $KIOSK_DATA_KEY. Plaintext blobs left
+    by an older version are encrypted here.
+    """
     conn = Connection(path)
-    migrate(conn)
-    return KioskStore(conn)
+    try:
+        migrate(conn)
+        key_file = key_file or default_key_file(Path(path))
+        if keyring is None:
+            keyring = configured_keyring(key_file)
+        if keyring is None:
+            if _sealed_key_ids(conn):
+                raise DataKeyError(missing_key_message(KEY_ENV, key_file))
+            keyring = generate_key_file(key_file)
+        unknown = _sealed_key_ids(conn) - {crypto.key_id_of(k)
+                                           for k in (keyring.primary, *keyring.others)}
+        if unknown:
+            raise DataKeyError(f"{missing_key_message(KEY_ENV, key_file)} (the store holds "
+                               f"blobs under key {', '.join(sorted(k.hex() for k in unknown))},"
+                               f" {keyring.source} does not)")
+    except BaseException:
+        conn.close()
+        raise
+    store = KioskStore(conn, keyring)
+    if _has_plaintext(conn):
+        log.warning("kiosk store %s held unencrypted biometrics: encrypting them now", path)
+        store.reseal_all()
+    return store
+
+
+def _sealed_key_ids(conn: Connection) -> set[bytes]:
+    start, length = len(crypto.MAGIC) + 1, crypto.KEY_ID_BYTES
+    rows = conn.query(
+        f"SELECT DISTINCT substr(embedding, {start}, {length}) AS k FROM templates"
+        f" WHERE substr(embedding, 1, 4) = ? UNION SELECT DISTINCT substr(image, {start},"
+        f" {length}) FROM chips WHERE substr(image, 1, 4) = ?", (crypto.MAGIC, crypto.MAGIC))
+    return {bytes(row["k"]) for row in rows}
+
+
+def _has_plaintext(conn: Connection) -> bool:
+    rows = conn.query("SELECT 1 FROM templates WHERE substr(embedding, 1, 4) != ? UNION ALL"
+                      " SELECT 1 FROM chips WHERE substr(image, 1, 4) != ? LIMIT 1",
+                      (crypto.MAGIC, crypto.MAGIC))
+    return bool(rows)
 
 
 def _insert_consent(raw: Any, consent: Consent) -> None:

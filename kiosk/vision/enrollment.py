@@ -6,7 +6,7 @@ under ``BACKGROUND_RATIO`` (0.7) of the largest face's (a person posing for enro
 nearest face; one at 0.7 of its size stands about 1.4 times farther away). The subject must
 pass the quality gate, then it is aligned and embedded with the pack. An image whose embedding
 disagrees with the others -- its cosine similarity to the normalised component-wise median of
-all accepted embeddings is under ``agreement`` (default: the pack's match threshold) AND at least
+all accepted embeddings is under ``agreement`` (default: the pack's enrolment agreement) AND at least
 ``OUTLIER_GAP`` (0.04) under the median of all samples' agreements -- is rejected as probably
 another person. Why both: the median is a denoised centre, so genuine photos score high against
 it (dlib pack, LFW: 0.97-0.99; another person's photo 0.83-0.91), but a pack whose threshold is
@@ -127,7 +127,7 @@ def enroll_images(pack: PackLike, images: Sequence[ImageBGR], min_face_px: int =
                   agreement: float | None = None) -> EnrollmentResult:
     """Check, align and embed ``images`` of one person (see the module docstring).
 
-    ``agreement`` is a cosine similarity; default the pack's match threshold.
+    ``agreement`` is a cosine similarity; default the pack's ``thresholds.agreement``.
     """
     accepted: list[tuple[int, FloatArray, ImageBGR, Quality]] = []
     rejected: list[Rejection] = []
@@ -143,7 +143,7 @@ def enroll_images(pack: PackLike, images: Sequence[ImageBGR], min_face_px: int =
         embedding = pack.embedder.embed([pack.align(image, subject.landmarks)])[0]
         accepted.append((index, embedding, canonical_chip(image, subject.landmarks), quality))
     bound = agreement if agreement is not None else float(
-        getattr(pack.thresholds, "match", 0.5))
+        getattr(pack.thresholds, "agreement", getattr(pack.thresholds, "match", 0.5)))
     samples, outliers = _check_agreement(accepted, bound)
     rejected.extend(Rejection(i, EnrollmentIssue.DISAGREES) for i in outliers)
     rejected.sort(key=lambda r: r.image_index)

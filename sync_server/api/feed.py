@@ -11,7 +11,8 @@ from pydantic import BaseModel
 
 from sync_server.api.deps import Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
-from sync_server.service import feed
+from sync_server.db.models import Kiosk as KioskRow
+from sync_server.service import datakeys, erasure, feed
 
 router = APIRouter(prefix="/api/v1", tags=["feed"])
 
@@ -35,10 +36,24 @@ class FeedPageOut(BaseModel):
 def read_feed(kiosk: Kiosk, sessions: Sessions, settings: Settings,
               after: Annotated[int, Query(ge=0)] = 0,
               limit: Annotated[int, Query(ge=1, le=10_000)] = 500) -> FeedPageOut:
-    """Changes with seq > ``after``; templates only for the kiosk's recognizer."""
+    """Changes with seq > ``after``; templates only for the kiosk's recognizer.
+
+    Asking from ``after`` also confirms that the kiosk applied everything up to it (erasure
+    confirmations). Embeddings are stored sealed and opened here for the (TLS) wire.
+    """
     limit = min(limit, settings.api.feed_page_max)
     with transaction(sessions) as session:
+        row = session.get(KioskRow, kiosk.id)
+        if row is not None:
+            erasure.note_feed_cursor(row, after)
         page = feed.page(session, after, limit, kiosk.recognizer_id)
-        changes = [ChangeOut(seq=c.seq, entity=c.entity, op=c.op, entity_id=c.entity_id,
-                             data=c.data, created_at=c.created_at) for c in page.changes]
+        keyring = None
+        changes = []
+        for c in page.changes:
+            data = c.data
+            if datakeys.SEALED_FIELD in data:
+                keyring = keyring or datakeys.keyring_for(session)
+                data = datakeys.unseal_feed_data(keyring, c.entity_id, data)
+            changes.append(ChangeOut(seq=c.seq, entity=c.entity, op=c.op, entity_id=c.entity_id,
+                                     data=data, created_at=c.created_at))
     return FeedPageOut(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more)

@@ -154,3 +154,48 @@ class AdminUser(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Erasure(Base):
+    """An erasure of a person's biometrics (deletion, deactivation or consent withdrawal).
+
+    ``tombstone_seq`` is the feed entry that carries it to the kiosks: a kiosk has confirmed
+    once its feed cursor reached it, or by an explicit acknowledgement (ErasureAck).
+    ``person_id`` has no foreign key: the record outlives the person.
+    """
+
+    __tablename__ = "erasures"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tombstone_seq: Mapped[int] = mapped_column(SEQ_TYPE)
+    templates_erased: Mapped[int] = mapped_column(Integer)
+    chips_erased: Mapped[int] = mapped_column(Integer)
+
+
+class ErasureAck(Base):
+    """A kiosk's explicit confirmation that it erased what an Erasure names."""
+
+    __tablename__ = "erasure_acks"
+
+    erasure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("erasures.id", ondelete="CASCADE"),
+                                                  primary_key=True)
+    kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccessRequest(Base):
+    """A data-subject access request and its legal deadline (30 days from receipt)."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -44,7 +44,7 @@ class FeedPage:
 
 
 def publish(session: Session, entity: Entity, op: Op, entity_id: uuid.UUID,
-            data: dict[str, Any] | None = None, recognizer_id: str | None = None) -> None:
+            data: dict[str, Any] | None = None, recognizer_id: str | None = None) -> Change:
     """Append one change (in the caller's transaction).
 
     On PostgreSQL, publishers take a transaction-scoped advisory lock first, so feed entries
@@ -53,8 +53,10 @@ def publish(session: Session, entity: Entity, op: Op, entity_id: uuid.UUID,
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
-    session.add(Change(entity=entity.value, op=op.value, entity_id=entity_id,
-                       recognizer_id=recognizer_id, data=data or {}, created_at=utc_now()))
+    change = Change(entity=entity.value, op=op.value, entity_id=entity_id,
+                    recognizer_id=recognizer_id, data=data or {}, created_at=utc_now())
+    session.add(change)
+    return change
 
 
 def forget(session: Session, entity_ids: Iterable[uuid.UUID]) -> None:

@@ -1,7 +1,10 @@
 """People, consent, enrollment uploads and erasure (every change goes to the feed).
 
 Embeddings travel as base64 of little-endian float32; a template is refused without a
-consent record for its person (who, when, notice version, who collected it).
+consent record for its person (who, when, notice version, who collected it). Templates,
+chips and the feed's copies of embeddings are stored encrypted (service.datakeys).
+Erasure, deactivation and consent withdrawal are recorded (service.erasure) so the server
+can tell which kiosks have not yet confirmed them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy.orm import Session
 from sync_server.clock import utc_now
 from sync_server.db.models import Chip, ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import feed
+from sync_server.service import datakeys, erasure, feed
 from sync_server.service.feed import Entity, Op
 
 
@@ -69,28 +72,82 @@ def list_people(session: Session, department: str | None = None) -> list[Person]
     return list(session.scalars(query))
 
 
-def erase_person(session: Session, person_id: uuid.UUID) -> None:
+def erase_person(session: Session, person_id: uuid.UUID,
+                 requested_by: str = "system") -> erasure.ErasureRecord:
     """Delete a person's templates, chips, consents and row; tombstone them in the feed."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
-    template_ids = list(session.scalars(select(Template.id)
-                                        .where(Template.person_id == person_id)))
-    for model in (Template, Chip, ConsentRecord):
-        for row in session.scalars(select(model).where(model.person_id == person_id)):
-            session.delete(row)
+    template_ids, chips = _delete_biometrics(session, person_id)
+    for row in session.scalars(select(ConsentRecord).where(ConsentRecord.person_id
+                                                           == person_id)):
+        session.delete(row)
     session.flush()
     session.delete(person)
     feed.forget(session, [person_id, *template_ids])
-    feed.publish(session, Entity.PERSON, Op.DELETE, person_id)
+    tombstone = feed.publish(session, Entity.PERSON, Op.DELETE, person_id)
+    return erasure.record(session, person_id, erasure.Reason.DELETED, requested_by, tombstone,
+                          len(template_ids), chips)
+
+
+def withdraw_consent(session: Session, person_id: uuid.UUID,
+                     requested_by: str = "system") -> erasure.ErasureRecord:
+    """Mark every consent of the person withdrawn and erase their templates and chips.
+
+    The person stays (attendance by PIN or QR continues); kiosks erase through the feed.
+    """
+    return _erase_biometrics_of(session, person_id, requested_by, erasure.Reason.WITHDRAWN)
+
+
+def deactivate_person(session: Session, person_id: uuid.UUID,
+                      requested_by: str = "system") -> erasure.ErasureRecord:
+    """Deactivate a person (left the organisation) and erase their templates and chips."""
+    return _erase_biometrics_of(session, person_id, requested_by, erasure.Reason.DEACTIVATED)
+
+
+def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: str,
+                         reason: erasure.Reason) -> erasure.ErasureRecord:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    now = utc_now()
+    if reason is erasure.Reason.WITHDRAWN:
+        for consent in session.scalars(select(ConsentRecord).where(
+                ConsentRecord.person_id == person_id, ConsentRecord.withdrawn_at.is_(None))):
+            consent.withdrawn_at = now
+    else:
+        person.active = False
+    person.updated_at = now
+    template_ids, chips = _delete_biometrics(session, person_id)
+    feed.forget(session, template_ids)
+    data = {**person_data(person), "biometrics_erased": True}
+    tombstone = feed.publish(session, Entity.PERSON, Op.UPSERT, person_id, data)
+    return erasure.record(session, person_id, reason, requested_by, tombstone,
+                          len(template_ids), chips)
+
+
+def _delete_biometrics(session: Session, person_id: uuid.UUID) -> tuple[list[uuid.UUID], int]:
+    template_ids = []
+    for template in session.scalars(select(Template).where(Template.person_id == person_id)):
+        template_ids.append(template.id)
+        session.delete(template)
+    chips = 0
+    for chip in session.scalars(select(Chip).where(Chip.person_id == person_id)):
+        session.delete(chip)
+        chips += 1
+    session.flush()
+    return template_ids, chips
 
 
 def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: ConsentIn,
            embeddings: Sequence[str], chips: Sequence[ChipIn],
            source_kiosk_id: uuid.UUID | None) -> list[uuid.UUID]:
     """Store consent, templates and chips for an existing person; publish the templates."""
-    if session.get(Person, person_id) is None:
+    person = session.get(Person, person_id)
+    if person is None:
         raise NotFound(f"no person {person_id}")
+    if not person.active:
+        raise Conflict(f"person {person_id} is inactive: no biometrics are kept for them")
     record = session.get(ConsentRecord, consent.id)
     if record is None:
         record = ConsentRecord(id=consent.id, person_id=person_id, given_at=consent.given_at,
@@ -99,21 +156,30 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
         session.add(record)
     elif record.person_id != person_id:
         raise BadRequest(f"consent {consent.id} belongs to another person")
+    elif record.withdrawn_at is not None:
+        raise Conflict(f"consent {consent.id} was withdrawn; record a new consent first")
+    keyring = datakeys.keyring_for(session)
     now = utc_now()
     vectors = [_decode_embedding(text, index) for index, text in enumerate(embeddings)]
     if len({len(v) for v in vectors}) > 1:
         raise BadRequest("embeddings of one upload must have the same size")
     ids = []
     for raw in vectors:
-        template = Template(id=uuid.uuid4(), person_id=person_id, consent_id=consent.id,
-                            recognizer_id=recognizer_id, dim=len(raw) // 4, embedding=raw,
+        template_id = uuid.uuid4()
+        template = Template(id=template_id, person_id=person_id, consent_id=consent.id,
+                            recognizer_id=recognizer_id, dim=len(raw) // 4,
+                            embedding=keyring.seal(raw, datakeys.template_context(template_id)),
                             source_kiosk_id=source_kiosk_id, created_at=now)
         session.add(template)
         ids.append(template.id)
-        feed.publish(session, Entity.TEMPLATE, Op.UPSERT, template.id,
-                     _template_data(template, record), recognizer_id=recognizer_id)
+        data = _template_data(template, record)
+        data[datakeys.SEALED_FIELD] = datakeys.seal_embedding_field(keyring, template_id, raw)
+        feed.publish(session, Entity.TEMPLATE, Op.UPSERT, template.id, data,
+                     recognizer_id=recognizer_id)
     for chip in chips:
-        session.add(Chip(id=uuid.uuid4(), person_id=person_id, image=chip.image,
+        chip_id = uuid.uuid4()
+        session.add(Chip(id=chip_id, person_id=person_id,
+                         image=keyring.seal(chip.image, datakeys.chip_context(chip_id)),
                          image_format=chip.image_format, alignment=chip.alignment,
                          created_at=now))
     return ids
@@ -133,10 +199,10 @@ def _decode_embedding(text: str, index: int) -> bytes:
 
 
 def _template_data(template: Template, consent: ConsentRecord) -> dict[str, Any]:
+    """The feed entry's data without the embedding (the caller adds it, sealed)."""
     return {
         "person_id": str(template.person_id), "recognizer_id": template.recognizer_id,
-        "dim": template.dim, "embedding": base64.b64encode(template.embedding).decode(),
-        "created_at": template.created_at.isoformat(),
+        "dim": template.dim, "created_at": template.created_at.isoformat(),
         "consent": {"id": str(consent.id), "given_at": consent.given_at.isoformat(),
                     "notice_version": consent.notice_version,
                     "collected_by": consent.collected_by},

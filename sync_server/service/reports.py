@@ -62,15 +62,19 @@ def load_punches(session: Session, person_ids: list[uuid.UUID], first: date,
     zone = ZoneInfo(schedules.SITE_ZONE)
     since = datetime.combine(first, time(0), tzinfo=zone) - MARGIN
     until = datetime.combine(last, time(0), tzinfo=zone) + MARGIN
-    query = select(Punch).where(Punch.occurred_at >= since, Punch.occurred_at < until)
+    # Plain columns, not ORM objects: a month of a ministry is ~200,000 rows.
+    query = select(Punch.id, Punch.person_id, Punch.kiosk_id, Punch.occurred_at, Punch.kind,
+                   Punch.source).where(Punch.occurred_at >= since, Punch.occurred_at < until)
     if len(person_ids) <= 500:
         query = query.where(Punch.person_id.in_(person_ids))
     wanted = set(person_ids)
-    return [attendance.Punch(id=p.id, person_id=p.person_id, device_id=str(p.kiosk_id),
-                             captured_at=p.occurred_at,
-                             kind=_KINDS.get(p.kind, attendance.PunchKind.AUTO),
-                             source=attendance.PunchSource(p.source))
-            for p in session.scalars(query) if p.person_id in wanted]
+    auto = attendance.PunchKind.AUTO
+    sources = {s.value: s for s in attendance.PunchSource}
+    return [attendance.Punch(id=punch_id, person_id=person_id, device_id=str(kiosk_id),
+                             captured_at=occurred_at, kind=_KINDS.get(kind, auto),
+                             source=sources.get(source, attendance.PunchSource.FACE))
+            for punch_id, person_id, kiosk_id, occurred_at, kind, source
+            in session.execute(query) if person_id in wanted]
 
 
 def sync_watermark(session: Session) -> datetime | None:
@@ -83,14 +87,47 @@ def sync_watermark(session: Session) -> datetime | None:
 
 def day_summaries(session: Session, people: list[Person], first: date, last: date,
                   now: datetime, use_watermark: bool = True) -> list[attendance.DaySummary]:
-    """One domain summary per person per day in [first, last]."""
-    domain_people = [to_domain_person(p) for p in people]
+    """One domain summary per person per day in [first, last].
+
+    People are summarised one department at a time, each with a schedule holding only the
+    assignments, holidays and leave that can concern them: the domain core scans a
+    schedule's assignments for every punch and day, so a ministry-wide schedule would make
+    a month's report quadratic (~40 s for 5,000 people instead of a few seconds).
+    """
+    schedule = schedules.load_schedule(session)
     ids = [p.id for p in people]
-    return attendance.build_day_summaries(
-        domain_people, first, last, schedules.load_schedule(session),
-        load_punches(session, ids, first, last),
-        corrections.domain_corrections(session, ids),
-        watermark=sync_watermark(session) if use_watermark else None, now=now)
+    punches = load_punches(session, ids, first, last)
+    all_corrections = corrections.domain_corrections(session, ids)
+    watermark = sync_watermark(session) if use_watermark else None
+    groups: dict[str | None, list[Person]] = defaultdict(list)
+    for person in people:
+        groups[person.department].append(person)
+    punches_of: dict[uuid.UUID, list[attendance.Punch]] = defaultdict(list)
+    for punch in punches:
+        punches_of[punch.person_id].append(punch)
+    result: list[attendance.DaySummary] = []
+    for department, members in groups.items():
+        member_ids = {p.id for p in members}
+        result += attendance.build_day_summaries(
+            [to_domain_person(p) for p in members], first, last,
+            _narrowed(schedule, department, member_ids),
+            [punch for pid in member_ids for punch in punches_of.get(pid, [])],
+            [c for c in all_corrections if c.person_id in member_ids],
+            watermark=watermark, now=now)
+    return result
+
+
+def _narrowed(schedule: attendance.Schedule, department: str | None,
+              member_ids: set[uuid.UUID]) -> attendance.Schedule:
+    """The part of ``schedule`` that concerns these members of ``department``."""
+    department_id = schedules.department_uuid(department) if department else None
+    assignments = [a for a in schedule.assignments if a.person_id in member_ids
+                   or (a.department_id is not None and a.department_id == department_id)]
+    return attendance.Schedule(
+        schedule.shift_types.values(), assignments,
+        [h for h in schedule.holidays if h.department_id in (None, department_id)],
+        schedules.SITE_ZONE, [leave for leave in schedule.leaves
+                              if leave.person_id in member_ids])
 
 
 @dataclass

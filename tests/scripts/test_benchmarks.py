@@ -1,7 +1,7 @@
 """Smoke tests: each recognition benchmark runs end to end on a tiny subset with real models.
 
 The yunet-dlib pack is installed by the kiosk's own installer into a temporary models dir, from
-a local folder holding ../shared/models/yunet and the dlib .dat fetched through the download
+a local folder holding ../shared/models/{yunet,minifasnet} and the dlib .dat fetched through the download
 cache (see tests/kiosk/modelhub/test_convert_dlib.py).
 """
 
@@ -26,7 +26,8 @@ SCRIPTS = PROJECT_ROOT / "scripts"
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = tmp_path_factory.mktemp("from")
-    (source / "yunet").symlink_to(need_shared("models", "yunet"))
+    for folder in ("yunet", "minifasnet"):  # the pack's detector and liveness models
+        (source / folder).symlink_to(need_shared("models", folder))
     (source / "dlib").mkdir()
     (source / "dlib" / "dlib_face_recognition_resnet_model_v1.dat").symlink_to(fetch_dlib_dat())
     target = tmp_path_factory.mktemp("models")

@@ -164,10 +164,14 @@ def test_delete_person_removes_the_bytes_from_the_file(tmp_path: Path) -> None:
                           consent=_consent(person))
     store.record_punch(person.id)
     embedding_bytes = EMBEDDING.astype("<f4").tobytes()
-    assert CHIP_MARKER in _file_bytes(path) and embedding_bytes in _file_bytes(path)
+    # Stored encrypted (kiosk.store.crypto): look for the ciphertexts as they are on disk.
+    sealed = [bytes(row[0]) for row in store._conn.raw.execute(
+        "SELECT embedding FROM templates UNION ALL SELECT image FROM chips")]
+    assert len(sealed) == 2 and all(blob in _file_bytes(path) for blob in sealed)
     assert store.delete_person(person.id) is True
     raw = _file_bytes(path)
     assert CHIP_MARKER not in raw and embedding_bytes not in raw
+    assert not any(blob in raw for blob in sealed)
     assert store.person(person.id) is None and store.templates_for("sface")[0] == []
     assert store.backlog_count() == 1  # the punch is an attendance record, it stays
     assert store.delete_person(person.id) is False
@@ -216,9 +220,12 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
                    {"name": "Office", "start": "08:00", "end": "17:00", "grace_min": 5}),
         FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid.uuid4(), {"day": "2026-09-02"}),
     ], "4")
-    assert marker.tobytes() in _file_bytes(path)
+    assert marker.tobytes() not in _file_bytes(path)  # stored encrypted
+    sealed = bytes(store._conn.raw.execute("SELECT embedding FROM templates").fetchone()[0])
+    assert sealed in _file_bytes(path)
+    assert np.allclose(store.templates_for("sface")[1][0], marker)
     store.apply_feed_page([FeedChange(5, FeedEntity.PERSON, FeedOp.DELETE, person_id, {})], "5")
-    assert marker.tobytes() not in _file_bytes(path)
+    assert sealed not in _file_bytes(path)
     assert store.person(person_id) is None
     shifts = store.shift_data()
     assert shifts.shift_types[0]["start"] == "08:00"

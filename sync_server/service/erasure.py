@@ -1,0 +1,118 @@
+"""Erasure records and each kiosk's confirmation of them.
+
+Every erasure of biometrics (person deleted, deactivated, consent withdrawn) is recorded with
+the feed entry (``tombstone_seq``) that carries it to the kiosks. A kiosk has confirmed an
+erasure when the feed cursor it last asked from (``Kiosk.feed_cursor``, advanced only after
+the kiosk committed a page) reached the tombstone, or when it acknowledged it explicitly.
+Kiosks revoked, or provisioned after the erasure (they never held the data), are not waited
+for.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.clock import utc_now
+from sync_server.db.models import Change, Erasure, ErasureAck, Kiosk
+from sync_server.errors import NotFound
+
+
+class Reason(enum.Enum):
+    DELETED = "deleted"
+    DEACTIVATED = "deactivated"
+    WITHDRAWN = "consent_withdrawn"
+    RETENTION = "retention"
+
+
+@dataclass(frozen=True)
+class ErasureRecord:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    reason: str
+    requested_by: str
+    requested_at: datetime
+    tombstone_seq: int
+    templates_erased: int
+    chips_erased: int
+
+
+@dataclass(frozen=True)
+class ErasureStatus:
+    """An erasure and the kiosks that have (not) confirmed it, by name."""
+
+    erasure: ErasureRecord
+    confirmed: list[str]
+    pending: list[str]
+
+
+def _record_of(row: Erasure) -> ErasureRecord:
+    return ErasureRecord(row.id, row.person_id, row.reason, row.requested_by, row.requested_at,
+                         row.tombstone_seq, row.templates_erased, row.chips_erased)
+
+
+def record(session: Session, person_id: uuid.UUID, reason: Reason, requested_by: str,
+           tombstone: Change, templates: int, chips: int) -> ErasureRecord:
+    """Store the erasure (in the caller's transaction, after the tombstone was published)."""
+    session.flush()  # assigns the tombstone's seq
+    row = Erasure(id=uuid.uuid4(), person_id=person_id, reason=reason.value,
+                  requested_by=requested_by, requested_at=utc_now(),
+                  tombstone_seq=tombstone.seq, templates_erased=templates, chips_erased=chips)
+    session.add(row)
+    return _record_of(row)
+
+
+def acknowledge(session: Session, erasure_id: uuid.UUID, kiosk_id: uuid.UUID) -> None:
+    """A kiosk says it has erased what ``erasure_id`` names (idempotent)."""
+    if session.get(Erasure, erasure_id) is None:
+        raise NotFound(f"no erasure {erasure_id}")
+    if session.get(ErasureAck, (erasure_id, kiosk_id)) is None:
+        session.add(ErasureAck(erasure_id=erasure_id, kiosk_id=kiosk_id,
+                               confirmed_at=utc_now()))
+
+
+def note_feed_cursor(kiosk: Kiosk, after: int) -> None:
+    """A kiosk asked for the feed after ``after``: it has applied everything up to there."""
+    if kiosk.feed_cursor is None or after > kiosk.feed_cursor:
+        kiosk.feed_cursor = after
+
+
+def status(session: Session, erasure_id: uuid.UUID) -> ErasureStatus:
+    row = session.get(Erasure, erasure_id)
+    if row is None:
+        raise NotFound(f"no erasure {erasure_id}")
+    return _status(session, row, _kiosks(session))
+
+
+def statuses(session: Session, pending_only: bool = False,
+             person_id: uuid.UUID | None = None) -> list[ErasureStatus]:
+    """Every erasure (newest first) with its confirmations; optionally only unconfirmed."""
+    query = select(Erasure).order_by(Erasure.requested_at.desc())
+    if person_id is not None:
+        query = query.where(Erasure.person_id == person_id)
+    kiosks = _kiosks(session)
+    found = [_status(session, row, kiosks) for row in session.scalars(query)]
+    return [item for item in found if item.pending] if pending_only else found
+
+
+def _kiosks(session: Session) -> list[Kiosk]:
+    return list(session.scalars(select(Kiosk).where(Kiosk.provisioned_at.is_not(None),
+                                                    Kiosk.revoked_at.is_(None))
+                                .order_by(Kiosk.name)))
+
+
+def _status(session: Session, row: Erasure, kiosks: list[Kiosk]) -> ErasureStatus:
+    acked = set(session.scalars(select(ErasureAck.kiosk_id)
+                                .where(ErasureAck.erasure_id == row.id)))
+    confirmed, pending = [], []
+    for kiosk in kiosks:
+        if kiosk.provisioned_at is not None and kiosk.provisioned_at > row.requested_at:
+            continue
+        done = kiosk.id in acked or (kiosk.feed_cursor or 0) >= row.tombstone_seq
+        (confirmed if done else pending).append(kiosk.name)
+    return ErasureStatus(_record_of(row), confirmed, pending)
