@@ -33,12 +33,19 @@ def provision_command(args: argparse.Namespace) -> int:
     from kiosk.settings import load_kiosk_settings
     from kiosk.sync.factory import provision_and_save
 
-    settings = load_kiosk_settings(args.config).sync
+    from kiosk.store.keys import default_key_file, ensure_key_file
+
+    kiosk_settings = load_kiosk_settings(args.config)
+    settings = kiosk_settings.sync
     if args.server:
         settings = settings.model_copy(update={"server_url": args.server})
     credential = provision_and_save(settings, args.code, software_version=__version__)
     sys.stdout.write(f"provisioned as {credential.name} ({credential.kiosk_id}); credential "
                      f"saved to {settings.credential_file}\n")
+    key_file = default_key_file(kiosk_settings.store.path)
+    if ensure_key_file(key_file):
+        sys.stdout.write(f"generated the data key for templates and chips in {key_file} "
+                         "(mode 0600); back it up apart from the kiosk\n")
     return 0
 
 

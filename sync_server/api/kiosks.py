@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
-from sync_server.service import kiosks
+from sync_server.service import erasure, kiosks
 
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
 
@@ -82,6 +82,13 @@ def rotate(kiosk: Kiosk, sessions: Sessions) -> CredentialOut:
         row = kiosks.find_kiosk(session, str(kiosk.id))
         credential = kiosks.rotate_credential(row)
         return CredentialOut(kiosk_id=row.id, name=row.name, credential=credential)
+
+
+@router.post("/me/erasures/{erasure_id}/ack", status_code=204,
+             summary="Confirm that this kiosk erased what an erasure names")
+def acknowledge_erasure(erasure_id: uuid.UUID, kiosk: Kiosk, sessions: Sessions) -> None:
+    with transaction(sessions) as session:
+        erasure.acknowledge(session, erasure_id, kiosk.id)
 
 
 @router.get("", response_model=list[KioskOut], summary="Device registry")

@@ -51,6 +51,8 @@ _EN = {
     "new_person": "New person", "new_user": "New user", "recognizer": "Recognizer",
     "delete": "Delete", "my_record": "My record", "language": "Language", "provision": "Provision",
     "revoke": "Revoke", "code_once": "one-time code, shown once",
+    "import": "Import people", "import_help": "Columns: name, code, department (first row).",
+    "created": "Created", "line": "Line", "rejected": "Rejected",
 }
 
 _VI = {
@@ -95,6 +97,8 @@ _VI = {
     "new_user": "Thêm tài khoản", "recognizer": "Bộ nhận dạng", "delete": "Xóa",
     "my_record": "Của tôi", "language": "Ngôn ngữ", "provision": "Cấp phép",
     "revoke": "Thu hồi", "code_once": "mã dùng một lần, chỉ hiện một lần",
+    "import": "Nhập danh sách", "import_help": "Các cột: họ tên, mã, phòng ban (dòng đầu).",
+    "created": "Đã tạo", "line": "Dòng", "rejected": "Bị từ chối",
 }
 
 TEXTS = {"en": _EN, "vi": _VI}

@@ -10,7 +10,7 @@ from typing import Annotated
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,8 +22,9 @@ from sync_server.db.models import Kiosk, Person, Punch, Template
 from sync_server.errors import BadRequest, Conflict
 from sync_server.service import audit, corrections, kiosks, people, reports, schedules, users
 from sync_server.service.users import Role
-from sync_server.web import common
+from sync_server.web import common, imports
 from sync_server.web.common import PAGES, PREFIX, User, form_action
+from sync_server.web.people_admin import edit_person
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -254,7 +255,7 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
         if not display_name.strip():
             raise BadRequest("a person needs a name")
         if person_id:
-            row = people_edit(session, _uuid(person_id), display_name.strip(),
+            row = edit_person(session, _uuid(person_id), display_name.strip(),
                               employee_code.strip() or None, department.strip() or None)
             audit.record(session, user.username, "person.edit", "person", row.id,
                          people.person_data(row))
@@ -268,25 +269,6 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
     return form_action(request, f"{PREFIX}/people", act)
 
 
-def people_edit(session: Session, person_id: uuid.UUID, display_name: str,
-                employee_code: str | None, department: str | None,
-                active: bool | None = None) -> Person:
-    """Change a person's fields and publish them to the feed (kiosks learn the change)."""
-    from sync_server.service import feed
-    from sync_server.service.feed import Entity, Op
-
-    row = session.get(Person, person_id)
-    if row is None:
-        raise BadRequest(f"no person {person_id}")
-    row.display_name, row.employee_code, row.department = display_name, employee_code, department
-    if active is not None:
-        row.active = active
-    row.updated_at = utc_now()
-    session.flush()
-    feed.publish(session, Entity.PERSON, Op.UPSERT, row.id, people.person_data(row))
-    return row
-
-
 @router.post("/people/{person_id}/active")
 def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_token: Text,
                       active: Annotated[int, Form()]) -> Response:
@@ -296,12 +278,26 @@ def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_t
         row = session.get(Person, person_id)
         if row is None:
             raise BadRequest(f"no person {person_id}")
-        people_edit(session, person_id, row.display_name, row.employee_code, row.department,
+        edit_person(session, person_id, row.display_name, row.employee_code, row.department,
                     bool(active))
         audit.record(session, user.username, "person.activate" if active
                      else "person.deactivate", "person", person_id)
 
     return form_action(request, f"{PREFIX}/people", act)
+
+
+@router.post("/people/import")
+def import_people(request: Request, user: User, csrf_token: Text,
+                  upload: Annotated[UploadFile, File()]) -> Response:
+    """Create or update people from a CSV/XLSX upload; show what was refused, by line."""
+    _guard(user, csrf_token, Role.HR)
+    try:
+        rows = imports.read_rows(upload.filename or "", upload.file.read())
+        with transaction(common.sessions_of(request)) as session:
+            report = imports.import_people(session, rows, user.username)
+    except BadRequest as exc:
+        return RedirectResponse(f"{PREFIX}/people?error={quote(exc.detail)}", status_code=303)
+    return PAGES.render(request, "import_report.html", user, report=report)
 
 
 @router.post("/departments")

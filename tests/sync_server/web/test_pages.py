@@ -201,3 +201,32 @@ def test_admin_provisions_renames_and_revokes_a_kiosk(web_server: WebServer,
         log_in(client, "hr")  # HR sees kiosks but may not provision them
         assert client.post("/hr/kiosks", data={"csrf_token": page_csrf(client, "/hr/kiosks"),
                                                "name": "Gate 9"}).status_code == 403
+
+
+def test_people_import_from_csv_and_xlsx_reports_refused_rows(
+        web_server: WebServer, staffing: Staffing, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    text = ("Họ tên,Mã,Phòng ban\nDo Van Moi,N100,Planning\n,N101,Planning\n"
+            "Nguyen Van An Renamed,F001,Finance\nTwice,N100,Planning\n")
+    with _client(web_server) as client:
+        log_in(client, "hr")
+        answer = client.post("/hr/people/import",
+                             data={"csrf_token": page_csrf(client, "/hr/people")},
+                             files={"upload": ("people.csv", text.encode("utf-8-sig"))})
+        summary = re.sub(r"<[^>]+>", "", answer.text.split('id="import-summary">')[1]
+                         .split("</p>")[0])
+        assert re.findall(r"\d+", summary) == ["1", "1", "2"]  # created, updated, rejected
+        assert "no name" in answer.text and "appears twice" in answer.text
+        listing = client.get("/hr/people").text
+        assert "Do Van Moi" in listing and "Nguyen Van An Renamed" in listing
+        book = Workbook()
+        book.active.append(["name", "code", "department"])
+        book.active.append(["Ly Thi Excel", "X1", "Finance"])
+        path = tmp_path / "people.xlsx"
+        book.save(path)
+        answer = client.post("/hr/people/import",
+                             data={"csrf_token": page_csrf(client, "/hr/people")},
+                             files={"upload": ("people.xlsx", path.read_bytes())})
+        assert answer.status_code == 200 and "Ly Thi Excel" in client.get("/hr/people").text
+        assert "person.import" in client.get("/hr/audit").text

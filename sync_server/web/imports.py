@@ -1,0 +1,102 @@
+"""Bulk import of people from a CSV or XLSX upload, with a report of what was refused.
+
+Columns (first row, case-insensitive, English or Vietnamese): name / display_name / họ tên
+(required), code / employee_code / mã, department / phòng ban. A row whose code matches an
+existing person updates that person; other rows create people. Rows are checked one by one:
+a bad row is reported with its line number and reason and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.db.models import Person
+from sync_server.errors import BadRequest
+from sync_server.service import audit, people
+from sync_server.web.people_admin import edit_person
+
+MAX_ROWS = 10_000
+_COLUMNS = {"name": ("name", "display_name", "full_name", "họ tên", "ho ten"),
+            "code": ("code", "employee_code", "mã", "ma", "mã nhân viên"),
+            "department": ("department", "phòng ban", "phong ban")}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+
+def read_rows(filename: str, content: bytes) -> list[Sequence[object]]:
+    """The upload's rows (header first) from CSV (UTF-8, BOM allowed) or XLSX."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise BadRequest(f"not a readable XLSX file: {exc}") from None
+        rows: list[Sequence[object]] = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        return rows[:MAX_ROWS + 1]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("a CSV upload must be UTF-8") from None
+    lines: list[Sequence[object]] = list(csv.reader(io.StringIO(text)))
+    return lines[:MAX_ROWS + 1]
+
+
+def _column_map(header: Sequence[object]) -> dict[str, int]:
+    names = [str(cell or "").strip().casefold() for cell in header]
+    found = {key: next((names.index(a) for a in aliases if a in names), -1)
+             for key, aliases in _COLUMNS.items()}
+    if found["name"] < 0:
+        raise BadRequest("the first row needs a 'name' column (name, display_name, họ tên)")
+    return found
+
+
+def _records(rows: list[Sequence[object]]) -> Iterator[tuple[int, str, str, str]]:
+    columns = _column_map(rows[0])
+    for line, row in enumerate(rows[1:], start=2):
+        def cell(key: str, row: Sequence[object] = row) -> str:
+            index = columns[key]
+            return str(row[index] or "").strip() if 0 <= index < len(row) else ""
+        yield line, cell("name"), cell("code"), cell("department")
+
+
+def import_people(session: Session, rows: list[Sequence[object]], actor: str) -> ImportReport:
+    """Create or update people from ``rows`` in the caller's transaction; audit the import."""
+    if not rows:
+        raise BadRequest("the upload is empty")
+    report = ImportReport()
+    seen_codes: set[str] = set()
+    for line, name, code, department in _records(rows):
+        if not name:
+            report.rejected.append((line, "no name"))
+            continue
+        if len(name) > 200 or len(code) > 64 or len(department) > 200:
+            report.rejected.append((line, "a value is too long"))
+            continue
+        if code and code in seen_codes:
+            report.rejected.append((line, f"code {code} appears twice in the file"))
+            continue
+        seen_codes.add(code)
+        existing = session.scalars(select(Person).where(Person.employee_code == code)).first() \
+            if code else None
+        if existing is None:
+            people.create_person(session, name, code or None, department or None)
+            report.created += 1
+        else:
+            edit_person(session, existing.id, name, code, department or None)
+            report.updated += 1
+    audit.record(session, actor, "person.import", "person", None,
+                 {"created": report.created, "updated": report.updated,
+                  "rejected": len(report.rejected)})
+    return report
