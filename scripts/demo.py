@@ -37,7 +37,6 @@ from pathlib import Path
 
 import cv2
 import httpx
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -248,7 +247,8 @@ def demo_with_server(args: argparse.Namespace, workdir: Path, port: int, passwor
                      liveness: bool) -> int:
     base = f"http://127.0.0.1:{port}/api/v1"
     admin = httpx.Client(base_url=base, auth=("admin", password), timeout=10)
-    person = admin.post("/people", json={"display_name": PERSON_NAME, "employee_code": "DEMO-001", "department": "Demo"})
+    person = admin.post("/people", json={"display_name": PERSON_NAME,
+                                         "employee_code": "DEMO-001", "department": "Demo"})
     person.raise_for_status()
     person_id = person.json()["id"]
     provisioned = run([str(BIN / "sync-server"), "provision-kiosk", "--name", "demo-kiosk"], env)

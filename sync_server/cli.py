@@ -1,4 +1,5 @@
-"""``sync-server``: run, migrate, create-admin, provision-kiosk, revoke-kiosk.
+"""``sync-server``: run, migrate, create-admin, provision-kiosk, revoke-kiosk, rotate-key,
+retention.
 
 A thin layer over the services; every command takes the settings file from ``--config`` or
 ``$SYNC_SERVER_CONFIG`` (the database URL from ``SYNC_SERVER_DATABASE__URL`` if set).
@@ -58,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Revoke a kiosk: its requests are refused from now on.")
     revoke.add_argument("--name", required=True, help="the kiosk's name or id")
     revoke.set_defaults(handler=_revoke)
+
+    rotate = sub.add_parser("rotate-key", help="re-encrypt templates and chips under a new "
+                            "data key", description="With $SYNC_SERVER_DATA_KEY='new,old' "
+                            "re-encrypt under 'new'; otherwise add a new key to the key file, "
+                            "re-encrypt everything, then drop the old key.")
+    rotate.set_defaults(handler=_rotate_key)
+
+    retention = sub.add_parser("retention", help="apply the retention periods now",
+                               description="Delete raw punches older than --punch-days and "
+                               "the biometrics of people inactive longer than "
+                               "--inactive-days (recorded erasures); print the counts.")
+    retention.add_argument("--punch-days", type=int, default=400)
+    retention.add_argument("--inactive-days", type=int, default=0)
+    retention.set_defaults(handler=_retention)
     return parser
 
 
@@ -75,12 +90,22 @@ def _run(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.db.migrate import upgrade
 
     upgrade(settings.database.url)
+    _check_data_key(settings)
     if args.config is not None:
         os.environ["SYNC_SERVER_CONFIG"] = str(args.config)  # the workers read it
     uvicorn.run("sync_server.app:create_app_from_environment", factory=True,
                 host=args.host or settings.http.host, port=args.port or settings.http.port,
                 workers=args.workers or settings.http.workers, log_level="warning")
     return 0
+
+
+def _check_data_key(settings: ServerSettings) -> None:
+    """Fail at start, not at the first enrollment, when the data key is missing."""
+    from sync_server.db.engine import transaction
+    from sync_server.service import datakeys
+
+    with transaction(_sessions(settings)) as session:
+        datakeys.keyring_for(session)
 
 
 def _migrate(args: argparse.Namespace, settings: ServerSettings) -> int:
@@ -121,6 +146,30 @@ def _revoke(args: argparse.Namespace, settings: ServerSettings) -> int:
     with transaction(_sessions(settings)) as session:
         kiosk = kiosks.revoke(session, args.name)
         _say(f"kiosk {kiosk.name} ({kiosk.id}) revoked")
+    return 0
+
+
+def _rotate_key(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from sync_server.db.engine import transaction
+    from sync_server.service import datakeys
+
+    with transaction(_sessions(settings)) as session:
+        count, key_id = datakeys.rotate(session, settings.database.url)
+    datakeys.drop_old_keys(settings.database.url)
+    _say(f"re-encrypted {count} blobs under key {key_id}")
+    return 0
+
+
+def _retention(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from sync_server.db.engine import transaction
+    from sync_server.service.retention import RetentionPolicy, apply_retention
+
+    policy = RetentionPolicy(raw_punch_days=args.punch_days,
+                             inactive_biometrics_days=args.inactive_days)
+    with transaction(_sessions(settings)) as session:
+        report = apply_retention(session, policy)
+    _say(f"deleted {report.punches} raw punches; erased biometrics of {report.people} "
+         "inactive people")
     return 0
 
 

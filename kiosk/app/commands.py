@@ -53,6 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     doctor.add_argument("--skip-camera", action="store_true", help="do not open the camera")
     doctor.set_defaults(handler=doctor_command)
 
+    reenroll = subparsers.add_parser(
+        "reenroll", help="rebuild templates for the current pack from stored face chips",
+        description="After a pack switch: re-embed every enrolled person's stored aligned "
+        "chips with the current pack's recognizer (no new photos). The app also does this by "
+        "itself when it starts with a new pack.")
+    reenroll.set_defaults(handler=reenroll_command)
+
     pin = subparsers.add_parser(
         "admin-pin", help="set the admin PIN (stored as a scrypt hash)",
         description="Set the admin PIN for admin mode. Reads it from $KIOSK_NEW_ADMIN_PIN or "
@@ -104,6 +111,26 @@ def doctor_command(args: argparse.Namespace) -> int:
     for result in results:
         print(result.line())  # noqa: T201 - the command's output
     return 0 if all(r.ok for r in results) else 1
+
+
+def reenroll_command(args: argparse.Namespace) -> int:
+    from kiosk.app.desk import StoreDesk
+    from kiosk.app.reenroll import reenroll_from_chips
+    from kiosk.vision.packs import load_pack
+
+    settings = _settings(args)
+    pack = load_pack(settings.vision.pack, settings.models.dir, threads=settings.vision.threads)
+    desk = StoreDesk.open(settings)
+    try:
+        report = reenroll_from_chips(
+            desk.store, pack.embedder,
+            lambda done, total, name: print(f"{done}/{total} {name}", file=sys.stderr))  # noqa: T201
+    finally:
+        desk.close()
+    print(f"{report.recognizer_id}: {report.rebuilt} re-enrolled, {report.already} already "  # noqa: T201
+          f"enrolled, {report.without_chips} without chips (enrol again), "
+          f"{report.failed} unreadable chips")
+    return 0 if report.without_chips == 0 else 1
 
 
 def admin_pin_command(args: argparse.Namespace) -> int:

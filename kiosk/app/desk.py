@@ -57,6 +57,19 @@ class StoreDesk:
         """Share the recognizer's already-loaded pack for enrollment (same worker thread)."""
         self._pack = pack
 
+    def reenroll(self, embedder: Any) -> Any:
+        """Templates for ``embedder``'s recognizer rebuilt from stored chips (a pack switch)."""
+        from kiosk.app.reenroll import reenroll_from_chips
+
+        def progress(done: int, total: int, name: str) -> None:
+            log.info("re-enrolling from stored chips: %d/%d (%s)", done, total, name)
+
+        report = reenroll_from_chips(self.store, embedder, progress)
+        if report.rebuilt:
+            self.store.audit(self._actor, "reenroll", report.recognizer_id,
+                             {"people": report.rebuilt, "without_chips": report.without_chips})
+        return report
+
     def _loaded_pack(self) -> Any:
         if self._pack is None:
             from kiosk.vision.packs import load_pack

@@ -108,6 +108,7 @@ def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
             "minifasnet-v1se --from DIR` (or set vision.require_liveness = false to accept "
             "that risk)")
     desk.use_pack(pack)  # enrollment at the kiosk reuses the loaded sessions
+    desk.reenroll(pack.embedder)  # a new pack: templates rebuilt from stored chips first
     return PipelineRecognizer(pack, settings.vision, desk.templates_for)
 
 

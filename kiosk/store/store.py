@@ -369,9 +369,10 @@ def open_store(path: Path, keyring: DataKeyring | None = None,
         unknown = _sealed_key_ids(conn) - {crypto.key_id_of(k)
                                            for k in (keyring.primary, *keyring.others)}
         if unknown:
-            raise DataKeyError(f"{missing_key_message(KEY_ENV, key_file)} (the store holds "
-                               f"blobs under key {', '.join(sorted(k.hex() for k in unknown))},"
-                               f" {keyring.source} does not)")
+            raise DataKeyError(
+                f"{keyring.source} does not hold the key of the stored biometrics (key id "
+                f"{', '.join(sorted(k.hex() for k in unknown))}): set {KEY_ENV} (base64 of 32 "
+                f"bytes, 'new,old' while rotating) or restore the key file {key_file}")
     except BaseException:
         conn.close()
         raise

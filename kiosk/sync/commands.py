@@ -31,9 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def provision_command(args: argparse.Namespace) -> int:
     from kiosk import __version__
     from kiosk.settings import load_kiosk_settings
-    from kiosk.sync.factory import provision_and_save
-
     from kiosk.store.keys import default_key_file, ensure_key_file
+    from kiosk.sync.factory import provision_and_save
 
     kiosk_settings = load_kiosk_settings(args.config)
     settings = kiosk_settings.sync

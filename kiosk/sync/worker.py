@@ -82,6 +82,11 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
         store.set_clock_offset_s(client.clock_offset_s)
     pushed = push_all(store, client, batch_size)
     pulled = pull_all(store, client, page_size)
+    if pulled:
+        # Report the new cursor at once: it is how the server learns that this kiosk has
+        # applied (and, for tombstones, erased) everything up to it.
+        client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
+                                      store.clock_offset_s(), int(store.cursor() or 0)))
     return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s)
 
 

@@ -6,11 +6,12 @@ under ``BACKGROUND_RATIO`` (0.7) of the largest face's (a person posing for enro
 nearest face; one at 0.7 of its size stands about 1.4 times farther away). The subject must
 pass the quality gate, then it is aligned and embedded with the pack. An image whose embedding
 disagrees with the others -- its cosine similarity to the normalised component-wise median of
-all accepted embeddings is under ``agreement`` (default: the pack's enrolment agreement) AND at least
-``OUTLIER_GAP`` (0.04) under the median of all samples' agreements -- is rejected as probably
-another person. Why both: the median is a denoised centre, so genuine photos score high against
-it (dlib pack, LFW: 0.97-0.99; another person's photo 0.83-0.91), but a pack whose threshold is
-set for safety (dlib: 0.97) would otherwise reject genuine photos that merely sit near it.
+all accepted embeddings is under ``agreement`` (default: the pack's enrolment agreement) AND
+at least ``OUTLIER_GAP`` (0.04) under the median of all samples' agreements -- is rejected as
+probably another person. Why both: the median is a denoised centre, so genuine photos score
+high against it (dlib pack, LFW: 0.97-0.99; another person's photo 0.83-0.91), but a pack
+whose threshold is set for safety (dlib: 0.97) would otherwise reject genuine photos that
+merely sit near it.
 With only two accepted images that disagree, both are rejected: there is no telling which.
 
 Chips: besides the embedding, each sample keeps a CANONICAL chip (256 x 256, the face placed

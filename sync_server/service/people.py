@@ -105,19 +105,28 @@ def deactivate_person(session: Session, person_id: uuid.UUID,
     return _erase_biometrics_of(session, person_id, requested_by, erasure.Reason.DEACTIVATED)
 
 
+def erase_biometrics_for_retention(session: Session,
+                                   person_id: uuid.UUID) -> erasure.ErasureRecord:
+    """Erase an inactive person's templates and chips when their retention period ended."""
+    return _erase_biometrics_of(session, person_id, "retention-job", erasure.Reason.RETENTION)
+
+
 def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: str,
                          reason: erasure.Reason) -> erasure.ErasureRecord:
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
     now = utc_now()
-    if reason is erasure.Reason.WITHDRAWN:
+    if reason is erasure.Reason.RETENTION:
+        pass
+    elif reason is erasure.Reason.WITHDRAWN:
         for consent in session.scalars(select(ConsentRecord).where(
                 ConsentRecord.person_id == person_id, ConsentRecord.withdrawn_at.is_(None))):
             consent.withdrawn_at = now
     else:
         person.active = False
-    person.updated_at = now
+    if reason is not erasure.Reason.RETENTION:
+        person.updated_at = now
     template_ids, chips = _delete_biometrics(session, person_id)
     feed.forget(session, template_ids)
     data = {**person_data(person), "biometrics_erased": True}

@@ -14,10 +14,17 @@ def install(app: FastAPI) -> None:
     from fastapi.staticfiles import StaticFiles
 
     from sync_server.service.users import LoginThrottle
-    from sync_server.web import common, errors, routes_admin, routes_auth, routes_reports
+    from sync_server.web import (
+        common,
+        errors,
+        routes_accounts,
+        routes_admin,
+        routes_auth,
+        routes_reports,
+    )
 
     app.state.web_login_throttle = LoginThrottle()
-    for module in (routes_auth, routes_reports, routes_admin):
+    for module in (routes_auth, routes_reports, routes_admin, routes_accounts):
         app.include_router(module.router)
     app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
               name="hr-static")

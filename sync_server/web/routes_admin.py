@@ -1,6 +1,7 @@
-"""HR and admin pages: corrections, audit trail, shifts/holidays/leave, people,
-departments, kiosks and web users. Every POST checks the role and the CSRF token and
-writes an audit entry in the same transaction as the change."""
+"""HR pages: corrections, audit trail, shifts/holidays/leave, people and departments.
+
+Every POST checks the role and the CSRF token and writes an audit entry in the same
+transaction as the change."""
 
 from __future__ import annotations
 
@@ -16,11 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import attendance
-from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk, Person, Punch, Template
-from sync_server.errors import BadRequest, Conflict
-from sync_server.service import audit, corrections, kiosks, people, reports, schedules, users
+from sync_server.errors import BadRequest
+from sync_server.service import audit, corrections, people, reports, schedules, users
 from sync_server.service.users import Role
 from sync_server.web import common, imports
 from sync_server.web.common import PAGES, PREFIX, User, form_action
@@ -316,101 +316,3 @@ def save_department(request: Request, user: User, csrf_token: Text, name: Text,
                          {"name": row.name})
 
     return form_action(request, f"{PREFIX}/people", act)
-
-
-# -- kiosks and users ----------------------------------------------------------------------
-
-@router.get("/kiosks")
-def kiosks_page(request: Request, user: User) -> Response:
-    """Kiosks with online state; HR sees them, admins also provision, rename and revoke."""
-    common.require(user, Role.HR)
-    return _kiosks(request, user)
-
-
-def _kiosks(request: Request, user: users.CurrentUser, code: str = "",
-            code_for: str = "") -> Response:
-    now = utc_now()
-    with transaction(common.sessions_of(request)) as session:
-        rows = list(session.scalars(select(Kiosk).order_by(Kiosk.name)))
-    online = {k.id: k.revoked_at is None and k.last_seen_at is not None
-              and now - k.last_seen_at <= ONLINE_WITHIN for k in rows}
-    return PAGES.render(request, "kiosks.html", user, kiosks=rows, online=online,
-                        zone=ZoneInfo(schedules.SITE_ZONE), code=code, code_for=code_for)
-
-
-@router.get("/users")
-def users_page(request: Request, user: User) -> Response:
-    common.require(user)  # admins only
-    with transaction(common.sessions_of(request)) as session:
-        accounts = users.list_users(session)
-        everyone = reports.load_people(session)
-        departments = schedules.list_departments(session)
-    return PAGES.render(request, "users.html", user, accounts=accounts, people=everyone,
-                        departments=departments, roles=list(Role))
-
-
-@router.post("/users")
-def create_user(request: Request, user: User, csrf_token: Text, username: Text,
-                password: Text, role: Text, department: OptionalText = "",
-                person_id: OptionalText = "") -> Response:
-    _guard(user, csrf_token)
-
-    def act(session: Session) -> None:
-        try:
-            chosen = Role(role)
-        except ValueError:
-            raise BadRequest(f"unknown role {role!r}") from None
-        row = users.create_user(session, username, password, chosen, department or None,
-                                _uuid(person_id) if person_id else None)
-        audit.record(session, user.username, "user.create", "web_user", row.id,
-                     {"username": row.username, "role": row.role})
-
-    return form_action(request, f"{PREFIX}/users", act)
-
-
-@router.post("/kiosks")
-def provision_kiosk(request: Request, user: User, csrf_token: Text, name: Text) -> Response:
-    """Register a kiosk (or re-arm an unprovisioned one) and show its one-time code once."""
-    _guard(user, csrf_token)
-    settings = request.app.state.settings
-    try:
-        with transaction(common.sessions_of(request)) as session:
-            kiosk_id, code = kiosks.create_provisioning_code(
-                session, name.strip(), settings.provisioning.code_ttl_s)
-            audit.record(session, user.username, "kiosk.provision", "kiosk", kiosk_id,
-                         {"name": name.strip()})
-    except (BadRequest, Conflict) as exc:
-        return RedirectResponse(f"{PREFIX}/kiosks?error={quote(exc.detail)}", status_code=303)
-    return _kiosks(request, user, code=code, code_for=name.strip())
-
-
-@router.post("/kiosks/{kiosk_id}/rename")
-def rename_kiosk(request: Request, user: User, kiosk_id: uuid.UUID, csrf_token: Text,
-                 name: Text) -> Response:
-    _guard(user, csrf_token)
-
-    def act(session: Session) -> None:
-        row = kiosks.find_kiosk(session, str(kiosk_id))
-        if not name.strip():
-            raise BadRequest("a kiosk needs a name")
-        if session.scalars(select(Kiosk).where(Kiosk.name == name.strip(),
-                                               Kiosk.id != kiosk_id)).first():
-            raise Conflict(f"kiosk {name.strip()!r} exists")
-        audit.record(session, user.username, "kiosk.rename", "kiosk", kiosk_id,
-                     {"from": row.name, "to": name.strip()})
-        row.name = name.strip()
-
-    return form_action(request, f"{PREFIX}/kiosks", act)
-
-
-@router.post("/kiosks/{kiosk_id}/revoke")
-def revoke_kiosk(request: Request, user: User, kiosk_id: uuid.UUID,
-                 csrf_token: Text) -> Response:
-    _guard(user, csrf_token)
-
-    def act(session: Session) -> None:
-        row = kiosks.revoke(session, str(kiosk_id))
-        audit.record(session, user.username, "kiosk.revoke", "kiosk", kiosk_id,
-                     {"name": row.name})
-
-    return form_action(request, f"{PREFIX}/kiosks", act)
