@@ -13,6 +13,7 @@ from sync_server.api.middleware import BodyLimitAndClock
 from sync_server.api.problems import install_problem_handlers
 from sync_server.db.engine import make_engine, session_factory
 from sync_server.settings import ServerSettings, load_server_settings
+from sync_server.web import install as install_web
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
@@ -34,6 +35,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     for module in (health, punches, feed, kiosks, people, templates):
         app.include_router(module.router)
     app.add_middleware(BodyLimitAndClock, max_body_bytes=settings.api.max_body_bytes)
+    install_web(app)  # HR and admin pages under /hr
     return app
 
 

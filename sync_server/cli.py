@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--name", required=True, help="the kiosk's name or id")
     revoke.set_defaults(handler=_revoke)
 
+    from sync_server.web.commands import register_commands
+
+    register_commands(sub)  # create-user (HR and admin web logins)
+
     rotate = sub.add_parser("rotate-key", help="re-encrypt templates and chips under a new "
                             "data key", description="With $SYNC_SERVER_DATA_KEY='new,old' "
                             "re-encrypt under 'new'; otherwise add a new key to the key file, "

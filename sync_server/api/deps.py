@@ -15,6 +15,7 @@ from fastapi.security import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.api import ratelimit
 from sync_server.db.engine import transaction
 from sync_server.errors import Unauthorized
 from sync_server.service import admins, kiosks
@@ -52,12 +53,18 @@ def current_kiosk(sessions: Sessions, token: Annotated[HTTPAuthorizationCredenti
         return KioskIdentity(kiosk.id, kiosk.name, kiosk.recognizer_id)
 
 
-def current_admin(sessions: Sessions,
+def current_admin(request: Request, sessions: Sessions,
                   login: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> str:
+    """The admin's username; 401 on a wrong login, 429 after too many failures."""
     if login is None:
         raise Unauthorized("admin login required")
-    with transaction(sessions) as session:
-        return admins.authenticate_admin(session, login.username, login.password).username
+    ratelimit.check_admin_allowed(request)
+    try:
+        with transaction(sessions) as session:
+            return admins.authenticate_admin(session, login.username, login.password).username
+    except Unauthorized:
+        ratelimit.note_admin_failure(request)
+        raise
 
 
 Kiosk = Annotated[KioskIdentity, Depends(current_kiosk)]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from sync_server.api import ratelimit
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
 from sync_server.service import erasure, kiosks
@@ -64,7 +65,9 @@ class KioskOut(BaseModel):
 
 
 @router.post("/provision", response_model=CredentialOut, summary="Exchange a one-time code")
-def provision(body: ProvisionIn, sessions: Sessions) -> CredentialOut:
+def provision(body: ProvisionIn, sessions: Sessions, request: Request) -> CredentialOut:
+    """Rate limited per client address (one-time codes must not be guessable)."""
+    ratelimit.check_provision_attempt(request)
     with transaction(sessions) as session:
         kiosk, credential = kiosks.exchange_code(session, body.code, body.to_report())
         return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)

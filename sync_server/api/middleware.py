@@ -1,7 +1,10 @@
-"""ASGI middleware: request body size limit (413) and the server clock on every response.
+"""ASGI middleware: request body size limit (413), the server clock and security headers on
+every response.
 
 ``X-Server-Time`` (ISO 8601 UTC, microseconds) is stamped when the request arrives; kiosks
 measure their clock offset NTP-style from it and their own send/receive times.
+Security headers (CSP with ``frame-ancestors 'none'``, nosniff, no referrer, no framing) are
+added unless a route set its own; the interactive API docs get a CSP that lets them load.
 """
 
 from __future__ import annotations
@@ -13,6 +16,27 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync_server.clock import utc_now
 
 SERVER_TIME_HEADER = b"x-server-time"
+STRICT_CSP = (b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+              b"form-action 'self'; frame-ancestors 'none'")
+# FastAPI's /docs and /redoc pages load their scripts from a CDN with an inline bootstrap.
+DOCS_CSP = b"frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
+DOCS_PATHS = ("/docs", "/redoc")
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+)
+
+
+def security_headers(path: str, present: list[tuple[bytes, bytes]]
+                     ) -> list[tuple[bytes, bytes]]:
+    """The security headers to add to a response for ``path`` that has ``present``."""
+    names = {name.lower() for name, _value in present}
+    csp = DOCS_CSP if path.startswith(DOCS_PATHS) else STRICT_CSP
+    wanted = [*SECURITY_HEADERS, (b"content-security-policy", csp)]
+    return [(name, value) for name, value in wanted if name not in names]
 
 
 class BodyLimitAndClock:
@@ -53,8 +77,9 @@ class BodyLimitAndClock:
                     await self._too_large(scope, send, stamp)
                 return
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      (SERVER_TIME_HEADER, stamp)]
+                present = list(message.get("headers", []))
+                message["headers"] = [*present, (SERVER_TIME_HEADER, stamp),
+                                      *security_headers(scope.get("path", ""), present)]
             await send(message)
 
         try:
@@ -70,7 +95,7 @@ class BodyLimitAndClock:
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(body)).encode()), (SERVER_TIME_HEADER, stamp),
-            (b"connection", b"close")]})
+            (b"connection", b"close"), *security_headers(scope.get("path", ""), [])]})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from sync_server.api import access
 from sync_server.api.deps import Admin, Sessions
 from sync_server.db.engine import transaction
 from sync_server.service import erasure, people
@@ -110,3 +111,6 @@ def deactivate_person(person_id: uuid.UUID, admin: Admin, sessions: Sessions) ->
     with transaction(sessions) as session:
         record = people.deactivate_person(session, person_id, requested_by=f"admin:{admin}")
         return _erasure_out(erasure.status(session, record.id))
+
+
+router.include_router(access.router)

@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 
 def install(app: FastAPI) -> None:
-    """Mount the web pages on ``app`` (call once, after ``create_app``)."""
+    """Mount the web pages on ``app`` (after ``create_app``; a second call does nothing)."""
+    if getattr(app.state, "web_installed", False):
+        return
     from fastapi.staticfiles import StaticFiles
 
     from sync_server.service.users import LoginThrottle
@@ -29,3 +31,4 @@ def install(app: FastAPI) -> None:
     app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
               name="hr-static")
     errors.install_handlers(app)
+    app.state.web_installed = True

@@ -6,7 +6,7 @@ transaction as the change."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -29,7 +29,6 @@ from sync_server.web.people_admin import edit_person
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Text = Annotated[str, Form()]
 OptionalText = Annotated[str, Form()]
-ONLINE_WITHIN = timedelta(minutes=5)
 
 
 def _guard(user: users.CurrentUser, csrf_token: str, *roles: Role) -> None:

@@ -1,0 +1,127 @@
+"""Data-subject access requests: a log with 30-day deadlines, and the export itself.
+
+The export holds everything this server keeps about one person: the person record, consent
+records (with withdrawals), template metadata (recognizer, size, when, from which kiosk; the
+vectors themselves are numbers meaningful only to the recognizer and are not exported),
+enrollment chips (the face images, decrypted), punches, and erasure records. HR data kept by
+the web module (corrections, schedules) is exported by that module.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.clock import utc_now
+from sync_server.db.models import (
+    AccessRequest,
+    Chip,
+    ConsentRecord,
+    Erasure,
+    Person,
+    Punch,
+    Template,
+)
+from sync_server.errors import NotFound
+from sync_server.service import datakeys
+
+DEADLINE = timedelta(days=30)
+
+
+def open_request(session: Session, person_id: uuid.UUID, requested_by: str,
+                 received_at: datetime | None = None) -> AccessRequest:
+    """Log a request received at ``received_at`` (default now); due 30 days later."""
+    if session.get(Person, person_id) is None:
+        raise NotFound(f"no person {person_id}")
+    received = received_at or utc_now()
+    request = AccessRequest(id=uuid.uuid4(), person_id=person_id, requested_by=requested_by,
+                            received_at=received, due_at=received + DEADLINE)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def requests_log(session: Session, open_only: bool = False) -> list[AccessRequest]:
+    query = select(AccessRequest).order_by(AccessRequest.due_at)
+    if open_only:
+        query = query.where(AccessRequest.fulfilled_at.is_(None))
+    return list(session.scalars(query))
+
+
+def export_person(session: Session, person_id: uuid.UUID,
+                  request_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """Everything held about the person, JSON-ready; marks ``request_id`` fulfilled."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    keyring = None
+    chips = []
+    for chip in session.scalars(select(Chip).where(Chip.person_id == person_id)):
+        keyring = keyring or datakeys.keyring_for(session)
+        image = datakeys.open_blob(keyring, chip.image, datakeys.chip_context(chip.id))
+        chips.append({"id": str(chip.id), "image_format": chip.image_format,
+                      "created_at": chip.created_at.isoformat(),
+                      "image_base64": base64.b64encode(image).decode()})
+    data = {
+        "exported_at": utc_now().isoformat(),
+        "person": {"id": str(person.id), "display_name": person.display_name,
+                   "employee_code": person.employee_code, "department": person.department,
+                   "active": person.active, "created_at": person.created_at.isoformat()},
+        "consents": [_consent(c) for c in session.scalars(
+            select(ConsentRecord).where(ConsentRecord.person_id == person_id))],
+        "templates": [{"id": str(t.id), "recognizer_id": t.recognizer_id, "dim": t.dim,
+                       "created_at": t.created_at.isoformat(),
+                       "source_kiosk_id": str(t.source_kiosk_id) if t.source_kiosk_id else None}
+                      for t in session.scalars(select(Template)
+                                               .where(Template.person_id == person_id))],
+        "chips": chips,
+        "punches": [{"id": str(p.id), "kind": p.kind, "source": p.source,
+                     "occurred_at": p.occurred_at.isoformat(), "kiosk_id": str(p.kiosk_id)}
+                    for p in session.scalars(select(Punch).where(Punch.person_id == person_id)
+                                             .order_by(Punch.occurred_at))],
+        "erasures": [{"id": str(e.id), "reason": e.reason, "requested_at":
+                      e.requested_at.isoformat(), "templates_erased": e.templates_erased,
+                      "chips_erased": e.chips_erased}
+                     for e in session.scalars(select(Erasure)
+                                              .where(Erasure.person_id == person_id))],
+    }
+    if request_id is not None:
+        request = session.get(AccessRequest, request_id)
+        if request is None or request.person_id != person_id:
+            raise NotFound(f"no access request {request_id} for person {person_id}")
+        request.fulfilled_at = request.fulfilled_at or utc_now()
+    return data
+
+
+def _consent(consent: ConsentRecord) -> dict[str, Any]:
+    return {"id": str(consent.id), "given_at": consent.given_at.isoformat(),
+            "notice_version": consent.notice_version, "collected_by": consent.collected_by,
+            "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None}
+
+
+def summary(export: dict[str, Any]) -> str:
+    """A plain-language summary of an export, for the person (English; HR may translate)."""
+    person = export["person"]
+    consents = export["consents"]
+    given = [c for c in consents if c["withdrawn_at"] is None]
+    punches = export["punches"]
+    span = f" from {punches[0]['occurred_at'][:10]} to {punches[-1]['occurred_at'][:10]}" \
+        if punches else ""
+    lines = [
+        f"Data held about {person['display_name']} (id {person['id']}), "
+        f"exported {export['exported_at'][:19]} UTC.",
+        f"- Status: {'active' if person['active'] else 'inactive'}; department "
+        f"{person['department'] or '-'}; employee code {person['employee_code'] or '-'}.",
+        f"- Consent to face check-in: {len(consents)} record(s), {len(given)} in force.",
+        f"- Face templates: {len(export['templates'])} (numbers computed from enrollment "
+        "photos; stored encrypted).",
+        f"- Enrollment face images: {len(export['chips'])} (included in the JSON export).",
+        f"- Attendance punches: {len(punches)}{span}.",
+        f"- Erasures of biometric data: {len(export['erasures'])}.",
+    ]
+    return "\n".join(lines) + "\n"
