@@ -19,6 +19,7 @@ Rules
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -72,7 +73,11 @@ def occurrence(shift: ShiftType, day: date, zone: ZoneInfo) -> ShiftOccurrence:
 
 
 class Schedule:
-    """Shift types, assignments and holidays of a site, in the site's zone."""
+    """Shift types, assignments and holidays of a site, in the site's zone.
+
+    Immutable once built; it memoises shift look-ups per (person, date), so build one per
+    report or per kiosk schedule update, not one for the life of a process.
+    """
 
     def __init__(self, shift_types: Iterable[ShiftType], assignments: Sequence[ShiftAssignment],
                  holidays: Iterable[Holiday] = (), zone: str = "Asia/Ho_Chi_Minh",
@@ -85,10 +90,19 @@ class Schedule:
         unknown = {a.shift_type_id for a in self.assignments} - set(self.shift_types)
         if unknown:
             raise ValueError(f"assignments name unknown shift types: {sorted(map(str, unknown))}")
+        # Indexes: a month's report for thousands of people asks these per person-day.
+        self._by_owner: dict[uuid.UUID | None, list[ShiftAssignment]] = defaultdict(list)
+        for assignment in self.assignments:
+            self._by_owner[assignment.person_id or assignment.department_id].append(assignment)
+        self._holidays_by_day: dict[date, list[Holiday]] = defaultdict(list)
+        for holiday in self.holidays:
+            self._holidays_by_day[holiday.day].append(holiday)
+        self._occurrences: dict[tuple[uuid.UUID, date], ShiftOccurrence] = {}
+        self._assigned: dict[tuple[uuid.UUID, uuid.UUID | None, date], ShiftType | None] = {}
 
     def holiday(self, person: Person, day: date) -> Holiday | None:
-        for holiday in self.holidays:
-            if holiday.day == day and holiday.department_id in (None, person.department_id):
+        for holiday in self._holidays_by_day.get(day, ()):
+            if holiday.department_id in (None, person.department_id):
                 return holiday
         return None
 
@@ -97,7 +111,19 @@ class Schedule:
 
     def assigned_shift(self, person: Person, day: date) -> ShiftType | None:
         """The shift type assigned for ``day`` (holidays and working days not considered)."""
-        return resolve_shift(person, day, self.assignments, self.shift_types)
+        key = (person.id, person.department_id, day)
+        if key not in self._assigned:
+            own = self._by_owner.get(person.id, [])
+            team = self._by_owner.get(person.department_id, []) if person.department_id else []
+            self._assigned[key] = resolve_shift(person, day, own + team, self.shift_types)
+        return self._assigned[key]
+
+    def _occurrence(self, shift: ShiftType, day: date) -> ShiftOccurrence:
+        key = (shift.id, day)
+        found = self._occurrences.get(key)
+        if found is None:
+            found = self._occurrences[key] = occurrence(shift, day, self.zone)
+        return found
 
     def occurrence_on(self, person: Person, day: date) -> ShiftOccurrence | None:
         """The shift ``person`` is expected to work on ``day``: None on days off and holidays."""
@@ -106,7 +132,7 @@ class Schedule:
             return None
         if self.holiday(person, day) is not None:
             return None
-        return occurrence(shift, day, self.zone)
+        return self._occurrence(shift, day)
 
     def occurrence_for_instant(self, person: Person, instant: datetime) -> ShiftOccurrence | None:
         """The expected shift a punch at ``instant`` belongs to, or None outside every window.
@@ -126,7 +152,7 @@ class Schedule:
 
     def _nominal_occurrence(self, person: Person, day: date) -> ShiftOccurrence | None:
         shift = self.assigned_shift(person, day)
-        return None if shift is None else occurrence(shift, day, self.zone)
+        return None if shift is None else self._occurrence(shift, day)
 
     def _around(self, person: Person, instant: datetime,
                 lookup: Callable[[Person, date], ShiftOccurrence | None]

@@ -61,7 +61,7 @@ def _windows(request: Request) -> dict[str, SlidingWindow]:
         windows = {"provision": SlidingWindow(PROVISION_ATTEMPTS),
                    "admin": SlidingWindow(ADMIN_FAILURES)}
         state.rate_windows = windows
-    return windows  # type: ignore[no-any-return]
+    return windows
 
 
 def client_address(request: Request) -> str:

@@ -15,7 +15,7 @@ import os
 import uuid
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -70,7 +70,9 @@ def chip_context(chip_id: uuid.UUID) -> bytes:
 
 def keyring_for(session: Session) -> DataKeyring:
     """The configured keyring for this session's database; generates one for an empty one."""
-    key_file = default_key_file(session.get_bind().url.render_as_string(hide_password=False))
+    bind = session.get_bind()
+    url = bind.engine.url if isinstance(bind, Connection) else bind.url
+    key_file = default_key_file(url.render_as_string(hide_password=False))
     try:
         keyring = resolve_keyring(KEY_ENV, key_file)
         if keyring is not None:

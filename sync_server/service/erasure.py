@@ -109,7 +109,8 @@ def _kiosks(session: Session) -> list[Kiosk]:
 def _status(session: Session, row: Erasure, kiosks: list[Kiosk]) -> ErasureStatus:
     acked = set(session.scalars(select(ErasureAck.kiosk_id)
                                 .where(ErasureAck.erasure_id == row.id)))
-    confirmed, pending = [], []
+    confirmed: list[str] = []
+    pending: list[str] = []
     for kiosk in kiosks:
         if kiosk.provisioned_at is not None and kiosk.provisioned_at > row.requested_at:
             continue

@@ -45,7 +45,8 @@ def apply_retention(session: Session, policy: RetentionPolicy,
     """Delete expired punches and biometrics (in the caller's transaction)."""
     now = now or utc_now()
     punch_cutoff = now - timedelta(days=policy.raw_punch_days)
-    punches = session.execute(delete(Punch).where(Punch.occurred_at < punch_cutoff)).rowcount
+    result = session.execute(delete(Punch).where(Punch.occurred_at < punch_cutoff))
+    punches = getattr(result, "rowcount", 0)
     people_cutoff = now - timedelta(days=policy.inactive_biometrics_days)
     with_biometrics = select(Template.person_id).union(select(Chip.person_id))
     stale = list(session.scalars(select(Person.id).where(

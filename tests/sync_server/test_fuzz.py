@@ -16,8 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync_server.service import datakeys
-from tests.sync_server.helpers import add_person, make_admin, migrated_settings, sessions_for
-from tests.sync_server.helpers import sqlite_url
+from tests.sync_server.helpers import (
+    add_person,
+    make_admin,
+    migrated_settings,
+    sessions_for,
+    sqlite_url,
+)
 from tests.sync_server.live import LiveServer
 
 schemathesis = pytest.importorskip("schemathesis")

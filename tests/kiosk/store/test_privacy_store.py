@@ -211,3 +211,19 @@ def test_retention_job_keeps_the_outbox_and_expires_the_rest(tmp_path: Path) -> 
     assert kept == {old_unsynced.id, recent.id}
     assert store.recognizers_enrolled(person_id) == [] and store.chips_for(person_id) == []
     assert store.audit_entries(1)[0]["action"] == "retention"
+
+
+def test_retention_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, person_id = _enrolled(tmp_path / "k.sqlite3")
+    old = store.record_punch(person_id, captured_at=datetime.now(UTC) - timedelta(days=40))
+    store.mark_synced([old.id])
+    store.close()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f"[store]\npath = '{tmp_path / 'k.sqlite3'}'\n")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", type=Path)
+    store_commands.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["--config", str(config), "retention", "--punch-days", "30"])
+    assert args.handler(args) == 0
+    assert "removed 1 synced punches, biometrics of 0 inactive people" in \
+        capsys.readouterr().out
