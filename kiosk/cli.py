@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "kiosk.app.calibrate",
     "kiosk.modelhub.commands",
     "kiosk.sync.commands",
+    "kiosk.store.commands",
 )
 
 log = logging.getLogger("kiosk.cli")

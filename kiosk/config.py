@@ -19,6 +19,7 @@ from kiosk.errors import SettingsError
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 SECRET_SUFFIXES = ("_secret", "password", "_token", "_key")
+RESERVED_VARIABLES = ("CONFIG", "DATA_KEY", "DATA_KEY_FILE", "ADMIN_PIN_HASH", "NEW_ADMIN_PIN")
 
 
 def load_settings(
@@ -80,7 +81,8 @@ def _reject_secrets_in_file(data: dict[str, Any], path: Path, prefix: str = "") 
 
 def _overlay_environment(data: dict[str, Any], prefix: str, environ: dict[str, str]) -> None:
     for name, value in environ.items():
-        if not name.startswith(prefix) or name == prefix + "CONFIG":
+        # the settings file's own path and secrets read by their owners, not settings keys
+        if not name.startswith(prefix) or name[len(prefix):] in RESERVED_VARIABLES:
             continue
         path = [part.lower() for part in name[len(prefix):].split("__") if part]
         if not path:

@@ -26,7 +26,7 @@ import secrets
 import stat
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -72,6 +72,8 @@ class DataKeyring:
     primary: bytes
     others: tuple[bytes, ...] = ()
     source: str = "memory"
+    # AESGCM objects by key id, built once (opening a 5,000-person gallery reuses them).
+    _ciphers: dict[bytes, AESGCM] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for key in (self.primary, *self.others):
@@ -86,13 +88,22 @@ class DataKeyring:
     def primary_id(self) -> bytes:
         return key_id_of(self.primary)
 
-    def _keys(self) -> dict[bytes, bytes]:
-        return {key_id_of(key): key for key in (*self.others, self.primary)}
+    def _cipher(self, key_id: bytes) -> AESGCM | None:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            key = {key_id_of(k): k for k in (*self.others, self.primary)}.get(key_id)
+            if key is None:
+                return None
+            cipher = self._ciphers[key_id] = AESGCM(key)
+        return cipher
 
     def seal(self, plaintext: bytes, context: bytes) -> bytes:
         """Encrypt under the primary key; ``context`` (row identity) is authenticated."""
         nonce = secrets.token_bytes(NONCE_BYTES)
-        body = AESGCM(self.primary).encrypt(nonce, bytes(plaintext), context)
+        cipher = self._cipher(self.primary_id)
+        if cipher is None:  # cannot happen: the primary key is always held
+            raise DataKeyError("primary key missing")
+        body = cipher.encrypt(nonce, bytes(plaintext), context)
         return MAGIC + self.primary_id + nonce + body
 
     def open(self, blob: bytes, context: bytes) -> bytes:
@@ -100,13 +111,13 @@ class DataKeyring:
         key_id = sealed_key_id(blob)
         if key_id is None:
             raise DataKeyError("blob is not encrypted (plaintext biometric data refused)")
-        key = self._keys().get(key_id)
-        if key is None:
+        cipher = self._cipher(key_id)
+        if cipher is None:
             raise DataKeyError(f"blob sealed with key {key_id.hex()}, which {self.source} "
                                "does not hold")
         nonce = bytes(blob[len(MAGIC) + KEY_ID_BYTES:HEADER_BYTES])
         try:
-            return AESGCM(key).decrypt(nonce, bytes(blob[HEADER_BYTES:]), context)
+            return cipher.decrypt(nonce, bytes(blob[HEADER_BYTES:]), context)
         except InvalidTag:
             raise DataKeyError("blob failed authentication (wrong row or tampered)") from None
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from sync_server.api.deps import Kiosk, Sessions
+from sync_server.api.uploads import validate_chip
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest
@@ -64,6 +65,8 @@ class EnrollmentOut(BaseModel):
 def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions) -> EnrollmentOut:
     chips = [people.ChipIn(_b64(chip.image, f"chips[{i}]"), chip.image_format, chip.alignment)
              for i, chip in enumerate(body.chips)]
+    for index, chip_in in enumerate(chips):
+        validate_chip(chip_in.image, chip_in.image_format, f"chips[{index}]")
     consent = people.ConsentIn(body.consent.id, body.consent.given_at,
                                body.consent.notice_version, body.consent.collected_by)
     with transaction(sessions) as session:

@@ -277,8 +277,11 @@ def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_t
         row = session.get(Person, person_id)
         if row is None:
             raise BadRequest(f"no person {person_id}")
-        edit_person(session, person_id, row.display_name, row.employee_code, row.department,
-                    bool(active))
+        if active:
+            edit_person(session, person_id, row.display_name, row.employee_code,
+                        row.department, True)
+        else:  # left the organisation: biometrics erased here and, via the feed, on kiosks
+            people.deactivate_person(session, person_id, requested_by=user.username)
         audit.record(session, user.username, "person.activate" if active
                      else "person.deactivate", "person", person_id)
 

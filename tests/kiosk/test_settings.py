@@ -74,3 +74,10 @@ def test_sections_are_immutable() -> None:
     settings = KioskSettings()
     with pytest.raises(Exception, match="frozen"):
         settings.camera.source = "1"  # type: ignore[misc]
+
+
+def test_secret_variables_are_not_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_DATA_KEY", "c2VjcmV0")
+    monkeypatch.setenv("KIOSK_ADMIN_PIN_HASH", "scrypt$...")
+    settings = load_kiosk_settings(None)
+    assert settings.kiosk_name == "kiosk-1"

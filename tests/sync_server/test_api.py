@@ -6,6 +6,7 @@ import base64
 import uuid
 from datetime import UTC, datetime
 
+import cv2
 import httpx
 import numpy as np
 import pytest
@@ -21,13 +22,18 @@ from tests.sync_server.helpers import RECOGNIZER, add_person, make_admin, provis
 from tests.sync_server.live import LiveServer
 
 
+def _png_chip() -> bytes:
+    pixels = np.random.default_rng(2).integers(0, 255, (112, 112, 3), dtype=np.uint8)
+    return bytes(cv2.imencode(".png", pixels)[1].tobytes())
+
+
 def _enrollment(person_id: uuid.UUID, recognizer: str = RECOGNIZER,
                 consent: bool = True) -> dict[str, object]:
     vectors = np.random.default_rng(1).normal(size=(2, 128)).astype("<f4")
     body: dict[str, object] = {
         "person_id": str(person_id), "recognizer_id": recognizer,
         "embeddings": [base64.b64encode(v.tobytes()).decode() for v in vectors],
-        "chips": [{"image": base64.b64encode(b"\x89PNG fake chip").decode(),
+        "chips": [{"image": base64.b64encode(_png_chip()).decode(),
                    "image_format": "png", "alignment": {"template": "arcface-112"}}],
     }
     if consent:

@@ -17,8 +17,8 @@ from sync_server.cli import build_parser, main
 from tests.sync_server.helpers import migrated_settings
 from tests.sync_server.live import LiveServer
 
-COMMANDS = ["run", "migrate", "create-admin", "provision-kiosk", "revoke-kiosk", "rotate-key",
-            "retention"]
+COMMANDS = ["run", "migrate", "create-admin", "create-user", "provision-kiosk", "revoke-kiosk",
+            "rotate-key", "retention"]
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import cv2
 import httpx
 import numpy as np
 import pytest
@@ -27,7 +28,8 @@ from tests.sync_server.helpers import RECOGNIZER, add_person, make_admin, provis
 from tests.sync_server.live import LiveServer
 
 VECTORS = np.random.default_rng(3).standard_normal((2, 128)).astype("<f4")
-CHIP = b"\x89PNG-server-chip-" + bytes(range(256)) * 2
+CHIP = bytes(cv2.imencode(".png", np.random.default_rng(4).integers(
+    0, 255, (112, 112, 3), dtype=np.uint8))[1].tobytes())
 
 
 @pytest.fixture(autouse=True)

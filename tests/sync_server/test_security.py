@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import cv2
 import httpx
 import numpy as np
 import pytest
@@ -80,7 +82,7 @@ def test_access_request_log_and_export(live_server: LiveServer,
                                        sessions: sessionmaker[Session]) -> None:
     credential = provision_kiosk(sessions, live_server.url, "hall")
     person_id = add_person(sessions, "Vo Thi D")
-    chip = b"\x89PNG-dsar-" + bytes(64)
+    chip = bytes(cv2.imencode(".png", np.zeros((112, 112, 3), np.uint8))[1].tobytes())
     with SyncClient(credential, timeout_s=5, verify_tls=False) as client:
         client.upload_enrollment(person_id, RECOGNIZER,
                                  Consent(person_id, datetime.now(UTC), "v3", "HR"),
@@ -108,3 +110,29 @@ def test_access_request_log_and_export(live_server: LiveServer,
         open_ids = {r["id"] for r in admin.get("/access-requests",
                                                params={"open_only": True}).json()}
         assert request["id"] not in open_ids and str(old_id) in open_ids
+
+
+@pytest.mark.parametrize("image, image_format, reason", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "png", "decode"),  # header only: does not decode
+    (bytes(cv2.imencode(".png", np.zeros((1200, 1200, 3), np.uint8))[1].tobytes()), "png",
+     "pixels"),  # tiny file, 1.44 megapixels: a decompression-bomb shape
+    (bytes(cv2.imencode(".png", np.zeros((112, 112, 3), np.uint8))[1].tobytes()), "jpeg",
+     "not a jpeg"),
+])
+def test_chip_uploads_are_validated(live_server: LiveServer, sessions: sessionmaker[Session],
+                                    image: bytes, image_format: str, reason: str) -> None:
+    credential = provision_kiosk(sessions, live_server.url, "upload-gate")
+    person_id = add_person(sessions, "Bui Van E")
+    body = {"person_id": str(person_id), "recognizer_id": RECOGNIZER,
+            "consent": {"id": str(uuid.uuid4()), "given_at": datetime.now(UTC).isoformat(),
+                        "notice_version": "v1", "collected_by": "HR"},
+            "embeddings": [base64.b64encode(np.ones(128, "<f4").tobytes()).decode()],
+            "chips": [{"image": base64.b64encode(image).decode(), "image_format": image_format,
+                       "alignment": {}}]}
+    answer = httpx.post(live_server.url + "/api/v1/templates", json=body,
+                        headers={"Authorization": f"Bearer {credential.credential}"})
+    assert answer.status_code == 422, (reason, answer.text)
+    with sessions() as session:
+        from sync_server.db.models import Template
+
+        assert session.query(Template).count() == 0  # nothing stored

@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cv2
 import httpx
 import numpy as np
 import pytest
@@ -143,7 +144,8 @@ def test_server_deletion_erases_templates_and_chips_from_the_kiosk_file(
     store.upsert_person(Person(person_id, "Dang Van H"))
     consent = Consent(person_id, datetime.now(UTC), "notice-v3", "guard at gate")
     vectors = np.full((2, 128), 4321.125, dtype=np.float32)
-    chip = Chip(b"JPEG-CHIP-" + bytes(range(256)) * 4, "jpeg", {"template": "arcface-112"})
+    pixels = np.random.default_rng(5).integers(0, 255, (112, 112, 3), dtype=np.uint8)
+    chip = Chip(cv2.imencode(".jpg", pixels)[1].tobytes(), "jpeg", {"template": "arcface-112"})
     store.save_enrollment(person_id, RECOGNIZER, vectors, [chip], consent=consent)
     with SyncClient(credential, verify_tls=False) as client:
         client.upload_enrollment(person_id, RECOGNIZER, consent, vectors, [chip],

@@ -230,3 +230,22 @@ def test_people_import_from_csv_and_xlsx_reports_refused_rows(
                              files={"upload": ("people.xlsx", path.read_bytes())})
         assert answer.status_code == 200 and "Ly Thi Excel" in client.get("/hr/people").text
         assert "person.import" in client.get("/hr/audit").text
+
+
+def test_deactivating_a_person_on_the_web_erases_their_biometrics(
+        web_server: WebServer, staffing: Staffing, sessions) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from sync_server.db.models import Erasure, Person
+
+    with _client(web_server) as client:
+        log_in(client, "hr")
+        client.post(f"/hr/people/{staffing.ops_c}/active",
+                    data={"csrf_token": page_csrf(client, "/hr/people"), "active": "0"})
+        assert "person.deactivate" in client.get("/hr/audit").text
+    with transaction(sessions) as session:
+        assert session.get(Person, staffing.ops_c).active is False
+        records = session.scalars(select(Erasure).where(
+            Erasure.person_id == staffing.ops_c)).all()
+        assert [r.reason for r in records] == ["deactivated"]
+        assert records[0].requested_by == "hr"
