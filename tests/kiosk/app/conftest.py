@@ -37,30 +37,22 @@ CANDIDATE_PACKS = ("yunet-intel0095", "yunet-mobilefacenet", "yunet-dlib")
 
 
 @pytest.fixture(scope="session")
-def installed_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """(pack name, models dir): the first candidate pack the real installer can install here.
-
-    Installs from ../shared/models (a local source, same sha256 checks) and the packages'
-    public registries. Skips (fails under CI=true) when no pack can be installed.
+def installed_pack(installed_models: Path) -> tuple[str, Path]:
+    """(pack name, models dir): the first candidate pack that loads from the session's
+    ``installed_models`` (tests/conftest.py: installed once by the real installer from
+    ../shared/models and the download cache). Skips (fails under CI=true) when none loads.
     """
     from kiosk.errors import KioskError
-    from kiosk.modelhub.installer import Installer
-    from kiosk.modelhub.registry import load_registry
     from kiosk.vision.packs import load_pack
-    from tests.conftest import need_shared
 
-    shared_models = need_shared("models")
-    models_dir = tmp_path_factory.mktemp("models")
-    installer = Installer(load_registry(), models_dir, from_dir=shared_models, timeout_s=60.0)
     problems = []
     for name in CANDIDATE_PACKS:
-        reports = installer.install([name])
         try:
-            load_pack(name, models_dir, threads=1)
+            load_pack(name, installed_models, threads=1)
         except (KioskError, ImportError) as exc:
-            problems.append(f"{name}: {exc} / {[r.error for r in reports if r.error]}")
+            problems.append(f"{name}: {exc}")
             continue
-        return name, models_dir
+        return name, installed_models
     reason = "no model pack could be installed: " + " | ".join(problems)
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(reason)

