@@ -24,6 +24,8 @@ def notify(message: str) -> bool:
         address = "\0" + address[1:]
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+            # Never block the caller (the frame loop): a full queue drops this one message.
+            sock.setblocking(False)
             sock.connect(address)
             sock.sendall(message.encode("utf-8"))
     except OSError as exc:

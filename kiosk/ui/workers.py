@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QThread, Signal
@@ -11,6 +12,7 @@ from PySide6.QtCore import QThread, Signal
 from kiosk.app.checkin import CheckInEngine
 from kiosk.app.requests import WorkerRequest
 from kiosk.errors import KioskError
+from kiosk.hw import sdnotify
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +57,18 @@ class InferenceWorker(QThread):
                 engine.submit(request)
             self._pending.clear()
             self.engine = engine
+        # Under systemd (Type=notify, WatchdogSec=) the frame loop is what proves the kiosk
+        # alive: READY once it runs, then a watchdog ping at least every WatchdogSec/2.
+        sdnotify.ready("checking in")
+        ping_every_s = sdnotify.watchdog_interval_s()
+        next_ping = time.monotonic()
         try:
             while not self.isInterruptionRequested():
                 for item in engine.step(self._step_timeout_s):
                     self.state.emit(item)
+                if ping_every_s is not None and time.monotonic() >= next_ping:
+                    sdnotify.watchdog_ping()
+                    next_ping = time.monotonic() + ping_every_s
         except KioskError as exc:
             log.error("the kiosk engine stopped: %s", exc)
             self.failed.emit(str(exc))

@@ -192,3 +192,28 @@ def test_without_liveness_models_the_kiosk_refuses_to_punch_and_says_why(
     missing = [s for s in seen if isinstance(s, ModelsMissing)]
     assert missing and "liveness" in missing[0].detail
     assert "minifasnet-v2" in missing[0].detail
+
+
+def test_under_systemd_the_frame_loop_says_ready_and_feeds_the_watchdog(
+        qapp, installed_pack, faces_dev, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    pack, models_dir = installed_pack
+    camera = photo_folder(tmp_path / "camera", [faces_dev / "no_face" / "cat.png"])
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(camera))
+    address = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(str(address))
+        listener.settimeout(0.1)
+        monkeypatch.setenv("NOTIFY_SOCKET", str(address))
+        monkeypatch.setenv("WATCHDOG_USEC", "400000")  # ping at least every 0.2 s
+        runtime = KioskRuntime(settings, loop_recording=True)
+        assert run_kiosk_app(runtime, RunLimits(max_seconds=8), offscreen=True) == 0
+        received = []
+        while True:
+            try:
+                received.append(listener.recv(256).decode())
+            except TimeoutError:
+                break
+    assert received and received[0].startswith("READY=1")
+    assert received.count("WATCHDOG=1") >= 3

@@ -33,3 +33,18 @@ def test_watchdog_interval_is_half_the_period(monkeypatch: pytest.MonkeyPatch) -
     assert sdnotify.watchdog_interval_s() == 15.0
     monkeypatch.delenv("WATCHDOG_USEC")
     assert sdnotify.watchdog_interval_s() is None
+
+
+def test_a_full_queue_never_blocks_the_caller(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nobody reading (systemd stalled): pings are dropped, the frame loop keeps running."""
+    import time
+
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
+        server.bind(str(path))
+        monkeypatch.setenv("NOTIFY_SOCKET", str(path))
+        started = time.monotonic()
+        results = [sdnotify.watchdog_ping() for _ in range(200)]
+        assert time.monotonic() - started < 5
+        assert results[0] is True and results[-1] is False
