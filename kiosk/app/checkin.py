@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from kiosk.app.ports import AttendanceDesk, DecisionKind, Recognizer, SyncStatus
+from kiosk.app.ports import AttendanceDesk, DecisionKind, DoorPort, Recognizer, SyncStatus
 from kiosk.app.requests import (
     CancelEnrollment,
     ListPeople,
@@ -82,7 +82,8 @@ class CheckInEngine:
                  sync: SyncStatus | None = None, kiosk_name: str = "",
                  doctor: Callable[[], DoctorReport] | None = None,
                  retry_models_s: float = RETRY_MODELS_S,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 door: DoorPort | None = None) -> None:
         self._frames = frames
         self._camera = camera
         self._recognizer_factory = recognizer_factory
@@ -101,6 +102,7 @@ class CheckInEngine:
         self._next_status = 0.0
         self._pack_name = "-"
         self.counters = EngineCounters()
+        self._door = door  # GPIO relay/buzzer/LED, when the site has them
 
     def submit(self, request: WorkerRequest) -> None:
         """Queue a request from the GUI thread; handled at the start of the next step."""
@@ -124,6 +126,8 @@ class CheckInEngine:
 
     def close(self) -> None:
         self._desk.close()
+        if self._door is not None:
+            self._door.close()
 
     # -- pieces of a step ----------------------------------------------------------------
     def _ensure_recognizer(self, out: list[KioskState]) -> Recognizer | None:
@@ -161,14 +165,20 @@ class CheckInEngine:
                      decision.score, greeting.verdict_text,
                      "repeat" if greeting.repeat else greeting.punch_id)
             out.append(greeting)
+            if self._door is not None:
+                self._door.checked_in()  # the punch is already committed
         elif decision.kind is DecisionKind.SPOOF:
             self.counters.spoofs += 1
             log.info("decision: liveness-failed score=%.3f", decision.score)
             out.append(LivenessFailed(at=at))
+            if self._door is not None:
+                self._door.refused()
         else:
             self.counters.unknown += 1
             log.info("decision: not-recognized score=%.3f", decision.score)
             out.append(NotRecognized(at=at))
+            if self._door is not None:
+                self._door.refused()
 
     def _capture_step(self, recognizer: Recognizer, image: ImageBGR,
                       out: list[KioskState]) -> None:
@@ -234,6 +244,8 @@ class CheckInEngine:
             return
         self._next_status = now + STATUS_EVERY_S
         online = self._sync.online() if self._sync is not None else None
+        if self._door is not None:
+            self._door.set_online(bool(online))
         out.append(StatusBar(online=online, backlog=self._desk.backlog(),
                              camera=self._camera_phase or CameraPhase.STARTING,
                              pack=self._pack_name, kiosk_name=self._kiosk_name,

@@ -68,10 +68,16 @@ class KioskRuntime:
         from kiosk.app.desk import StoreDesk
 
         desk = StoreDesk.open(self.settings)
+        door = None
+        if self.settings.gpio.enabled:
+            from kiosk.hw.gpio import DoorSignals
+
+            door = DoorSignals(self.settings.gpio)
         return CheckInEngine(frames=self.inference_frames, camera=self.camera,
                              recognizer_factory=lambda: build_recognizer(self.settings, desk),
                              desk=desk, sync=self.sync, kiosk_name=self.settings.kiosk_name,
-                             doctor=self.doctor_report, retry_models_s=self._models_retry_s)
+                             doctor=self.doctor_report, retry_models_s=self._models_retry_s,
+                             door=door)
 
     def doctor_report(self) -> DoctorReport:
         """The doctor's checks except the camera (this process holds it); worker thread."""

@@ -217,3 +217,31 @@ def test_under_systemd_the_frame_loop_says_ready_and_feeds_the_watchdog(
                 break
     assert received and received[0].startswith("READY=1")
     assert received.count("WATCHDOG=1") >= 3
+
+
+def test_a_check_in_pulses_the_door_relay_and_a_stranger_gets_the_buzzer(
+        qapp, installed_pack, faces_dev, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    gpiozero = pytest.importorskip("gpiozero")
+    from gpiozero.pins.mock import MockFactory
+
+    from kiosk.settings import GpioSettings
+
+    factory = MockFactory()
+    monkeypatch.setattr(gpiozero.Device, "pin_factory", factory)
+    pack, models_dir = installed_pack
+    camera = photo_folder(tmp_path / "camera", [lfw_photo(faces_dev, "Colin_Powell", 7),
+                                                faces_dev / "people" / "clapton-1.jpg"])
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(camera))
+    settings = settings.model_copy(update={"gpio": GpioSettings(enabled=True,
+                                                                relay_pulse_s=0.2)})
+    _enroll(settings, faces_dev, tmp_path, "Colin_Powell")
+    runtime = KioskRuntime(settings, replay_every_frame=True, folder_blank_frames=8)
+    report = RunReport()
+    assert run_kiosk_app(runtime, RunLimits(max_seconds=240, exit_when_camera_ends=True),
+                         offscreen=True, report=report) == 0
+    assert report.punches == 1
+    relay = [s.state for s in factory.pin(settings.gpio.relay_pin).states]
+    buzzer = [s.state for s in factory.pin(settings.gpio.buzzer_pin).states]
+    assert relay.count(True) == 1  # one door opening, for the one check-in
+    assert buzzer.count(True) >= 1 + 3  # a beep for the check-in, three for the stranger
+    factory.reset()
