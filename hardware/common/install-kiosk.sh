@@ -68,8 +68,10 @@ render_template() {
 }
 
 install_kiosk_unit() {
-  render_template "$PREFIX/hardware/systemd/face-kiosk.service" \
-    /etc/systemd/system/face-kiosk.service
+  local unit
+  for unit in face-kiosk.service face-kiosk-retention.service face-kiosk-retention.timer; do
+    render_template "$PREFIX/hardware/systemd/$unit" "/etc/systemd/system/$unit"
+  done
   render_template "$PREFIX/hardware/common/logrotate-face-attendance" \
     /etc/logrotate.d/face-attendance
   if [ ! -f "$CONFIG_DIR/kiosk.toml" ]; then
@@ -77,6 +79,6 @@ install_kiosk_unit() {
     log "edit $CONFIG_DIR/kiosk.toml (server_url, camera), then: kiosk provision CODE"
   fi
   systemctl daemon-reload
-  systemctl enable face-kiosk.service
+  systemctl enable face-kiosk.service face-kiosk-retention.timer
   log "enabled face-kiosk.service; start it with: systemctl start face-kiosk"
 }
