@@ -45,6 +45,7 @@ from attendance.model import (
     PunchSource,
     ShiftAssignment,
     ShiftType,
+    department_uuid,
 )
 from attendance.report import (
     RangeReport,
@@ -86,7 +87,7 @@ __all__ = [
     "Holiday", "Leave", "Person", "Punch", "PunchKind", "PunchSource", "PunchVerdict",
     "RangeReport", "Schedule", "ShiftAssignment", "ShiftOccurrence", "ShiftType", "SystemClock",
     "Totals", "VerdictStatus", "add_day", "apply_corrections", "build_day_summaries",
-    "days_between", "describe", "drop_duplicates", "is_duplicate", "local_instant",
-    "occurrence", "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
-    "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
+    "days_between", "department_uuid", "describe", "drop_duplicates", "is_duplicate",
+    "local_instant", "occurrence", "pair_first_in_last_out", "require_utc", "resolve_shift",
+    "summarize_day", "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
 ]

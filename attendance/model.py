@@ -36,6 +36,16 @@ class Department:
     name: str
 
 
+_DEPARTMENT_NAMESPACE = uuid.UUID("6f0b8c52-7d5e-4c1a-9a52-0d6c1f3e2b10")
+
+
+def department_uuid(name: str) -> uuid.UUID:
+    """The stable id of a department name. People and kiosks know a department by its name;
+    assignments and holidays name it by this id. Server and kiosk derive it the same way, so
+    a department assignment made on the server matches the person on every kiosk."""
+    return uuid.uuid5(_DEPARTMENT_NAMESPACE, name)
+
+
 @dataclass(frozen=True)
 class Person:
     id: uuid.UUID

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,10 +28,13 @@ def load_settings(
     toml_path: Path | None,
     env_prefix: str,
     environ: dict[str, str] | None = None,
+    layers: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> SettingsT:
     """Build ``model`` from ``toml_path`` (optional) overlaid with ``{env_prefix}SECTION__KEY``.
 
-    Example: ``KIOSK_CAMERA__SOURCE=/dev/video2`` sets ``camera.source``.
+    Example: ``KIOSK_CAMERA__SOURCE=/dev/video2`` sets ``camera.source``. ``layers`` are
+    (origin, {dotted key: value}) overlays applied in order between the file and the
+    environment (the kiosk's own admin-screen settings, see kiosk.settings).
     Raises SettingsError naming the file, the dotted key and what is wrong.
     """
     environ = dict(os.environ if environ is None else environ)
@@ -40,6 +44,9 @@ def load_settings(
         data = _read_toml(toml_path)
         _reject_secrets_in_file(data, toml_path)
         origin = str(toml_path)
+    for layer_origin, values in layers:
+        overlay_dotted(data, values)
+        origin += f" + {layer_origin}"
     _overlay_environment(data, env_prefix, environ)
     try:
         return model.model_validate(data)
@@ -49,6 +56,19 @@ def load_settings(
         )
         raise SettingsError(f"invalid settings ({origin} + {env_prefix}* environment): "
                             f"{problems}") from None
+
+
+def overlay_dotted(data: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Set each ``{"section.key": value}`` in the nested ``data`` (sections created)."""
+    for dotted, value in values.items():
+        path = dotted.split(".")
+        node = data
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise SettingsError(f"{dotted}: {part} is not a section")
+            node = child
+        node[path[-1]] = value
 
 
 def _friendly(err: Any) -> str:

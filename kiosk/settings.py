@@ -2,17 +2,24 @@
 
 Each component receives only its own section (``settings.camera`` to the camera, ...).
 The file is found at ``--config``, else ``$KIOSK_CONFIG``, else built-in defaults.
+
+Layers, later wins: built-in defaults < the settings file < the kiosk's own settings saved
+on its admin screen (only the keys in LOCAL_KEYS; kept in the store, see
+kiosk.store.local_settings) < ``KIOSK_*`` environment variables. The environment stays on top
+because it is how an installation (systemd unit, container) pins a value on purpose.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kiosk.config import load_settings
+from kiosk.config import load_settings, overlay_dotted
+from kiosk.errors import SettingsError
 
 
 def default_data_dir() -> Path:
@@ -64,6 +71,9 @@ class VisionSettings(Section):
     active_liveness: bool = Field(False, description="ask for a head turn (high-security sites)")
     active_liveness_min_yaw_deg: float = Field(20.0, ge=5.0, le=60.0)
     active_liveness_timeout_s: float = Field(6.0, gt=0.0, le=30.0)
+    liveness_snapshots: bool = Field(False, description="keep a JPEG of the face with each "
+                                     "refused attempt (personal data: off unless the site "
+                                     "decides otherwise; see docs/privacy.md)")
     threads: int = Field(2, ge=1, le=16)
 
 
@@ -99,6 +109,18 @@ class UiSettings(Section):
     admin_timeout_s: float = Field(120.0, gt=0)
 
 
+class GreetingSettings(Section):
+    """The spoken greeting (kiosk.hw.speech): one line through espeak-ng, offline."""
+
+    speech: bool | None = Field(None, description="speak the greeting; unset = on when "
+                                "espeak-ng is installed (a site without audio turns it off)")
+    voice_vi: str = Field("vi", description="espeak-ng voice for Vietnamese")
+    voice_en: str = Field("en", description="espeak-ng voice for English")
+    rate_wpm: int = Field(150, ge=80, le=450, description="words per minute")
+    wav_dir: Path | None = Field(None, description="write each greeting to a WAV file here "
+                                 "instead of playing it (recording samples, tests)")
+
+
 class GpioSettings(Section):
     """Door relay, status LED and buzzer (BCM pin numbers); off unless enabled."""
 
@@ -108,6 +130,15 @@ class GpioSettings(Section):
     buzzer_pin: int = Field(22, ge=0, le=27)
     active_high: bool = True
     relay_pulse_s: float = Field(1.0, gt=0, le=30)
+
+
+class AdminSettings(Section):
+    """Admin mode extras. ``face_entry``: a recognized admin (``face_people``) opens admin
+    mode without the PIN while the PIN screen is shown; the PIN keeps working."""
+
+    face_entry: bool = False
+    face_people: tuple[UUID, ...] = Field((), description="person ids allowed in by face; "
+                                          "set on the admin settings screen")
 
 
 class KioskSettings(Section):
@@ -121,10 +152,44 @@ class KioskSettings(Section):
     attendance: AttendanceSettings = AttendanceSettings()  # type: ignore[call-arg]
     ui: UiSettings = UiSettings()  # type: ignore[call-arg]
     gpio: GpioSettings = GpioSettings()  # type: ignore[call-arg]
+    greeting: GreetingSettings = GreetingSettings()  # type: ignore[call-arg]
+    admin: AdminSettings = AdminSettings()  # type: ignore[call-arg]
 
 
-def load_kiosk_settings(path: Path | None = None) -> KioskSettings:
-    """Load from ``path`` (or ``$KIOSK_CONFIG``) and ``KIOSK_SECTION__KEY`` variables."""
+# What the admin screen may change on the kiosk itself (dotted keys of KioskSettings).
+LOCAL_KEYS = ("kiosk_name", "camera.source", "vision.match_threshold",
+              "vision.liveness_threshold", "ui.language", "admin.face_people")
+
+
+def load_kiosk_settings(path: Path | None = None, *, local: bool = True) -> KioskSettings:
+    """Load from ``path`` (or ``$KIOSK_CONFIG``), the kiosk's own saved settings (unless
+    ``local`` is False) and ``KIOSK_SECTION__KEY`` variables; see the module docstring."""
     if path is None and os.environ.get("KIOSK_CONFIG"):
         path = Path(os.environ["KIOSK_CONFIG"])
-    return load_settings(KioskSettings, path, "KIOSK_")
+    settings = load_settings(KioskSettings, path, "KIOSK_")
+    if not local:
+        return settings
+    from kiosk.store.local_settings import read_local_settings
+
+    saved = {key: value for key, value in read_local_settings(settings.store.path).items()
+             if key in LOCAL_KEYS}  # a key this version no longer offers is ignored
+    if not saved:
+        return settings
+    return load_settings(KioskSettings, path, "KIOSK_",
+                         layers=[(f"admin screen ({settings.store.path})", saved)])
+
+
+def with_local_settings(settings: KioskSettings, values: dict[str, Any]) -> KioskSettings:
+    """``settings`` with admin-screen ``values`` ({dotted key in LOCAL_KEYS: value}) applied
+    and validated like the file; SettingsError names the key and the problem."""
+    unknown = sorted(set(values) - set(LOCAL_KEYS))
+    if unknown:
+        raise SettingsError(f"not changeable on the kiosk: {', '.join(unknown)}")
+    data = settings.model_dump(mode="json")
+    overlay_dotted(data, values)
+    try:
+        return KioskSettings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+                             for err in exc.errors())
+        raise SettingsError(problems) from None

@@ -1,8 +1,8 @@
 """Screenshots of the kiosk screen, taken offscreen with QWidget.grab().
 
-Writes PNGs of the check-in card, the reminders panel, admin enrollment and the full-screen
-states into docs/screenshots/ (or --out). The preview shows a SYNTHETIC face drawn with
-shapes: real people's photos must never end up in the repository.
+Writes PNGs of the check-in card, the reminders panel, admin enrollment, the admin settings
+and the full-screen states into docs/screenshots/ (or --out). The preview shows a SYNTHETIC
+face drawn with shapes: real people's photos must never end up in the repository.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language vi|en]
 """
@@ -51,14 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app.admin_pin import hash_pin
+    from kiosk.app.doctor import CheckResult
     from kiosk.app.state import (
         CameraPhase,
         CameraState,
+        DoctorReport,
         EnrollmentProgress,
         FaceOutline,
         Greeting,
         Guidance,
         GuidanceKey,
+        LocalSettingsView,
         PeopleDirectory,
         PersonChoice,
         PunchDirection,
@@ -111,6 +114,18 @@ def main(argv: list[str] | None = None) -> int:
     chip = np.ascontiguousarray(frame[190:530, 470:810])
     window.show_state(EnrollmentProgress("Trần Văn Bình", 3, 5, GuidanceKey.FACE_CAMERA, chip))
     save(window, "admin_enrollment.png")
+    window.admin.open_settings()
+    admins = (PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),
+              PersonChoice(uuid4(), "Lê Thị Mai", "Vụ Tổ chức cán bộ"))
+    window.show_state(LocalSettingsView(
+        kiosk_name="Cổng chính", camera_source="/dev/video0", match_threshold=None,
+        pack_match_threshold=0.62, liveness_threshold=0.7, language=args.language,
+        face_entry=True, admin_people=(admins[1].person_id,), people=admins))
+    checks = (CheckResult("models", True, "sha256 ok; installed packs: yunet-intel0095"),
+              CheckResult("disk space", True, "21.4 GiB free at /var/lib/face-attendance"),
+              CheckResult("server", True, "https://cham-cong.example.vn answers"))
+    window.show_state(DoctorReport(tuple(c.line() for c in checks), True))
+    save(window, "admin_settings.png")
     window.leave_admin()
     window.show_state(CameraState(CameraPhase.OFFLINE))
     save(window, "camera_offline.png")

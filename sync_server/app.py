@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from sync_server import __version__
-from sync_server.api import feed, health, kiosks, metrics, people, punches, templates
+from sync_server.api import events, feed, health, kiosks, metrics, people, punches, templates
+from sync_server.api import tasks as reminder_tasks
 from sync_server.api.middleware import BodyLimitAndClock
 from sync_server.api.problems import install_problem_handlers
 from sync_server.db.engine import make_engine, session_factory
@@ -32,9 +33,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     install_problem_handlers(app)
-    for module in (health, metrics, punches, feed, kiosks, people, templates):
+    for module in (health, metrics, punches, events, feed, kiosks, people, templates):
         app.include_router(module.router)
-    app.add_middleware(BodyLimitAndClock, max_body_bytes=settings.api.max_body_bytes)
+    app.include_router(reminder_tasks.router)  # reminders: other systems' tasks
+    app.add_middleware(BodyLimitAndClock, max_body_bytes=settings.api.max_body_bytes,
+                       max_upload_bytes=settings.api.max_upload_bytes)
     install_web(app)  # HR and admin pages under /hr
     return app
 

@@ -1,5 +1,6 @@
 """``sync-server``: run, migrate, create-admin, provision-kiosk, revoke-kiosk, rotate-key,
-retention.
+retention, create-user, enroll-folder, and the reminders' commands (create-integration,
+subscribe-webhook, deliver-webhooks, digest-recipient, digest).
 
 A thin layer over the services; every command takes the settings file from ``--config`` or
 ``$SYNC_SERVER_CONFIG`` (the database URL from ``SYNC_SERVER_DATABASE__URL`` if set).
@@ -64,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_commands(sub)  # create-user (HR and admin web logins)
 
+    from sync_server.enrol_command import register_enrol_command
+
+    register_enrol_command(sub)  # enroll-folder (faces from a folder of photos)
+
+    from sync_server.reminder_commands import register_reminder_commands
+
+    register_reminder_commands(sub)  # integrations, webhooks and the leaders' digest
+
     rotate = sub.add_parser("rotate-key", help="re-encrypt templates and chips under a new "
                             "data key", description="With $SYNC_SERVER_DATA_KEY='new,old' "
                             "re-encrypt under 'new'; otherwise add a new key to the key file, "
@@ -71,11 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.set_defaults(handler=_rotate_key)
 
     retention = sub.add_parser("retention", help="apply the retention periods now",
-                               description="Delete raw punches older than --punch-days and "
+                               description="Delete raw punches older than --punch-days, "
                                "the biometrics of people inactive longer than "
-                               "--inactive-days (recorded erasures); print the counts.")
-    retention.add_argument("--punch-days", type=int, default=400)
-    retention.add_argument("--inactive-days", type=int, default=0)
+                               "--inactive-days (recorded erasures), refused-attempt "
+                               "snapshots older than --refused-snapshot-days and refused "
+                               "attempts older than --refused-days; print the counts. "
+                               "Unset options use the [retention] settings.")
+    retention.add_argument("--punch-days", type=int)
+    retention.add_argument("--inactive-days", type=int)
+    retention.add_argument("--refused-snapshot-days", type=int)
+    retention.add_argument("--refused-days", type=int)
     retention.set_defaults(handler=_retention)
     return parser
 
@@ -168,12 +182,21 @@ def _retention(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.db.engine import transaction
     from sync_server.service.retention import RetentionPolicy, apply_retention
 
-    policy = RetentionPolicy(raw_punch_days=args.punch_days,
-                             inactive_biometrics_days=args.inactive_days)
+    kept = settings.retention
+
+    def days(given: int | None, configured: int) -> int:
+        return configured if given is None else given
+
+    policy = RetentionPolicy(
+        raw_punch_days=days(args.punch_days, kept.raw_punch_days),
+        inactive_biometrics_days=days(args.inactive_days, kept.inactive_biometrics_days),
+        refused_snapshot_days=days(args.refused_snapshot_days, kept.refused_snapshot_days),
+        refused_attempt_days=days(args.refused_days, kept.refused_attempt_days))
     with transaction(_sessions(settings)) as session:
         report = apply_retention(session, policy)
     _say(f"deleted {report.punches} raw punches; erased biometrics of {report.people} "
-         "inactive people")
+         f"inactive people; cleared {report.refused_snapshots} refused-attempt snapshots; "
+         f"deleted {report.refused_attempts} refused attempts")
     return 0
 
 

@@ -29,6 +29,9 @@ class DatabaseSettings(Section):
 
 class ApiSettings(Section):
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="bigger bodies get 413")
+    max_upload_bytes: int = Field(
+        256 * 1024 * 1024, ge=1024,
+        description="the limit instead for photo enrolment uploads (photos, a ZIP of a site)")
     max_batch_punches: int = Field(2000, ge=1, le=20000)
     feed_page_max: int = Field(1000, ge=1, le=10000)
 
@@ -43,11 +46,54 @@ class ProvisioningSettings(Section):
     code_ttl_s: int = Field(24 * 3600, ge=60, description="one-time codes expire after this")
 
 
+class VisionSettings(Section):
+    """Face enrollment on the server (web uploads, ``enroll-folder``): the same model pack as
+    the kiosks, so that the templates it makes reach them (the feed sends a kiosk only the
+    templates of its own recognizer)."""
+
+    models_dir: Path = Field(default_factory=lambda: default_data_dir() / "models",
+                             description="installed models (`kiosk models install` layout)")
+    pack: str = Field("auto", description="model pack name (the kiosks' pack), or 'auto'")
+    min_face_px: int = Field(80, ge=20, description="shorter side of the face box, pixels")
+    threads: int = Field(1, ge=1, le=16, description="ONNX Runtime threads")
+    max_photos: int = Field(20, ge=1, le=100, description="photos used per person and upload")
+    min_photos: int = Field(3, ge=1, le=20, description="accepted photos needed to enroll "
+                            "(as at a kiosk)")
+
+
+class MailSettings(Section):
+    """Outgoing e-mail (the leaders' daily reminder digest). Off by default; the password
+    belongs in the environment (``SYNC_SERVER_MAIL__PASSWORD``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    from_address: str = Field("attendance@localhost", alias="from")
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout_s: float = Field(20.0, gt=0, le=300)
+
+
+class RetentionSettings(Section):
+    """How long the retention job (``sync-server retention``) keeps data; docs/privacy.md."""
+
+    raw_punch_days: int = Field(400, ge=1, description="raw punches")
+    inactive_biometrics_days: int = Field(0, ge=0, description="biometrics of inactive people")
+    refused_snapshot_days: int = Field(30, ge=0, description="refused-attempt face snapshots")
+    refused_attempt_days: int = Field(365, ge=1, description="refused-attempt records")
+
+
 class ServerSettings(Section):
     database: DatabaseSettings = DatabaseSettings()  # type: ignore[call-arg]
     api: ApiSettings = ApiSettings()  # type: ignore[call-arg]
     http: HttpSettings = HttpSettings()  # type: ignore[call-arg]
     provisioning: ProvisioningSettings = ProvisioningSettings()  # type: ignore[call-arg]
+    vision: VisionSettings = VisionSettings()  # type: ignore[call-arg]
+    mail: MailSettings = MailSettings()  # type: ignore[call-arg]
+    retention: RetentionSettings = RetentionSettings()  # type: ignore[call-arg]
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

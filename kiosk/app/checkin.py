@@ -15,32 +15,54 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from uuid import UUID
 
-from kiosk.app.ports import AttendanceDesk, DecisionKind, DoorPort, Recognizer, SyncStatus
+from kiosk.app import admin_settings
+from kiosk.app.alt_checkin import AltCheckinDesk
+from kiosk.app.liveness_guard import ChallengePhase, RefusalReason, guard_for
+from kiosk.app.ports import (
+    Analysis,
+    AttendanceDesk,
+    DecisionKind,
+    DoorPort,
+    FaceDecision,
+    Recognizer,
+    SyncStatus,
+)
 from kiosk.app.requests import (
+    AcknowledgeReminder,
     CancelEnrollment,
     ListPeople,
+    LoadSettings,
+    PinEntered,
     RunDoctor,
+    SaveSettings,
     SetAdminMode,
+    SetKeypadOpen,
     StartEnrollment,
     WorkerRequest,
 )
 from kiosk.app.state import (
+    AltCheckinRefused,
     CameraPhase,
     CameraState,
     DoctorReport,
     EnrollmentFinished,
     EnrollmentProgress,
+    Greeting,
     Guidance,
+    GuidanceKey,
     KioskState,
     LivenessFailed,
     ModelsMissing,
     NotRecognized,
     PeopleDirectory,
     StatusBar,
+    StorageFailed,
 )
 from kiosk.camera import CameraReader, CameraStatus, Frame, LatestFrameBuffer
-from kiosk.errors import ModelError
+from kiosk.errors import ModelError, StoreError
+from kiosk.vision.badges import BadgeScanner
 from kiosk.vision.types import ImageBGR
 
 log = logging.getLogger(__name__)
@@ -72,6 +94,7 @@ class EngineCounters:
     repeats: int = 0
     unknown: int = 0
     spoofs: int = 0
+    store_failures: int = 0
 
 
 class CheckInEngine:
@@ -83,7 +106,8 @@ class CheckInEngine:
                  doctor: Callable[[], DoctorReport] | None = None,
                  retry_models_s: float = RETRY_MODELS_S,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 door: DoorPort | None = None) -> None:
+                 door: DoorPort | None = None,
+                 alt_checkin: AltCheckinDesk | None = None) -> None:
         self._frames = frames
         self._camera = camera
         self._recognizer_factory = recognizer_factory
@@ -103,6 +127,12 @@ class CheckInEngine:
         self._pack_name = "-"
         self.counters = EngineCounters()
         self._door = door  # GPIO relay/buzzer/LED, when the site has them
+        # PIN keypad and QR badges (people who decline face check-in); None: faces only.
+        self._alt = alt_checkin
+        self._badges = BadgeScanner() if alt_checkin is not None else None
+        self._keypad_open = False
+        # Refused attempts recorded and the active challenge (when the desk has a store).
+        self._guard = guard_for(desk)
 
     def submit(self, request: WorkerRequest) -> None:
         """Queue a request from the GUI thread; handled at the start of the next step."""
@@ -111,17 +141,24 @@ class CheckInEngine:
     def step(self, timeout_s: float = 0.2) -> list[KioskState]:
         """Handle requests, then one frame (waiting up to ``timeout_s`` s for it)."""
         out: list[KioskState] = []
-        self._handle_requests(out)
-        self._check_camera(out)
-        recognizer = self._ensure_recognizer(out)
-        frame = self._frames.get(timeout_s)
-        if frame is not None and recognizer is not None:
-            self.counters.frames_analysed += 1
-            if self._capture is not None:
-                self._capture_step(recognizer, frame.image, out)
-            else:
-                self._recognize_step(recognizer, frame, out)
-        self._maybe_status(out)
+        try:
+            self._handle_requests(out)
+            self._check_camera(out)
+            recognizer = self._ensure_recognizer(out)
+            frame = self._frames.get(timeout_s)
+            if frame is not None and recognizer is not None:
+                self.counters.frames_analysed += 1
+                if self._capture is not None:
+                    self._capture_step(recognizer, frame.image, out)
+                else:
+                    self._recognize_step(recognizer, frame, out)
+            self._maybe_status(out)
+        except StoreError as exc:
+            # A full or failing disk: nothing of this step was recorded (each write is one
+            # transaction). Say so on the screen and keep running: space may come back.
+            self.counters.store_failures += 1
+            log.error("the kiosk store refused a write: %s", exc)
+            out.append(StorageFailed(at=datetime.now(UTC), detail=str(exc)))
         return out
 
     def close(self) -> None:
@@ -149,36 +186,112 @@ class CheckInEngine:
                         out: list[KioskState]) -> None:
         at = frame.captured_at
         analysis = recognizer.analyse(frame.image, at)
+        if self._challenge_step(analysis, frame, out):
+            return
         out.append(Guidance(analysis.guidance, analysis.faces, analysis.frame_size,
                             frame.monotonic_s))
         decision = analysis.decision
-        if decision is None or self._admin:
+        if decision is None:
+            if not (self._admin or self._keypad_open):
+                self._scan_badge(frame, analysis.guidance, out)
+            return
+        if self._keypad_open:  # someone is typing a PIN: faces wait
+            return
+        if self._admin:  # no punches in admin mode; a listed admin's face may open it
+            entry = (admin_settings.admin_face_entry(decision, self._desk)
+                     if isinstance(self._desk, admin_settings.SettingsDesk) else None)
+            if entry is not None:
+                out.append(entry)
             return
         if decision.kind is DecisionKind.MATCH and decision.person_id is not None:
-            greeting = self._desk.punch(decision.person_id, at)
-            if greeting.repeat:
-                self.counters.repeats += 1
-            else:
-                self.counters.punches += 1
-            log.info("decision: %s person=%s name=%r score=%.3f verdict=%r punch=%s",
-                     greeting.direction.value, greeting.person_id, greeting.person_name,
-                     decision.score, greeting.verdict_text,
-                     "repeat" if greeting.repeat else greeting.punch_id)
-            out.append(greeting)
-            if self._door is not None:
-                self._door.checked_in()  # the punch is already committed
+            if self._guard is not None and self._guard.wants_challenge():
+                prompt = self._guard.start_challenge(decision, frame.image, analysis, at,
+                                                     frame.monotonic_s)
+                out.append(Guidance(prompt, analysis.faces, analysis.frame_size,
+                                    frame.monotonic_s))
+                return
+            self._punch(decision, at, out)
         elif decision.kind is DecisionKind.SPOOF:
-            self.counters.spoofs += 1
-            log.info("decision: liveness-failed score=%.3f", decision.score)
-            out.append(LivenessFailed(at=at))
-            if self._door is not None:
-                self._door.refused()
+            if self._guard is not None:
+                self._guard.record_refusal(decision, RefusalReason.LIVENESS, frame.image, at,
+                                           frame.monotonic_s)
+            self._liveness_failed(decision, at, out)
         else:
             self.counters.unknown += 1
             log.info("decision: not-recognized score=%.3f", decision.score)
             out.append(NotRecognized(at=at))
             if self._door is not None:
                 self._door.refused()
+
+    def _punch(self, decision: FaceDecision, at: datetime, out: list[KioskState]) -> None:
+        """Record the punch of a MATCH (durably, before the greeting is shown)."""
+        if decision.person_id is None:
+            return
+        greeting = self._desk.punch(decision.person_id, at)
+        if greeting.repeat:
+            self.counters.repeats += 1
+        else:
+            self.counters.punches += 1
+        log.info("decision: %s person=%s name=%r score=%.3f verdict=%r punch=%s",
+                 greeting.direction.value, greeting.person_id, greeting.person_name,
+                 decision.score, greeting.verdict_text,
+                 "repeat" if greeting.repeat else greeting.punch_id)
+        out.append(greeting)
+        if self._door is not None:
+            self._door.checked_in()  # the punch is already committed
+
+    def _liveness_failed(self, decision: FaceDecision, at: datetime,
+                         out: list[KioskState]) -> None:
+        """Show the refusal and signal the door (the refused attempt is already recorded)."""
+        self.counters.spoofs += 1
+        log.info("decision: liveness-failed score=%.3f liveness=%s", decision.score,
+                 decision.liveness_score)
+        out.append(LivenessFailed(at=at))
+        if self._door is not None:
+            self._door.refused()
+
+    def _challenge_step(self, analysis: Analysis, frame: Frame, out: list[KioskState]) -> bool:
+        """While an active challenge runs, frames go to it; True when this frame was its."""
+        guard = self._guard
+        if guard is None or not guard.challenging:
+            return False
+        if self._admin or self._keypad_open:
+            guard.cancel_challenge()
+            return False
+        step = guard.challenge_step(analysis, frame.captured_at, frame.monotonic_s)
+        key = analysis.guidance if step.phase is ChallengePhase.PASSED else step.guidance
+        out.append(Guidance(key, analysis.faces, analysis.frame_size, frame.monotonic_s))
+        if step.phase is ChallengePhase.PASSED:
+            self._punch(step.decision, frame.captured_at, out)
+        elif step.phase is ChallengePhase.FAILED:
+            self._liveness_failed(step.decision, frame.captured_at, out)
+        return True
+
+    def _scan_badge(self, frame: Frame, guidance: GuidanceKey, out: list[KioskState]) -> None:
+        """Look for a QR badge, at a bounded rate, unless a face decision is in progress."""
+        if self._badges is None or self._alt is None or guidance is GuidanceKey.CHECKING:
+            return
+        token = self._badges.scan(frame.image, frame.monotonic_s)
+        if token is not None:
+            self._alt_outcome(self._alt.punch_with_badge(token, frame.captured_at), out)
+
+    def _alt_outcome(self, outcome: Greeting | AltCheckinRefused,
+                     out: list[KioskState]) -> None:
+        """Count, log, signal the door and show a PIN/badge result, like a face decision."""
+        out.append(outcome)
+        if isinstance(outcome, AltCheckinRefused):
+            log.info("decision: %s refused", outcome.reason.value)
+            if self._door is not None:
+                self._door.refused()
+            return
+        if outcome.repeat:
+            self.counters.repeats += 1
+        else:
+            self.counters.punches += 1
+        log.info("decision: %s person=%s by PIN/badge punch=%s", outcome.direction.value,
+                 outcome.person_id, "repeat" if outcome.repeat else outcome.punch_id)
+        if self._door is not None:
+            self._door.checked_in()
 
     def _capture_step(self, recognizer: Recognizer, image: ImageBGR,
                       out: list[KioskState]) -> None:
@@ -221,6 +334,16 @@ class CheckInEngine:
                     out.append(PeopleDirectory(self._desk.people()))
                 case StartEnrollment():
                     self._capture = _Capture(request)
+                case LoadSettings() | SaveSettings():
+                    out.extend(self._settings_request(request))
+                case PinEntered(employee_code=code, pin=pin):
+                    if self._alt is not None and not self._admin:
+                        self._alt_outcome(self._alt.punch_with_pin(code, pin, self._clock()),
+                                          out)
+                case SetKeypadOpen(active=active):
+                    self._keypad_open = active
+                case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
+                    self._acknowledge(person_id, reminder_id)
                 case RunDoctor():
                     if self._doctor is not None:
                         out.append(self._doctor())
@@ -229,6 +352,28 @@ class CheckInEngine:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
                                                       error="cancelled"))
                     self._capture = None
+
+    def _acknowledge(self, person_id: UUID, reminder_id: str) -> None:
+        """A touch on "Got it" (kiosk.app.reminders): a reminder_ack event, status kept."""
+        acknowledge = getattr(self._desk, "acknowledge_reminder", None)
+        if acknowledge is None:
+            log.error("reminder acknowledgement ignored: the desk cannot record it")
+            return
+        if acknowledge(person_id, reminder_id, self._clock()):
+            log.info("reminder %s acknowledged by %s", reminder_id, person_id)
+
+    def _settings_request(self, request: LoadSettings | SaveSettings) -> list[KioskState]:
+        """The admin settings screen (kiosk.app.admin_settings); needs a StoreDesk."""
+        desk = self._desk
+        if not isinstance(desk, admin_settings.SettingsDesk):
+            log.error("settings request ignored: the desk cannot save settings")
+            return []
+        if isinstance(request, LoadSettings):
+            return [admin_settings.settings_view(desk, self._recognizer)]
+        saved = admin_settings.save_settings(request, desk, self._recognizer, self._camera)
+        self._kiosk_name = desk.settings.kiosk_name  # the status bar shows it at once
+        self._next_status = 0.0
+        return [saved]
 
     def _check_camera(self, out: list[KioskState]) -> None:
         if self._camera is None:

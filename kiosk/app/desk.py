@@ -9,14 +9,16 @@ the CLI thread for ``kiosk enroll``): each blocks on SQLite.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import cv2
 
 import attendance
+from attendance.reminders import MAX_ON_SCREEN
+from kiosk.app import reminders
 from kiosk.app.greeting import (
     earlier_punches,
     schedule_from_store,
@@ -29,9 +31,12 @@ from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
 from kiosk.vision.types import FloatArray, ImageBGR
 
+if TYPE_CHECKING:
+    from kiosk.hw.speech import GreetingSpeaker
+
 log = logging.getLogger(__name__)
 
-MAX_REMINDERS = 3
+MAX_REMINDERS = MAX_ON_SCREEN
 MIN_ENROLLED_SAMPLES = 3
 
 
@@ -42,11 +47,24 @@ class StoreDesk:
         self.store = store
         self._cooldown_s = settings.attendance.cooldown_s
         self._zone_name = settings.site.timezone
+        self._models_dir = settings.models.dir
+        self._pack: Any = None
+        # Set by the composition root (kiosk.app.runtime) when the kiosk runs: ask the sync
+        # worker to sync now (an urgent reminder was shown), and speak the greeting.
+        self.wake_sync: Callable[[], None] | None = None
+        self.speaker: GreetingSpeaker | None = None
+        self.apply_settings(settings)
+
+    def apply_settings(self, settings: KioskSettings) -> None:
+        """Use changed settings from now on (the admin settings screen; worker thread).
+
+        The language and kiosk name apply to the next greeting and audit entry; the vision
+        section to the next enrollment (the recognizer gets it separately).
+        """
+        self.settings = settings
         self._language = settings.ui.language
         self._vision = settings.vision
-        self._models_dir = settings.models.dir
         self._actor = settings.kiosk_name
-        self._pack: Any = None
 
     @classmethod
     def open(cls, settings: KioskSettings) -> StoreDesk:
@@ -79,8 +97,12 @@ class StoreDesk:
         return self._pack
 
     # -- check-in -------------------------------------------------------------------------
-    def punch(self, person_id: UUID, at: datetime) -> Greeting:
+    def punch(self, person_id: UUID, at: datetime,
+              source: PunchSource = PunchSource.FACE) -> Greeting:
         """Record a punch unless the last one is within the cooldown; the greeting either way.
+
+        ``source`` says how the person was identified (face, PIN, QR badge); everything else,
+        the cooldown included, is the same for every source.
 
         The punch is committed durably before the greeting exists. A repeat within the
         cooldown (attendance.is_duplicate) records nothing and shows the earlier punch's
@@ -97,25 +119,48 @@ class StoreDesk:
         if last is not None and repeat:
             shown = last
         else:
-            shown = self.store.record_punch(person_id, PunchKind.AUTO, PunchSource.FACE,
+            shown = self.store.record_punch(person_id, PunchKind.AUTO, source,
                                             captured_at=at)
         schedule = schedule_from_store(self.store, self._zone_name)
         direction, text = verdict_text(schedule, person, shown,
                                        earlier_punches(self.store, person_id, shown),
                                        self._cooldown_s, self._language, self._actor)
-        return Greeting(person_id=person_id, person_name=person.display_name,
-                        department=person.department or "", at=shown.captured_at,
-                        direction=direction, verdict_text=text,
-                        reminders=self._reminders(person_id, at),
-                        punch_id=None if repeat else shown.id, repeat=repeat)
+        greeting = Greeting(person_id=person_id, person_name=person.display_name,
+                            department=person.department or "", at=shown.captured_at,
+                            direction=direction, verdict_text=text,
+                            reminders=self._reminders(person_id, at),
+                            punch_id=None if repeat else shown.id, repeat=repeat)
+        self._greeted(greeting)
+        return greeting
 
     def _reminders(self, person_id: UUID, now: datetime) -> tuple[ReminderItem, ...]:
-        items = []
-        for reminder in self.store.reminders_for(person_id)[:MAX_REMINDERS]:
-            overdue = reminder.due_at is not None and reminder.due_at < now
-            items.append(ReminderItem(str(reminder.id), reminder.title, reminder.due_at,
-                                      overdue=overdue, urgent=reminder.priority >= 3))
-        return tuple(items)
+        """Ranked by attendance.reminders, at most MAX_REMINDERS (kiosk.app.reminders)."""
+        return reminders.ranked_items(self.store, person_id, now, self._zone_name,
+                                      MAX_REMINDERS)
+
+    def _greeted(self, greeting: Greeting) -> None:
+        """Record the reminders on the card as shown (an urgent one: sync now) and speak.
+
+        The punch is already committed: a failing write here (a full disk) costs the
+        "shown" bookkeeping, never the greeting of a punch that was saved.
+        """
+        try:
+            urgent = reminders.record_shown(self.store, greeting)
+        except StoreError as exc:
+            log.error("reminders shown to %s not recorded: %s", greeting.person_id, exc)
+            urgent = False
+        if urgent and self.wake_sync is not None:
+            self.wake_sync()
+        if self.speaker is not None and not greeting.repeat:
+            from kiosk.hw.speech import greeting_line
+
+            waiting = sum(not item.acknowledged for item in greeting.reminders)
+            self.speaker.say(greeting_line(greeting.person_name, greeting.verdict_text,
+                                           waiting, self._language), self._language)
+
+    def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
+        """The person's touch on "Got it" (kiosk.app.reminders.acknowledge)."""
+        return reminders.acknowledge(self.store, person_id, reminder_id, at)
 
     def backlog(self) -> int:
         return self.store.backlog_count()
@@ -151,13 +196,17 @@ class StoreDesk:
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
                                       error=f"only {len(result.accepted)} usable images "
                                       f"({reasons or 'none rejected'})")
-        if person_id is None or self.store.person(person.id) is None:
+        created_here = person_id is None or self.store.person(person.id) is None
+        if created_here:
             self.store.upsert_person(person)
         consent = Consent(person_id=person.id, given_at=datetime.now(UTC),
                           notice_version=consent_notice_version, collected_by=collected_by)
         chips = [_chip(sample.chip) for sample in result.accepted]
+        # Queued for the server in the same transaction: a crash after this line loses
+        # neither the templates nor their upload (kiosk.store.enrollment_outbox).
         saved = self.store.save_enrollment(person.id, pack.recognizer_id, result.embeddings,
-                                           chips, consent=consent)
+                                           chips, consent=consent, queue_upload=True,
+                                           new_person=person if created_here else None)
         self.store.audit(collected_by, "enroll", str(person.id),
                          {"templates": len(saved), "rejected": rejected,
                           "recognizer_id": pack.recognizer_id, "kiosk": self._actor,
@@ -179,6 +228,8 @@ class StoreDesk:
                       department=department or None)
 
     def close(self) -> None:
+        if self.speaker is not None:
+            self.speaker.close()
         self.store.close()
 
 
@@ -203,6 +254,10 @@ class SyncHandle:
 
     def online(self) -> bool | None:
         return self.worker.online()  # type: ignore[no-any-return]
+
+    def wake(self) -> None:
+        """Ask the worker to sync now (any thread; returns at once)."""
+        self.worker.wake()
 
     def stop(self) -> None:
         self.worker.stop()

@@ -46,7 +46,8 @@ def to_domain_punch(punch: Punch, device_id: str) -> attendance.Punch:
 def to_domain_person(person: StorePerson) -> attendance.Person:
     return attendance.Person(id=person.id, full_name=person.display_name,
                              employee_code=person.employee_code or "",
-                             department_id=_uuid_or_none(person.department),
+                             department_id=attendance.department_uuid(person.department)
+                             if person.department else None,
                              active=person.active)
 
 

@@ -26,11 +26,22 @@ class DecisionKind(enum.Enum):
 
 @dataclass(frozen=True)
 class FaceDecision:
-    """A consensus decision over several frames of one tracked face (cosine score)."""
+    """A consensus decision over several frames of one tracked face (cosine score).
+
+    ``liveness_score`` is the mean P(real) over the track's frames (None without a liveness
+    model); ``resembled_id`` is, for a SPOOF, the enrolled identity the attack looked like
+    (None: nobody); ``frames`` how many frames the decision rests on; ``box`` the face (x, y,
+    w, h, frame pixels) on the deciding frame, for a refused attempt's snapshot.
+    """
 
     kind: DecisionKind
     person_id: UUID | None
     score: float
+    liveness_score: float | None = None
+    resembled_id: UUID | None = None
+    frames: int = 0
+    track_id: int | None = None
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,10 @@ class Analysis:
     faces: tuple[FaceOutline, ...]
     frame_size: tuple[int, int]
     decision: FaceDecision | None = None
+    # The primary (largest) face's tracker id and 5 landmarks (x, y image pixels, kiosk.vision
+    # order), for the active head-turn challenge; None when no face was seen.
+    primary_track: int | None = None
+    primary_landmarks: tuple[tuple[float, float], ...] | None = None
 
 
 @dataclass(frozen=True)

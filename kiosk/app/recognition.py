@@ -67,6 +67,16 @@ class PipelineRecognizer:
         self._pipeline: Any = None
         self.reload_gallery()
 
+    @property
+    def pack_match_threshold(self) -> float:
+        """The pack's own match threshold (used unless the settings override it)."""
+        return float(self._pack.thresholds.match)
+
+    def use_vision(self, vision: VisionSettings) -> int:
+        """Use changed thresholds from the next decision on (admin settings screen)."""
+        self._vision = vision
+        return self.reload_gallery()
+
     def reload_gallery(self) -> int:
         """Rebuild the gallery from the store's templates of this pack's recognizer."""
         from kiosk.vision.matcher import Gallery
@@ -99,8 +109,14 @@ class PipelineRecognizer:
         faces = tuple(FaceOutline((float(f.box[0]), float(f.box[1]), float(f.box[2]),
                                    float(f.box[3])), bool(f.quality_ok)) for f in result.faces)
         height, width = image.shape[:2]
+        primary = next((f for f in result.faces if getattr(f, "primary", False)), None)
+        landmarks = None
+        if primary is not None:
+            landmarks = tuple((float(x), float(y)) for x, y in primary.detection.landmarks)
         return Analysis(guidance=_guidance_of(result), faces=faces, frame_size=(width, height),
-                        decision=_decision_of(result.decision))
+                        decision=_decision_of(result.decision, result.faces),
+                        primary_track=None if primary is None else int(primary.track_id),
+                        primary_landmarks=landmarks)
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
         from kiosk.vision.quality import assess_face
@@ -123,14 +139,26 @@ def _guidance_of(result: Any) -> GuidanceKey:
     return guidance_for(getattr(result, "guidance", None))
 
 
-def _decision_of(decision: Any) -> FaceDecision | None:
+def _decision_of(decision: Any, faces: Any = ()) -> FaceDecision | None:
+    """The port's FaceDecision for a kiosk.vision Decision, with the deciding face's box."""
     if decision is None:
         return None
     kind_name = str(getattr(getattr(decision, "kind", None), "name", "")).upper()
     person_id = getattr(decision, "person_id", None)
-    score = float(getattr(decision, "score", 0.0))
+    resembled = getattr(decision, "resembled_id", None)
+    liveness = getattr(decision, "liveness_score", None)
+    track_id = getattr(decision, "track_id", None)
+    box = next(((float(f.box[0]), float(f.box[1]), float(f.box[2]), float(f.box[3]))
+                for f in faces if getattr(f, "track_id", None) == track_id), None)
     if kind_name in ("SPOOF", "LIVENESS_FAILED"):
-        return FaceDecision(DecisionKind.SPOOF, None, score)
-    if person_id is None:
-        return FaceDecision(DecisionKind.UNKNOWN, None, score)
-    return FaceDecision(DecisionKind.MATCH, UUID(str(person_id)), score)
+        kind, person = DecisionKind.SPOOF, None
+    elif person_id is None:
+        kind, person = DecisionKind.UNKNOWN, None
+    else:
+        kind, person = DecisionKind.MATCH, UUID(str(person_id))
+    return FaceDecision(
+        kind, person, float(getattr(decision, "score", 0.0)),
+        liveness_score=None if liveness is None else float(liveness),
+        resembled_id=(UUID(str(resembled)) if resembled is not None
+                      and kind is DecisionKind.SPOOF else None),
+        frames=int(getattr(decision, "frames", 0)), track_id=track_id, box=box)

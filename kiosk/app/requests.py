@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 
@@ -44,4 +44,52 @@ class RunDoctor:
     """Run the `kiosk doctor` checks (camera excluded: the kiosk holds it) and report."""
 
 
-WorkerRequest = ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment | RunDoctor
+@dataclass(frozen=True)
+class LoadSettings:
+    """Send a LocalSettingsView for the admin settings screen."""
+
+
+@dataclass(frozen=True)
+class SaveSettings:
+    """Validate, save (store, audited) and apply the admin settings screen's values.
+
+    Thresholds come as the text typed (the worker parses and range-checks them; an empty
+    ``match_threshold`` means "the model pack's own threshold"). ``admin_people`` are the
+    person ids allowed to open admin mode by face. Answered with a SettingsSaved state.
+    """
+
+    kiosk_name: str
+    camera_source: str
+    match_threshold: str
+    liveness_threshold: str
+    language: str
+    admin_people: tuple[UUID, ...] = ()
+    actor: str = "kiosk-admin"
+
+
+@dataclass(frozen=True)
+class PinEntered:
+    """Check in by employee code and PIN, typed on the keypad (verified offline)."""
+
+    employee_code: str
+    pin: str = field(repr=False)  # never in a log line
+
+
+@dataclass(frozen=True)
+class SetKeypadOpen:
+    """While the PIN keypad is open, faces are not punched or refused (someone is typing)."""
+
+    active: bool
+
+
+@dataclass(frozen=True)
+class AcknowledgeReminder:
+    """The person on the greeting card touched "Got it" on one of their reminders."""
+
+    person_id: UUID
+    reminder_id: str
+
+
+WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment | RunDoctor
+                 | LoadSettings | SaveSettings | PinEntered | SetKeypadOpen
+                 | AcknowledgeReminder)

@@ -65,9 +65,13 @@ class KioskRuntime:
 
     def build_engine(self) -> CheckInEngine:
         """The check-in engine with its own store connection (inference worker thread)."""
+        from kiosk.app.alt_checkin import AltCheckinDesk
         from kiosk.app.desk import StoreDesk
+        from kiosk.hw.speech import build_speaker
 
         desk = StoreDesk.open(self.settings)
+        desk.wake_sync = self.sync.wake  # an urgent reminder shown: report it at once
+        desk.speaker = build_speaker(self.settings.greeting)
         door = None
         if self.settings.gpio.enabled:
             from kiosk.hw.gpio import DoorSignals
@@ -77,7 +81,8 @@ class KioskRuntime:
                              recognizer_factory=lambda: build_recognizer(self.settings, desk),
                              desk=desk, sync=self.sync, kiosk_name=self.settings.kiosk_name,
                              doctor=self.doctor_report, retry_models_s=self._models_retry_s,
-                             door=door)
+                             door=door,
+                             alt_checkin=AltCheckinDesk(desk, self.settings.kiosk_name))
 
     def doctor_report(self) -> DoctorReport:
         """The doctor's checks except the camera (this process holds it); worker thread."""
@@ -115,7 +120,8 @@ def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
             "that risk)")
     desk.use_pack(pack)  # enrollment at the kiosk reuses the loaded sessions
     desk.reenroll(pack.embedder)  # a new pack: templates rebuilt from stored chips first
-    return PipelineRecognizer(pack, settings.vision, desk.templates_for)
+    # the desk's vision section: it includes thresholds changed on the admin settings screen
+    return PipelineRecognizer(pack, desk.settings.vision, desk.templates_for)
 
 
 class SyncRunner:
@@ -136,6 +142,12 @@ class SyncRunner:
             return None
         handle = self._handle
         return bool(handle.online()) if handle is not None else False
+
+    def wake(self) -> None:
+        """Ask the running worker to sync now (any thread); nothing when not syncing."""
+        handle = self._handle
+        if handle is not None:
+            handle.wake()
 
     def start(self) -> None:
         """Start syncing (main thread); a kiosk without a credential runs offline."""

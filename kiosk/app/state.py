@@ -36,6 +36,8 @@ class GuidanceKey(enum.Enum):
     ONE_AT_A_TIME = "one_at_a_time"
     REMOVE_GLASSES = "remove_glasses"
     CHECKING = "checking"
+    TURN_LEFT = "turn_left"  # the active liveness challenge (vision.active_liveness)
+    TURN_RIGHT = "turn_right"
 
 
 class PunchDirection(enum.Enum):
@@ -76,6 +78,7 @@ class ReminderItem:
     due_at: datetime | None = None
     overdue: bool = False
     urgent: bool = False
+    acknowledged: bool = False  # "Got it" already touched: shown without the button
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,16 @@ class NotRecognized:
 @dataclass(frozen=True)
 class LivenessFailed:
     at: datetime
+
+
+@dataclass(frozen=True)
+class StorageFailed:
+    """A write to the kiosk's store failed (e.g. the disk is full): nothing was recorded,
+    so the person is told to use another way and the admin must act; the kiosk keeps
+    running and tries again with the next face."""
+
+    at: datetime
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,73 @@ class DoctorReport:
     ok: bool
 
 
-KioskState = (CameraState | Guidance | Greeting | NotRecognized | LivenessFailed | StatusBar
+@dataclass(frozen=True)
+class LocalSettingsView:
+    """The admin settings screen's current values (the kiosk's effective settings).
+
+    ``match_threshold`` None: the pack's own (``pack_match_threshold``, None before the
+    models are loaded). ``people`` are the candidates for ``admin_people``.
+    """
+
+    kiosk_name: str
+    camera_source: str
+    match_threshold: float | None
+    pack_match_threshold: float | None
+    liveness_threshold: float
+    language: str
+    face_entry: bool
+    admin_people: tuple[UUID, ...] = ()
+    people: tuple[PersonChoice, ...] = ()
+
+
+@dataclass(frozen=True)
+class SettingsProblem:
+    """One refused value: ``field`` (a SaveSettings field name) and a screen-text key
+    (``settings.problem.<key>``) with a detail to format into it."""
+
+    field: str
+    key: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SettingsSaved:
+    """The answer to SaveSettings: saved and applied (``ok``) or the problems, nothing saved.
+
+    ``changed`` lists the dotted settings keys that changed (empty: nothing to save).
+    """
+
+    ok: bool
+    view: LocalSettingsView
+    problems: tuple[SettingsProblem, ...] = ()
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AdminFaceEntry:
+    """A person allowed in by face was recognized while admin mode asked for the PIN."""
+
+    person_id: UUID
+    person_name: str
+
+
+class AltRefusal(enum.Enum):
+    WRONG_PIN = "pin_wrong"  # wrong employee code or PIN (the screen does not say which)
+    LOCKED = "pin_locked"  # too many wrong PINs for this code
+    UNKNOWN_BADGE = "badge_unknown"  # a badge QR code no active person holds
+
+
+@dataclass(frozen=True)
+class AltCheckinRefused:
+    """A PIN or QR badge check-in was refused; nothing was punched."""
+
+    reason: AltRefusal
+    attempts_left: int = 0
+    locked_until: datetime | None = None  # UTC, for LOCKED
+
+
+KioskState = (CameraState | Guidance | Greeting | NotRecognized | LivenessFailed
+              | StorageFailed | StatusBar
               | ModelsMissing | EnrollmentProgress | EnrollmentFinished | PeopleDirectory
-              | DoctorReport)
+              | DoctorReport | LocalSettingsView | SettingsSaved | AdminFaceEntry
+              | AltCheckinRefused)

@@ -57,6 +57,12 @@ class CameraReader:
         self.detail = ""
         self.frames_read = 0
         self.failures = 0
+        self._next_source: FrameSource | None = None
+
+    def switch_source(self, source: FrameSource) -> None:
+        """Read ``source`` from now on (any thread): the camera thread closes the current
+        source after its frame in hand and opens the new one (admin settings screen)."""
+        self._next_source = source
 
     def start(self) -> None:
         self._thread.start()
@@ -82,6 +88,10 @@ class CameraReader:
     def _run(self) -> None:
         delay = self._retry_initial_s
         while not self._stop.is_set():
+            if self._next_source is not None:
+                self.source, self._next_source = self._next_source, None
+                self._lockstep = self._lockstep and not self.source.is_live
+                delay = self._retry_initial_s
             try:
                 self.source.open()
                 ended = self._pump()
@@ -90,7 +100,7 @@ class CameraReader:
                 self.failures += 1
                 self._report(CameraStatus.OFFLINE, str(exc))
                 self._close_quietly()
-                self._stop.wait(delay)
+                self._stop.wait(delay if self._next_source is None else 0.0)
                 delay = min(delay * 2.0, self._retry_max_s)
                 continue
             self._close_quietly()
@@ -104,7 +114,7 @@ class CameraReader:
         """Read until stop (False) or the end of a finite source (True). Raises CameraError."""
         period = 1.0 / self.source.fps if self.source.fps > 0 else 0.0
         next_due = time.monotonic()
-        while not self._stop.is_set():
+        while not self._stop.is_set() and self._next_source is None:
             image = self.source.read()
             if image is None:
                 return True

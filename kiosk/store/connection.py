@@ -64,13 +64,23 @@ class Connection:
                 raise StoreError(f"{self.path}: cannot start a transaction: {exc}") from exc
             try:
                 yield self.raw
+            except sqlite3.Error as exc:
+                self._rollback()
+                # e.g. "database or disk is full": the caller gets the cause, in our tree.
+                raise StoreError(f"{self.path}: write failed: {exc}") from exc
             except BaseException:
-                self.raw.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self.raw.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: commit failed: {exc}") from exc
+
+    def _rollback(self) -> None:
+        """Roll back unless SQLite already did: on SQLITE_FULL (disk full) it ends the
+        transaction itself, and a second ROLLBACK would hide the real error."""
+        if self.raw.in_transaction:
+            self.raw.execute("ROLLBACK")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
         """Run a read query under the lock and return every row as a dict by column name."""

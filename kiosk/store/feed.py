@@ -1,10 +1,12 @@
 """Applying the server's change feed to the kiosk tables (inside the caller's transaction).
 
 Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries no data):
-- person: display_name, employee_code, department, active
+- person: display_name, employee_code, department, active; pin_hash and badge_hash when
+  the person has a PIN or a QR badge (absent = none: applying the entry revokes them)
 - template: person_id, recognizer_id, dim, embedding (base64 of little-endian float32),
   created_at, consent {id, given_at, notice_version, collected_by}
-- reminder: person_id, title, due_at (ISO UTC or null), priority, status
+- reminder: person_id, title, due_at (ISO UTC or null), priority (0 low, 1 normal, 2 high),
+  status ("open" | "acknowledged"), urgent (a leader's nudge), created_at (ISO UTC)
 - shift_type: any JSON object; shift_assignment: person_id or department plus any JSON;
   holiday: day (ISO date) plus any JSON
 """
@@ -23,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
+from kiosk.store.alt_checkin import apply_person_credentials
 from kiosk.store.crypto import DataKeyring
 from kiosk.store.records import (
     FeedChange,
@@ -119,6 +122,7 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
                                       employee_code=data.get("employee_code"),
                                       department=data.get("department"),
                                       active=bool(data.get("active", True))))
+        apply_person_credentials(raw, change.entity_id, data)  # PIN / badge hashes
         if data.get("biometrics_erased") or not data.get("active", True):
             if data.get("biometrics_erased"):
                 raw.execute("UPDATE consents SET withdrawn_at = ? WHERE person_id = ? AND"
@@ -127,13 +131,7 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
     elif change.entity is FeedEntity.TEMPLATE:
         _upsert_template(raw, keyring, change.entity_id, data)
     elif change.entity is FeedEntity.REMINDER:
-        due = data.get("due_at")
-        raw.execute(
-            "INSERT OR REPLACE INTO reminders (id, person_id, title, due_at, priority, status)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (key, str(UUID(data["person_id"])), str(data["title"]),
-             to_iso(from_iso(due)) if due else None, int(data.get("priority", 0)),
-             str(data.get("status", "open"))))
+        upsert_reminder_row(raw, change.entity_id, data)
     elif change.entity is FeedEntity.SHIFT_TYPE:
         raw.execute("INSERT OR REPLACE INTO shift_types (id, data) VALUES (?, ?)",
                     (key, json.dumps(data)))
@@ -145,6 +143,28 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
         raw.execute("INSERT OR REPLACE INTO holidays (id, day, data) VALUES (?, ?, ?)",
                     (key, str(data["day"]), json.dumps(data)))
     return False
+
+
+def upsert_reminder_row(raw: sqlite3.Connection, reminder_id: UUID,
+                        data: dict[str, Any]) -> None:
+    """Insert or update a cached reminder from its feed entry.
+
+    An update keeps ``acknowledged_at``, the kiosk's own record of the person's touch: the
+    server may re-send the reminder as "open" (e.g. a new title) before it has processed the
+    acknowledgement event, and the person must not be asked again.
+    """
+    due = data.get("due_at")
+    created = data.get("created_at")
+    raw.execute(
+        "INSERT INTO reminders (id, person_id, title, due_at, priority, status, urgent,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " person_id = excluded.person_id, title = excluded.title, due_at = excluded.due_at,"
+        " priority = excluded.priority, status = excluded.status, urgent = excluded.urgent,"
+        " created_at = excluded.created_at",
+        (str(reminder_id), str(UUID(data["person_id"])), str(data["title"]),
+         to_iso(from_iso(due)) if due else None, int(data.get("priority", 0)),
+         str(data.get("status", "open")), int(bool(data.get("urgent", False))),
+         to_iso(from_iso(created)) if created else None))
 
 
 def _upsert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id: UUID,

@@ -5,6 +5,7 @@ All times are timezone-aware UTC ``datetime`` objects; ids are UUIDs.
 
 from __future__ import annotations
 
+import base64
 import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -119,6 +120,14 @@ class Reminder:
     due_at: datetime | None
     priority: int
     status: str
+    urgent: bool = False  # a leader's nudge: shown first, its display synced at once
+    created_at: datetime | None = None  # on the server; None for rows cached before it came
+    acknowledged_at: datetime | None = None  # the person's touch on "Got it" at this kiosk
+
+    @property
+    def acknowledged(self) -> bool:
+        """Acknowledged on the server (``status``) or here, by a touch not yet echoed back."""
+        return self.status == "acknowledged" or self.acknowledged_at is not None
 
 
 @dataclass(frozen=True)
@@ -157,3 +166,32 @@ class FeedChange:
     op: FeedOp
     entity_id: UUID
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class KioskEvent:
+    """Something that happened at the kiosk and that the server must learn exactly once
+    (a reminder shown or acknowledged, a refused attempt ...): an outbox entry like a punch.
+
+    ``kind`` names it (lower-case words joined by ``_``); ``data`` is small JSON;
+    ``attachment`` optional bytes (e.g. a refused attempt's snapshot), sealed at rest and
+    dropped from the kiosk once the server acknowledged the event.
+    """
+
+    id: UUID
+    kind: str
+    person_id: UUID | None
+    occurred_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+    attachment: bytes | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON object the sync server's event ingest expects (attachment in base64)."""
+        wire: dict[str, Any] = {
+            "id": str(self.id), "kind": self.kind,
+            "person_id": str(self.person_id) if self.person_id else None,
+            "occurred_at": to_iso(self.occurred_at), "data": self.data,
+        }
+        if self.attachment is not None:
+            wire["attachment"] = base64.b64encode(self.attachment).decode()
+        return wire

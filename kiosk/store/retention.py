@@ -2,10 +2,12 @@
 
 - Synced punches: the server holds the record of truth; the kiosk keeps synced punches
   ``synced_punch_days`` (default 90) for cooldown and local display, then deletes them.
-  Unsynced punches are never deleted (they are the outbox).
+  Unsynced punches are never deleted (they are the outbox). Synced events (reminders shown,
+  refused attempts) follow the same period; their attachments left at acknowledgement.
 - Biometrics of inactive people (left the organisation): erased once the person has been
   inactive ``inactive_biometrics_days`` (default 0, i.e. at the next run).
-- The kiosk stores no refused-attempt snapshots (nothing to expire).
+- Refused-attempt snapshots (only where the site enables them) stay on the kiosk only until
+  the server acknowledged their event.
 
 Run daily by ``kiosk retention`` (cron/systemd timer) or the app; blocks on disk I/O.
 """
@@ -32,6 +34,7 @@ class RetentionPolicy:
 class RetentionReport:
     punches: int
     people: int
+    events: int = 0
 
 
 def apply_retention(store: KioskStore, policy: RetentionPolicy,
@@ -44,6 +47,8 @@ def apply_retention(store: KioskStore, policy: RetentionPolicy,
     with conn.transaction() as raw:
         punches = raw.execute("DELETE FROM punches WHERE synced_at IS NOT NULL AND"
                               " captured_at < ?", (punch_cutoff,)).rowcount
+        events = raw.execute("DELETE FROM events WHERE synced_at IS NOT NULL AND"
+                             " occurred_at < ?", (punch_cutoff,)).rowcount
         stale = [row[0] for row in raw.execute(
             "SELECT id FROM people WHERE active = 0 AND updated_at <= ? AND (EXISTS (SELECT 1"
             " FROM templates t WHERE t.person_id = people.id) OR EXISTS (SELECT 1 FROM chips c"
@@ -53,9 +58,10 @@ def apply_retention(store: KioskStore, policy: RetentionPolicy,
             raw.execute("DELETE FROM chips WHERE person_id = ?", (person_id,))
     if stale:
         conn.vacuum()
-    report = RetentionReport(punches=punches, people=len(stale))
+    report = RetentionReport(punches=punches, people=len(stale), events=events)
     store.audit("retention-job", "retention", None,
                 {"punches_deleted": report.punches, "people_biometrics_erased": report.people,
+                 "events_deleted": report.events,
                  "policy": {"synced_punch_days": policy.synced_punch_days,
                             "inactive_biometrics_days": policy.inactive_biometrics_days}})
     log.info("retention: deleted %d synced punches, erased biometrics of %d inactive people",

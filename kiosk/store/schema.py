@@ -72,8 +72,69 @@ def m003_caches_and_bookkeeping(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def m004_event_outbox(conn: sqlite3.Connection) -> None:
+    # Events leave like punches: kept until the server acknowledged them (synced_at set); the
+    # attachment (sealed) is dropped at acknowledgement, the row later by retention.
+    conn.execute(
+        """CREATE TABLE events (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, person_id TEXT, occurred_at TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}', attachment BLOB, synced_at TEXT)"""
+    )
+    conn.execute("CREATE INDEX events_pending ON events(occurred_at) WHERE synced_at IS NULL")
+
+
+def m005_enrollment_outbox(conn: sqlite3.Connection) -> None:
+    # Kiosk enrollments waiting for upload. The row names the template, chip and consent rows
+    # to send; it goes with its person (erasure) and is dropped once the server acknowledged.
+    # failed_at: the server refused it for good (e.g. the person was erased there): kept, with
+    # last_error, for the admin to see, and not retried.
+    conn.execute(
+        """CREATE TABLE pending_enrollments (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            recognizer_id TEXT NOT NULL,
+            consent_id TEXT NOT NULL REFERENCES consents(id) ON DELETE CASCADE,
+            template_ids TEXT NOT NULL, chip_ids TEXT NOT NULL,
+            new_person_name TEXT, new_person_department TEXT, queued_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, failed_at TEXT)"""
+    )
+
+
+def m006_alt_checkin(conn: sqlite3.Connection) -> None:
+    # PIN and QR badge check-in (people who decline face recognition): only hashes, from the
+    # feed's person entries, on the person row so they go with it. Wrong-PIN counts per
+    # typed employee code survive a restart, so a reboot does not lift a lockout.
+    for statement in (
+        "ALTER TABLE people ADD COLUMN pin_hash TEXT",
+        "ALTER TABLE people ADD COLUMN badge_hash TEXT",
+        "CREATE INDEX people_badge ON people(badge_hash) WHERE badge_hash IS NOT NULL",
+        "CREATE INDEX people_code ON people(employee_code)",
+        """CREATE TABLE pin_failures (
+            employee_code TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL, locked_until TEXT)""",
+    ):
+        conn.execute(statement)
+
+
+def m007_reminder_fields(conn: sqlite3.Connection) -> None:
+    # The feed's reminder entity gained ``urgent`` (a leader's nudge) and ``created_at`` (for
+    # the ranking's "older first"). ``acknowledged_at`` is the kiosk's own record of a touch on
+    # "Got it": kept when the feed re-sends the row as still open before the server has
+    # processed the acknowledgement event.
+    for statement in (
+        "ALTER TABLE reminders ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE reminders ADD COLUMN created_at TEXT",
+        "ALTER TABLE reminders ADD COLUMN acknowledged_at TEXT",
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
     m003_caches_and_bookkeeping,
+    m004_event_outbox,
+    m005_enrollment_outbox,
+    m006_alt_checkin,
+    m007_reminder_fields,
 )

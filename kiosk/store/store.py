@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,14 +20,17 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
-from kiosk.store import crypto, feed
+from kiosk.store import crypto, enrollment_outbox, feed, local_settings
+from kiosk.store.alt_checkin import AltCheckinStore
 from kiosk.store.connection import Connection, migrate
 from kiosk.store.crypto import DataKeyError, DataKeyring, generate_key_file, missing_key_message
+from kiosk.store.enrollment_outbox import PendingEnrollment
 from kiosk.store.keys import KEY_ENV, configured_keyring, default_key_file
 from kiosk.store.records import (
     Chip,
     Consent,
     FeedChange,
+    KioskEvent,
     Person,
     Punch,
     PunchKind,
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 
 CLOCK_OFFSET_SETTING = "clock_offset_s"
 FEED_STREAM = "feed"
+EVENT_KIND = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
 
 class ConsentMissingError(StoreError):
@@ -58,6 +63,11 @@ class KioskStore:
     @property
     def path(self) -> Path:
         return self._conn.path
+
+    @property
+    def alt_checkin(self) -> AltCheckinStore:
+        """PIN / QR badge lookups and wrong-PIN counts (kiosk.store.alt_checkin)."""
+        return AltCheckinStore(self._conn)
 
     def close(self) -> None:
         self._conn.close()
@@ -116,6 +126,70 @@ class KioskStore:
         rows = self._conn.query("SELECT count(*) AS n FROM punches WHERE synced_at IS NULL")
         return int(rows[0]["n"])
 
+    # -- events: the second outbox ------------------------------------------------------------
+
+    def record_event(self, kind: str, data: dict[str, Any] | None = None,
+                     person_id: UUID | None = None, occurred_at: datetime | None = None,
+                     attachment: bytes | None = None) -> KioskEvent:
+        """Write an event durably (see KioskEvent); the attachment is sealed at rest."""
+        if len(kind) > 40 or not EVENT_KIND.fullmatch(kind):
+            raise ValueError(f"event kind {kind!r}: lower-case words joined by '_', at most 40")
+        event = KioskEvent(id=uuid4(), kind=kind, person_id=person_id,
+                           occurred_at=occurred_at or utc_now(), data=dict(data or {}),
+                           attachment=attachment)
+        sealed = (self._keyring.seal(attachment, _event_context(event.id))
+                  if attachment is not None else None)
+        with self._conn.transaction() as raw:
+            raw.execute(
+                "INSERT INTO events (id, kind, person_id, occurred_at, data, attachment)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (str(event.id), kind, str(person_id) if person_id else None,
+                 to_iso(event.occurred_at), json.dumps(event.data, sort_keys=True), sealed))
+        return event
+
+    def pending_events(self, limit: int = 50) -> list[KioskEvent]:
+        """The oldest ``limit`` events the server has not acknowledged, attachments opened."""
+        rows = self._conn.query(
+            "SELECT * FROM events WHERE synced_at IS NULL ORDER BY occurred_at, id LIMIT ?",
+            (limit,))
+        return [self._event(row) for row in rows]
+
+    def mark_events_synced(self, event_ids: Iterable[UUID], at: datetime | None = None) -> int:
+        """Record the server's acknowledgement and drop the attachments it now holds."""
+        stamp = to_iso(at or utc_now())
+        ids = [str(event_id) for event_id in event_ids]
+        changed = 0
+        with self._conn.transaction() as raw:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                changed += raw.execute(
+                    f"UPDATE events SET synced_at = ?, attachment = NULL"
+                    f" WHERE synced_at IS NULL AND id IN ({marks})", (stamp, *chunk)).rowcount
+        return changed
+
+    def events_backlog(self) -> int:
+        """How many events wait for the server's acknowledgement."""
+        rows = self._conn.query("SELECT count(*) AS n FROM events WHERE synced_at IS NULL")
+        return int(rows[0]["n"])
+
+    def events(self, kind: str | None = None, limit: int = 100) -> list[KioskEvent]:
+        """Recent events (newest first), optionally of one kind; synced ones included."""
+        where, args = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+        rows = self._conn.query(
+            f"SELECT * FROM events {where} ORDER BY occurred_at DESC, id LIMIT ?",
+            (*args, limit))
+        return [self._event(row) for row in rows]
+
+    def _event(self, row: dict[str, Any]) -> KioskEvent:
+        event_id = UUID(row["id"])
+        blob = row["attachment"]
+        return KioskEvent(id=event_id, kind=row["kind"],
+                          person_id=UUID(row["person_id"]) if row["person_id"] else None,
+                          occurred_at=from_iso(row["occurred_at"]), data=json.loads(row["data"]),
+                          attachment=(self._keyring.open(blob, _event_context(event_id))
+                                      if blob is not None else None))
+
     def last_punch(self, person_id: UUID) -> Punch | None:
         rows = self._conn.query(
             "SELECT * FROM punches WHERE person_id = ? ORDER BY captured_at DESC LIMIT 1",
@@ -163,12 +237,16 @@ class KioskStore:
         embeddings: npt.NDArray[np.float32],
         chips: Sequence[Chip] = (),
         consent: Consent | None = None,
+        queue_upload: bool = False,
+        new_person: Person | None = None,
     ) -> list[UUID]:
         """Store templates (rows of ``embeddings``, float32) and chips for a person, atomically.
 
         A consent record must exist, or be given as ``consent`` (stored in the same
         transaction): otherwise ConsentMissingError and nothing is written. Returns the new
-        template ids.
+        template ids. ``queue_upload`` also queues the enrollment for the server in the same
+        transaction (see kiosk.store.enrollment_outbox); ``new_person`` is the person when
+        it was created at this kiosk, so the upload creates it on the server too.
         """
         matrix = np.atleast_2d(np.asarray(embeddings, dtype=np.float32))
         if matrix.ndim != 2 or matrix.shape[0] == 0 or not np.all(np.isfinite(matrix)):
@@ -183,15 +261,60 @@ class KioskStore:
             for template_id, row in zip(ids, matrix, strict=True):
                 feed.insert_template(raw, self._keyring, template_id, person_id, recognizer_id,
                                      row, now)
+            chip_ids = []
             for chip in chips:
                 chip_id = uuid4()
+                chip_ids.append(chip_id)
                 raw.execute(
                     "INSERT INTO chips (id, person_id, image, image_format, alignment, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (str(chip_id), str(person_id),
                      self._keyring.seal(chip.image, feed.chip_context(chip_id)),
                      chip.image_format, json.dumps(chip.alignment), now))
+            if queue_upload:
+                consent_id = consent.id if consent is not None else _latest_consent(raw,
+                                                                                   person_id)
+                enrollment_outbox.queue(
+                    raw, uuid4(), person_id, recognizer_id, consent_id, ids, chip_ids,
+                    None if new_person is None else (new_person.display_name,
+                                                     new_person.department), now)
         return ids
+
+    # -- enrollments waiting for upload (kiosk.store.enrollment_outbox) -----------------------
+
+    def pending_enrollments(self, limit: int = 10) -> list[PendingEnrollment]:
+        """The oldest ``limit`` queued enrollments not refused by the server, decrypted.
+
+        A row whose templates are all gone (consent withdrawn meanwhile) comes back with no
+        ``template_ids``: the uploader drops it.
+        """
+        with self._conn.transaction() as raw:
+            cursor = raw.execute("SELECT * FROM pending_enrollments WHERE failed_at IS NULL"
+                                 " ORDER BY queued_at, id LIMIT ?", (limit,))
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            return [enrollment_outbox.load(raw, self._keyring, row) for row in rows]
+
+    def enrollment_uploaded(self, enrollment_id: UUID) -> None:
+        """The server acknowledged (or nothing is left to send): drop the queue row."""
+        with self._conn.transaction() as raw:
+            raw.execute("DELETE FROM pending_enrollments WHERE id = ?", (str(enrollment_id),))
+
+    def enrollment_upload_failed(self, enrollment_id: UUID, error: str,
+                                 permanent: bool) -> None:
+        """Record a failed attempt; ``permanent`` (the server refused it) stops retries."""
+        with self._conn.transaction() as raw:
+            raw.execute("UPDATE pending_enrollments SET attempts = attempts + 1,"
+                        " last_error = ?, failed_at = ? WHERE id = ?",
+                        (error[:500], to_iso(utc_now()) if permanent else None,
+                         str(enrollment_id)))
+
+    def enrollment_upload_backlog(self) -> dict[str, int]:
+        """How many enrollments wait for upload ("waiting") and were refused ("refused")."""
+        rows = self._conn.query(
+            "SELECT count(*) - count(failed_at) AS waiting, count(failed_at) AS refused"
+            " FROM pending_enrollments")
+        return {"waiting": int(rows[0]["waiting"] or 0), "refused": int(rows[0]["refused"] or 0)}
 
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], npt.NDArray[np.float32]]:
         """Every template of one recognizer: (person id per row, float32 matrix N x dim).
@@ -252,17 +375,18 @@ class KioskStore:
         return erased
 
     def reseal_all(self) -> int:
-        """Re-encrypt every template and chip not sealed under the primary key (rotation).
+        """Re-encrypt every template, chip and event attachment not under the primary key.
 
         Returns how many blobs were re-encrypted; vacuums so the old ciphertexts are gone.
         """
         count = 0
         with self._conn.transaction() as raw:
             for table, column, context in (("templates", "embedding", feed.template_context),
-                                           ("chips", "image", feed.chip_context)):
+                                           ("chips", "image", feed.chip_context),
+                                           ("events", "attachment", _event_context)):
                 rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
                 for row_id, blob in rows:
-                    if not self._keyring.needs_reseal(blob):
+                    if blob is None or not self._keyring.needs_reseal(blob):
                         continue
                     key = context(UUID(row_id))
                     plain = self._keyring.open(blob, key) if crypto.is_sealed(blob) else blob
@@ -296,25 +420,47 @@ class KioskStore:
         rows = self._conn.query("SELECT cursor FROM sync_cursors WHERE stream = ?", (stream,))
         return str(rows[0]["cursor"]) if rows else None
 
-    def reminders_for(self, person_id: UUID) -> list[Reminder]:
-        """A person's open reminders, soonest due first (undated last)."""
+    def reminders_for(self, person_id: UUID, *,
+                      include_acknowledged: bool = False) -> list[Reminder]:
+        """A person's open reminders, soonest due first (undated last).
+
+        Open means not acknowledged, on the server or by a touch here; with
+        ``include_acknowledged`` the acknowledged ones come too (the greeting card ranks
+        them after the others: attendance.reminders).
+        """
+        where = "" if include_acknowledged else " AND status = 'open' AND acknowledged_at IS NULL"
         rows = self._conn.query(
-            "SELECT * FROM reminders WHERE person_id = ? AND status = 'open'"
+            f"SELECT * FROM reminders WHERE person_id = ?{where}"
             " ORDER BY due_at IS NULL, due_at, priority DESC", (str(person_id),))
-        return [Reminder(id=UUID(r["id"]), person_id=UUID(r["person_id"]), title=r["title"],
-                         due_at=from_iso(r["due_at"]) if r["due_at"] else None,
-                         priority=int(r["priority"]), status=r["status"]) for r in rows]
+        return [_reminder(row) for row in rows]
+
+    def acknowledge_reminder(self, person_id: UUID, reminder_id: UUID,
+                             at: datetime | None = None) -> Reminder | None:
+        """Record the person's touch on "Got it" here; None when ``reminder_id`` is not one
+        of ``person_id``'s cached reminders (a card is only ever the recognized person's).
+
+        The caller records the ``reminder_ack`` event that tells the server.
+        """
+        with self._conn.transaction() as raw:
+            raw.execute("UPDATE reminders SET acknowledged_at = COALESCE(acknowledged_at, ?)"
+                        " WHERE id = ? AND person_id = ?",
+                        (to_iso(at or utc_now()), str(reminder_id), str(person_id)))
+        rows = self._conn.query("SELECT * FROM reminders WHERE id = ? AND person_id = ?",
+                                (str(reminder_id), str(person_id)))
+        return _reminder(rows[0]) if rows else None
 
     def shift_data(self) -> ShiftData:
         """Shift types, assignments and holidays as cached from the server (JSON objects)."""
         return ShiftData(
-            shift_types=tuple(self._json_rows("SELECT data FROM shift_types ORDER BY id")),
-            assignments=tuple(self._json_rows("SELECT data FROM shift_assignments ORDER BY id")),
-            holidays=tuple(self._json_rows("SELECT data FROM holidays ORDER BY day")),
+            shift_types=tuple(self._json_rows("SELECT id, data FROM shift_types ORDER BY id")),
+            assignments=tuple(self._json_rows(
+                "SELECT id, data FROM shift_assignments ORDER BY id")),
+            holidays=tuple(self._json_rows("SELECT id, data FROM holidays ORDER BY day")),
         )
 
     def _json_rows(self, sql: str) -> list[dict[str, Any]]:
-        return [json.loads(row["data"]) for row in self._conn.query(sql)]
+        """Each row's JSON ``data`` with the row's ``id`` (the feed entity id) added."""
+        return [{**json.loads(row["data"]), "id": row["id"]} for row in self._conn.query(sql)]
 
     # -- settings, clock offset and audit -----------------------------------------------------
 
@@ -326,6 +472,21 @@ class KioskStore:
         with self._conn.transaction() as raw:
             raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
                         " DO UPDATE SET value = excluded.value", (key, value))
+
+    def local_settings(self) -> dict[str, Any]:
+        """The settings saved on the admin screen (kiosk.store.local_settings), decoded."""
+        rows = self._conn.query("SELECT key, value FROM settings WHERE key LIKE ?",
+                                (local_settings.PREFIX + "%",))
+        return {row["key"][len(local_settings.PREFIX):]: json.loads(row["value"])
+                for row in rows}
+
+    def set_local_settings(self, values: dict[str, Any]) -> None:
+        """Save admin-screen settings ``{dotted key: JSON value}`` in one transaction."""
+        with self._conn.transaction() as raw:
+            for key, value in values.items():
+                raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                            " DO UPDATE SET value = excluded.value",
+                            (local_settings.PREFIX + key, json.dumps(value)))
 
     def clock_offset_s(self) -> float | None:
         """Server clock minus kiosk clock in seconds, as last measured (None: never)."""
@@ -399,6 +560,14 @@ def _has_plaintext(conn: Connection) -> bool:
     return bool(rows)
 
 
+def _latest_consent(raw: Any, person_id: UUID) -> UUID:
+    row = raw.execute("SELECT id FROM consents WHERE person_id = ? AND withdrawn_at IS NULL"
+                      " ORDER BY given_at DESC LIMIT 1", (str(person_id),)).fetchone()
+    if row is None:
+        raise ConsentMissingError(f"no consent recorded for person {person_id}")
+    return UUID(row[0])
+
+
 def _insert_consent(raw: Any, consent: Consent) -> None:
     if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(consent.person_id),)).fetchone() \
             is None:
@@ -420,3 +589,17 @@ def _person(row: dict[str, Any]) -> Person:
     return Person(id=UUID(row["id"]), display_name=row["display_name"],
                   employee_code=row["employee_code"], department=row["department"],
                   active=bool(row["active"]))
+
+
+def _reminder(row: dict[str, Any]) -> Reminder:
+    return Reminder(id=UUID(row["id"]), person_id=UUID(row["person_id"]), title=row["title"],
+                    due_at=from_iso(row["due_at"]) if row["due_at"] else None,
+                    priority=int(row["priority"]), status=row["status"],
+                    urgent=bool(row["urgent"]),
+                    created_at=from_iso(row["created_at"]) if row["created_at"] else None,
+                    acknowledged_at=(from_iso(row["acknowledged_at"])
+                                     if row["acknowledged_at"] else None))
+
+
+def _event_context(event_id: UUID) -> bytes:
+    return f"event:{event_id}".encode()

@@ -30,6 +30,7 @@ from kiosk.store.records import (
     FeedChange,
     FeedEntity,
     FeedOp,
+    KioskEvent,
     Punch,
     to_iso,
 )
@@ -85,6 +86,11 @@ class SyncClient:
         body = self._call("POST", "/punches", json={"punches": [p.to_wire() for p in punches]})
         return [uuid.UUID(text) for text in body["acknowledged"]]
 
+    def push_events(self, events: Sequence[KioskEvent]) -> list[uuid.UUID]:
+        """Send a batch of outbox events; returns the ids the server stored durably."""
+        body = self._call("POST", "/events", json={"events": [e.to_wire() for e in events]})
+        return [uuid.UUID(text) for text in body["acknowledged"]]
+
     def pull_feed(self, after: int, limit: int = 500) -> FeedPage:
         """One page of changes after ``after``; unknown entity kinds are skipped (logged)."""
         body = self._call("GET", "/feed", params={"after": after, "limit": limit})
@@ -115,8 +121,15 @@ class SyncClient:
 
     def upload_enrollment(self, person_id: uuid.UUID, recognizer_id: str, consent: Consent,
                           embeddings: npt.NDArray[np.float32], chips: Sequence[Chip] = (),
-                          new_person_name: str | None = None) -> list[uuid.UUID]:
-        """Send a kiosk enrollment (templates + chips + its consent record) to the server."""
+                          new_person_name: str | None = None,
+                          template_ids: Sequence[uuid.UUID] | None = None,
+                          new_person_department: str | None = None) -> list[uuid.UUID]:
+        """Send a kiosk enrollment (templates + chips + its consent record) to the server.
+
+        ``template_ids`` (one per embedding row) become the server's template ids: the upload
+        is then idempotent (a retry after a lost answer stores nothing new) and the feed
+        later replaces the kiosk's own rows instead of adding copies.
+        """
         matrix = np.atleast_2d(np.asarray(embeddings, dtype="<f4"))
         body: dict[str, Any] = {
             "person_id": str(person_id), "recognizer_id": recognizer_id,
@@ -128,8 +141,11 @@ class SyncClient:
                        "image_format": c.image_format, "alignment": c.alignment}
                       for c in chips],
         }
+        if template_ids is not None:
+            body["template_ids"] = [str(t) for t in template_ids]
         if new_person_name is not None:
-            body["new_person"] = {"display_name": new_person_name}
+            body["new_person"] = {"display_name": new_person_name,
+                                  "department": new_person_department}
         answer = self._call("POST", "/templates", json=body)
         return [uuid.UUID(text) for text in answer["template_ids"]]
 

@@ -18,8 +18,11 @@ from kiosk.store import KioskStore
 from kiosk.store.records import utc_now
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import DeviceReport, SyncClient
+from kiosk.sync.enrollments import upload_enrollments
 
 log = logging.getLogger(__name__)
+
+EVENT_BATCH = 20  # events may carry a snapshot: keep a batch well under the body limit
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class SyncReport:
     pulled: int
     backlog: int
     clock_offset_s: float | None
+    events_pushed: int = 0
+    enrollments_uploaded: int = 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,24 @@ def push_all(store: KioskStore, client: SyncClient, batch_size: int) -> int:
             return pushed  # nothing moved: try again next round rather than spin
 
 
+def push_events(store: KioskStore, client: SyncClient, batch_size: int) -> int:
+    """Push every unacknowledged event in batches; returns how many were acknowledged.
+
+    Events go after punches: a punch is what a person was promised, an event (a reminder
+    seen, a refused attempt) is bookkeeping that must not delay it.
+    """
+    pushed = 0
+    while True:
+        batch = store.pending_events(batch_size)
+        if not batch:
+            return pushed
+        acknowledged = client.push_events(batch)
+        store.mark_events_synced(acknowledged)
+        pushed += len(acknowledged)
+        if not acknowledged:
+            return pushed
+
+
 def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
     """Apply feed pages from the stored cursor until caught up; returns changes applied."""
     pulled = 0
@@ -80,14 +103,19 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
                                   store.clock_offset_s(), int(store.cursor() or 0)))
     if client.clock_offset_s is not None:
         store.set_clock_offset_s(client.clock_offset_s)
+    # Enrollments first: a person created at this kiosk must exist on the server before
+    # their punches arrive there.
+    uploaded = upload_enrollments(store, client)
     pushed = push_all(store, client, batch_size)
+    events = push_events(store, client, EVENT_BATCH)
     pulled = pull_all(store, client, page_size)
     if pulled:
         # Report the new cursor at once: it is how the server learns that this kiosk has
         # applied (and, for tombstones, erased) everything up to it.
         client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
                                       store.clock_offset_s(), int(store.cursor() or 0)))
-    return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s)
+    return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s, events,
+                      enrollments_uploaded=uploaded)
 
 
 class SyncWorker(threading.Thread):

@@ -1,13 +1,16 @@
-"""Admin mode: PIN entry, then on-kiosk enrollment with consent and live capture feedback.
+"""Admin mode: PIN entry (or a listed admin's face), then on-kiosk enrollment with consent and
+live capture feedback, and the settings page (kiosk.ui.admin_settings_page).
 
 GUI thread only. The panel never touches the store or the models: it emits WorkerRequest
 objects (``request`` signal) and renders the PeopleDirectory / EnrollmentProgress /
-EnrollmentFinished states the worker sends back.
+EnrollmentFinished / LocalSettingsView / SettingsSaved / AdminFaceEntry states the worker
+sends back. ``set_language`` switches every text at once.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -25,14 +28,24 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.app.admin_pin import verify_pin
-from kiosk.app.requests import CancelEnrollment, ListPeople, RunDoctor, StartEnrollment
+from kiosk.app.requests import (
+    CancelEnrollment,
+    ListPeople,
+    LoadSettings,
+    RunDoctor,
+    StartEnrollment,
+)
 from kiosk.app.state import (
+    AdminFaceEntry,
     DoctorReport,
     EnrollmentFinished,
     EnrollmentProgress,
+    LocalSettingsView,
     PeopleDirectory,
+    SettingsSaved,
 )
 from kiosk.errors import SettingsError
+from kiosk.ui.admin_settings_page import SettingsPage
 from kiosk.ui.strings import Language, text
 from kiosk.vision.types import ImageBGR
 
@@ -56,7 +69,8 @@ def _pixmap(image: ImageBGR, side: int) -> QPixmap:
 
 
 class AdminPanel(QStackedWidget):
-    """Two pages: the PIN pad and the enrollment form. ``closed`` = leave admin mode."""
+    """Three pages: the PIN pad, the enrollment form and the settings. ``closed`` = leave
+    admin mode."""
 
     request = Signal(object)
     closed = Signal()
@@ -66,11 +80,17 @@ class AdminPanel(QStackedWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pin_hash = pin_hash
-        self._language = language
+        self._language: Language = language
+        self._texts: list[tuple[Callable[[str], None], str, dict[str, object]]] = []
         self.pin_page = self._build_pin_page()
         self.enroll_page = self._build_enroll_page()
-        self.addWidget(self.pin_page)
-        self.addWidget(self.enroll_page)
+        self.settings_page = SettingsPage(language)
+        self.settings_page.save.connect(self.request)
+        self.settings_page.back.connect(self.open_enroll_page)
+        self.settings_page.doctor.connect(self.run_doctor)
+        self.settings_page.activity.connect(self.activity)
+        for page in (self.pin_page, self.enroll_page, self.settings_page):
+            self.addWidget(page)
         self.unlocked = False
         self._pin_failures = 0
         self._locked_until = 0.0
@@ -80,7 +100,8 @@ class AdminPanel(QStackedWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        self.pin_prompt = QLabel(text("admin.pin_prompt", self._language))
+        self.pin_prompt = QLabel()
+        self._tr(self.pin_prompt.setText, "admin.pin_prompt")
         self.pin_prompt.setStyleSheet("font-size: 28pt; color: white;")
         self.pin_input = QLineEdit()
         self.pin_input.setEchoMode(QLineEdit.EchoMode.Password)
@@ -88,9 +109,11 @@ class AdminPanel(QStackedWidget):
         self.pin_message = QLabel("")
         self.pin_message.setStyleSheet("font-size: 20pt; color: #ff8a80;")
         buttons = QHBoxLayout()
-        self.pin_ok = QPushButton(text("admin.ok", self._language))
+        self.pin_ok = QPushButton()
+        self._tr(self.pin_ok.setText, "admin.ok")
         self.pin_ok.clicked.connect(self.submit_pin)
-        pin_cancel = QPushButton(text("admin.cancel", self._language))
+        pin_cancel = QPushButton()
+        self._tr(pin_cancel.setText, "admin.cancel")
         pin_cancel.clicked.connect(self.leave)
         for button in (self.pin_ok, pin_cancel):
             buttons.addWidget(_big(button))
@@ -101,36 +124,43 @@ class AdminPanel(QStackedWidget):
         return page
 
     def _build_enroll_page(self) -> QWidget:
-        lang = self._language
         page = QWidget()
         layout = QVBoxLayout(page)
-        title = QLabel(text("enroll.title", lang))
+        title = QLabel()
+        self._tr(title.setText, "enroll.title")
         title.setStyleSheet("font-size: 32pt; font-weight: bold; color: white;")
         layout.addWidget(title)
-        layout.addWidget(self._white(QLabel(text("enroll.pick_person", lang))))
+        layout.addWidget(self._white(self._label("enroll.pick_person")))
         self.person_picker = QComboBox()
         layout.addWidget(_big(self.person_picker))
-        layout.addWidget(self._white(QLabel(text("enroll.new_person", lang))))
+        layout.addWidget(self._white(self._label("enroll.new_person")))
         self.new_name = QLineEdit()
-        self.new_name.setPlaceholderText(text("enroll.name_placeholder", lang))
+        self._tr(self.new_name.setPlaceholderText, "enroll.name_placeholder")
         self.new_name.textEdited.connect(lambda _t: self.activity.emit())
         layout.addWidget(_big(self.new_name))
-        self.consent = QCheckBox(text("enroll.consent", lang, version=CONSENT_NOTICE_VERSION))
+        self.consent = QCheckBox()
+        self._tr(self.consent.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
         self.consent.setStyleSheet("QCheckBox { font-size: 18pt; color: white; } "
                                    "QCheckBox::indicator { width: 36px; height: 36px; }")
         layout.addWidget(self.consent)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton(text("enroll.start", lang))
+        self.start_button = QPushButton()
+        self._tr(self.start_button.setText, "enroll.start")
         self.start_button.clicked.connect(self.start_enrollment)
-        exit_button = QPushButton(text("admin.exit", lang))
+        exit_button = QPushButton()
+        self._tr(exit_button.setText, "admin.exit")
         exit_button.clicked.connect(self.leave)
-        doctor_button = QPushButton(text("admin.doctor", lang))
+        doctor_button = QPushButton()
+        self._tr(doctor_button.setText, "admin.doctor")
         doctor_button.clicked.connect(self.run_doctor)
-        for button in (self.start_button, doctor_button, exit_button):
+        self.settings_button = QPushButton()
+        self._tr(self.settings_button.setText, "admin.settings")
+        self.settings_button.clicked.connect(self.open_settings)
+        for button in (self.start_button, self.settings_button, doctor_button, exit_button):
             buttons.addWidget(_big(button))
         layout.addLayout(buttons)
         self.progress = self._white(QLabel(""))
-        self.guidance = self._white(QLabel(text("enroll.turn_hint", lang)))
+        self.guidance = self._white(self._label("enroll.turn_hint"))
         self.result = self._white(QLabel(""))
         self.doctor_lines = QLabel("")
         self.doctor_lines.setWordWrap(True)
@@ -150,6 +180,23 @@ class AdminPanel(QStackedWidget):
         layout.addWidget(self.doctor_lines)
         layout.addStretch(1)
         return page
+
+    def _tr(self, setter: Callable[[str], None], key: str, **values: object) -> None:
+        """Set a text now and again whenever the language changes."""
+        self._texts.append((setter, key, values))
+        setter(text(key, self._language, **values))
+
+    def _label(self, key: str) -> QLabel:
+        label = QLabel()
+        self._tr(label.setText, key)
+        return label
+
+    def set_language(self, language: Language) -> None:
+        """Switch every text of the panel (and its settings page) to ``language``."""
+        self._language = language
+        for setter, key, values in self._texts:
+            setter(text(key, language, **values))
+        self.settings_page.set_language(language)
 
     @staticmethod
     def _white(label: QLabel) -> QLabel:
@@ -186,11 +233,36 @@ class AdminPanel(QStackedWidget):
             self.pin_message.setText(text(key, self._language))
             return
         self._pin_failures = 0
+        self._unlock()
+
+    def _unlock(self) -> None:
         self.unlocked = True
         self.result.setText("")
         self.progress.setText("")
+        self.open_enroll_page()
+
+    def accept_face(self, entry: AdminFaceEntry) -> None:
+        """A listed admin was recognized: open admin mode if the PIN pad is waiting."""
+        if self.unlocked or self.currentWidget() is not self.pin_page:
+            return
+        self.activity.emit()
+        self._unlock()
+        self.result.setText(text("admin.face_welcome", self._language,
+                                 name=entry.person_name))
+
+    def open_enroll_page(self) -> None:
+        self.activity.emit()
         self.setCurrentWidget(self.enroll_page)
         self.request.emit(ListPeople())
+
+    def open_settings(self) -> None:
+        """Show the settings page with the kiosk's current values (asked of the worker)."""
+        if not self.unlocked:
+            return
+        self.activity.emit()
+        self.settings_page.message.setText("")
+        self.setCurrentWidget(self.settings_page)
+        self.request.emit(LoadSettings())
 
     def start_enrollment(self) -> None:
         self.activity.emit()
@@ -210,10 +282,19 @@ class AdminPanel(QStackedWidget):
     def run_doctor(self) -> None:
         self.activity.emit()
         self.doctor_lines.setText("…")
+        self.settings_page.doctor_lines.setText("…")
         self.request.emit(RunDoctor())
 
     def render_doctor(self, report: DoctorReport) -> None:
-        self.doctor_lines.setText("\n".join(report.lines))
+        for label in (self.doctor_lines, self.settings_page.doctor_lines):
+            label.setText("\n".join(report.lines))
+
+    def render_settings(self, view: LocalSettingsView) -> None:
+        self.settings_page.show_view(view)
+
+    def render_settings_saved(self, saved: SettingsSaved) -> None:
+        self.activity.emit()
+        self.settings_page.show_saved(saved)
 
     def leave(self) -> None:
         self.request.emit(CancelEnrollment())

@@ -22,6 +22,10 @@ TEXT: dict[str, dict[str, str]] = {
     "guidance.centre_face": {"vi": "Đưa mặt vào giữa khung hình", "en": "Centre your face"},
     "guidance.one_at_a_time": {"vi": "Từng người một", "en": "One person at a time"},
     "guidance.checking": {"vi": "Đang nhận diện…", "en": "Checking…"},
+    "guidance.turn_left": {"vi": "Hãy quay đầu nhẹ sang trái",
+                           "en": "Turn your head slightly left"},
+    "guidance.turn_right": {"vi": "Hãy quay đầu nhẹ sang phải",
+                            "en": "Turn your head slightly right"},
     "greeting.hello": {"vi": "Xin chào, {name}", "en": "Hello, {name}"},
     "greeting.check_in": {"vi": "Giờ vào", "en": "Check-in"},
     "greeting.check_out": {"vi": "Giờ ra", "en": "Check-out"},
@@ -31,6 +35,8 @@ TEXT: dict[str, dict[str, str]] = {
     "reminders.overdue": {"vi": "Quá hạn", "en": "Overdue"},
     "reminders.due": {"vi": "Hạn {when}", "en": "Due {when}"},
     "reminders.urgent": {"vi": "Khẩn", "en": "Urgent"},
+    "reminders.ack": {"vi": "Đã nhận", "en": "Got it"},
+    "reminders.acknowledged": {"vi": "✓ Đã nhận", "en": "✓ Got it"},
     "not_recognized.title": {"vi": "Không nhận diện được", "en": "Not recognized"},
     "not_recognized.fix": {
         "vi": "Hãy nhìn thẳng vào camera và thử lại. Nếu chưa đăng ký, vui lòng gặp quản trị.",
@@ -40,6 +46,13 @@ TEXT: dict[str, dict[str, str]] = {
     "liveness.fix": {
         "vi": "Không dùng ảnh hoặc màn hình. Hãy đứng trước camera và thử lại.",
         "en": "Photos and screens are not accepted. Stand in front of the camera and retry.",
+    },
+    "storage_failed.title": {"vi": "Không lưu được lượt chấm công",
+                             "en": "Your check-in could not be saved"},
+    "storage_failed.fix": {
+        "vi": "Bộ nhớ của máy đầy hoặc bị lỗi. Vui lòng báo quản trị và ghi nhận theo cách khác.",
+        "en": "The kiosk's storage is full or failing. Please tell the admin and sign in "
+              "another way.",
     },
     "camera_offline.title": {"vi": "Mất kết nối camera", "en": "Camera offline"},
     "camera_offline.fix": {
@@ -90,7 +103,77 @@ TEXT: dict[str, dict[str, str]] = {
                       "en": "Enrollment failed: {error}"},
     "enroll.need_consent": {"vi": "Cần xác nhận đồng ý trước", "en": "Consent is required first"},
     "enroll.need_person": {"vi": "Hãy chọn hoặc nhập tên", "en": "Choose or type a person"},
+    "admin.settings": {"vi": "Cài đặt", "en": "Settings"},
+    "admin.back": {"vi": "Quay lại", "en": "Back"},
+    "admin.face_welcome": {"vi": "Xin chào {name} — đã vào chế độ quản trị bằng khuôn mặt",
+                           "en": "Welcome {name} — admin mode opened by face"},
+    "settings.title": {"vi": "Cài đặt kiosk", "en": "Kiosk settings"},
+    "settings.kiosk_name": {"vi": "Tên kiosk", "en": "Kiosk name"},
+    "settings.camera_source": {"vi": "Nguồn camera (số thiết bị, đường dẫn, gst:…, picamera2)",
+                               "en": "Camera source (device number, path, gst:…, picamera2)"},
+    "settings.match_threshold": {"vi": "Ngưỡng nhận diện (để trống: theo mô hình, {pack})",
+                                 "en": "Match threshold (empty: the model's, {pack})"},
+    "settings.liveness_threshold": {"vi": "Ngưỡng kiểm tra người thật (0–1)",
+                                    "en": "Liveness threshold (0–1)"},
+    "settings.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "settings.admin_faces": {"vi": "Quản trị viên được vào bằng khuôn mặt",
+                             "en": "Admins who may enter by face"},
+    "settings.face_entry_off": {
+        "vi": "Điểm này chưa bật vào bằng khuôn mặt (admin.face_entry); mã PIN vẫn dùng được.",
+        "en": "Face entry is off at this site (admin.face_entry); the PIN always works.",
+    },
+    "settings.save": {"vi": "Lưu cài đặt", "en": "Save settings"},
+    "settings.saved": {"vi": "Đã lưu và áp dụng: {changed}", "en": "Saved and applied: {changed}"},
+    "settings.unchanged": {"vi": "Không có thay đổi", "en": "Nothing changed"},
+    "settings.problem.name": {"vi": "Tên kiosk phải có từ 1 đến {detail} ký tự",
+                              "en": "The kiosk name must be 1 to {detail} characters"},
+    "settings.problem.camera_empty": {"vi": "Hãy nhập nguồn camera",
+                                      "en": "Enter a camera source"},
+    "settings.problem.camera_missing": {"vi": "Không tìm thấy nguồn camera «{detail}»",
+                                        "en": "Camera source «{detail}» does not exist"},
+    "settings.problem.match_threshold": {
+        "vi": "Ngưỡng nhận diện phải là số lớn hơn 0 và nhỏ hơn 1 (đã nhập «{detail}»)",
+        "en": "The match threshold must be a number above 0 and below 1 (typed «{detail}»)",
+    },
+    "settings.problem.liveness_threshold": {
+        "vi": "Ngưỡng kiểm tra người thật phải là số từ 0 đến 1 (đã nhập «{detail}»)",
+        "en": "The liveness threshold must be a number from 0 to 1 (typed «{detail}»)",
+    },
+    "settings.problem.language": {"vi": "Ngôn ngữ không được hỗ trợ: {detail}",
+                                  "en": "Unsupported language: {detail}"},
+    "settings.problem.unknown_people": {"vi": "Không có trong danh sách nhân viên: {detail}",
+                                        "en": "Not in the people list: {detail}"},
+    "settings.problem.invalid": {"vi": "Cài đặt không hợp lệ: {detail}",
+                                 "en": "Invalid settings: {detail}"},
+    "language.vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
+    "language.en": {"vi": "English", "en": "English"},
 }
+
+
+# Check-in by PIN or QR badge (people who decline face recognition).
+TEXT.update({
+    "pin.button": {"vi": "Mã PIN", "en": "PIN"},
+    "pin.title": {"vi": "Chấm công bằng mã nhân viên và mã PIN",
+                  "en": "Check in with your employee code and PIN"},
+    "pin.code": {"vi": "Mã nhân viên", "en": "Employee code"},
+    "pin.pin": {"vi": "Mã PIN", "en": "PIN"},
+    "pin.next": {"vi": "Tiếp", "en": "Next"},
+    "pin.ok": {"vi": "Chấm công", "en": "Check in"},
+    "pin.letters": {"vi": "ABC", "en": "ABC"},
+    "pin.digits": {"vi": "123", "en": "123"},
+    "pin.cancel": {"vi": "Hủy", "en": "Cancel"},
+    "pin_wrong.title": {"vi": "Sai mã nhân viên hoặc mã PIN", "en": "Wrong code or PIN"},
+    "pin_wrong.fix": {"vi": "Kiểm tra lại và thử lại (còn {fix} lần).",
+                      "en": "Check them and try again ({fix} attempts left)."},
+    "pin_locked.title": {"vi": "Nhập sai mã PIN quá nhiều lần", "en": "Too many wrong PINs"},
+    "pin_locked.fix": {"vi": "Mã nhân viên này bị khóa đến {fix}. Vui lòng gặp quản trị hoặc "
+                             "phòng nhân sự.",
+                       "en": "This employee code is locked until {fix}. Please see the admin "
+                             "or HR."},
+    "badge_unknown.title": {"vi": "Thẻ không hợp lệ", "en": "Badge not recognized"},
+    "badge_unknown.fix": {"vi": "Thẻ đã bị thay thế hoặc thu hồi. Vui lòng gặp phòng nhân sự.",
+                          "en": "This badge was replaced or revoked. Please see HR."},
+})
 
 
 def text(key: str, language: Language | str = "vi", **values: object) -> str:

@@ -5,11 +5,27 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kiosk.app.state import CameraPhase, Greeting, Guidance, PunchDirection, StatusBar
+from kiosk.app.state import (
+    CameraPhase,
+    Greeting,
+    Guidance,
+    PunchDirection,
+    ReminderItem,
+    StatusBar,
+)
 from kiosk.ui.strings import Language, text
 from kiosk.vision.types import ImageBGR
 
@@ -84,7 +100,14 @@ class PreviewWidget(QWidget):
 
 
 class ReminderPanel(QFrame):
-    """The recognized person's own top reminders (titles, due, flags: never details)."""
+    """The recognized person's own top reminders (titles, due, flags: never details).
+
+    Each unacknowledged one has a large "Đã nhận / Got it" button: one touch emits
+    ``acknowledged(person_id, reminder_id)`` and marks the line at once (the worker records
+    the acknowledgement; the next greeting shows it from the store).
+    """
+
+    acknowledged = Signal(object, str)  # (person UUID, reminder id)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,27 +117,67 @@ class ReminderPanel(QFrame):
         self.title = _label(20, bold=True, color="#f5f7fa")
         layout.addWidget(self.title)
         self.items = [_label(18, color="#dfe6ee") for _ in range(MAX_REMINDERS_SHOWN)]
-        for item in self.items:
-            layout.addWidget(item)
+        self.ack_buttons: list[QPushButton] = []
+        # One group dispatching by button id, not a lambda per button: a connected lambda
+        # holding ``self`` keeps the panel's Python wrapper alive after Qt deleted it.
+        self._ack_group = QButtonGroup(self)
+        self._ack_group.setExclusive(False)
+        self._ack_group.idClicked.connect(self._ack)
+        for index, item in enumerate(self.items):
+            button = QPushButton()
+            button.setMinimumHeight(56)  # a finger, not a mouse pointer
+            button.setStyleSheet("font-size: 18pt; font-weight: bold; padding: 6px 18px; "
+                                 "background: #2e7d4f; color: white; border-radius: 10px;")
+            self._ack_group.addButton(button, index)
+            button.hide()
+            self.ack_buttons.append(button)
+            row = QHBoxLayout()
+            row.addWidget(item, 1)
+            row.addWidget(button)
+            layout.addLayout(row)
+        self._greeting: Greeting | None = None
+        self._language: Language = "vi"
 
     def show_reminders(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
+        self._greeting, self._language = greeting, language
         self.title.setText(text("reminders.title", language))
         shown = greeting.reminders[:MAX_REMINDERS_SHOWN]
         for index, label in enumerate(self.items):
+            button = self.ack_buttons[index]
+            button.hide()
             if index >= len(shown):
                 label.setText(text("reminders.none", language) if index == 0 else "")
                 continue
             item = shown[index]
-            flags = []
-            if item.urgent:
-                flags.append(text("reminders.urgent", language))
-            if item.overdue:
-                flags.append(text("reminders.overdue", language))
-            elif item.due_at is not None:
-                when = item.due_at.astimezone(zone).strftime("%d/%m %H:%M")
-                flags.append(text("reminders.due", language, when=when))
-            suffix = f"  ·  {' · '.join(flags)}" if flags else ""
-            label.setText(f"• {item.title}{suffix}")
+            label.setText(self._line(item, language, zone))
+            if not item.acknowledged:
+                button.setText(text("reminders.ack", language))
+                button.show()
+
+    @staticmethod
+    def _line(item: ReminderItem, language: Language, zone: tzinfo) -> str:
+        flags = []
+        if item.urgent:
+            flags.append(text("reminders.urgent", language))
+        if item.overdue:
+            flags.append(text("reminders.overdue", language))
+        elif item.due_at is not None:
+            when = item.due_at.astimezone(zone).strftime("%d/%m %H:%M")
+            flags.append(text("reminders.due", language, when=when))
+        if item.acknowledged:
+            flags.append(text("reminders.acknowledged", language))
+        suffix = f"  ·  {' · '.join(flags)}" if flags else ""
+        return f"• {item.title}{suffix}"
+
+    def _ack(self, index: int) -> None:
+        greeting = self._greeting
+        if greeting is None or index >= len(greeting.reminders):
+            return
+        item = greeting.reminders[index]
+        self.ack_buttons[index].hide()
+        label = self.items[index]
+        label.setText(f"{label.text()}  ·  {text('reminders.acknowledged', self._language)}")
+        self.acknowledged.emit(greeting.person_id, item.reminder_id)
 
 
 class GreetingCard(QFrame):

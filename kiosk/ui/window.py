@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import tzinfo
+from uuid import UUID
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -18,8 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app.requests import SetAdminMode
+from kiosk.app.requests import AcknowledgeReminder, PinEntered, SetAdminMode, SetKeypadOpen
 from kiosk.app.state import (
+    AdminFaceEntry,
+    AltCheckinRefused,
+    AltRefusal,
     CameraPhase,
     CameraState,
     DoctorReport,
@@ -30,18 +34,23 @@ from kiosk.app.state import (
     GuidanceKey,
     KioskState,
     LivenessFailed,
+    LocalSettingsView,
     ModelsMissing,
     NotRecognized,
     PeopleDirectory,
+    SettingsSaved,
     StatusBar,
+    StorageFailed,
 )
 from kiosk.camera import LatestFrameBuffer
 from kiosk.ui.admin import AdminPanel
+from kiosk.ui.pinpad import PinPad
 from kiosk.ui.strings import Language, text
 from kiosk.ui.widgets import GreetingCard, MessageScreen, PreviewWidget, StatusBarWidget
 
 PREVIEW_INTERVAL_MS = 15  # poll faster than any camera so the preview keeps its frame rate
 PERSISTENT_SCREENS = ("camera_offline", "models_missing")
+KEYPAD_TIMEOUT_MS = 30_000  # an abandoned PIN keypad goes back to the check-in screen
 
 
 class KioskWindow(QWidget):
@@ -66,6 +75,7 @@ class KioskWindow(QWidget):
         self._card_timer = self._single_shot(int(card_seconds * 1000), self._clear_card)
         self._message_timer = self._single_shot(int(card_seconds * 500), self._clear_message)
         self._admin_timer = self._single_shot(int(admin_timeout_s * 1000), self.leave_admin)
+        self._keypad_timer = self._single_shot(KEYPAD_TIMEOUT_MS, self.close_keypad)
         self._preview_timer = QTimer(self)
         self._preview_timer.timeout.connect(self._pull_preview_frame)
         if preview_buffer is not None:
@@ -90,6 +100,7 @@ class KioskWindow(QWidget):
         self.preview = PreviewWidget()
         self.card = GreetingCard()
         self.card.hide()
+        self.card.reminders.acknowledged.connect(self._acknowledge_reminder)
         row.addWidget(self.preview, 3)
         row.addWidget(self.card, 2)
         column.addLayout(row, 1)
@@ -106,6 +117,7 @@ class KioskWindow(QWidget):
         self.admin_button.clicked.connect(self.enter_admin)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self._build_keypad())
         bottom.addWidget(self.admin_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -125,6 +137,8 @@ class KioskWindow(QWidget):
                 self._show_message("not_recognized", "#7a4b00", transient=True)
             case LivenessFailed():
                 self._show_message("liveness", "#7a1020", transient=True)
+            case StorageFailed():
+                self._show_message("storage_failed", "#7a1020", transient=True)
             case CameraState():
                 self._render_camera(state)
             case ModelsMissing():
@@ -139,8 +153,18 @@ class KioskWindow(QWidget):
                 self.admin.render_progress(state)
             case EnrollmentFinished():
                 self.admin.render_finished(state)
+            case AltCheckinRefused():
+                self._render_refusal(state)
             case DoctorReport():
                 self.admin.render_doctor(state)
+            case LocalSettingsView():
+                self.admin.render_settings(state)
+            case SettingsSaved():
+                if state.ok and state.view.language != self.language:
+                    self.set_language(state.view.language)  # type: ignore[arg-type]
+                self.admin.render_settings_saved(state)
+            case AdminFaceEntry():
+                self.admin.accept_face(state)
 
     @property
     def screen_kind(self) -> str:
@@ -148,6 +172,8 @@ class KioskWindow(QWidget):
         current = self.pages.currentWidget()
         if current is self.admin:
             return "admin"
+        if current is self.keypad:
+            return "keypad"
         if current is self.message:
             return self.message.kind
         return "checkin" if self.card.isHidden() else "greeting"
@@ -170,6 +196,13 @@ class KioskWindow(QWidget):
         if self._sound and not greeting.repeat:
             QApplication.beep()  # the system bell; a chime file needs QtMultimedia
 
+    def _acknowledge_reminder(self, person_id: UUID, reminder_id: str) -> None:
+        """One touch on "Got it": the worker records it; the card stays up a while longer."""
+        if self.card.isHidden():
+            return
+        self.request.emit(AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id))
+        self._card_timer.start()  # restart: the person is still reading
+
     def _render_camera(self, state: CameraState) -> None:
         self.status.set_camera(state.phase, self.language)
         if state.phase is CameraPhase.OFFLINE:
@@ -180,7 +213,7 @@ class KioskWindow(QWidget):
     def _blocked(self) -> bool:
         """True while admin mode or a persistent full-screen state owns the screen."""
         current = self.pages.currentWidget()
-        return current is self.admin or (current is self.message
+        return current in (self.admin, self.keypad) or (current is self.message
                                          and self.message.kind in PERSISTENT_SCREENS)
 
     def _show_message(self, kind: str, background: str, *, transient: bool = False,
@@ -218,6 +251,66 @@ class KioskWindow(QWidget):
         if frame is not None:
             self.preview.show_frame(frame.image)
 
+    # -- PIN keypad (people who check in without their face) ------------------------------
+    def _build_keypad(self) -> QPushButton:
+        self.keypad = PinPad(self.language)
+        self.keypad.submitted.connect(self._submit_pin)
+        self.keypad.cancelled.connect(self.close_keypad)
+        self.keypad.activity.connect(lambda: self._keypad_timer.start())
+        self.pages.addWidget(self.keypad)
+        self.pin_button = QPushButton(text("pin.button", self.language))
+        self.pin_button.setStyleSheet("font-size: 14pt; padding: 8px 24px;")
+        self.pin_button.clicked.connect(self.open_keypad)
+        self.admin_button.clicked.connect(self.close_keypad)  # after enter_admin
+        self._keypad_active = False
+        return self.pin_button
+
+    def open_keypad(self) -> None:
+        """Show the keypad; the worker stops deciding on faces until it closes."""
+        if self._blocked():
+            return
+        self._clear_card()
+        self.keypad.reset()
+        self.pages.setCurrentWidget(self.keypad)
+        self._keypad_active = True
+        self.request.emit(SetKeypadOpen(active=True))
+        self._keypad_timer.start()
+
+    def close_keypad(self) -> None:
+        """Back to the check-in screen (if still on the keypad); faces count again."""
+        self._keypad_timer.stop()
+        if not self._keypad_active:
+            return
+        self._keypad_active = False
+        self.keypad.reset()
+        if self.pages.currentWidget() is self.keypad:
+            self.pages.setCurrentWidget(self.checkin_page)
+        self.request.emit(SetKeypadOpen(active=False))
+
+    def _submit_pin(self, code: str, pin: str) -> None:
+        self.request.emit(PinEntered(employee_code=code, pin=pin))
+        self.close_keypad()  # the answer (greeting or refusal) arrives as a state
+
+    def _render_refusal(self, refusal: AltCheckinRefused) -> None:
+        if refusal.reason is AltRefusal.LOCKED and refusal.locked_until is not None:
+            detail = refusal.locked_until.astimezone(self._zone).strftime("%H:%M")
+        else:
+            detail = str(refusal.attempts_left)
+        self._show_message(refusal.reason.value, "#7a4b00", transient=True, fix=detail)
+
+    def set_language(self, language: Language) -> None:
+        """Switch the screen's texts at once (admin settings screen); every state is drawn
+        in ``language`` from now on (the status bar at its next update, within a second)."""
+        self.language = language
+        self.admin_button.setText(text("admin.button", language))
+        pin_button = getattr(self, "pin_button", None)
+        if pin_button is not None:
+            pin_button.setText(text("pin.button", language))
+            self.keypad.set_language(language)
+        self.admin.set_language(language)
+        if self.card.isHidden():
+            self.guidance_label.setText(text("guidance.no_face", language))
+
     # -- admin mode ---------------------------------------------------------------------
     def enter_admin(self) -> None:
         self._clear_card()
@@ -241,5 +334,5 @@ class KioskWindow(QWidget):
     def shutdown(self) -> None:
         """Stop every timer (before the window closes, so nothing fires afterwards)."""
         for timer in (self._card_timer, self._message_timer, self._admin_timer,
-                      self._preview_timer):
+                      self._preview_timer, self._keypad_timer):
             timer.stop()

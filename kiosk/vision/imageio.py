@@ -10,6 +10,7 @@ file name and the reason. Runs on the caller's thread.
 from __future__ import annotations
 
 import logging
+import struct
 from pathlib import Path
 
 import cv2
@@ -31,10 +32,17 @@ def decode_image(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS)
         raise ImageDecodeError(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES} limit")
     if not data:
         raise ImageDecodeError(f"{name}: empty file")
+    declared = _png_pixels(data)
+    if declared is not None and declared > max_pixels:
+        raise ImageDecodeError(f"{name}: {declared} pixels is over the {max_pixels} limit")
     buffer = np.frombuffer(data, dtype=np.uint8)
     # IMREAD_COLOR applies EXIF orientation and turns grey into 3 channels; it does not
-    # check the size first, so peek at the header with the same decoder in reduced mode.
-    probe = cv2.imdecode(buffer, cv2.IMREAD_REDUCED_GRAYSCALE_8)
+    # check the size first, so peek at the header with the same decoder in reduced mode
+    # (cheap for JPEG, whose decoder scales; PNG was checked from its header above).
+    try:
+        probe = cv2.imdecode(buffer, cv2.IMREAD_REDUCED_GRAYSCALE_8)
+    except cv2.error as exc:  # e.g. a header over OpenCV's own pixel limit
+        raise ImageDecodeError(f"{name}: not an image OpenCV can decode ({exc.err})") from None
     if probe is None:
         raise ImageDecodeError(f"{name}: not an image OpenCV can decode")
     if probe.shape[0] * probe.shape[1] * 64 > max_pixels:
@@ -47,6 +55,18 @@ def decode_image(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS)
         raise ImageDecodeError(f"{name}: {image.shape[1]}x{image.shape[0]} is over the "
                                f"{max_pixels} pixel limit")
     return np.ascontiguousarray(image, dtype=np.uint8)
+
+
+def _png_pixels(data: bytes) -> int | None:
+    """Width x height from a PNG's IHDR (always the first chunk), else None.
+
+    libpng's reduced mode still inflates every pixel, so a small PNG declaring hundreds of
+    megapixels (a decompression bomb) must be refused before OpenCV sees it.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24 and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return int(width) * int(height)
+    return None
 
 
 def read_image(path: Path, max_pixels: int = MAX_PIXELS) -> ImageBGR:

@@ -158,6 +158,12 @@ def _load_liveness(registry: Registry, pack: PackSpec, models_dir: Path,
     if not pack.liveness:
         return None
     states = {m: model_state(registry.model(m), models_dir) for m in pack.liveness}
+    corrupt = [m for m, state in states.items() if state is ModelState.CORRUPT]
+    if corrupt:
+        # A damaged (or tampered) file is not "not installed": never drop liveness silently.
+        raise ModelIntegrityError(f"pack {pack.name}: {', '.join(corrupt)} failed the sha256 "
+                                  f"check in {models_dir}: run `kiosk models verify`, then "
+                                  f"`kiosk models install --force {' '.join(corrupt)}`")
     absent = [m for m, state in states.items() if state is not ModelState.INSTALLED]
     if absent:
         log.warning("pack %s: liveness models %s are not installed; printed photos and phone "

@@ -6,7 +6,8 @@ its P(real) goes into that track's kiosk.vision.liveness.LivenessCombiner (mean 
 track's recent frames, at least 3). A MATCH reached by consensus is emitted only when that
 verdict is LIVE; when it is SPOOF a SPOOF decision is emitted instead (person_id None,
 ``resembled_id`` set, never a punch); while it is PENDING the match is held and re-checked on
-the track's next frames.
+the track's next frames. UNKNOWN decisions are gated the same way (a SPOOF with
+``resembled_id`` None), so an attack with an unenrolled face reads "liveness failed" too.
 
 Only the PRIMARY face (the largest; the person nearest the kiosk) is recognised, so the cost
 per frame is one embedding whatever the crowd behind; every face is still outlined. The
@@ -129,13 +130,16 @@ class FramePipeline:
 
     def _gate_on_liveness(self, track_id: int, decision: Decision | None,
                           verdict: LivenessVerdict | None) -> Decision | None:
-        """The decision to emit this frame: MATCHes wait for a LIVE verdict (module doc)."""
+        """The decision to emit this frame: decisions wait for the liveness verdict.
+
+        MATCH and UNKNOWN alike: a photo or a screen is refused as a SPOOF whether or not it
+        resembles an enrolled person (``resembled_id`` None then), so every presentation
+        attack reads the same on the screen and is recorded as a refused attempt.
+        """
         if verdict is None:
             return decision
-        if decision is not None and decision.kind is DecisionKind.MATCH:
+        if decision is not None:
             self._held[track_id] = decision
-        elif decision is not None:
-            return decision
         held = self._held.get(track_id)
         if held is None or verdict.state is LivenessState.PENDING:
             return None

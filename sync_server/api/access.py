@@ -65,5 +65,5 @@ def export_person(person_id: uuid.UUID, admin: Admin, sessions: Sessions,
                   request_id: uuid.UUID | None = None) -> ExportOut:
     """Marks ``request_id`` (if given) fulfilled."""
     with transaction(sessions) as session:
-        data = access.export_person(session, person_id, request_id)
+        data = access.export_person(session, person_id, request_id, actor=f"admin:{admin}")
     return ExportOut(data=data, summary=access.summary(data))

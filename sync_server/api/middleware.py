@@ -10,6 +10,7 @@ added unless a route set its own; the interactive API docs get a CSP that lets t
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,19 +40,31 @@ def security_headers(path: str, present: list[tuple[bytes, bytes]]
     return [(name, value) for name, value in wanted if name not in names]
 
 
+UPLOAD_PATHS = re.compile(r"^/hr/people/(?:enrol-zip|[^/]+/enrol)$")
+"""Photo enrolment uploads: several phone photos, or a ZIP of a whole site."""
+
+
 class BodyLimitAndClock:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    """``max_body_bytes`` for every request, ``max_upload_bytes`` for UPLOAD_PATHS."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 max_upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
+
+    def limit_for(self, path: str) -> int:
+        return self.max_upload_bytes if UPLOAD_PATHS.match(path) else self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         stamp = utc_now().isoformat(timespec="microseconds").encode()
+        limit = self.limit_for(scope.get("path", ""))
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
-            await self._too_large(scope, send, stamp)
+        if declared is not None and declared > limit:
+            await self._too_large(scope, send, stamp, limit)
             return
         received = 0
         too_large = False
@@ -62,7 +75,7 @@ class BodyLimitAndClock:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     too_large = True
                     raise _BodyTooLarge
             return message
@@ -74,7 +87,7 @@ class BodyLimitAndClock:
                 # is 413: send that instead, once.
                 if not replaced:
                     replaced = True
-                    await self._too_large(scope, send, stamp)
+                    await self._too_large(scope, send, stamp, limit)
                 return
             if message["type"] == "http.response.start":
                 present = list(message.get("headers", []))
@@ -86,11 +99,11 @@ class BodyLimitAndClock:
             await self.app(scope, limited_receive, stamped_send)
         except _BodyTooLarge:
             if not replaced:
-                await self._too_large(scope, send, stamp)
+                await self._too_large(scope, send, stamp, limit)
 
-    async def _too_large(self, scope: Scope, send: Send, stamp: bytes) -> None:
+    async def _too_large(self, scope: Scope, send: Send, stamp: bytes, limit: int) -> None:
         body = json.dumps({"type": "about:blank", "title": "Content too large", "status": 413,
-                           "detail": f"request bodies are limited to {self.max_body_bytes} "
+                           "detail": f"request bodies are limited to {limit} "
                            "bytes; nothing was stored", "instance": scope.get("path")}).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/problem+json"),

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync_server.errors import ServerError
@@ -33,6 +34,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServerError, _server_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _data_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -49,6 +51,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return problem_response(exc.status_code, _reason(exc.status_code), str(exc.detail),
+                            request.url.path)
+
+
+async def _data_error(request: Request, exc: DataError) -> JSONResponse:
+    # Input the schema allowed but the database refuses, e.g. PostgreSQL and a NUL character
+    # in a text field. The transaction was rolled back: a client error, not a 500.
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path,
+                exc.orig)
+    return problem_response(422, "Unprocessable content", "a value cannot be stored (for "
+                            "example a NUL character in a text field); nothing was stored",
                             request.url.path)
 
 

@@ -9,13 +9,15 @@ from typing import Any
 
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sync_server.api.deps import Kiosk, Sessions
 from sync_server.api.uploads import validate_chip
 from sync_server.db.engine import transaction
-from sync_server.db.models import Person
-from sync_server.errors import BadRequest
-from sync_server.service import people
+from sync_server.db.models import Erasure, Person
+from sync_server.errors import BadRequest, Conflict
+from sync_server.service import erasure, people
 
 router = APIRouter(prefix="/api/v1", tags=["templates"])
 
@@ -54,6 +56,9 @@ class EnrollmentIn(BaseModel):
     embeddings: list[str] = Field(min_length=1, max_length=50,
                                   description="base64 of little-endian float32 vectors")
     chips: list[ChipBody] = Field(default_factory=list, max_length=50)
+    template_ids: list[uuid.UUID] | None = Field(
+        None, max_length=50, description="the kiosk's own template ids, one per embedding: "
+        "a repeated upload with the same ids is answered with them and stores nothing")
 
 
 class EnrollmentOut(BaseModel):
@@ -71,12 +76,22 @@ def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions) -> E
                                body.consent.notice_version, body.consent.collected_by)
     with transaction(sessions) as session:
         if body.new_person is not None and session.get(Person, body.person_id) is None:
+            _refuse_erased(session, body.person_id)
             people.create_person(session, body.new_person.display_name,
                                  department=body.new_person.department,
                                  person_id=body.person_id)
         ids = people.enroll(session, body.person_id, body.recognizer_id, consent,
-                            body.embeddings, chips, source_kiosk_id=kiosk.id)
+                            body.embeddings, chips, source_kiosk_id=kiosk.id,
+                            template_ids=body.template_ids)
     return EnrollmentOut(template_ids=ids)
+
+
+def _refuse_erased(session: Session, person_id: uuid.UUID) -> None:
+    """A person erased here is never created again by a late (retried) kiosk upload."""
+    erased = session.scalar(select(Erasure.id).where(
+        Erasure.person_id == person_id, Erasure.reason == erasure.Reason.DELETED.value).limit(1))
+    if erased is not None:
+        raise Conflict(f"person {person_id} was erased on the server; the upload is refused")
 
 
 def _b64(text: str, where: str) -> bytes:

@@ -116,7 +116,8 @@ class Punch(Base):
     """A punch as captured at a kiosk. ``occurred_at`` = captured_at + clock offset."""
 
     __tablename__ = "punches"
-    __table_args__ = (Index("punches_person_time", "person_id", "occurred_at"),)
+    __table_args__ = (Index("punches_person_time", "person_id", "occurred_at"),
+                      Index("punches_time_received", "occurred_at", "received_at"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosks.id"), index=True)

@@ -140,3 +140,14 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LoginFailure(Base):
+    """A failed web login, kept for the throttle's window: per username ("u:...") and per
+    client address ("a:..."). In the database, so every server process sees the same count."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
+from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import (
     AccessRequest,
     Chip,
@@ -28,7 +29,7 @@ from sync_server.db.models import (
     Template,
 )
 from sync_server.errors import NotFound
-from sync_server.service import datakeys
+from sync_server.service import audit, datakeys
 
 DEADLINE = timedelta(days=30)
 
@@ -43,6 +44,8 @@ def open_request(session: Session, person_id: uuid.UUID, requested_by: str,
                             received_at=received, due_at=received + DEADLINE)
     session.add(request)
     session.flush()
+    audit.record(session, requested_by, "access_request.open", "person", person_id,
+                 {"request_id": str(request.id), "due_at": request.due_at.isoformat()})
     return request
 
 
@@ -54,8 +57,11 @@ def requests_log(session: Session, open_only: bool = False) -> list[AccessReques
 
 
 def export_person(session: Session, person_id: uuid.UUID,
-                  request_id: uuid.UUID | None = None) -> dict[str, Any]:
-    """Everything held about the person, JSON-ready; marks ``request_id`` fulfilled."""
+                  request_id: uuid.UUID | None = None, actor: str = "system") -> dict[str, Any]:
+    """Everything held about the person, JSON-ready; marks ``request_id`` fulfilled.
+
+    Audited (``person.export``, by ``actor``): an export is itself a disclosure.
+    """
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
@@ -95,7 +101,18 @@ def export_person(session: Session, person_id: uuid.UUID,
         if request is None or request.person_id != person_id:
             raise NotFound(f"no access request {request_id} for person {person_id}")
         request.fulfilled_at = request.fulfilled_at or utc_now()
+    data["checkin_methods"] = _checkin_methods(session, person_id)
+    audit.record(session, actor, "person.export", "person", person_id,
+                 {"request_id": str(request_id) if request_id else None})
     return data
+
+
+def _checkin_methods(session: Session, person_id: uuid.UUID) -> dict[str, Any]:
+    """Whether a PIN or QR badge is issued, and when (never the hashes themselves)."""
+    row = session.get(AltCheckinCredential, person_id)
+    return {"pin_set_at": row.pin_set_at.isoformat() if row and row.pin_set_at else None,
+            "badge_issued_at": (row.badge_issued_at.isoformat()
+                                if row and row.badge_issued_at else None)}
 
 
 def _consent(consent: ConsentRecord) -> dict[str, Any]:

@@ -31,7 +31,9 @@ from kiosk.store.crypto import (
     resolve_keyring,
     write_key_file,
 )
+from sync_server.db.event_models import KioskEventRow
 from sync_server.db.models import Change, Chip, Template
+from sync_server.db.reminder_models import Integration, WebhookSubscription
 from sync_server.errors import ServerError
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,15 @@ def template_context(template_id: uuid.UUID) -> bytes:
 
 def chip_context(chip_id: uuid.UUID) -> bytes:
     return f"chip:{chip_id}".encode()
+
+
+def secret_context(kind: str, row_id: uuid.UUID) -> bytes:
+    """An integration's or a webhook subscription's signing secret (``kind``)."""
+    return f"{kind}-secret:{row_id}".encode()
+
+
+def event_context(event_id: uuid.UUID) -> bytes:
+    return f"event:{event_id}".encode()
 
 
 def keyring_for(session: Session) -> DataKeyring:
@@ -115,7 +126,8 @@ def unseal_feed_data(keyring: DataKeyring, template_id: uuid.UUID,
 
 
 def reseal_all(session: Session, keyring: DataKeyring) -> int:
-    """Re-encrypt templates, chips and feed embeddings not under the primary key."""
+    """Re-encrypt templates, chips, feed embeddings, event attachments and integration and
+    webhook secrets not under the primary key."""
     count = 0
     for template in session.scalars(select(Template)):
         if keyring.needs_reseal(template.embedding):
@@ -126,6 +138,19 @@ def reseal_all(session: Session, keyring: DataKeyring) -> int:
         if keyring.needs_reseal(chip.image):
             chip.image = _resealed(keyring, chip.image, chip_context(chip.id))
             count += 1
+    for event in session.scalars(select(KioskEventRow)
+                                 .where(KioskEventRow.attachment.is_not(None))):
+        assert event.attachment is not None
+        if keyring.needs_reseal(event.attachment):
+            event.attachment = _resealed(keyring, event.attachment,
+                                         event_context(event.id))
+            count += 1
+    for kind, model in (("integration", Integration), ("subscription", WebhookSubscription)):
+        for row in session.scalars(select(model)):
+            if keyring.needs_reseal(row.secret_sealed):
+                row.secret_sealed = _resealed(keyring, row.secret_sealed,
+                                              secret_context(kind, row.id))
+                count += 1
     for change in session.scalars(select(Change).where(Change.entity == "template")):
         sealed = change.data.get(SEALED_FIELD) if change.data else None
         if isinstance(sealed, str) and keyring.needs_reseal(base64.b64decode(sealed)):

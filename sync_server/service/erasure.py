@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sync_server.clock import utc_now
 from sync_server.db.models import Change, Erasure, ErasureAck, Kiosk
 from sync_server.errors import NotFound
+from sync_server.service import audit
 
 
 class Reason(enum.Enum):
@@ -64,6 +65,9 @@ def record(session: Session, person_id: uuid.UUID, reason: Reason, requested_by:
                   requested_by=requested_by, requested_at=utc_now(),
                   tombstone_seq=tombstone.seq, templates_erased=templates, chips_erased=chips)
     session.add(row)
+    audit.record(session, requested_by, f"erasure.{reason.value}", "person", person_id,
+                 {"erasure_id": str(row.id), "templates_erased": templates,
+                  "chips_erased": chips, "tombstone_seq": tombstone.seq})
     return _record_of(row)
 
 

@@ -1,8 +1,9 @@
 """The change feed: ordered by ``seq``, resumable from any cursor, paged.
 
-Kiosks receive every person, reminder and schedule change, and only the template changes of
-their own recognizer. Erasing a person removes every earlier feed entry about them (so no
-embedding lingers in the feed) and appends one tombstone.
+Kiosks receive every person and schedule change, only the template changes of their own
+recognizer, and only the reminders of people enrolled for their recognizer. Erasing a person
+removes every earlier feed entry about them (so no embedding lingers in the feed) and appends
+one tombstone.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
-from sync_server.db.models import Change
+from sync_server.db.alt_checkin_models import AltCheckinCredential
+from sync_server.db.models import Change, Template
+from sync_server.db.reminder_models import ReminderDelivery
 
 FEED_LOCK_KEY = 5_150_001  # arbitrary, fixed: the advisory lock that orders feed commits
 
@@ -53,10 +56,34 @@ def publish(session: Session, entity: Entity, op: Op, entity_id: uuid.UUID,
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
+    if entity is Entity.PERSON and op is Op.UPSERT:
+        data = {**(data or {}), **alt_checkin_fields(session, entity_id)}
     change = Change(entity=entity.value, op=op.value, entity_id=entity_id,
                     recognizer_id=recognizer_id, data=data or {}, created_at=utc_now())
     session.add(change)
+    if entity is Entity.TEMPLATE and op is Op.UPSERT and data and data.get("person_id"):
+        # A person newly enrolled for a recognizer gets their live reminders published
+        # again (see reminders_visible); imported here: reminders imports this module.
+        from sync_server.service import reminders
+
+        reminders.republish_for_new_template(session, uuid.UUID(str(data["person_id"])),
+                                             recognizer_id)
     return change
+
+
+def alt_checkin_fields(session: Session, person_id: uuid.UUID) -> dict[str, str]:
+    """``pin_hash`` and ``badge_hash`` of a person, each absent when none is issued.
+
+    Added to EVERY person upsert here, whoever publishes it: a kiosk replaces the person's
+    credentials with what the entry carries, so an entry without them would revoke them.
+    """
+    row = session.get(AltCheckinCredential, person_id)
+    fields: dict[str, str] = {}
+    if row is not None and row.pin_hash:
+        fields["pin_hash"] = row.pin_hash
+    if row is not None and row.badge_hash:
+        fields["badge_hash"] = row.badge_hash
+    return fields
 
 
 def forget(session: Session, entity_ids: Iterable[uuid.UUID]) -> None:
@@ -66,9 +93,33 @@ def forget(session: Session, entity_ids: Iterable[uuid.UUID]) -> None:
         session.execute(delete(Change).where(Change.entity_id.in_(ids)))
 
 
+def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
+    """A reminder entry goes only to kiosks that can recognize its person: the person has a
+    face template of the kiosk's recognizer (what "enrolled at the kiosk" means: a kiosk
+    holds exactly the templates of its recognizer), or a PIN or badge (valid everywhere).
+    Tombstones (no data, only an id) go to every kiosk, so a kiosk that got a reminder
+    before the person's templates were erased still drops it. A person enrolled later (or
+    given a PIN or badge) gets their live reminders published again
+    (reminders.republish_live), so a kiosk whose cursor had passed them still receives them.
+    """
+    enrolled = exists().where(ReminderDelivery.id == Change.entity_id,
+                              Template.person_id == ReminderDelivery.person_id,
+                              Template.recognizer_id == recognizer_id)
+    # People who check in with a PIN or a QR badge can be greeted at every kiosk.
+    by_credential = exists().where(
+        ReminderDelivery.id == Change.entity_id,
+        AltCheckinCredential.person_id == ReminderDelivery.person_id,
+        or_(AltCheckinCredential.pin_hash.is_not(None),
+            AltCheckinCredential.badge_hash.is_not(None)))
+    return or_(enrolled, by_credential)
+
+
 def page(session: Session, after: int, limit: int, recognizer_id: str | None) -> FeedPage:
     """Changes with seq > ``after``, oldest first, at most ``limit``."""
-    wanted = or_(Change.entity != Entity.TEMPLATE.value, Change.recognizer_id == recognizer_id)
+    wanted = and_(
+        or_(Change.entity != Entity.TEMPLATE.value, Change.recognizer_id == recognizer_id),
+        or_(Change.entity != Entity.REMINDER.value, Change.op == Op.DELETE.value,
+            reminders_visible(recognizer_id)))
     rows = list(session.scalars(select(Change).where(Change.seq > after, wanted)
                                 .order_by(Change.seq).limit(limit + 1)))
     has_more = len(rows) > limit

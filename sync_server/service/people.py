@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
+from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import datakeys, erasure, feed
@@ -128,6 +129,9 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
     if reason is not erasure.Reason.RETENTION:
         person.updated_at = now
     template_ids, chips = _delete_biometrics(session, person_id)
+    if reason is erasure.Reason.DEACTIVATED:  # left: their PIN and badge go too
+        session.execute(delete(AltCheckinCredential).where(
+            AltCheckinCredential.person_id == person_id))
     feed.forget(session, template_ids)
     data = {**person_data(person), "biometrics_erased": True}
     tombstone = feed.publish(session, Entity.PERSON, Op.UPSERT, person_id, data)
@@ -150,11 +154,22 @@ def _delete_biometrics(session: Session, person_id: uuid.UUID) -> tuple[list[uui
 
 def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: ConsentIn,
            embeddings: Sequence[str], chips: Sequence[ChipIn],
-           source_kiosk_id: uuid.UUID | None) -> list[uuid.UUID]:
-    """Store consent, templates and chips for an existing person; publish the templates."""
+           source_kiosk_id: uuid.UUID | None,
+           template_ids: Sequence[uuid.UUID] | None = None) -> list[uuid.UUID]:
+    """Store consent, templates and chips for an existing person; publish the templates.
+
+    ``template_ids`` (a kiosk's own ids, one per embedding) make the upload idempotent: when
+    they are already stored for this person and consent, the upload is a replay (its answer
+    was lost) and the stored ids are returned with nothing written.
+    """
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
+    if template_ids is not None:
+        if len(template_ids) != len(embeddings) or len(set(template_ids)) != len(template_ids):
+            raise BadRequest("template_ids must name each embedding once, in order")
+        if _is_replay(session, person_id, consent.id, template_ids):
+            return list(template_ids)
     if not person.active:
         raise Conflict(f"person {person_id} is inactive: no biometrics are kept for them")
     record = session.get(ConsentRecord, consent.id)
@@ -173,8 +188,8 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
     if len({len(v) for v in vectors}) > 1:
         raise BadRequest("embeddings of one upload must have the same size")
     ids = []
-    for raw in vectors:
-        template_id = uuid.uuid4()
+    for index, raw in enumerate(vectors):
+        template_id = template_ids[index] if template_ids is not None else uuid.uuid4()
         template = Template(id=template_id, person_id=person_id, consent_id=consent.id,
                             recognizer_id=recognizer_id, dim=len(raw) // 4,
                             embedding=keyring.seal(raw, datakeys.template_context(template_id)),
@@ -192,6 +207,19 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
                          image_format=chip.image_format, alignment=chip.alignment,
                          created_at=now))
     return ids
+
+
+def _is_replay(session: Session, person_id: uuid.UUID, consent_id: uuid.UUID,
+               template_ids: Sequence[uuid.UUID]) -> bool:
+    """True when every id is stored for this person and consent; Conflict when only some are
+    (or for someone else): an id is never reused for different content."""
+    stored = list(session.scalars(select(Template).where(Template.id.in_(template_ids))))
+    if not stored:
+        return False
+    if len(stored) == len(template_ids) and all(
+            t.person_id == person_id and t.consent_id == consent_id for t in stored):
+        return True
+    raise Conflict("template ids already stored for another enrollment")
 
 
 def _decode_embedding(text: str, index: int) -> bytes:

@@ -8,17 +8,27 @@ Days are local dates in ``schedules.SITE_ZONE``; minutes are whole minutes.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import attendance
 from sync_server.db.models import Kiosk, Person, Punch
+from sync_server.db.web_models import (
+    CorrectionRow,
+    HolidayRow,
+    LeaveRow,
+    ShiftAssignmentRow,
+    ShiftTypeRow,
+)
 from sync_server.service import corrections, schedules
 
 _KINDS = {"in": attendance.PunchKind.CHECK_IN, "out": attendance.PunchKind.CHECK_OUT,
@@ -144,7 +154,31 @@ class LatenessReport:
 
 def lateness_report(session: Session, people: list[Person], first: date, last: date,
                     now: datetime) -> LatenessReport:
-    """Totals per person and department over [first, last], plus the daily lateness series."""
+    """Totals per person and department over [first, last], plus the daily lateness series.
+
+    A whole ministry's month takes seconds to compute, and HR asks for the same report again
+    and again (sorting, filtering, then CSV and XLSX exports), so reports are memoised on
+    everything they depend on: the people, the range, a version of the data (see
+    :func:`data_version`) and the two instants that can still change a day's status, ``now``
+    and the sync watermark, each floored to the minute and clipped to the end of the range (a
+    range long past gives one key forever, until its data changes).
+    """
+    closed = datetime.combine(last + timedelta(days=1), time(0),
+                              tzinfo=ZoneInfo(schedules.SITE_ZONE)) + MARGIN
+    now = _minute(now)
+    watermark = sync_watermark(session)
+    key = (_digest(p.id for p in people), first, last, data_version(session, first, last),
+           min(now, closed), min(_minute(watermark), closed) if watermark else None)
+    cached = _REPORTS.get(key)
+    if cached is not None:
+        return cached
+    report = _lateness_report(session, people, first, last, now)
+    _REPORTS.put(key, report)
+    return report
+
+
+def _lateness_report(session: Session, people: list[Person], first: date, last: date,
+                     now: datetime) -> LatenessReport:
     days = day_summaries(session, people, first, last, now)
     report = attendance.summarize_range([to_domain_person(p) for p in people], days)
     names = {schedules.department_uuid(p.department): p.department
@@ -161,6 +195,60 @@ def lateness_report(session: Session, people: list[Person], first: date, last: d
         entries[summary.day] += summary.late_minutes > 0
     return LatenessReport(first, last, people, report.by_person, by_department, report.overall,
                           dict(minutes), dict(entries))
+
+
+def data_version(session: Session, first: date, last: date) -> tuple[object, ...]:
+    """What a report over [first, last] depends on, condensed: counts and newest change times
+    of the range's punches (an index on occurred_at, received_at answers it), of corrections,
+    people, and every schedule table. Any insert, edit or delete moves one of them."""
+    zone = ZoneInfo(schedules.SITE_ZONE)
+    since = datetime.combine(first, time(0), tzinfo=zone) - MARGIN
+    until = datetime.combine(last, time(0), tzinfo=zone) + MARGIN
+    version: list[object] = list(session.execute(
+        select(func.count(), func.max(Punch.received_at))
+        .where(Punch.occurred_at >= since, Punch.occurred_at < until)).one())
+    for stamp in (Person.updated_at, CorrectionRow.made_at, ShiftTypeRow.updated_at,
+                  ShiftAssignmentRow.updated_at, HolidayRow.updated_at, LeaveRow.created_at):
+        version += session.execute(select(func.count(), func.max(stamp))).one()
+    return tuple(version)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def _digest(ids: Iterable[uuid.UUID]) -> str:
+    return hashlib.blake2b(b"".join(sorted(i.bytes for i in ids)), digest_size=16).hexdigest()
+
+
+class _Memo:
+    """A small thread-safe LRU of finished reports (they are never mutated after building)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[object, ...], LatenessReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> LatenessReport | None:
+        with self._lock:
+            report = self._items.get(key)
+            if report is not None:
+                self._items.move_to_end(key)
+            return report
+
+    def put(self, key: tuple[object, ...], report: LatenessReport) -> None:
+        with self._lock:
+            self._items[key] = report
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_REPORTS = _Memo(size=16)
 
 
 @dataclass(frozen=True)

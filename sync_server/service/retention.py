@@ -7,7 +7,9 @@
   person was made inactive, through the same recorded erasure as a deactivation, so kiosks
   erase them and confirm. (Deactivation through the API already erases at once; this catches
   people made inactive by other paths.)
-- The server stores no refused-attempt snapshots.
+- Refused attempts (kiosk ``refused_attempt`` events, sync_server.service.refusals): their
+  snapshots (taken only where the site enabled them) are cleared ``refused_snapshot_days``
+  after the attempt (default 30) and the rows deleted after ``refused_attempt_days`` (365).
 
 Every run is logged with its counts; erasures are recorded like any other.
 """
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
 from sync_server.db.models import Chip, Person, Punch, Template
-from sync_server.service import erasure, people
+from sync_server.service import erasure, people, refusals
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +34,16 @@ log = logging.getLogger(__name__)
 class RetentionPolicy:
     raw_punch_days: int = 400
     inactive_biometrics_days: int = 0
+    refused_snapshot_days: int = 30
+    refused_attempt_days: int = 365
 
 
 @dataclass(frozen=True)
 class RetentionReport:
     punches: int
     people: int
+    refused_snapshots: int = 0
+    refused_attempts: int = 0
 
 
 def apply_retention(session: Session, policy: RetentionPolicy,
@@ -54,7 +60,10 @@ def apply_retention(session: Session, policy: RetentionPolicy,
         Person.id.in_(with_biometrics))))
     for person_id in stale:
         people.erase_biometrics_for_retention(session, person_id)
-    report = RetentionReport(punches=int(punches or 0), people=len(stale))
+    expired = refusals.expire(session, snapshot_days=policy.refused_snapshot_days,
+                              row_days=policy.refused_attempt_days, now=now)
+    report = RetentionReport(punches=int(punches or 0), people=len(stale),
+                             refused_snapshots=expired.snapshots, refused_attempts=expired.rows)
     log.info("retention: deleted %d raw punches older than %s; erased biometrics of %d "
              "inactive people (%s)", report.punches, punch_cutoff.date(), report.people,
              erasure.Reason.RETENTION.value)

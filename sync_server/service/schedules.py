@@ -31,12 +31,7 @@ from sync_server.service import feed
 from sync_server.service.feed import Entity, Op
 
 SITE_ZONE = "Asia/Ho_Chi_Minh"
-_DEPARTMENT_NAMESPACE = uuid.UUID("6f0b8c52-7d5e-4c1a-9a52-0d6c1f3e2b10")
-
-
-def department_uuid(name: str) -> uuid.UUID:
-    """The stable id of a department name (people refer to departments by name)."""
-    return uuid.uuid5(_DEPARTMENT_NAMESPACE, name)
+department_uuid = attendance.department_uuid  # the one rule, shared with the kiosks
 
 
 def parse_hhmm(text: str) -> time:

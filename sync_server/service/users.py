@@ -11,18 +11,15 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-import threading
-import time
 import uuid
-from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
-from sync_server.db.web_models import WebSession, WebUser
+from sync_server.db.web_models import LoginFailure, WebSession, WebUser
 from sync_server.errors import BadRequest, Conflict, NotFound, Unauthorized
 from sync_server.service.admins import MIN_PASSWORD_CHARS, hash_password, verify_password
 
@@ -76,14 +73,55 @@ def create_user(session: Session, username: str, password: str, role: Role,
     return user
 
 
+def update_user(session: Session, user_id: uuid.UUID, role: Role, department: str | None,
+                person_id: uuid.UUID | None) -> WebUser:
+    """Change what a user may see; refused where it would leave no active admin."""
+    user = _existing(session, user_id)
+    if role is Role.LEADER and not department:
+        raise BadRequest("a leader needs a department")
+    if role is Role.STAFF and person_id is None:
+        raise BadRequest("a staff login needs the person it belongs to")
+    if user.role == Role.ADMIN.value and role is not Role.ADMIN:
+        _keep_an_admin(session, user)
+    user.role, user.department, user.person_id = role.value, department, person_id
+    return user
+
+
+def reset_password(session: Session, user_id: uuid.UUID, password: str) -> WebUser:
+    """Set a new password and end the user's open sessions (they log in again)."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
+    user = _existing(session, user_id)
+    user.password_hash = hash_password(password)
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return user
+
+
+def _existing(session: Session, user_id: uuid.UUID) -> WebUser:
+    user = session.get(WebUser, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+def _keep_an_admin(session: Session, leaving: WebUser) -> None:
+    """Refuse a change that would leave the web application without an active admin."""
+    others = session.scalars(select(WebUser.id).where(
+        WebUser.role == Role.ADMIN.value, WebUser.active.is_(True),
+        WebUser.id != leaving.id)).first()
+    if others is None:
+        raise Conflict("this is the last active admin: make another admin first")
+
+
 def list_users(session: Session) -> list[WebUser]:
     return list(session.scalars(select(WebUser).order_by(WebUser.username)))
 
 
 def set_active(session: Session, user_id: uuid.UUID, active: bool) -> WebUser:
-    user = session.get(WebUser, user_id)
-    if user is None:
-        raise NotFound(f"no user {user_id}")
+    """Deactivate (ends their sessions at once) or reactivate a user."""
+    user = _existing(session, user_id)
+    if not active and user.role == Role.ADMIN.value and user.active:
+        _keep_an_admin(session, user)
     user.active = active
     if not active:
         session.execute(delete(WebSession).where(WebSession.user_id == user_id))
@@ -132,36 +170,37 @@ def close_session(session: Session, token: str) -> None:
 class LoginThrottle:
     """Refuse logins after too many failures per username or per client address.
 
-    Sliding window of ``window_s`` seconds; thread-safe (uvicorn runs sync endpoints in a
-    thread pool). In memory: with several worker processes each keeps its own count.
+    A sliding window of ``window_s`` seconds over the ``login_failures`` table, so that
+    every server process (uvicorn ``--workers``) counts the same failures; a success clears
+    the username's count. Each method works in the caller's transaction.
     """
 
     def __init__(self, per_user: int = 5, per_address: int = 20,
                  window_s: float = 900.0) -> None:
         self.per_user = per_user
         self.per_address = per_address
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        self.window = timedelta(seconds=window_s)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        stamps = self._failures.setdefault(key, deque())
-        while stamps and stamps[0] < now - self.window_s:
-            stamps.popleft()
-        return stamps
+    @staticmethod
+    def _subjects(username: str, address: str) -> tuple[str, str]:
+        return "u:" + username.strip().lower()[:200], "a:" + address[:200]
 
-    def allowed(self, username: str, address: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return (len(self._recent("u:" + username.lower(), now)) < self.per_user
-                    and len(self._recent("a:" + address, now)) < self.per_address)
+    def allowed(self, session: Session, username: str, address: str) -> bool:
+        user_key, address_key = self._subjects(username, address)
+        since = utc_now() - self.window
+        counts = {subject: count for subject, count in session.execute(
+            select(LoginFailure.subject, func.count())
+            .where(LoginFailure.subject.in_((user_key, address_key)), LoginFailure.at >= since)
+            .group_by(LoginFailure.subject))}
+        return (counts.get(user_key, 0) < self.per_user
+                and counts.get(address_key, 0) < self.per_address)
 
-    def failed(self, username: str, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent("u:" + username.lower(), now).append(now)
-            self._recent("a:" + address, now).append(now)
+    def failed(self, session: Session, username: str, address: str) -> None:
+        now = utc_now()
+        session.execute(delete(LoginFailure).where(LoginFailure.at < now - self.window))
+        for subject in self._subjects(username, address):
+            session.add(LoginFailure(id=uuid.uuid4(), subject=subject, at=now))
 
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop("u:" + username.lower(), None)
+    def succeeded(self, session: Session, username: str) -> None:
+        user_key, _ = self._subjects(username, "")
+        session.execute(delete(LoginFailure).where(LoginFailure.subject == user_key))

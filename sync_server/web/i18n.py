@@ -39,11 +39,12 @@ _EN = {
     "shift_types": "Shift types", "assignments": "Assignments", "holidays": "Holidays",
     "leaves": "Leave", "start": "Start", "end": "End", "grace": "Late grace (min)",
     "working_days": "Working days (0=Mon)", "shift": "Shift", "add": "Add",
+    "new_password": "New password", "reset_password": "Reset password",
     "edit": "Edit", "deactivate": "Deactivate", "activate": "Activate", "active": "Active",
     "inactive": "Inactive", "online": "Online", "offline": "Offline",
     "last_seen": "Last seen", "backlog": "Backlog", "version": "Version",
     "clock_offset": "Clock offset (s)", "role": "Role", "templates": "Templates",
-    "held_by": "Templates on kiosks (by recognizer)", "refused": "Not allowed",
+    "held_by": "Held by kiosks", "refused": "Not allowed",
     "refused_text": "Your role cannot open this page.", "login_failed":
     "Wrong username or password.", "too_many": "Too many attempts; try again later.",
     "updated": "Updated", "export_csv": "CSV", "export_xlsx": "Excel", "sort": "Sort by",
@@ -53,6 +54,36 @@ _EN = {
     "revoke": "Revoke", "code_once": "one-time code, shown once",
     "import": "Import people", "import_help": "Columns: name, code, department (first row).",
     "created": "Created", "line": "Line", "rejected": "Rejected",
+    # face enrollment from photos (routes_enrol)
+    "enrol_face": "Face enrollment", "enrol_upload": "Enroll from photos", "photos": "Photos",
+    "photo": "Photo", "accepted": "Accepted",
+    "enrol_help": "Several clear, front-facing photos of this person alone; the same checks "
+                  "as at a kiosk. Most photos used per upload",
+    "consent": "Consent", "consent_on_record": "On record",
+    "consent_help": "Fill both to record a new consent given now; leave empty to use the one "
+                    "on record.",
+    "notice_version": "Privacy notice version", "collected_by": "Collected by",
+    "models_missing": "Face models are not installed on the server: enrollment is unavailable.",
+    "enrol_too_few": "Too few photos were accepted: nothing was enrolled (accepted < needed)",
+    "upload_limit": "Upload size limit (server setting api.max_upload_bytes)",
+    "enrol_stored": "Templates stored and sent to the kiosks",
+    "held_by_kiosks": "Held by kiosks", "pending_kiosks": "Pending",
+    "other_kiosks": "Other recognizer (enroll again for them)",
+    "no_templates": "No face templates yet.",
+    "enrol_zip": "Import face photos (ZIP)", "enrolled_people": "People enrolled",
+    "enrol_zip_help": "One folder per person named by the employee code (E001/a.jpg), or "
+                      "files named CODE_anything.jpg. Large sets: sync-server enroll-folder.",
+    "why_no_face": "no face found",
+    "why_several_faces": "several faces: the photo must show only this person",
+    "why_disagrees_with_others": "does not look like the other photos (another person?)",
+    "why_move_closer": "the face is too small",
+    "why_too_dark": "too dark", "why_too_bright": "too bright", "why_hold_still": "blurred",
+    "why_face_camera": "head turned: the person must face the camera",
+    "why_centre_face": "the face is not centred",
+    "why_remove_glasses": "eyes hidden (sunglasses?)",
+    "why_centre_face_partial": "the face is cut by the edge of the photo",
+    "why_not_an_image": "not a readable image",
+    "why_too_many_photos": "more photos than one enrollment uses",
 }
 
 _VI = {
@@ -84,11 +115,12 @@ _VI = {
     "shift_types": "Loại ca", "assignments": "Phân ca", "holidays": "Ngày lễ",
     "leaves": "Nghỉ phép", "start": "Bắt đầu", "end": "Kết thúc",
     "grace": "Cho phép muộn (phút)", "working_days": "Ngày làm (0=T2)", "shift": "Ca",
+    "new_password": "Mật khẩu mới", "reset_password": "Đặt lại mật khẩu",
     "add": "Thêm", "edit": "Sửa", "deactivate": "Ngừng", "activate": "Kích hoạt",
     "active": "Đang làm", "inactive": "Đã ngừng", "online": "Trực tuyến",
     "offline": "Mất kết nối", "last_seen": "Liên lạc cuối", "backlog": "Tồn đọng",
     "version": "Phiên bản", "clock_offset": "Lệch đồng hồ (giây)", "role": "Vai trò",
-    "templates": "Mẫu khuôn mặt", "held_by": "Mẫu trên thiết bị (theo bộ nhận dạng)",
+    "templates": "Mẫu khuôn mặt", "held_by": "Thiết bị đã có mẫu",
     "refused": "Không được phép", "refused_text": "Vai trò của bạn không mở được trang này.",
     "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
     "too_many": "Quá nhiều lần thử; vui lòng thử lại sau.", "updated": "Cập nhật",
@@ -99,7 +131,130 @@ _VI = {
     "revoke": "Thu hồi", "code_once": "mã dùng một lần, chỉ hiện một lần",
     "import": "Nhập danh sách", "import_help": "Các cột: họ tên, mã, phòng ban (dòng đầu).",
     "created": "Đã tạo", "line": "Dòng", "rejected": "Bị từ chối",
+    "enrol_face": "Đăng ký khuôn mặt", "enrol_upload": "Đăng ký từ ảnh", "photos": "Ảnh",
+    "photo": "Ảnh", "accepted": "Được nhận",
+    "enrol_help": "Vài ảnh rõ nét, nhìn thẳng, chỉ có người này; kiểm tra như ở thiết bị. "
+                  "Số ảnh dùng tối đa mỗi lần",
+    "consent": "Đồng ý", "consent_on_record": "Đã lưu",
+    "consent_help": "Điền cả hai để ghi nhận sự đồng ý mới (lúc này); để trống để dùng bản "
+                    "đã lưu.",
+    "notice_version": "Phiên bản thông báo bảo mật", "collected_by": "Người thu thập",
+    "models_missing": "Máy chủ chưa cài mô hình nhận dạng khuôn mặt: không thể đăng ký.",
+    "enrol_too_few": "Quá ít ảnh được nhận: chưa đăng ký gì (được nhận < cần)",
+    "upload_limit": "Dung lượng tải lên tối đa (thiết lập api.max_upload_bytes)",
+    "enrol_stored": "Mẫu đã lưu và gửi tới các thiết bị",
+    "held_by_kiosks": "Thiết bị đã có mẫu", "pending_kiosks": "Đang chờ",
+    "other_kiosks": "Bộ nhận dạng khác (cần đăng ký lại)",
+    "no_templates": "Chưa có mẫu khuôn mặt.",
+    "enrol_zip": "Nhập ảnh khuôn mặt (ZIP)", "enrolled_people": "Số người đã đăng ký",
+    "enrol_zip_help": "Mỗi người một thư mục đặt tên theo mã nhân viên (E001/a.jpg), hoặc "
+                      "tệp tên MÃ_bấtkỳ.jpg. Bộ ảnh lớn: sync-server enroll-folder.",
+    "why_no_face": "không thấy khuôn mặt",
+    "why_several_faces": "nhiều khuôn mặt: ảnh chỉ được có người này",
+    "why_disagrees_with_others": "không giống các ảnh khác (người khác?)",
+    "why_move_closer": "khuôn mặt quá nhỏ",
+    "why_too_dark": "quá tối", "why_too_bright": "quá sáng", "why_hold_still": "bị mờ",
+    "why_face_camera": "quay đầu: cần nhìn thẳng vào máy ảnh",
+    "why_centre_face": "khuôn mặt không ở giữa",
+    "why_remove_glasses": "mắt bị che (kính râm?)",
+    "why_centre_face_partial": "khuôn mặt bị cắt ở mép ảnh",
+    "why_not_an_image": "không đọc được ảnh",
+    "why_too_many_photos": "nhiều ảnh hơn số dùng cho một lần đăng ký",
 }
+
+# Check-in alternatives (PIN, QR badge) for people who decline face recognition.
+_EN.update({
+    "checkin_methods": "PIN / QR badge",
+    "checkin_methods_help": "For people who decline face check-in. A PIN or badge punch "
+                            "counts exactly like a face punch; liveness checks do not apply.",
+    "pin": "PIN (4-8 digits)", "pin_again": "PIN again", "issue_pin": "Set PIN",
+    "generate_pin": "Generate a PIN", "pin_generated": "New PIN (shown only now):",
+    "pin_saved": "PIN set.", "pin_set": "PIN set on", "none_issued": "None issued.",
+    "qr_badge": "QR badge", "issue_badge": "Issue a new badge", "badge_issued": "Issued on",
+    "badge_help": "A new badge replaces the old one.",
+    "badge_once": "Print this page now (Ctrl+P): the code is shown only once. Issuing a new "
+                  "badge revokes this one.",
+})
+_VI.update({
+    "checkin_methods": "Mã PIN / thẻ QR",
+    "checkin_methods_help": "Dành cho người không dùng chấm công khuôn mặt. Lượt chấm bằng "
+                            "PIN hoặc thẻ được tính như chấm bằng khuôn mặt; không kiểm tra "
+                            "người thật.",
+    "pin": "Mã PIN (4-8 chữ số)", "pin_again": "Nhập lại mã PIN", "issue_pin": "Đặt mã PIN",
+    "generate_pin": "Tạo mã PIN ngẫu nhiên", "pin_generated": "Mã PIN mới (chỉ hiện lần này):",
+    "pin_saved": "Đã đặt mã PIN.", "pin_set": "Đặt mã PIN ngày",
+    "none_issued": "Chưa cấp.", "qr_badge": "Thẻ QR", "issue_badge": "Cấp thẻ mới",
+    "badge_issued": "Cấp ngày", "badge_help": "Thẻ mới thay thế thẻ cũ.",
+    "badge_once": "Hãy in trang này ngay (Ctrl+P): mã chỉ hiện một lần. Cấp thẻ mới sẽ thu "
+                  "hồi thẻ này.",
+})
+
+# Reminders (routes_reminders): tasks from leaders, shown at the kiosks.
+_EN.update({
+    "reminders": "Reminders", "new_task": "New task", "task_title": "Task",
+    "assignee": "For", "whole_department": "everyone", "due": "Due", "priority": "Priority",
+    "priority_0": "Low", "priority_1": "Normal", "priority_2": "High", "urgent": "Urgent",
+    "details_private": "Details stay on the server: kiosks show only the title.",
+    "task_import": "Import tasks",
+    "task_import_help": "Columns: title, code (one person) or department, details, due "
+                        "(YYYY-MM-DD [HH:MM]), priority (0-2), external_id (updates the same "
+                        "task when imported again).",
+    "overdue": "Overdue", "never_seen": "Never shown yet", "show_closed": "Show closed tasks",
+    "hide_closed": "Hide closed tasks", "shown": "Shown", "acknowledged": "Acknowledged",
+    "not_acknowledged": "Not acknowledged", "not_shown": "Not shown yet",
+    "shown_at_kiosk": "Shown at kiosk", "at_time": "at", "delivered": "Nudge delivered",
+    "not_yet": "Not yet", "assigned_by": "Given by", "source": "Source",
+    "status_open": "Open", "status_acknowledged": "Acknowledged", "status_done": "Done",
+    "status_cancelled": "Cancelled", "task_nudge": "Nudge (urgent)",
+    "task_done": "Mark done", "task_cancel": "Cancel", "task_reopen": "Reopen",
+})
+_VI.update({
+    "reminders": "Nhắc việc", "new_task": "Giao việc mới", "task_title": "Công việc",
+    "assignee": "Giao cho", "whole_department": "cả phòng", "due": "Hạn",
+    "priority": "Ưu tiên", "priority_0": "Thấp", "priority_1": "Bình thường",
+    "priority_2": "Cao", "urgent": "Khẩn",
+    "details_private": "Chi tiết chỉ lưu trên máy chủ: thiết bị chỉ hiện tiêu đề.",
+    "task_import": "Nhập công việc",
+    "task_import_help": "Các cột: tiêu đề, mã (một người) hoặc phòng ban, chi tiết, hạn "
+                        "(YYYY-MM-DD [HH:MM]), ưu tiên (0-2), mã việc (nhập lại cùng mã sẽ "
+                        "cập nhật công việc đó).",
+    "overdue": "Quá hạn", "never_seen": "Chưa được hiển thị",
+    "show_closed": "Hiện việc đã đóng", "hide_closed": "Ẩn việc đã đóng",
+    "shown": "Đã hiển thị", "acknowledged": "Đã xác nhận",
+    "not_acknowledged": "Chưa xác nhận", "not_shown": "Chưa hiển thị",
+    "shown_at_kiosk": "Đã hiện tại thiết bị", "at_time": "lúc",
+    "delivered": "Đã nhắc khẩn", "not_yet": "Chưa", "assigned_by": "Người giao",
+    "source": "Nguồn", "status_open": "Đang mở", "status_acknowledged": "Đã xác nhận",
+    "status_done": "Hoàn thành", "status_cancelled": "Đã hủy",
+    "task_nudge": "Nhắc khẩn", "task_done": "Hoàn thành", "task_cancel": "Hủy",
+    "task_reopen": "Mở lại",
+})
+
+# Refused check-in attempts (routes_refusals): presentation attacks the kiosks turned away.
+_EN.update({
+    "refused_attempts": "Refused attempts",
+    "refused_attempts_help": "Photos, screens and failed head-turn challenges the kiosks "
+                             "refused. Nobody was checked in. Snapshots exist only where the "
+                             "site enabled them and are deleted after the retention period.",
+    "kiosk": "Kiosk", "resembled": "Resembled", "resembled_nobody": "nobody enrolled",
+    "liveness_score": "Liveness (score / threshold)", "match_score": "Match score",
+    "frames": "Frames", "snapshot": "Snapshot",
+    "refusal_liveness": "Liveness check (photo or screen)",
+    "refusal_active_challenge": "Head-turn challenge not done",
+    "refused_truncated": "Only the newest attempts are shown: narrow the filters.",
+})
+_VI.update({
+    "refused_attempts": "Lượt bị từ chối",
+    "refused_attempts_help": "Ảnh, màn hình và thử thách quay đầu không đạt mà thiết bị đã từ "
+                             "chối. Không ai được chấm công. Ảnh chụp chỉ có khi đơn vị bật "
+                             "tính năng này và bị xóa khi hết thời hạn lưu giữ.",
+    "kiosk": "Thiết bị", "resembled": "Giống với", "resembled_nobody": "không ai đã đăng ký",
+    "liveness_score": "Người thật (điểm / ngưỡng)", "match_score": "Điểm khớp",
+    "frames": "Số khung hình", "snapshot": "Ảnh chụp",
+    "refusal_liveness": "Kiểm tra người thật (ảnh hoặc màn hình)",
+    "refusal_active_challenge": "Không thực hiện quay đầu",
+    "refused_truncated": "Chỉ hiện các lượt mới nhất: hãy thu hẹp bộ lọc.",
+})
 
 TEXTS = {"en": _EN, "vi": _VI}
 

@@ -81,14 +81,59 @@ def create_user(request: Request, user: User, csrf_token: Text, username: Text,
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        try:
-            chosen = Role(role)
-        except ValueError:
-            raise BadRequest(f"unknown role {role!r}") from None
-        row = users.create_user(session, username, password, chosen, department or None,
+        row = users.create_user(session, username, password, _role(role), department or None,
                                 _uuid(person_id) if person_id else None)
         audit.record(session, user.username, "user.create", "web_user", row.id,
                      {"username": row.username, "role": row.role})
+
+    return form_action(request, f"{PREFIX}/users", act)
+
+
+def _role(text: str) -> Role:
+    try:
+        return Role(text)
+    except ValueError:
+        raise BadRequest(f"unknown role {text!r}") from None
+
+
+@router.post("/users/{user_id}/edit")
+def edit_user(request: Request, user: User, user_id: uuid.UUID, csrf_token: Text, role: Text,
+              department: OptionalText = "", person_id: OptionalText = "") -> Response:
+    _guard(user, csrf_token)
+
+    def act(session: Session) -> None:
+        row = users.update_user(session, user_id, _role(role), department or None,
+                                _uuid(person_id) if person_id else None)
+        audit.record(session, user.username, "user.update", "web_user", row.id,
+                     {"username": row.username, "role": row.role,
+                      "department": row.department})
+
+    return form_action(request, f"{PREFIX}/users", act)
+
+
+@router.post("/users/{user_id}/active")
+def set_user_active(request: Request, user: User, user_id: uuid.UUID, csrf_token: Text,
+                    active: Text) -> Response:
+    _guard(user, csrf_token)
+
+    def act(session: Session) -> None:
+        row = users.set_active(session, user_id, active == "1")
+        audit.record(session, user.username,
+                     "user.activate" if row.active else "user.deactivate", "web_user", row.id,
+                     {"username": row.username})
+
+    return form_action(request, f"{PREFIX}/users", act)
+
+
+@router.post("/users/{user_id}/password")
+def reset_user_password(request: Request, user: User, user_id: uuid.UUID, csrf_token: Text,
+                        password: Text) -> Response:
+    _guard(user, csrf_token)
+
+    def act(session: Session) -> None:
+        row = users.reset_password(session, user_id, password)
+        audit.record(session, user.username, "user.password_reset", "web_user", row.id,
+                     {"username": row.username})
 
     return form_action(request, f"{PREFIX}/users", act)
 

@@ -18,9 +18,17 @@ from sqlalchemy.orm import Session
 
 import attendance
 from sync_server.db.engine import transaction
-from sync_server.db.models import Kiosk, Person, Punch, Template
+from sync_server.db.models import Person, Punch, Template
 from sync_server.errors import BadRequest
-from sync_server.service import audit, corrections, people, reports, schedules, users
+from sync_server.service import (
+    audit,
+    corrections,
+    people,
+    reports,
+    schedules,
+    template_holders,
+    users,
+)
 from sync_server.service.users import Role
 from sync_server.web import common, imports
 from sync_server.web.common import PAGES, PREFIX, User, form_action
@@ -230,18 +238,11 @@ def people_page(request: Request, user: User, edit: str = "") -> Response:
         everyone = reports.load_people(session, include_inactive=True)
         held = dict(session.execute(select(Template.person_id, func.count())
                                     .group_by(Template.person_id)).all())
-        recognizers: dict[uuid.UUID, list[str]] = {}
-        for owner, recognizer in session.execute(
-                select(Template.person_id, Template.recognizer_id).distinct()):
-            recognizers.setdefault(owner, []).append(recognizer)
-        kiosks_by_recognizer: dict[str, list[str]] = {}
-        for kiosk in session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None))):
-            kiosks_by_recognizer.setdefault(kiosk.recognizer_id or "", []).append(kiosk.name)
+        holders = template_holders.holders_by_person(session)
         departments = schedules.list_departments(session)
     editing = next((p for p in everyone if str(p.id) == edit), None)
     return PAGES.render(request, "people.html", user, people=everyone, held=held,
-                        recognizers=recognizers, kiosks_by_recognizer=kiosks_by_recognizer,
-                        departments=departments, editing=editing)
+                        holders=holders, departments=departments, editing=editing)
 
 
 @router.post("/people")

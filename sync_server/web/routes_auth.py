@@ -55,20 +55,24 @@ def login(request: Request, username: Annotated[str, Form()],
         return _login_page(request, "refused_text", status_code=403)
     address = common.client_address(request)
     throttle = _throttle(request)
-    if not throttle.allowed(username, address):
+    sessions = common.sessions_of(request)
+    with transaction(sessions) as session:
+        allowed = throttle.allowed(session, username, address)
+    if not allowed:
         log.warning("login throttled for %r from %s", username, address)
         return _login_page(request, "too_many", status_code=429)
     try:
-        with transaction(common.sessions_of(request)) as session:
+        with transaction(sessions) as session:
             account = users.authenticate(session, username, password)
             token = users.open_session(session, account)
+            throttle.succeeded(session, username)
             audit.record(session, account.username, "login", "web_user", account.id,
                          {"address": address})
             current = users.resolve_session(session, token)
     except Unauthorized:
-        throttle.failed(username, address)
+        with transaction(sessions) as session:
+            throttle.failed(session, username, address)
         return _login_page(request, "login_failed", status_code=401)
-    throttle.succeeded(username)
     response = RedirectResponse(home_for(current) if current else PREFIX + "/",
                                 status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",

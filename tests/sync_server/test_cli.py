@@ -18,7 +18,8 @@ from tests.sync_server.helpers import migrated_settings
 from tests.sync_server.live import LiveServer
 
 COMMANDS = ["run", "migrate", "create-admin", "create-user", "provision-kiosk", "revoke-kiosk",
-            "rotate-key", "retention"]
+            "rotate-key", "retention", "enroll-folder", "create-integration",
+            "subscribe-webhook", "deliver-webhooks", "digest-recipient", "digest"]
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

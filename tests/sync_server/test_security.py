@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -136,3 +137,24 @@ def test_chip_uploads_are_validated(live_server: LiveServer, sessions: sessionma
         from sync_server.db.models import Template
 
         assert session.query(Template).count() == 0  # nothing stored
+
+
+def test_photo_uploads_get_their_own_larger_body_limit(live_server: LiveServer) -> None:
+    """2 MiB is over the API limit (1 MiB in these tests) but within the upload limit: the
+    enrolment routes get past the size check (and stop at login), every other route gets 413."""
+    body = b"x" * (2 * 1024 * 1024)
+    person = uuid.uuid4()
+    for path in ("/hr/people/enrol-zip", f"/hr/people/{person}/enrol"):
+        answer = httpx.post(live_server.url + path, content=body, timeout=30,
+                            headers={"content-type": "application/octet-stream"})
+        assert answer.status_code in (303, 401, 403), (path, answer.status_code)
+    for path in ("/hr/people/import", f"/hr/people/{person}/active", "/hr/login"):
+        answer = httpx.post(live_server.url + path, content=body, timeout=30)
+        assert answer.status_code == 413, path
+    # A declared length over the upload limit is refused before any byte is read.
+    huge = live_server.settings.api.max_upload_bytes + 1
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(f"POST /hr/people/enrol-zip HTTP/1.1\r\nHost: {host}\r\n"
+                    f"Content-Length: {huge}\r\n\r\n".encode())
+        assert raw.recv(4096).startswith(b"HTTP/1.1 413")

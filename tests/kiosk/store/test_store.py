@@ -213,12 +213,13 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
     store = open_store(path)
     person_id = uuid.uuid4()
     marker = np.full(128, 987.654, dtype=np.float32)
+    holiday_id = uuid.uuid4()
     store.apply_feed_page([
         FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {"display_name": "G"}),
         _template_change(2, person_id, marker),
         FeedChange(3, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, uuid.uuid4(),
                    {"name": "Office", "start": "08:00", "end": "17:00", "grace_min": 5}),
-        FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid.uuid4(), {"day": "2026-09-02"}),
+        FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, holiday_id, {"day": "2026-09-02"}),
     ], "4")
     assert marker.tobytes() not in _file_bytes(path)  # stored encrypted
     sealed = bytes(store._conn.raw.execute("SELECT embedding FROM templates").fetchone()[0])
@@ -229,7 +230,8 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
     assert store.person(person_id) is None
     shifts = store.shift_data()
     assert shifts.shift_types[0]["start"] == "08:00"
-    assert shifts.holidays == ({"day": "2026-09-02"},)
+    # The feed entity id comes back as "id" (the server's data does not repeat it).
+    assert shifts.holidays == ({"day": "2026-09-02", "id": str(holiday_id)},)
 
 
 def test_settings_and_audit(tmp_path: Path) -> None:

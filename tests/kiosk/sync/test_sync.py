@@ -31,7 +31,7 @@ from kiosk.sync import (
 )
 from sync_server.db.engine import transaction
 from sync_server.db.models import Punch as ServerPunch
-from sync_server.service import feed, kiosks, people
+from sync_server.service import kiosks, people, reminders
 from tests.conftest import PROJECT_ROOT
 from tests.sync_server.helpers import RECOGNIZER, add_person
 from tests.sync_server.live import LiveServer
@@ -166,13 +166,16 @@ def test_server_deletion_erases_templates_and_chips_from_the_kiosk_file(
 def test_offline_kiosk_catches_up_in_pages(credential: KioskCredential, store: KioskStore,
                                            sessions: sessionmaker[Session]) -> None:
     person = add_person(sessions, "Bui Thi K")
+    consent = Consent(person, datetime.now(UTC), "notice-v3", "HR")
+    with SyncClient(credential, verify_tls=False) as client:  # reminders go where enrolled
+        client.upload_enrollment(person, RECOGNIZER, consent, np.ones((1, 128), np.float32), [])
     with transaction(sessions) as session:
         for day in range(1, 1201):
-            feed.publish(session, feed.Entity.REMINDER, feed.Op.UPSERT, uuid.uuid4(),
-                         {"person_id": str(person), "title": f"task {day}", "priority": 1})
+            reminders.create_task(session, reminders.TaskIn(f"task {day}", person_id=person),
+                                  "hr")
     with SyncClient(credential, verify_tls=False) as client:
         report = sync_once(store, client, page_size=100)
-        assert report.pulled == 1201
+        assert report.pulled == 1202  # the person, their template, 1200 reminders
         assert sync_once(store, client, page_size=100).pulled == 0
     assert len(store.reminders_for(person)) == 1200
     assert int(store.cursor() or 0) >= 1201

@@ -1,0 +1,101 @@
+"""The enrollment outbox: kiosk enrollments waiting to be uploaded to the server.
+
+An enrollment made at the kiosk is queued in the same transaction that stores its templates
+and chips (``KioskStore.save_enrollment(..., queue_upload=True)``). The queue row names the
+rows to send (template ids, chip ids, consent id) rather than copying the biometrics, so an
+erasure or a consent withdrawal before the upload leaves nothing to send:
+
+- the person erased (``delete_person`` or a feed tombstone): the row goes with the person
+  (foreign key ``ON DELETE CASCADE``);
+- consent withdrawn or templates erased: ``load`` finds no templates and the uploader drops
+  the row.
+
+The local template ids travel with the upload and become the server's template ids: a
+retried upload (the answer was lost) is recognised by the server, and the server's feed
+later replaces the local templates row for row instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+import numpy as np
+import numpy.typing as npt
+
+from kiosk.store import feed
+from kiosk.store.crypto import DataKeyring
+from kiosk.store.records import Chip, Consent, from_iso
+
+
+@dataclass(frozen=True)
+class PendingEnrollment:
+    """One queued enrollment with everything the upload needs (biometrics decrypted).
+
+    ``new_person_name`` is set when the person was created at the kiosk (a pending person the
+    server does not know yet); ``template_ids`` are the rows of ``embeddings`` in order.
+    """
+
+    id: UUID
+    person_id: UUID
+    recognizer_id: str
+    consent: Consent | None
+    template_ids: tuple[UUID, ...]
+    embeddings: npt.NDArray[np.float32] = field(compare=False)
+    chips: tuple[Chip, ...] = field(default=(), compare=False)
+    new_person_name: str | None = None
+    new_person_department: str | None = None
+    attempts: int = 0
+
+
+def queue(raw: sqlite3.Connection, enrollment_id: UUID, person_id: UUID, recognizer_id: str,
+          consent_id: UUID, template_ids: Sequence[UUID], chip_ids: Sequence[UUID],
+          new_person: tuple[str, str | None] | None, queued_at: str) -> None:
+    """Insert the queue row (inside the caller's enrollment transaction)."""
+    name, department = new_person if new_person is not None else (None, None)
+    raw.execute(
+        "INSERT INTO pending_enrollments (id, person_id, recognizer_id, consent_id,"
+        " template_ids, chip_ids, new_person_name, new_person_department, queued_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(enrollment_id), str(person_id), recognizer_id, str(consent_id),
+         json.dumps([str(t) for t in template_ids]), json.dumps([str(c) for c in chip_ids]),
+         name, department, queued_at))
+
+
+def load(raw: sqlite3.Connection, keyring: DataKeyring, row: dict[str, Any]) -> PendingEnrollment:
+    """The upload for one queue row; ``template_ids`` is empty when they were erased."""
+    wanted = [UUID(text) for text in json.loads(row["template_ids"])]
+    ids, vectors = [], []
+    for template_id in wanted:
+        found = raw.execute("SELECT embedding FROM templates WHERE id = ?",
+                            (str(template_id),)).fetchone()
+        if found is not None:
+            plain = keyring.open(found[0], feed.template_context(template_id))
+            ids.append(template_id)
+            vectors.append(np.frombuffer(plain, dtype="<f4"))
+    chips = []
+    for text in json.loads(row["chip_ids"]):
+        chip_id = UUID(text)
+        found = raw.execute("SELECT image, image_format, alignment FROM chips WHERE id = ?",
+                            (text,)).fetchone()
+        if found is not None:
+            chips.append(Chip(image=keyring.open(found[0], feed.chip_context(chip_id)),
+                              image_format=found[1], alignment=json.loads(found[2])))
+    consent_row = raw.execute(
+        "SELECT id, person_id, given_at, notice_version, collected_by FROM consents"
+        " WHERE id = ? AND withdrawn_at IS NULL", (row["consent_id"],)).fetchone()
+    consent = None if consent_row is None else Consent(
+        id=UUID(consent_row[0]), person_id=UUID(consent_row[1]),
+        given_at=from_iso(consent_row[2]), notice_version=consent_row[3],
+        collected_by=consent_row[4])
+    matrix = (np.vstack(vectors).astype(np.float32) if vectors
+              else np.zeros((0, 0), dtype=np.float32))
+    return PendingEnrollment(
+        id=UUID(row["id"]), person_id=UUID(row["person_id"]),
+        recognizer_id=row["recognizer_id"], consent=consent, template_ids=tuple(ids),
+        embeddings=matrix, chips=tuple(chips), new_person_name=row["new_person_name"],
+        new_person_department=row["new_person_department"], attempts=int(row["attempts"]))

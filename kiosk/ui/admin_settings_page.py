@@ -1,0 +1,197 @@
+"""The admin settings page: camera source, thresholds, language, kiosk name, face-entry admins.
+
+GUI thread only. The page holds no rules: it sends what was typed as a SaveSettings request
+and shows the worker's answer (SettingsSaved: applied, or each refused value's message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.app.requests import SaveSettings
+from kiosk.app.state import LocalSettingsView, SettingsSaved
+from kiosk.ui.strings import Language, text
+
+FIELD_STYLE = "font-size: 18pt; color: white; background: #202830; padding: 6px;"
+LABEL_STYLE = "font-size: 16pt; color: white; background: transparent;"
+LIST_STYLE = " QListWidget::indicator { width: 32px; height: 32px; }"  # touch-sized ticks
+
+
+class SettingsPage(QWidget):
+    """``save`` carries a SaveSettings; ``back`` returns to enrollment; ``doctor`` re-runs
+    the checks; ``activity`` restarts the admin timeout."""
+
+    save = Signal(object)
+    back = Signal()
+    doctor = Signal()
+    activity = Signal()
+
+    def __init__(self, language: Language, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._language: Language = language
+        self._texts: list[tuple[Callable[[str], None], str, dict[str, object]]] = []
+        self._view: LocalSettingsView | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 28pt; font-weight: bold; color: white;")
+        self._tr(self.title.setText, "settings.title")
+        layout.addWidget(self.title)
+        layout.addLayout(self._build_form())
+        layout.addLayout(self._build_buttons())
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("font-size: 18pt; color: #ffe28a; background: transparent;")
+        layout.addWidget(self.message)
+        self.doctor_lines = QLabel("")
+        self.doctor_lines.setWordWrap(True)
+        self.doctor_lines.setStyleSheet("font-size: 12pt; color: #cfd8dc;")
+        layout.addWidget(self.doctor_lines)
+        layout.addStretch(1)
+
+    def _build_form(self) -> QFormLayout:
+        form = QFormLayout()
+        self.kiosk_name = QLineEdit()
+        self.camera_source = QLineEdit()
+        self.match_threshold = QLineEdit()
+        self.liveness_threshold = QLineEdit()
+        self.language = QComboBox()
+        for code in ("vi", "en"):
+            self.language.addItem(text(f"language.{code}", code), code)
+        self.admin_people = QListWidget()
+        self.admin_people.setMinimumHeight(120)
+        self.admin_people.setSpacing(4)
+        self.face_entry_note = QLabel("")
+        self.face_entry_note.setWordWrap(True)
+        self.face_entry_note.setStyleSheet("font-size: 13pt; color: #cfd8dc;")
+        rows = (("settings.kiosk_name", self.kiosk_name),
+                ("settings.camera_source", self.camera_source),
+                ("settings.match_threshold", self.match_threshold),
+                ("settings.liveness_threshold", self.liveness_threshold),
+                ("settings.language", self.language),
+                ("settings.admin_faces", self.admin_people))
+        self._labels: dict[str, QLabel] = {}
+        for key, field in rows:
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setStyleSheet(LABEL_STYLE)
+            self._labels[key] = label
+            if key != "settings.match_threshold":
+                self._tr(label.setText, key)
+            field.setStyleSheet(f"QListWidget {{ {FIELD_STYLE} }}{LIST_STYLE}"
+                                if field is self.admin_people else FIELD_STYLE)
+            field.setMinimumHeight(48)  # touch-friendly
+            form.addRow(label, field)
+        form.addRow(QLabel(""), self.face_entry_note)
+        for line in (self.kiosk_name, self.camera_source, self.match_threshold,
+                     self.liveness_threshold):
+            line.textEdited.connect(lambda _t: self.activity.emit())
+        self._show_match_label(None)
+        return form
+
+    def _build_buttons(self) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton()
+        self._tr(self.save_button.setText, "settings.save")
+        self.save_button.clicked.connect(self.submit)
+        self.doctor_button = QPushButton()
+        self._tr(self.doctor_button.setText, "admin.doctor")
+        self.doctor_button.clicked.connect(self.doctor)
+        self.back_button = QPushButton()
+        self._tr(self.back_button.setText, "admin.back")
+        self.back_button.clicked.connect(self.back)
+        for button in (self.save_button, self.doctor_button, self.back_button):
+            button.setStyleSheet("font-size: 20pt;")
+            button.setMinimumHeight(64)
+            buttons.addWidget(button)
+        return buttons
+
+    def _tr(self, setter: Callable[[str], None], key: str, **values: object) -> None:
+        """Set a text now and again whenever the language changes."""
+        self._texts.append((setter, key, values))
+        setter(text(key, self._language, **values))
+
+    def set_language(self, language: Language) -> None:
+        self._language = language
+        for setter, key, values in self._texts:
+            setter(text(key, language, **values))
+        self._show_match_label(self._view)
+        self._show_face_note(self._view)
+
+    # -- rendering --------------------------------------------------------------------------
+    def show_view(self, view: LocalSettingsView) -> None:
+        """Fill the form with the kiosk's current values."""
+        self._view = view
+        self.kiosk_name.setText(view.kiosk_name)
+        self.camera_source.setText(view.camera_source)
+        self.match_threshold.setText("" if view.match_threshold is None
+                                     else f"{view.match_threshold:g}")
+        self.liveness_threshold.setText(f"{view.liveness_threshold:g}")
+        self.language.setCurrentIndex(max(0, self.language.findData(view.language)))
+        self.admin_people.clear()
+        for person in view.people:
+            label = f"{person.name} — {person.department}" if person.department else person.name
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, person.person_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = person.person_id in view.admin_people
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.admin_people.addItem(item)
+        self._show_match_label(view)
+        self._show_face_note(view)
+
+    def show_saved(self, saved: SettingsSaved) -> None:
+        if saved.ok:
+            self.show_view(saved.view)
+            self.message.setText(text("settings.saved", self._language,
+                                      changed=", ".join(saved.changed))
+                                 if saved.changed else text("settings.unchanged",
+                                                            self._language))
+            return
+        self.message.setText("\n".join(
+            text(f"settings.problem.{p.key}", self._language, detail=p.detail)
+            for p in saved.problems))
+
+    def _show_match_label(self, view: LocalSettingsView | None) -> None:
+        pack = view.pack_match_threshold if view is not None else None
+        self._labels["settings.match_threshold"].setText(
+            text("settings.match_threshold", self._language,
+                 pack="…" if pack is None else f"{pack:g}"))
+
+    def _show_face_note(self, view: LocalSettingsView | None) -> None:
+        off = view is not None and not view.face_entry
+        self.face_entry_note.setText(text("settings.face_entry_off", self._language)
+                                     if off else "")
+
+    # -- input ------------------------------------------------------------------------------
+    def checked_admins(self) -> tuple[UUID, ...]:
+        """The person ids ticked in the face-entry list."""
+        ids = []
+        for row in range(self.admin_people.count()):
+            item = self.admin_people.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                ids.append(item.data(Qt.ItemDataRole.UserRole))
+        return tuple(ids)
+
+    def submit(self) -> None:
+        self.activity.emit()
+        self.message.setText("…")
+        self.save.emit(SaveSettings(
+            kiosk_name=self.kiosk_name.text(), camera_source=self.camera_source.text(),
+            match_threshold=self.match_threshold.text(),
+            liveness_threshold=self.liveness_threshold.text(),
+            language=str(self.language.currentData()), admin_people=self.checked_admins()))

@@ -1,0 +1,150 @@
+"""HR pages: enroll a person's face from uploaded photos, bulk import from a ZIP, and which
+kiosks hold a person's templates.
+
+The face pipeline runs in FastAPI's thread pool (these handlers are sync), outside any
+database transaction; the model pack is loaded once per app, at first use. A page shows the
+verdict of every photo; a missing model pack is a message on the page, not an error page.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+
+from sync_server.db.engine import transaction
+from sync_server.db.models import ConsentRecord, Person, Template
+from sync_server.errors import BadRequest, Conflict, NotFound
+from sync_server.service import audit, people
+from sync_server.service.enrolment import (
+    Analysis,
+    FaceEnroller,
+    Photo,
+    VisionUnavailable,
+    consent_for,
+    store_enrolment,
+)
+from sync_server.service.photo_import import import_photos, zip_entries
+from sync_server.service.template_holders import template_holders
+from sync_server.service.users import CurrentUser, Role
+from sync_server.web import common
+from sync_server.web.common import PAGES, PREFIX, User
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+Text = Annotated[str, Form()]
+_ENROLLER_LOCK = threading.Lock()
+
+
+def enroller_of(request: Request) -> FaceEnroller:
+    """The app's FaceEnroller (made from the ``[vision]`` settings at first use)."""
+    state = request.app.state
+    with _ENROLLER_LOCK:
+        if getattr(state, "face_enroller", None) is None:
+            state.face_enroller = FaceEnroller(state.settings.vision)
+        return state.face_enroller  # type: ignore[no-any-return]
+
+
+def _models_problem(request: Request) -> str | None:
+    try:
+        enroller_of(request).pack()
+    except VisionUnavailable as exc:
+        return exc.detail
+    return None
+
+
+def _render_person(request: Request, user: CurrentUser, person_id: uuid.UUID,
+                   status_code: int = 200, **extra: object) -> Response:
+    with transaction(common.sessions_of(request)) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound(f"no person {person_id}")
+        templates = session.scalar(select(func.count()).select_from(Template)
+                                   .where(Template.person_id == person_id)) or 0
+        consent = session.scalars(
+            select(ConsentRecord).where(ConsentRecord.person_id == person_id,
+                                        ConsentRecord.withdrawn_at.is_(None))
+            .order_by(ConsentRecord.given_at.desc())).first()
+        holders = template_holders(session, person_id)
+    extra.setdefault("models_problem", _models_problem(request))
+    return PAGES.render(request, "enrol.html", user, status_code=status_code, person=person,
+                        templates=templates, consent=consent, holders=holders,
+                        max_photos=enroller_of(request).settings.max_photos,
+                        max_upload_mb=request.app.state.settings.api.max_upload_bytes / 1e6,
+                        **extra)
+
+
+@router.get("/people/{person_id}/enrol")
+def enrol_page(request: Request, user: User, person_id: uuid.UUID) -> Response:
+    common.require(user, Role.HR)
+    return _render_person(request, user, person_id)
+
+
+@router.post("/people/{person_id}/enrol")
+def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token: Text,
+                 photos: Annotated[list[UploadFile], File()],
+                 notice_version: Annotated[str, Form()] = "",
+                 collected_by: Annotated[str, Form()] = "") -> Response:
+    """Check the photos with the kiosks' pipeline; enroll the accepted ones (consent first)."""
+    common.require(user, Role.HR)
+    common.check_csrf(user, csrf_token)
+    try:
+        with transaction(common.sessions_of(request)) as session:
+            if session.get(Person, person_id) is None:
+                raise NotFound(f"no person {person_id}")
+            consent = consent_for(session, person_id, notice_version, collected_by)
+        uploads = [Photo(u.filename or f"photo {i + 1}", u.file.read())
+                   for i, u in enumerate(photos)]
+        analysis = enroller_of(request).analyse(uploads)
+    except VisionUnavailable as exc:
+        return _render_person(request, user, person_id, 503, models_problem=exc.detail)
+    except BadRequest as exc:
+        return _render_person(request, user, person_id, 422, problem=exc.detail)
+    minimum = enroller_of(request).settings.min_photos
+    if analysis.accepted < minimum:
+        return _render_person(request, user, person_id, 422, analysis=analysis,
+                              problem=f"{_text(request, 'enrol_too_few')}: "
+                                      f"{analysis.accepted} < {minimum}")
+    try:
+        stored = _store(request, user, person_id, analysis, consent, minimum)
+    except (BadRequest, Conflict, NotFound) as exc:
+        return _render_person(request, user, person_id, 409, analysis=analysis,
+                              problem=exc.detail)
+    return _render_person(request, user, person_id, analysis=analysis, stored=stored)
+
+
+def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: Analysis,
+           consent: people.ConsentIn, minimum: int) -> int:
+    with transaction(common.sessions_of(request)) as session:
+        ids = store_enrolment(session, person_id, analysis, consent, minimum)
+        audit.record(session, user.username, "person.enrol", "person", person_id,
+                     {"templates": len(ids), "rejected": len(analysis.rejected),
+                      "recognizer_id": analysis.recognizer_id})
+    return len(ids)
+
+
+def _text(request: Request, key: str) -> str:
+    from sync_server.web import i18n
+
+    return i18n.translate(common.language_of(request), key)
+
+
+@router.post("/people/enrol-zip")
+def enrol_zip(request: Request, user: User, csrf_token: Text,
+              upload: Annotated[UploadFile, File()],
+              notice_version: Annotated[str, Form()] = "",
+              collected_by: Annotated[str, Form()] = "") -> Response:
+    """Bulk enrollment from a ZIP (layout: service.photo_import); a page reports each person."""
+    common.require(user, Role.HR)
+    common.check_csrf(user, csrf_token)
+    try:
+        entries = zip_entries(upload.file.read())
+        report = import_photos(common.sessions_of(request), enroller_of(request), entries,
+                               user.username, notice_version, collected_by)
+    except (BadRequest, VisionUnavailable) as exc:
+        return RedirectResponse(f"{PREFIX}/people?error={quote(exc.detail)}", status_code=303)
+    return PAGES.render(request, "enrol_import.html", user, report=report)
