@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
-from kiosk.store import crypto, enrollment_outbox, feed, local_settings
+from kiosk.store import clockref, crypto, enrollment_outbox, feed, local_settings
 from kiosk.store.alt_checkin import AltCheckinStore
 from kiosk.store.connection import Connection, migrate
 from kiosk.store.crypto import DataKeyError, DataKeyring, generate_key_file, missing_key_message
@@ -45,6 +45,7 @@ from kiosk.store.records import (
 log = logging.getLogger(__name__)
 
 CLOCK_OFFSET_SETTING = "clock_offset_s"
+CLOCK_REFERENCE_SETTING = "clock_reference"
 FEED_STREAM = "feed"
 EVENT_KIND = re.compile(r"[a-z]+(?:_[a-z]+)*")
 
@@ -59,6 +60,10 @@ class KioskStore:
     def __init__(self, conn: Connection, keyring: DataKeyring) -> None:
         self._conn = conn
         self._keyring = keyring
+        # The clocks behind clock_offset_s; a drill or test may replace them.
+        self._wall_clock: Callable[[], datetime] = utc_now
+        self._boot_clock: Callable[[], float] = clockref.boot_seconds
+        self._boot_id: Callable[[], str | None] = clockref.boot_id
 
     @property
     def path(self) -> Path:
@@ -85,12 +90,14 @@ class KioskStore:
         """Write a punch durably and return it; only then may the kiosk greet the person.
 
         ``captured_at`` defaults to now (kiosk clock, UTC); ``clock_offset_s`` (server minus
-        kiosk, seconds) defaults to the last offset measured by sync (None if never measured).
+        kiosk, seconds) defaults to the current estimate (see clock_offset_s; None if sync never
+        measured one).
         """
         if clock_offset_s is None:
             clock_offset_s = self.clock_offset_s()
         punch = Punch(id=uuid4(), person_id=person_id, kind=kind, source=source,
-                      captured_at=captured_at or utc_now(), clock_offset_s=clock_offset_s)
+                      captured_at=captured_at or self._wall_clock(),
+                      clock_offset_s=clock_offset_s)
         with self._conn.transaction() as raw:
             raw.execute(
                 "INSERT INTO punches (id, person_id, kind, source, captured_at, clock_offset_s)"
@@ -109,16 +116,22 @@ class KioskStore:
 
     def mark_synced(self, punch_ids: Iterable[UUID], at: datetime | None = None) -> int:
         """Record the server's acknowledgement; returns how many punches changed state."""
+        return self._acknowledge("punches", punch_ids, at)
+
+    def _acknowledge(self, table: str, row_ids: Iterable[UUID], at: datetime | None,
+                     also: str = "") -> int:
+        """Set ``synced_at`` (and ``also``: more assignments) on the outbox rows of ``table``
+        the server acknowledged, in one transaction; returns how many changed state."""
         stamp = to_iso(at or utc_now())
-        ids = [str(punch_id) for punch_id in punch_ids]
+        ids = [str(row_id) for row_id in row_ids]
         changed = 0
         with self._conn.transaction() as raw:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 changed += raw.execute(
-                    f"UPDATE punches SET synced_at = ? WHERE synced_at IS NULL AND id IN ({marks})",
-                    (stamp, *chunk)).rowcount
+                    f"UPDATE {table} SET synced_at = ?{also}"
+                    f" WHERE synced_at IS NULL AND id IN ({marks})", (stamp, *chunk)).rowcount
         return changed
 
     def backlog_count(self) -> int:
@@ -156,17 +169,7 @@ class KioskStore:
 
     def mark_events_synced(self, event_ids: Iterable[UUID], at: datetime | None = None) -> int:
         """Record the server's acknowledgement and drop the attachments it now holds."""
-        stamp = to_iso(at or utc_now())
-        ids = [str(event_id) for event_id in event_ids]
-        changed = 0
-        with self._conn.transaction() as raw:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                changed += raw.execute(
-                    f"UPDATE events SET synced_at = ?, attachment = NULL"
-                    f" WHERE synced_at IS NULL AND id IN ({marks})", (stamp, *chunk)).rowcount
-        return changed
+        return self._acknowledge("events", event_ids, at, also=", attachment = NULL")
 
     def events_backlog(self) -> int:
         """How many events wait for the server's acknowledgement."""
@@ -489,12 +492,28 @@ class KioskStore:
                             (local_settings.PREFIX + key, json.dumps(value)))
 
     def clock_offset_s(self) -> float | None:
-        """Server clock minus kiosk clock in seconds, as last measured (None: never)."""
+        """Server clock minus kiosk clock in seconds, now (None: never measured).
+
+        From the boot-clock reference of the last measurement when it was made in this boot
+        (right even if the wall clock jumped since: see kiosk.store.clockref), else the last
+        measured offset as it was.
+        """
+        reference = self.setting(CLOCK_REFERENCE_SETTING)
+        found = clockref.ClockReference.from_json(reference) if reference else None
+        if found is not None and found.boot == self._boot_id():
+            server_now = found.server_now(self._boot_clock())
+            return (server_now - self._wall_clock()).total_seconds()
         value = self.setting(CLOCK_OFFSET_SETTING)
         return float(value) if value is not None else None
 
     def set_clock_offset_s(self, offset_s: float) -> None:
+        """Record a measured offset (server minus kiosk wall clock, seconds, measured now)."""
         self.set_setting(CLOCK_OFFSET_SETTING, repr(float(offset_s)))
+        boot = self._boot_id()
+        if boot is not None:
+            server_now = self._wall_clock() + timedelta(seconds=offset_s)
+            reference = clockref.ClockReference(boot, self._boot_clock(), server_now)
+            self.set_setting(CLOCK_REFERENCE_SETTING, reference.to_json())
 
     def audit(self, actor: str, action: str, subject: str | None = None,
               details: dict[str, Any] | None = None) -> None:

@@ -177,9 +177,11 @@ def _kiosk(*args: str) -> subprocess.CompletedProcess[str]:
 def clock_jumps(options: DrillOptions) -> DrillResult:
     """The kiosk clock jumps by hours, forward and back, while people punch.
 
-    Right after a jump the kiosk still holds the offset measured before it (stale) until
-    its next sync measures the new one; punches carry whatever offset the kiosk had. The
-    server must store ``captured_at`` and ``clock_offset_s`` exactly as sent.
+    The kiosk's wall clock (the store's, shifted by ``skew``) jumps between syncs. Each punch
+    is recorded right after a jump (before any sync saw it) and again after a sync. The
+    server must store ``captured_at`` and ``clock_offset_s`` exactly as sent, and
+    ``occurred_at`` must be the true time in both cases: the kiosk carries its offset on the
+    boot clock between syncs (kiosk.store.clockref), so a jump does not make it stale.
     """
     result = DrillResult("clock_jumps", iterations=options.count(24, 4))
     folder = options.scratch / result.drill
@@ -189,15 +191,17 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
     store = open_store(folder / "kiosk" / "kiosk.sqlite3")
     sent: dict[str, tuple[datetime, float | None, datetime]] = {}
     skew = timedelta(0)
+    store._wall_clock = lambda: datetime.now(UTC) + skew  # the kiosk's own (jumping) clock
     try:
         with SyncClient(provision(url, server.url, 1, "clock-drill")[0], verify_tls=False) \
                 as client:
+            _sync(store, client, skew, result)  # a kiosk that never synced cannot know
             for _ in range(result.iterations):
                 jump = timedelta(hours=rng.choice([-1, 1]) * rng.uniform(1, 30))
                 skew = jump if abs(skew + jump) > timedelta(hours=48) else skew + jump
-                _punch(store, skew, sent, rng)  # offset still from before the jump
+                _punch(store, sent, rng)  # right after the jump: no sync has seen it
                 _sync(store, client, skew, result)
-                _punch(store, skew, sent, rng)  # offset measured on the jumped clock
+                _punch(store, sent, rng)  # offset measured on the jumped clock
                 _sync(store, client, skew, result)
             _drain(store, client, result)
         result.add_counts(compare(store_punch_ids(store.path), url))
@@ -209,10 +213,9 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
     return result
 
 
-def _punch(store: KioskStore, skew: timedelta, sent: dict[str, Any],
-           rng: random.Random) -> None:
+def _punch(store: KioskStore, sent: dict[str, Any], rng: random.Random) -> None:
     real = datetime.now(UTC)
-    punch = store.record_punch(uuid.UUID(int=rng.randint(1, 50)), captured_at=real + skew)
+    punch = store.record_punch(uuid.UUID(int=rng.randint(1, 50)))  # at the kiosk's clock
     sent[str(punch.id)] = (punch.captured_at, punch.clock_offset_s, real)
 
 
