@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 
 from kiosk.errors import SettingsError
+from kiosk.files import write_private
 
 ENV_VAR = "KIOSK_ADMIN_PIN_HASH"
 FILE_NAME = "admin_pin"
@@ -58,10 +59,6 @@ def load_pin_hash(data_dir: Path) -> str | None:
 
 def save_pin(data_dir: Path, pin: str) -> Path:
     """Write the hash of ``pin`` to ``data_dir/admin_pin`` readable by the owner only."""
-    data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / FILE_NAME
-    line = hash_pin(pin)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(line + "\n")
+    write_private(path, hash_pin(pin) + "\n")
     return path

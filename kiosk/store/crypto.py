@@ -24,7 +24,6 @@ import logging
 import os
 import secrets
 import stat
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.errors import StoreError
+from kiosk.files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -180,19 +180,8 @@ def write_key_file(path: Path, keyring: DataKeyring) -> None:
     """Write ``keyring`` to ``path`` atomically with mode 0600."""
     keys: Mapping[str, str] = {key_id_of(key).hex(): encode_key(key)
                                for key in (keyring.primary, *keyring.others)}
-    body = json.dumps({"primary": keyring.primary_id.hex(), "keys": keys}, indent=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".data-key-")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_private(path, json.dumps({"primary": keyring.primary_id.hex(), "keys": keys},
+                                   indent=1))
 
 
 def resolve_keyring(env_var: str, key_file: Path) -> DataKeyring | None:

@@ -6,13 +6,12 @@ Written atomically (temp file + rename) with mode 0600; never logged.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import AuthError
+from kiosk.files import write_private
 
 
 @dataclass(frozen=True)
@@ -28,20 +27,9 @@ class KioskCredential:
 
 def save_credential(path: Path, credential: KioskCredential) -> None:
     """Write ``credential`` to ``path`` atomically, readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"server_url": credential.server_url, "kiosk_id": str(credential.kiosk_id),
-                       "name": credential.name, "credential": credential.credential})
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".credential-")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_private(path, json.dumps({
+        "server_url": credential.server_url, "kiosk_id": str(credential.kiosk_id),
+        "name": credential.name, "credential": credential.credential}))
 
 
 def load_credential(path: Path) -> KioskCredential:

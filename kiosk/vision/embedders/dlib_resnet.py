@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.errors import VisionError
+from kiosk.vision.embedders.common import l2_normalise
 from kiosk.vision.onnx_session import make_session
 from kiosk.vision.types import FloatArray, ImageBGR
 
@@ -43,13 +44,6 @@ DIM = 128
 DLIB_150_TEMPLATE = np.array(
     [[46.3, 45.1], [100.7, 46.5], [74.0, 78.8], [53.8, 101.5], [97.8, 102.8]],
     dtype=np.float32)
-
-
-def l2_normalise(rows: FloatArray) -> FloatArray:
-    """Rows scaled to unit length (a zero row stays zero rather than becoming NaN)."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    unit: FloatArray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
 
 
 def chips_to_blob(chips: list[ImageBGR], size: int = CHIP_SIZE) -> FloatArray:

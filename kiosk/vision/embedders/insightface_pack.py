@@ -20,7 +20,8 @@ import cv2
 import numpy as np
 
 from kiosk.errors import ModelMissingError, VisionError
-from kiosk.vision.embedders.sface import ARCFACE_112_TEMPLATE, l2_normalise
+from kiosk.vision.embedders.common import l2_normalise
+from kiosk.vision.embedders.sface import ARCFACE_112_TEMPLATE
 from kiosk.vision.onnx_session import make_session
 from kiosk.vision.types import Detection, FloatArray, ImageBGR
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.errors import VisionError
-from kiosk.vision.onnx_session import make_session
+from kiosk.vision.embedders.common import MirroredOnnxEmbedder
 from kiosk.vision.types import FloatArray, ImageBGR
 
 RECOGNIZER_ID = "intel-reid-0095"
@@ -34,13 +34,6 @@ INTEL_REFERENCE_FRACTIONS = np.array(
 INTEL_128_TEMPLATE = INTEL_REFERENCE_FRACTIONS * np.float32(CHIP_SIZE)
 
 
-def l2_normalise(rows: FloatArray) -> FloatArray:
-    """Rows scaled to unit length (a zero row stays zero rather than becoming NaN)."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    unit: FloatArray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
-
-
 def chips_with_mirrors_nchw(chips: list[ImageBGR], size: int, name: str) -> FloatArray:
     """(2N, 3, size, size) float32 BGR 0..255: the N chips, then their N mirror images."""
     blob = np.empty((2 * len(chips), 3, size, size), dtype=np.float32)
@@ -53,7 +46,7 @@ def chips_with_mirrors_nchw(chips: list[ImageBGR], size: int, name: str) -> Floa
     return blob
 
 
-class IntelReidEmbedder:
+class IntelReidEmbedder(MirroredOnnxEmbedder):
     """256-d Intel 0095 embeddings of 128x128 BGR chips (face + mirror), L2-normalised."""
 
     recognizer_id = RECOGNIZER_ID
@@ -61,22 +54,8 @@ class IntelReidEmbedder:
     dim = DIM
 
     def __init__(self, model_path: Path, threads: int = 1) -> None:
-        """Open the converted model with ``threads`` intra-op threads."""
+        super().__init__(model_path, threads)
         self.template: FloatArray = INTEL_128_TEMPLATE.copy()
-        self.model_path = model_path
-        self._session = make_session(model_path, threads=threads)
-        self._input_name = self._session.get_inputs()[0].name
 
-    def raw_outputs(self, chips: list[ImageBGR]) -> FloatArray:
-        """(2N, 256) unnormalised outputs: rows 0..N-1 the chips, N..2N-1 their mirrors."""
-        blob = chips_with_mirrors_nchw(chips, self.chip_size, "Intel 0095")
-        output = self._session.run(None, {self._input_name: blob})[0]
-        rows: FloatArray = np.asarray(output, dtype=np.float32).reshape(len(blob), self.dim)
-        return rows
-
-    def embed(self, chips: list[ImageBGR]) -> FloatArray:
-        """(N, 256) L2-normalised float32 rows, one per 128x128 BGR chip."""
-        if not chips:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        rows = self.raw_outputs(chips)
-        return l2_normalise(rows[: len(chips)] + rows[len(chips):])
+    def _blob(self, chips: list[ImageBGR]) -> FloatArray:
+        return chips_with_mirrors_nchw(chips, self.chip_size, "Intel 0095")

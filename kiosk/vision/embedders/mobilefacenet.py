@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.errors import VisionError
-from kiosk.vision.onnx_session import make_session
+from kiosk.vision.embedders.common import MirroredOnnxEmbedder
 from kiosk.vision.types import FloatArray, ImageBGR
 
 RECOGNIZER_ID = "sirius-mobilefacenet"
@@ -35,13 +35,6 @@ PIXEL_SCALE = 1.0 / 128.0
 ARCFACE_112_TEMPLATE = np.array(
     [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
      [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float32)
-
-
-def l2_normalise(rows: FloatArray) -> FloatArray:
-    """Rows scaled to unit length (a zero row stays zero rather than becoming NaN)."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    unit: FloatArray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
 
 
 def chips_with_mirrors_nhwc(chips: list[ImageBGR], size: int = CHIP_SIZE) -> FloatArray:
@@ -58,7 +51,7 @@ def chips_with_mirrors_nhwc(chips: list[ImageBGR], size: int = CHIP_SIZE) -> Flo
     return blob
 
 
-class MobileFaceNetEmbedder:
+class MobileFaceNetEmbedder(MirroredOnnxEmbedder):
     """192-d MobileFaceNet embeddings of 112x112 BGR chips (face + mirror), L2-normalised."""
 
     recognizer_id = RECOGNIZER_ID
@@ -66,22 +59,8 @@ class MobileFaceNetEmbedder:
     dim = DIM
 
     def __init__(self, model_path: Path, threads: int = 1) -> None:
-        """Open the converted model with ``threads`` intra-op threads."""
+        super().__init__(model_path, threads)
         self.template: FloatArray = ARCFACE_112_TEMPLATE.copy()
-        self.model_path = model_path
-        self._session = make_session(model_path, threads=threads)
-        self._input_name = self._session.get_inputs()[0].name
 
-    def raw_outputs(self, chips: list[ImageBGR]) -> FloatArray:
-        """(2N, 192) unnormalised outputs: rows 0..N-1 the chips, N..2N-1 their mirrors."""
-        blob = chips_with_mirrors_nhwc(chips, self.chip_size)
-        output = self._session.run(None, {self._input_name: blob})[0]
-        rows: FloatArray = np.asarray(output, dtype=np.float32).reshape(len(blob), self.dim)
-        return rows
-
-    def embed(self, chips: list[ImageBGR]) -> FloatArray:
-        """(N, 192) L2-normalised float32 rows, one per 112x112 BGR chip."""
-        if not chips:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        rows = self.raw_outputs(chips)
-        return l2_normalise(rows[: len(chips)] + rows[len(chips):])
+    def _blob(self, chips: list[ImageBGR]) -> FloatArray:
+        return chips_with_mirrors_nhwc(chips, self.chip_size)

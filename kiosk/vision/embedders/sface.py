@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.errors import VisionError
+from kiosk.vision.embedders.common import l2_normalise
 from kiosk.vision.onnx_session import make_session
 from kiosk.vision.types import FloatArray, ImageBGR
 
@@ -24,13 +25,6 @@ from kiosk.vision.types import FloatArray, ImageBGR
 ARCFACE_112_TEMPLATE = np.array(
     [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
      [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float32)
-
-
-def l2_normalise(rows: FloatArray) -> FloatArray:
-    """Rows scaled to unit length (a zero row stays zero rather than becoming NaN)."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    unit: FloatArray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
-    return unit
 
 
 class SFaceEmbedder:
