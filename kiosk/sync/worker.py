@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
+from uuid import UUID
 
 from kiosk.errors import AuthError, KioskError, ServerUnavailable
 from kiosk.store import KioskStore
@@ -21,6 +23,8 @@ from kiosk.sync.client import DeviceReport, SyncClient
 from kiosk.sync.enrollments import upload_enrollments
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 EVENT_BATCH = 20  # events may carry a snapshot: keep a batch well under the body limit
 
@@ -49,20 +53,34 @@ class SyncState:
     clock_offset_s: float | None = None
 
 
+def drain(pending: Callable[[], Sequence[T]], send: Callable[[Sequence[T]], list[UUID]],
+          acknowledge: Callable[[list[UUID]], object]) -> int:
+    """Send batches from an outbox until it is empty; returns how many were acknowledged.
+
+    Rows leave the outbox only once the server acknowledged them. A batch the server
+    acknowledged none of ends the round (try again next round rather than spin).
+    """
+    sent = 0
+    while True:
+        batch = pending()
+        if not batch:
+            return sent
+        acknowledged = send(batch)
+        acknowledge(acknowledged)
+        sent += len(acknowledged)
+        if not acknowledged:
+            return sent
+
+
 def push_all(store: KioskStore, client: SyncClient, batch_size: int) -> int:
     """Push every unacknowledged punch in batches; returns how many were acknowledged."""
-    pushed = 0
-    while True:
-        batch = store.pending_punches(batch_size)
-        if not batch:
-            return pushed
-        acknowledged = client.push_punches(batch)
-        store.mark_synced(acknowledged)
+
+    def acknowledge(ids: list[UUID]) -> None:
+        store.mark_synced(ids)
         if client.clock_offset_s is not None:
             store.set_clock_offset_s(client.clock_offset_s)
-        pushed += len(acknowledged)
-        if not acknowledged:
-            return pushed  # nothing moved: try again next round rather than spin
+
+    return drain(lambda: store.pending_punches(batch_size), client.push_punches, acknowledge)
 
 
 def push_events(store: KioskStore, client: SyncClient, batch_size: int) -> int:
@@ -71,16 +89,8 @@ def push_events(store: KioskStore, client: SyncClient, batch_size: int) -> int:
     Events go after punches: a punch is what a person was promised, an event (a reminder
     seen, a refused attempt) is bookkeeping that must not delay it.
     """
-    pushed = 0
-    while True:
-        batch = store.pending_events(batch_size)
-        if not batch:
-            return pushed
-        acknowledged = client.push_events(batch)
-        store.mark_events_synced(acknowledged)
-        pushed += len(acknowledged)
-        if not acknowledged:
-            return pushed
+    return drain(lambda: store.pending_events(batch_size), client.push_events,
+                 store.mark_events_synced)
 
 
 def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.sync import DeviceReport, KioskCredential, provision
@@ -51,3 +52,12 @@ def add_person(sessions: sessionmaker[Session], name: str = "Nguyen Van A",
                department: str | None = "Finance") -> uuid.UUID:
     with transaction(sessions) as session:
         return people.create_person(session, name, department=department).id
+
+
+def table_names(url: str) -> set[str]:
+    """The tables of the database at ``url`` (for migration tests)."""
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

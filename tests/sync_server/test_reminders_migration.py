@@ -5,32 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import inspect
 
-from sync_server.db.engine import make_engine
 from sync_server.db.migrate import alembic_config, upgrade
+from tests.sync_server.helpers import table_names
 
 TABLES = {"reminder_tasks", "reminder_deliveries", "integrations", "webhook_subscriptions",
           "webhook_deliveries", "webhook_nonces", "digest_recipients"}
 
 
-def _tables(url: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-
-
 def test_reminder_tables_come_and_go_with_their_revision(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
     upgrade(url)
-    before = _tables(url)
+    before = table_names(url)
     assert before >= TABLES
     command.downgrade(alembic_config(url), "0420_alt_checkin")  # the one before it
-    remaining = _tables(url)
+    remaining = table_names(url)
     assert not remaining & TABLES
     assert {"kiosk_events", "people", "punches"} <= remaining
     assert before - remaining == TABLES | {"login_failures"}  # and the later revision's
     upgrade(url)
-    assert _tables(url) == before
+    assert table_names(url) == before

@@ -6,21 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
 
-from sync_server.db.engine import make_engine
 from sync_server.db.migrate import alembic_config, upgrade
+from tests.sync_server.helpers import table_names
 
 WEB_TABLES = {"web_users", "web_sessions", "departments", "shift_types", "shift_assignments",
               "holidays", "leaves", "corrections", "audit_log"}
-
-
-def _tables(url: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def test_single_head_and_round_trip(tmp_path: Path) -> None:
@@ -29,11 +20,11 @@ def test_single_head_and_round_trip(tmp_path: Path) -> None:
     scripts = ScriptDirectory.from_config(config)
     assert len(scripts.get_heads()) == 1
     upgrade(url)
-    assert WEB_TABLES <= _tables(url)
+    assert WEB_TABLES <= table_names(url)
     before = scripts.get_revision("0100_hr_web").down_revision
     assert isinstance(before, str)
     command.downgrade(config, before)
-    remaining = _tables(url)
+    remaining = table_names(url)
     assert not WEB_TABLES & remaining and "punches" in remaining
     upgrade(url)
-    assert WEB_TABLES <= _tables(url)
+    assert WEB_TABLES <= table_names(url)
