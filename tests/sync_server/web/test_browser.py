@@ -74,7 +74,8 @@ def test_hr_and_staff_in_the_browser(browser, web_server: WebServer, staffing: S
     if now_local.time() < time(0, 10):
         pytest.skip("too close to local midnight for a shift that started an hour ago")
     shift_start = max(datetime.combine(now_local.date(), time(0), tzinfo=ZONE),
-                      now_local - timedelta(minutes=60))
+                      now_local - timedelta(minutes=60)).replace(second=0, microsecond=0)
+    # (a shift type starts on a whole minute: "HH:MM")
     with transaction(sessions) as session:  # An's shift today began up to an hour ago
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
             "Today", shift_start.strftime("%H:%M"),
