@@ -93,7 +93,7 @@ def issue_badge(request: Request, user: User, person_id: uuid.UUID,
         status = alt_checkin.status(session, person_id)
     qr = segno.make(pins.badge_payload(tokens[0]), error="m", micro=False)
     return _no_store(PAGES.render(request, "badge_print.html", user, status=status,
-                                  qr_svg=qr.svg_inline(scale=6, border=4)))
+                                  qr_png=qr.png_data_uri(scale=8, border=4)))
 
 
 @router.post("/people/{person_id}/revoke")
