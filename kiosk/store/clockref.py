@@ -22,6 +22,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
+JUMP_TOLERANCE_S = 1.0
+"""Wall and boot clocks parting by less than this since the measurement is not a jump (NTP
+slewing, reading two clocks at slightly different moments): the measured offset stands."""
 
 
 def boot_seconds() -> float:
@@ -48,6 +51,16 @@ class ClockReference:
 
     def server_now(self, boot_now_s: float) -> datetime:
         return self.server_at + timedelta(seconds=boot_now_s - self.boot_s)
+
+    def offset_now(self, measured_s: float, boot_now_s: float, wall_now: datetime) -> float:
+        """Server minus kiosk clock now. ``measured_s`` (the offset this reference was made
+        with) as it is while the wall clock kept pace with the boot clock, so punches made
+        at one instant carry one offset; the boot-clock estimate once it jumped."""
+        wall_then = self.server_at - timedelta(seconds=measured_s)
+        drift_s = (wall_now - wall_then).total_seconds() - (boot_now_s - self.boot_s)
+        if abs(drift_s) < JUMP_TOLERANCE_S:
+            return measured_s
+        return (self.server_now(boot_now_s) - wall_now).total_seconds()
 
     def to_json(self) -> str:
         return json.dumps({"boot": self.boot, "boot_s": self.boot_s,

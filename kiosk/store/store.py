@@ -498,13 +498,15 @@ class KioskStore:
         (right even if the wall clock jumped since: see kiosk.store.clockref), else the last
         measured offset as it was.
         """
+        value = self.setting(CLOCK_OFFSET_SETTING)
+        if value is None:
+            return None
+        measured = float(value)
         reference = self.setting(CLOCK_REFERENCE_SETTING)
         found = clockref.ClockReference.from_json(reference) if reference else None
-        if found is not None and found.boot == self._boot_id():
-            server_now = found.server_now(self._boot_clock())
-            return (server_now - self._wall_clock()).total_seconds()
-        value = self.setting(CLOCK_OFFSET_SETTING)
-        return float(value) if value is not None else None
+        if found is None or found.boot != self._boot_id():
+            return measured
+        return found.offset_now(measured, self._boot_clock(), self._wall_clock())
 
     def set_clock_offset_s(self, offset_s: float) -> None:
         """Record a measured offset (server minus kiosk wall clock, seconds, measured now)."""
