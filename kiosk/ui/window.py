@@ -71,6 +71,7 @@ class KioskWindow(QWidget):
         self._preview_buffer = preview_buffer
         self._sound = sound
         self.history: deque[KioskState] = deque(maxlen=500)
+        self._persistent: tuple[str, str, str] | None = None  # (kind, background, fix)
         self._build(admin_pin_hash)
         self._card_timer = self._single_shot(int(card_seconds * 1000), self._clear_card)
         self._message_timer = self._single_shot(int(card_seconds * 500), self._clear_message)
@@ -145,8 +146,8 @@ class KioskWindow(QWidget):
                 self._show_message("models_missing", "#3a2a6a", fix=state.fix)
             case StatusBar():
                 self.status.show_status(state, self.language)
-                if state.models_ready and self.message.kind == "models_missing":
-                    self._clear_message(force=True)  # the models were installed meanwhile
+                if state.models_ready:
+                    self._end_persistent("models_missing")  # installed meanwhile
             case PeopleDirectory():
                 self.admin.render_people(state)
             case EnrollmentProgress():
@@ -185,7 +186,9 @@ class KioskWindow(QWidget):
             self.guidance_label.setText(text(f"guidance.{key.value}", self.language))
 
     def _render_greeting(self, greeting: Greeting) -> None:
-        if self._blocked():
+        # Shown over a persistent state too: with the camera offline, a PIN check-in still
+        # deserves its greeting (the state comes back when the card clears).
+        if self.pages.currentWidget() in (self.admin, self.keypad):
             return
         self.card.show_greeting(greeting, self.language, self._zone)
         self.card.show()
@@ -207,22 +210,20 @@ class KioskWindow(QWidget):
         self.status.set_camera(state.phase, self.language)
         if state.phase is CameraPhase.OFFLINE:
             self._show_message("camera_offline", "#5a1a1a")
-        elif self.message.kind == "camera_offline" and state.phase is CameraPhase.LIVE:
-            self._clear_message(force=True)
-
-    def _blocked(self) -> bool:
-        """True while admin mode or a persistent full-screen state owns the screen."""
-        current = self.pages.currentWidget()
-        return current in (self.admin, self.keypad) or (current is self.message
-                                         and self.message.kind in PERSISTENT_SCREENS)
+        elif state.phase is CameraPhase.LIVE:
+            self._end_persistent("camera_offline")
 
     def _show_message(self, kind: str, background: str, *, transient: bool = False,
                       fix: str = "") -> None:
-        if self.pages.currentWidget() is self.admin:
+        """A full-screen message. A persistent one (camera offline, models missing) is also
+        remembered and comes back after whatever showed meanwhile (the PIN keypad, a PIN
+        greeting or refusal); admin mode and an open keypad are never interrupted."""
+        current = self.pages.currentWidget()
+        if kind in PERSISTENT_SCREENS:
+            self._persistent = (kind, background, fix)
+        if current is self.admin or current is self.keypad:
             return
-        if transient and self._blocked():
-            return
-        self._clear_card()
+        self._hide_card()
         title = text(f"{kind}.title", self.language)
         fix_text = text(f"{kind}.fix", self.language, fix=fix)
         self.message.show_message(kind, title, fix_text, background)
@@ -233,16 +234,40 @@ class KioskWindow(QWidget):
             self._message_timer.stop()
 
     def _clear_message(self, force: bool = False) -> None:
+        """End the message (``force``: also a persistent one, whose cause went away)."""
         if self.message.kind in PERSISTENT_SCREENS and not force:
             return
-        if self.pages.currentWidget() is self.message:
-            self.pages.setCurrentWidget(self.checkin_page)
+        if force:
+            self._persistent = None
+        on_message = self.pages.currentWidget() is self.message
         self.message.kind = ""
+        if on_message:
+            self._back_to_base()
 
-    def _clear_card(self) -> None:
+    def _end_persistent(self, kind: str) -> None:
+        """The cause of persistent state ``kind`` went away: it neither shows nor returns."""
+        if self._persistent is not None and self._persistent[0] == kind:
+            self._persistent = None
+        if self.message.kind == kind:
+            self._clear_message(force=True)
+
+    def _back_to_base(self) -> None:
+        """The persistent state if one stands, else the check-in screen."""
+        self.pages.setCurrentWidget(self.checkin_page)
+        if self._persistent is not None:
+            kind, background, fix = self._persistent
+            self._show_message(kind, background, fix=fix)
+
+    def _hide_card(self) -> None:
         self._card_timer.stop()
         self.card.hide()
         self.guidance_label.setText(text("guidance.no_face", self.language))
+
+    def _clear_card(self) -> None:
+        """The greeting card's time is up (a persistent state, if any, comes back)."""
+        self._hide_card()
+        if self._persistent is not None and self.pages.currentWidget() is self.checkin_page:
+            self._back_to_base()
 
     def _pull_preview_frame(self) -> None:
         if self._preview_buffer is None:
@@ -266,10 +291,11 @@ class KioskWindow(QWidget):
         return self.pin_button
 
     def open_keypad(self) -> None:
-        """Show the keypad; the worker stops deciding on faces until it closes."""
-        if self._blocked():
+        """Show the keypad; the worker stops deciding on faces until it closes. It opens over
+        a persistent state too: a PIN works with the camera offline or the models missing."""
+        if self.pages.currentWidget() in (self.admin, self.keypad):
             return
-        self._clear_card()
+        self._hide_card()
         self.keypad.reset()
         self.pages.setCurrentWidget(self.keypad)
         self._keypad_active = True
@@ -284,7 +310,7 @@ class KioskWindow(QWidget):
         self._keypad_active = False
         self.keypad.reset()
         if self.pages.currentWidget() is self.keypad:
-            self.pages.setCurrentWidget(self.checkin_page)
+            self._back_to_base()
         self.request.emit(SetKeypadOpen(active=False))
 
     def _submit_pin(self, code: str, pin: str) -> None:
@@ -313,7 +339,7 @@ class KioskWindow(QWidget):
 
     # -- admin mode ---------------------------------------------------------------------
     def enter_admin(self) -> None:
-        self._clear_card()
+        self._hide_card()
         self.admin.open_pin_page()
         self.pages.setCurrentWidget(self.admin)
         self.request.emit(SetAdminMode(active=True))
@@ -323,7 +349,7 @@ class KioskWindow(QWidget):
         self._admin_timer.stop()
         if self.pages.currentWidget() is self.admin:
             self.admin.unlocked = False
-            self.pages.setCurrentWidget(self.checkin_page)
+            self._back_to_base()
             self.request.emit(SetAdminMode(active=False))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
