@@ -61,14 +61,19 @@ def load_settings(
 def overlay_dotted(data: dict[str, Any], values: Mapping[str, Any]) -> None:
     """Set each ``{"section.key": value}`` in the nested ``data`` (sections created)."""
     for dotted, value in values.items():
-        path = dotted.split(".")
-        node = data
-        for part in path[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise SettingsError(f"{dotted}: {part} is not a section")
-            node = child
-        node[path[-1]] = value
+        _set_path(data, dotted.split("."), value, dotted)
+
+
+def _set_path(data: dict[str, Any], path: list[str], value: Any, where: str) -> None:
+    """Set ``data[path[0]]...[path[-1]] = value``, creating sections; ``where`` names the
+    source in the error when a section on the way is a plain value."""
+    node = data
+    for part in path[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise SettingsError(f"{where}: {part} is not a section")
+        node = child
+    node[path[-1]] = value
 
 
 def _friendly(err: Any) -> str:
@@ -105,12 +110,5 @@ def _overlay_environment(data: dict[str, Any], prefix: str, environ: dict[str, s
         if not name.startswith(prefix) or name[len(prefix):] in RESERVED_VARIABLES:
             continue
         path = [part.lower() for part in name[len(prefix):].split("__") if part]
-        if not path:
-            continue
-        node = data
-        for part in path[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise SettingsError(f"environment {name}: {part} is not a section")
-            node = child
-        node[path[-1]] = value
+        if path:
+            _set_path(data, path, value, f"environment {name}")

@@ -217,3 +217,11 @@ def compare(recorded: Iterable[str], database_url: str) -> PunchCounts:
     present = set(stored)
     duplicated = (len(stored) - len(present)) + len(present - expected)
     return PunchCounts(len(expected), len(stored), len(expected - present), duplicated)
+
+
+def start_server(options: DrillOptions, result: DrillResult) -> tuple[Path, str, ServerProcess]:
+    """The drill's scratch folder, a migrated database in it and a server on it, started:
+    (folder, database URL, server). The caller stops the server."""
+    folder = options.scratch / result.drill
+    url = server_database(options, folder)
+    return folder, url, ServerProcess(url, folder).start()

@@ -30,8 +30,8 @@ from scripts.drills.common import (
     ServerProcess,
     compare,
     provision,
-    server_database,
     server_rows,
+    start_server,
     store_punch_ids,
 )
 
@@ -88,9 +88,7 @@ def unacknowledged(store_path: Path) -> set[str]:
 def kiosk_sigkill(options: DrillOptions) -> DrillResult:
     """SIGKILL a recording + syncing kiosk at a random moment, restart it, N times."""
     result = DrillResult("kiosk_sigkill", iterations=options.count(200, 4))
-    folder = options.scratch / result.drill
-    url = server_database(options, folder)
-    server = ServerProcess(url, folder).start()
+    folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
     store, credential_file = folder / "kiosk" / "kiosk.sqlite3", folder / "credential.json"
     save_credential(credential_file, provision(url, server.url, 1, "kill-drill")[0])
@@ -123,9 +121,7 @@ def _canonical(text: str) -> str:
 def converge_under(options: DrillOptions, result: DrillResult, kiosk_count: int,
                    fault: Callable[[ServerProcess, random.Random], None]) -> None:
     """Run ``kiosk_count`` kiosk processes; call ``fault`` mid-ingest each iteration."""
-    folder = options.scratch / result.drill
-    url = server_database(options, folder)
-    server = ServerProcess(url, folder).start()
+    folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
     kiosks = []
     for index, credential in enumerate(provision(url, server.url, kiosk_count, result.drill)):

@@ -23,11 +23,10 @@ from scripts.drills.common import (
     ROOT,
     DrillOptions,
     DrillResult,
-    ServerProcess,
     compare,
     provision,
-    server_database,
     server_rows,
+    start_server,
     store_punch_ids,
 )
 from scripts.drills.kills import unacknowledged
@@ -56,9 +55,7 @@ def _limit_pages(store: KioskStore, pages: int) -> None:
 def disk_full(options: DrillOptions) -> DrillResult:
     """Fill the store; recording fails clearly, nothing confirmed is lost, it resumes."""
     result = DrillResult("disk_full", iterations=options.count(20, 3))
-    folder = options.scratch / result.drill
-    url = server_database(options, folder)
-    server = ServerProcess(url, folder).start()
+    folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
     store = open_store(folder / "kiosk" / "kiosk.sqlite3")
     refused = blocked_syncs = resumed = 0
@@ -184,9 +181,7 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
     boot clock between syncs (kiosk.store.clockref), so a jump does not make it stale.
     """
     result = DrillResult("clock_jumps", iterations=options.count(24, 4))
-    folder = options.scratch / result.drill
-    url = server_database(options, folder)
-    server = ServerProcess(url, folder).start()
+    folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
     store = open_store(folder / "kiosk" / "kiosk.sqlite3")
     sent: dict[str, tuple[datetime, float | None, datetime]] = {}

@@ -19,10 +19,9 @@ from kiosk.sync import KioskCredential, SyncClient, sync_once
 from scripts.drills.common import (
     DrillOptions,
     DrillResult,
-    ServerProcess,
     compare,
     provision,
-    server_database,
+    start_server,
     store_punch_ids,
 )
 from scripts.drills.proxy import ACTIONS, FaultProxy
@@ -33,9 +32,7 @@ CONVERGE_ROUNDS = 50
 
 def network_faults(options: DrillOptions) -> DrillResult:
     result = DrillResult("network_faults", iterations=options.count(400, 40))
-    folder = options.scratch / result.drill
-    url = server_database(options, folder)
-    server = ServerProcess(url, folder).start()
+    folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
     failures: collections.Counter[str] = collections.Counter()
     store = open_store(folder / "kiosk" / "kiosk.sqlite3")
