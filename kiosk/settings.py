@@ -58,7 +58,14 @@ class CameraSettings(Section):
 
 class VisionSettings(Section):
     pack: str = Field("auto", description="model pack name, or 'auto' for the best installed")
-    match_threshold: float | None = Field(None, description="override the pack's threshold")
+    match_threshold: float | None = Field(None, description="fixed 1:N threshold (cosine) "
+                                          "instead of the gallery-aware one")
+    target_fpir: float = Field(0.01, gt=0.0, lt=1.0, description="expected share of strangers "
+                               "accepted as someone enrolled that the 1:N threshold allows")
+    verify_fmr: float = Field(1e-4, gt=0.0, lt=1.0, description="false match rate of the 1:1 "
+                              "(face + code) threshold, per comparison")
+    min_face_only_success: float = Field(0.7, ge=0.0, le=1.0, description="below this expected "
+                                         "face-only success, doctor says face + code is needed")
     margin: float | None = Field(None, description="override the pack's top-1/top-2 margin")
     consensus_frames: int = Field(3, ge=1, le=30)
     min_face_px: int = Field(80, ge=20)

@@ -69,6 +69,7 @@ log = logging.getLogger(__name__)
 
 RETRY_MODELS_S = 10.0
 STATUS_EVERY_S = 1.0
+GALLERY_CHECK_S = 5.0  # how often the store is asked whether the gallery changed
 ENROLL_FRAME_GAP = 3  # take every 3rd usable frame so the samples differ a little
 
 _CAMERA_PHASES = {
@@ -124,6 +125,7 @@ class CheckInEngine:
         self._capture: _Capture | None = None
         self._camera_phase: CameraPhase | None = None
         self._next_status = 0.0
+        self._next_gallery_check = 0.0
         self._pack_name = "-"
         self.counters = EngineCounters()
         self._door = door  # GPIO relay/buzzer/LED, when the site has them
@@ -152,6 +154,7 @@ class CheckInEngine:
                     self._capture_step(recognizer, frame.image, out)
                 else:
                     self._recognize_step(recognizer, frame, out)
+            self._maybe_refresh_gallery()
             self._maybe_status(out)
         except StoreError as exc:
             # A full or failing disk: nothing of this step was recorded (each write is one
@@ -382,6 +385,18 @@ class CheckInEngine:
         if phase is not self._camera_phase:
             self._camera_phase = phase
             out.append(CameraState(phase, self._camera.detail))
+
+    def _maybe_refresh_gallery(self) -> None:
+        """Follow the store's gallery (the sync worker applies feed pages to it): rebuild it
+        and its operating point when it changed, between decisions, every GALLERY_CHECK_S."""
+        now = time.monotonic()
+        if self._recognizer is None or self._capture is not None or \
+                now < self._next_gallery_check:
+            return
+        self._next_gallery_check = now + GALLERY_CHECK_S
+        refresh = getattr(self._recognizer, "refresh_if_changed", None)
+        if refresh is not None:
+            refresh()
 
     def _maybe_status(self, out: list[KioskState]) -> None:
         now = time.monotonic()

@@ -168,6 +168,13 @@ class StoreDesk:
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]:
         return self.store.templates_for(recognizer_id)
 
+    def save_operating_point(self, point: Any) -> None:
+        """Keep the recognizer's operating point (kiosk.vision.operating_point) with its
+        inputs in the store, for ``kiosk doctor`` and the heartbeat."""
+        from kiosk.store.operating_point import save_operating_point
+
+        save_operating_point(self.store, point.to_dict())
+
     def people(self) -> tuple[PersonChoice, ...]:
         return tuple(PersonChoice(p.id, p.display_name, p.department or "")
                      for p in self.store.people())

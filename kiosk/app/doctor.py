@@ -177,13 +177,35 @@ def check_liveness(settings: KioskSettings) -> CheckResult:
                        f"P(real) >= {settings.vision.liveness_threshold:.2f}")
 
 
+def check_operating_point(settings: KioskSettings) -> CheckResult:
+    """The gallery-aware thresholds the running kiosk chose (kiosk.vision.operating_point)."""
+    from kiosk.store.operating_point import read_operating_point
+    from kiosk.vision.operating_point import OperatingPoint
+
+    stored = read_operating_point(settings.store.path)
+    if stored is None:
+        return CheckResult("decision rule", True, "not chosen yet: the kiosk chooses it from "
+                           "its gallery when it starts")
+    point = OperatingPoint.from_dict(stored)
+    line = point.summary(settings.ui.language)
+    if settings.vision.match_threshold is not None:
+        line += f"; overridden: vision.match_threshold = {settings.vision.match_threshold:.2f}"
+    success = point.face_only_success or 0.0
+    if success < settings.vision.min_face_only_success:
+        # Not a failure: nobody is checked in wrongly, more people type their code.
+        line += (f" -- under the site's {settings.vision.min_face_only_success:.0%} for face "
+                 "alone: many will be asked for their code (fewer people per kiosk, or "
+                 "vision.mode = face_code)")
+    return CheckResult("decision rule", True, line)
+
+
 def run_checks(settings: KioskSettings, *, skip_camera: bool = False) -> list[CheckResult]:
     """Every check, in a fixed order; a check that crashes is reported as a failure."""
     checks: list[Callable[[], CheckResult | list[CheckResult]]] = [
         lambda: check_models(settings), lambda: check_provider(settings),
         lambda: check_server_and_clock(settings), lambda: check_credential(settings),
         lambda: check_disk(settings), check_font, lambda: check_admin_pin(settings),
-        lambda: check_liveness(settings)]
+        lambda: check_liveness(settings), lambda: check_operating_point(settings)]
     if not skip_camera:
         checks.insert(0, lambda: check_camera(settings))
     results: list[CheckResult] = []

@@ -20,6 +20,8 @@ from kiosk.vision.types import FloatArray, ImageBGR
 log = logging.getLogger(__name__)
 
 TemplateLoader = Callable[[str], tuple[list[UUID], FloatArray]]
+GallerySignature = Callable[[str], object]  # equal values: the same templates and people
+PointSink = Callable[[Any], None]  # receives the kiosk.vision.operating_point.OperatingPoint
 
 # kiosk.vision.quality.QualityIssue values are mostly GuidanceKey values already; these are
 # the names and values that differ.
@@ -58,36 +60,80 @@ def guidance_for(issue: object) -> GuidanceKey:
 class PipelineRecognizer:
     """kiosk.vision FramePipeline + Gallery behind the Recognizer port."""
 
-    def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader) -> None:
+    def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader,
+                 on_operating_point: PointSink | None = None,
+                 signature: GallerySignature | None = None) -> None:
+        from kiosk.vision.score_tails import load_calibration
+
         self._pack = pack
         self._vision = vision
         self._load_templates = load_templates
+        self._on_operating_point = on_operating_point
+        self._signature = signature
+        self._loaded_signature: object = None
+        self._calibration = load_calibration(pack.recognizer_id)
         self.pack_name: str = pack.name
+        self.operating_point: Any = None  # kiosk.vision.operating_point.OperatingPoint
         self._gallery: Any = None
         self._pipeline: Any = None
         self.reload_gallery()
 
     @property
     def pack_match_threshold(self) -> float:
-        """The pack's own match threshold (used unless the settings override it)."""
+        """The automatic 1:N threshold: the gallery-aware one (used unless the settings set
+        ``vision.match_threshold``)."""
+        if self.operating_point is not None:
+            return float(self.operating_point.threshold_1n)
         return float(self._pack.thresholds.match)
+
+    def refresh_if_changed(self) -> bool:
+        """Rebuild the gallery and its operating point when the store's templates or people
+        changed (a feed page, an enrolment, an erasure); True when it did."""
+        if self._signature is None:
+            return False
+        if self._signature(self._pack.recognizer_id) == self._loaded_signature:
+            return False
+        people = self.reload_gallery()
+        log.info("the gallery changed: reloaded, %d people", people)
+        return True
 
     def use_vision(self, vision: VisionSettings) -> int:
         """Use changed thresholds from the next decision on (admin settings screen)."""
         self._vision = vision
         return self.reload_gallery()
 
+    @property
+    def recognizer_id(self) -> str:
+        return str(self._pack.recognizer_id)
+
+    def _choose_point(self, person_ids: list[UUID], matrix: FloatArray) -> Any:
+        """The gallery-aware operating point for these templates, passed to the sink."""
+        from kiosk.vision.operating_point import for_gallery
+
+        point = for_gallery(self._calibration, person_ids, matrix,
+                            target_fpir=self._vision.target_fpir,
+                            verify_fmr=self._vision.verify_fmr)
+        log.info("operating point: %s", point.summary("en"))
+        if self._on_operating_point is not None:
+            self._on_operating_point(point)
+        return point
+
     def reload_gallery(self) -> int:
-        """Rebuild the gallery from the store's templates of this pack's recognizer."""
+        """Rebuild the gallery from the store's templates of this pack's recognizer, and
+        choose its operating point (kiosk.vision.operating_point): its 1:N threshold decides
+        unless ``vision.match_threshold`` is set."""
         from kiosk.vision.matcher import Gallery
         from kiosk.vision.pipeline import FramePipeline
 
         thresholds = self._pack.thresholds
+        if self._signature is not None:
+            self._loaded_signature = self._signature(self._pack.recognizer_id)
+        person_ids, matrix = self._load_templates(self._pack.recognizer_id)
+        self.operating_point = self._choose_point(person_ids, matrix)
         threshold = (self._vision.match_threshold if self._vision.match_threshold is not None
-                     else float(thresholds.match))
+                     else self.operating_point.threshold_1n)
         margin = self._vision.margin if self._vision.margin is not None else float(
             thresholds.margin)
-        person_ids, matrix = self._load_templates(self._pack.recognizer_id)
         gallery = Gallery(self._pack.recognizer_id, match_threshold=threshold, margin=margin)
         rows_by_person: dict[UUID, list[int]] = {}
         for index, person_id in enumerate(person_ids):

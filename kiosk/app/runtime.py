@@ -121,7 +121,9 @@ def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
     desk.use_pack(pack)  # enrollment at the kiosk reuses the loaded sessions
     desk.reenroll(pack.embedder)  # a new pack: templates rebuilt from stored chips first
     # the desk's vision section: it includes thresholds changed on the admin settings screen
-    return PipelineRecognizer(pack, desk.settings.vision, desk.templates_for)
+    return PipelineRecognizer(pack, desk.settings.vision, desk.templates_for,
+                              on_operating_point=desk.save_operating_point,
+                              signature=desk.store.gallery_signature)
 
 
 class SyncRunner:
