@@ -5,7 +5,8 @@ For each ``--data DIR`` (a folder of ``<identity>/<images>``): the largest face 
 is detected, aligned and embedded with the pack (kiosk.vision.calibration.embed_folder), every
 pair of images is scored (cosine), and the set is stored under the pack's recognizer as
 - ``impostor_pairs`` and ``impostor_top``: how many different-identity pairs, and their
-  highest KEEP_TOP scores (kiosk.vision.score_tails), and
+  highest KEEP_TOP scores (kiosk.vision.score_tails), with ``dispersion``: how much the pairs
+  of the same two identities vary together (quasi-Poisson, at the 100th-highest score), and
 - ``genuine_quantiles``: 101 quantiles (0..100 %) of the same-identity pair scores.
 The kiosk's gallery-aware threshold (kiosk.vision.operating_point) reads these. Other
 recognizers' entries in the file are kept. Progress goes to stderr; the last stdout line is
@@ -36,7 +37,7 @@ HEADER = ("# Impostor score tails and genuine quantiles per recognizer and calib
 def measure(pack: Any, data: Path) -> dict[str, Any]:
     """One set's entry: impostor pair count and tail, genuine quantiles."""
     from kiosk.vision.calibration import embed_folder, pair_scores
-    from kiosk.vision.score_tails import tail_of_scores
+    from kiosk.vision.score_tails import FIT_TOP, pearson_dispersion, tail_of_scores
 
     def progress(done: int, total: int) -> None:
         if done % 200 == 0:
@@ -45,11 +46,15 @@ def measure(pack: Any, data: Path) -> dict[str, Any]:
     embedded = embed_folder(pack, data, progress)
     genuine, impostor = pair_scores(embedded.labels, embedded.embeddings)
     tail = tail_of_scores(impostor, "")
+    base = tail.top[min(FIT_TOP, len(tail.top)) - 1]
+    dispersion = pearson_dispersion(embedded.labels, embedded.embeddings @ embedded.embeddings.T,
+                                    base)
     quantiles = (np.quantile(genuine, np.linspace(0.0, 1.0, 101)) if genuine.size
                  else np.zeros(0))
     return {"images": len(embedded.labels), "skipped_images": len(embedded.skipped),
             "identities": len(set(embedded.labels)), "genuine_pairs": int(genuine.size),
-            "impostor_pairs": tail.pairs, "impostor_top": [round(s, 5) for s in tail.top],
+            "impostor_pairs": tail.pairs, "dispersion": round(dispersion, 3),
+            "impostor_top": [round(s, 5) for s in tail.top],
             "genuine_quantiles": [round(float(q), 5) for q in quantiles]}
 
 

@@ -86,6 +86,11 @@ class PipelineRecognizer:
             return float(self.operating_point.threshold_1n)
         return float(self._pack.thresholds.match)
 
+    @property
+    def match_threshold(self) -> float:
+        """The 1:N threshold deciding now (cosine): the setting's, else the gallery-aware one."""
+        return float(self._pipeline.match_threshold)
+
     def refresh_if_changed(self) -> bool:
         """Rebuild the gallery and its operating point when the store's templates or people
         changed (a feed page, an enrolment, an erasure); True when it did."""

@@ -4,6 +4,11 @@ A ``ScoreTail`` keeps how many impostor pairs were scored (``pairs``) and only t
 their scores (``top``, descending, at most ``KEEP_TOP``): enough to count exceedances at any
 threshold above the lowest kept score, in a few kilobytes, whatever the number of pairs.
 
+Pairs of photos of the same two people are not independent trials (one look-alike pair of
+people gives many high scores), so each tail carries a quasi-Poisson ``dispersion``
+(``pearson_dispersion``, measured at the tail's FIT_TOP-th score): counts and pairs are
+divided by it before the bounds below, which widens them accordingly.
+
 Sources: the pack's calibration photos (``models/score_tails.toml``, written by
 ``scripts/fit_score_tails.py`` from labelled datasets, never typed by hand) and a site's own
 enrolled templates (``cross_person_tail``: every pair of templates of two different people;
@@ -50,6 +55,11 @@ class ScoreTail:
     source: str
     pairs: int
     top: tuple[float, ...]
+    dispersion: float = 1.0  # >= 1: how much pairs sharing two people vary together
+
+    @property
+    def effective_pairs(self) -> float:
+        return self.pairs / self.dispersion
 
     @property
     def complete(self) -> bool:
@@ -65,7 +75,7 @@ class ScoreTail:
         return int(np.searchsorted(-np.asarray(self.top), -threshold, side="right"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "pairs": self.pairs,
+        return {"source": self.source, "pairs": self.pairs, "dispersion": self.dispersion,
                 "top": [round(s, 5) for s in self.top]}
 
 
@@ -76,7 +86,7 @@ def tail_of_scores(scores: npt.ArrayLike, source: str, keep: int = KEEP_TOP) -> 
     return ScoreTail(source, int(values.size), tuple(float(s) for s in top))
 
 
-def cross_person_tail(person_ids: Sequence[UUID], matrix: npt.ArrayLike, source: str = "site",
+def cross_person_tail(person_ids: Sequence[UUID | str], matrix: npt.ArrayLike, source: str = "site",
                       keep: int = KEEP_TOP) -> ScoreTail:
     """Tail of the scores between every two templates of DIFFERENT people (unit rows).
 
@@ -143,20 +153,50 @@ def scale_upper_bound(excesses: npt.ArrayLike, confidence: float = CONFIDENCE) -
 
 
 def fmr_upper(tail: ScoreTail, threshold: float, confidence: float = CONFIDENCE) -> float:
-    """FMR at ``threshold`` (cosine), upper bound at ``confidence`` (module docstring)."""
+    """FMR at ``threshold`` (cosine), upper bound at ``confidence`` (module docstring).
+
+    Counts and pairs are divided by the tail's ``dispersion`` first (quasi-Poisson): pairs of
+    images of the same two people are not independent trials."""
     if tail.pairs <= 0:
         return 1.0
     count = tail.exceedances(threshold)
     if count is None:
         return 1.0  # below the kept tail: more than KEEP_TOP exceed, far above any target
+    phi = max(tail.dispersion, 1.0)
     fitted = min(len(tail.top), FIT_TOP)
     base = float(tail.top[fitted - 1]) if fitted else 1.0
     if fitted < MIN_FIT or threshold <= base:
-        return rate_upper_bound(count, tail.pairs, confidence)
+        return _scaled_rate_bound(count, tail.pairs, phi, confidence)
     top = np.asarray(tail.top[:fitted])
-    scale = scale_upper_bound(top - base, confidence)
-    at_base = rate_upper_bound(fitted, tail.pairs, confidence)
+    excesses = top - base
+    effective = max(2, math.ceil(fitted / phi))  # as many independent excesses as this
+    scale = scale_upper_bound(np.full(effective, excesses.mean()), confidence)
+    at_base = _scaled_rate_bound(fitted, tail.pairs, phi, confidence)
     return min(1.0, at_base * math.exp(-(threshold - base) / max(scale, 1e-9)))
+
+
+def _scaled_rate_bound(events: int, trials: int, phi: float, confidence: float) -> float:
+    return rate_upper_bound(math.ceil(events / phi), max(1, int(trials / phi)), confidence)
+
+
+def pearson_dispersion(labels: Sequence[str], similarity: npt.NDArray[np.float32],
+                       threshold: float) -> float:
+    """Quasi-Poisson dispersion (>= 1) of exceedances of ``threshold`` over blocks of pairs
+    that share the same two identities: sum((count - expected)^2 / expected) / (blocks - 1)."""
+    names, owner = np.unique(np.asarray(labels), return_inverse=True)
+    upper = np.triu(np.ones(similarity.shape, dtype=bool), k=1) & (owner[:, None] != owner)
+    first, second = np.minimum(owner[:, None], owner), np.maximum(owner[:, None], owner)
+    block = (first * len(names) + second)[upper]
+    hits = (similarity[upper] >= threshold).astype(np.float64)
+    sizes = np.bincount(block, minlength=len(names) ** 2).astype(np.float64)
+    counts = np.bincount(block, weights=hits, minlength=len(names) ** 2)
+    used = sizes > 0
+    rate = counts[used].sum() / sizes[used].sum()
+    expected = sizes[used] * rate
+    if rate <= 0.0 or used.sum() < 2:
+        return 1.0
+    chi2 = float(((counts[used] - expected) ** 2 / expected).sum())
+    return max(1.0, chi2 / (int(used.sum()) - 1))
 
 
 @dataclass(frozen=True)
@@ -194,6 +234,7 @@ def load_calibration(recognizer_id: str, path: Path | None = None) -> PackCalibr
     tails, genuine = [], {}
     for name, source in sorted(entry.get("sources", {}).items()):
         tails.append(ScoreTail(name, int(source["impostor_pairs"]),
-                               tuple(float(s) for s in source["impostor_top"])))
+                               tuple(float(s) for s in source["impostor_top"]),
+                               float(source.get("dispersion", 1.0))))
         genuine[name] = tuple(float(s) for s in source.get("genuine_quantiles", ()))
     return PackCalibration(recognizer_id, tuple(tails), genuine)

@@ -1,0 +1,81 @@
+"""The kiosk chooses its decision rule from its own gallery, keeps it, and follows changes.
+
+Real store file, real model pack, real LFW photos enrolled through the kiosk's own path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.app.desk import StoreDesk
+from kiosk.app.doctor import check_operating_point
+from kiosk.app.runtime import build_recognizer, enroll_from_folder
+from kiosk.store.operating_point import read_operating_point, stored_operating_point
+from tests.kiosk.app.helpers import kiosk_settings, lfw_photo, photo_folder
+
+pytestmark = [pytest.mark.shared]
+
+
+def _enroll(settings, faces_dev: Path, tmp_path: Path, person: str):  # type: ignore[no-untyped-def]
+    folder = photo_folder(tmp_path / "enroll" / person,
+                          [lfw_photo(faces_dev, person, n) for n in range(1, 6)])
+    result = enroll_from_folder(settings, person_id=None, name=person.replace("_", " "),
+                                department="Test", folder=folder,
+                                consent_version="test-notice-1", collected_by="pytest")
+    assert result.ok, result.error
+    return result.person_id
+
+
+def test_the_kiosk_chooses_keeps_and_follows_its_operating_point(installed_pack, faces_dev,
+                                                                 tmp_path: Path) -> None:
+    pack, models_dir = installed_pack
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(tmp_path))
+    if settings.vision.match_threshold is not None:
+        pytest.skip(f"{pack} runs these tests with a fixed threshold")
+    for person in ("Colin_Powell", "Vladimir_Putin"):
+        _enroll(settings, faces_dev, tmp_path, person)
+    desk = StoreDesk.open(settings)
+    try:
+        recognizer = build_recognizer(settings, desk)
+        first = stored_operating_point(desk.store)
+        assert first is not None and first["people"] == 2 and first["templates"] >= 6
+        assert recognizer.match_threshold == first["threshold_1n"]
+        assert first["expected_fpir"] <= settings.vision.target_fpir
+        assert first["threshold_1to1"] <= first["threshold_1n"] < 1.0
+        assert not recognizer.refresh_if_changed()
+        # Another connection changes the gallery, as the sync worker's feed apply does.
+        blair = _enroll(settings, faces_dev, tmp_path, "Tony_Blair")
+        assert recognizer.refresh_if_changed()
+        assert stored_operating_point(desk.store)["people"] == 3
+        other = StoreDesk.open(settings)
+        try:
+            assert other.store.delete_person(blair)
+        finally:
+            other.close()
+        assert recognizer.refresh_if_changed()
+        assert stored_operating_point(desk.store)["people"] == 2
+    finally:
+        desk.close()
+    assert read_operating_point(settings.store.path)["people"] == 2
+    line = check_operating_point(settings).line()
+    assert line.startswith("PASS decision rule: 2 people enrolled: 1:N threshold ")
+
+
+def test_a_fixed_match_threshold_still_overrides(installed_pack, faces_dev,
+                                                 tmp_path: Path) -> None:
+    pack, models_dir = installed_pack
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(tmp_path))
+    settings = settings.model_copy(update={"vision": settings.vision.model_copy(
+        update={"match_threshold": 0.42})})
+    _enroll(settings, faces_dev, tmp_path, "Colin_Powell")
+    desk = StoreDesk.open(settings)
+    try:
+        recognizer = build_recognizer(settings, desk)
+        assert recognizer.match_threshold == 0.42
+        assert recognizer.pack_match_threshold == stored_operating_point(
+            desk.store)["threshold_1n"] != 0.42
+    finally:
+        desk.close()
+    assert "overridden: vision.match_threshold = 0.42" in check_operating_point(settings).detail
