@@ -35,6 +35,16 @@ def stored_operating_point(store: KioskStore) -> dict[str, Any] | None:
     return json.loads(text) if text else None
 
 
+REPORTED_FIELDS = ("people", "templates", "threshold_1n", "threshold_1to1", "target_fpir",
+                   "expected_fpir", "face_only_success", "computed_at")
+
+
+def reported_rule(store: KioskStore) -> dict[str, Any] | None:
+    """What the heartbeat tells the server of the stored point (None before there is one)."""
+    point = stored_operating_point(store)
+    return None if point is None else {k: point.get(k) for k in REPORTED_FIELDS}
+
+
 def read_operating_point(store_path: Path) -> dict[str, Any] | None:
     """The stored point from the file, read-only (``kiosk doctor``); None when absent."""
     if not Path(store_path).is_file():

@@ -56,6 +56,7 @@ class DeviceReport:
     backlog: int | None = None
     clock_offset_s: float | None = None
     feed_cursor: int | None = None
+    decision_rule: dict[str, Any] | None = None  # kiosk.store.operating_point.reported_rule
 
     def to_wire(self) -> dict[str, Any]:
         return {key: value for key, value in self.__dict__.items() if value is not None}

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from kiosk.errors import AuthError, KioskError, ServerUnavailable
 from kiosk.store import KioskStore
+from kiosk.store.operating_point import reported_rule
 from kiosk.store.records import utc_now
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import DeviceReport, SyncClient
@@ -110,7 +111,8 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
               recognizer_id: str | None = None) -> SyncReport:
     """Heartbeat, push the outbox, pull the feed. Raises SyncError subclasses, StoreError."""
     client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
-                                  store.clock_offset_s(), int(store.cursor() or 0)))
+                                  store.clock_offset_s(), int(store.cursor() or 0),
+                                  reported_rule(store)))
     if client.clock_offset_s is not None:
         store.set_clock_offset_s(client.clock_offset_s)
     # Enrollments first: a person created at this kiosk must exist on the server before
@@ -123,7 +125,8 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
         # Report the new cursor at once: it is how the server learns that this kiosk has
         # applied (and, for tombstones, erased) everything up to it.
         client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
-                                      store.clock_offset_s(), int(store.cursor() or 0)))
+                                      store.clock_offset_s(), int(store.cursor() or 0),
+                                      reported_rule(store)))
     return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s, events,
                       enrollments_uploaded=uploaded)
 

@@ -16,6 +16,22 @@ from sync_server.service import erasure, kiosks
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
 
 
+class DecisionRuleIn(BaseModel):
+    """The kiosk's gallery-aware decision rule (kiosk.vision.operating_point). Thresholds
+    are cosine similarities; rates are fractions (0.01 = 1%)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    people: int = Field(ge=0)
+    templates: int = Field(ge=0)
+    threshold_1n: float = Field(ge=-1.0, le=1.0)
+    threshold_1to1: float = Field(ge=-1.0, le=1.0)
+    target_fpir: float = Field(gt=0.0, lt=1.0)
+    expected_fpir: float = Field(ge=0.0, le=1.0)
+    face_only_success: float | None = Field(None, ge=0.0, le=1.0)
+    computed_at: datetime | None = None
+
+
 class DeviceReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -24,10 +40,13 @@ class DeviceReportIn(BaseModel):
     backlog: int | None = Field(None, ge=0)
     clock_offset_s: float | None = None
     feed_cursor: int | None = Field(None, ge=0)
+    decision_rule: DecisionRuleIn | None = None
 
     def to_report(self) -> kiosks.DeviceReport:
+        rule = (None if self.decision_rule is None
+                else self.decision_rule.model_dump(mode="json"))
         return kiosks.DeviceReport(self.software_version, self.recognizer_id, self.backlog,
-                                   self.clock_offset_s, self.feed_cursor)
+                                   self.clock_offset_s, self.feed_cursor, rule)
 
 
 class ProvisionIn(DeviceReportIn):
@@ -62,6 +81,7 @@ class KioskOut(BaseModel):
     backlog: int | None
     clock_offset_s: float | None
     feed_cursor: int | None
+    decision_rule: DecisionRuleIn | None = None
 
 
 @router.post("/provision", response_model=CredentialOut, summary="Exchange a one-time code")

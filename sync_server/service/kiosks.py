@@ -13,6 +13,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ class DeviceReport:
     backlog: int | None
     clock_offset_s: float | None
     feed_cursor: int | None
+    decision_rule: dict[str, Any] | None = None  # DecisionRuleIn's fields, validated
 
 
 def _hash(secret: str) -> str:
@@ -146,6 +148,8 @@ def record_heartbeat(kiosk: Kiosk, report: DeviceReport, now: datetime | None = 
         kiosk.clock_offset_s = report.clock_offset_s
     if report.feed_cursor is not None:
         kiosk.feed_cursor = report.feed_cursor
+    if report.decision_rule is not None:
+        kiosk.decision_rule = report.decision_rule
 
 
 def list_kiosks(session: Session) -> list[Kiosk]:

@@ -44,6 +44,9 @@ _EN = {
     "inactive": "Inactive", "online": "Online", "offline": "Offline",
     "last_seen": "Last seen", "backlog": "Backlog", "version": "Version",
     "clock_offset": "Clock offset (s)", "role": "Role", "templates": "Templates",
+    "decision_rule": "Decision rule",
+    "rule_line": "{people} people enrolled: 1:N threshold {t1n}, expected stranger acceptance "
+                 "<= {fpir}%, expected face-only success {success}%; 1:1 threshold {t11}",
     "held_by": "Held by kiosks", "refused": "Not allowed",
     "refused_text": "Your role cannot open this page.", "login_failed":
     "Wrong username or password.", "too_many": "Too many attempts; try again later.",
@@ -120,6 +123,10 @@ _VI = {
     "active": "Đang làm", "inactive": "Đã ngừng", "online": "Trực tuyến",
     "offline": "Mất kết nối", "last_seen": "Liên lạc cuối", "backlog": "Tồn đọng",
     "version": "Phiên bản", "clock_offset": "Lệch đồng hồ (giây)", "role": "Vai trò",
+    "decision_rule": "Quy tắc nhận diện",
+    "rule_line": "{people} người đã đăng ký: ngưỡng 1:N {t1n}, tỉ lệ nhận nhầm người lạ dự "
+                 "kiến <= {fpir}%, nhận diện chỉ bằng khuôn mặt dự kiến {success}%; ngưỡng "
+                 "1:1 {t11}",
     "templates": "Mẫu khuôn mặt", "held_by": "Thiết bị đã có mẫu",
     "refused": "Không được phép", "refused_text": "Vai trò của bạn không mở được trang này.",
     "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
