@@ -1,24 +1,34 @@
 #!/usr/bin/env python3
-"""Open-set 1:N identification benchmark, the way a kiosk works (ISO/IEC 19795-1 terms).
+"""Open-set 1:N identification benchmark with the kiosk's own decision policy (ISO/IEC 19795-1).
 
-DIR holds ``<identity>/<images>``. Identities (sorted, then shuffled with ``--seed``) are split
-in half. For the enrolled half, the first K images (sorted by name) go through the kiosk's own
-enrollment (kiosk.vision.enrollment.enroll_images: quality gate, agreement check) and the rest
-are mated probes; every image of the other half is a non-mated (stranger) probe. The kiosk's
-matcher (kiosk.vision.matcher.Gallery) decides with the pack's default thresholds (match and
-margin, cosine) unless ``--match-threshold`` / ``--margin`` override them.
+Each ``--data DIR`` holds ``<identity>/<images>`` (several sets pool their identities). For
+each of ``--splits K`` splits (seed, seed+1, ...), the identities are shuffled and halved: the
+enrolled half's first ``--enroll`` images go through the kiosk's own enrolment
+(kiosk.vision.enrollment.enroll_images: quality gate, agreement check) and the rest are mated
+probes; every image of the other half is a stranger (non-mated) probe. ``--fillers DIR``
+(``<identity>/<images>``, e.g. lfw-dev/images) are enrolled the same way as extra gallery
+people and never probed. Figures are pooled over the splits and also given per set.
 
-Figures (percentages):
-- rank1_pct: mated probes whose top-1 candidate is the right person, whatever the threshold;
-- fnir_pct: mated probes NOT identified as their own identity (rejected, ambiguous, no face or
-  wrong person);
-- misidentification_pct: mated probes accepted as somebody else;
-- fpir_pct: non-mated probes accepted as anyone;
-- fte_pct: enrolled-half identities for which enrollment accepted no image (their probes are
-  left out of the mated figures and counted in ``mated_probes_of_failed_enrollments``).
-A probe with no detected face is not identified (counts in FNIR; a stranger without a face is
-correctly not accepted); such probes are counted in ``probes_without_face``.
+The decision is the kiosk's: the gallery-aware operating point of the split's gallery
+(kiosk.vision.operating_point.for_gallery: 1:N threshold for the target FPIR, 1:1 threshold
+at FMR 1e-4) unless ``--match-threshold``; the pack's margin; and with ``--frames F`` (> 1)
+consecutive probe images of one identity form one walk-up whose F frames must agree
+(kiosk.vision.consensus.Consensus, as at the kiosk). The face + code flow (vision.mode auto):
+when face alone is not sure -- the best score is at or above the 1:1 threshold but under the
+1:N one, or two people are within the margin -- the kiosk asks for the employee code and
+verifies 1:1 against that person's templates (mean score over the walk-up's frames). A mated
+walk-up types its own code; a stranger types the code of a random enrolled person.
 
+Figures (percentages, per walk-up):
+- fnir_pct (face only): mated walk-ups not identified as their own identity;
+- misidentification_pct: mated walk-ups accepted as somebody else (face only);
+- fpir_pct: stranger walk-ups accepted as anyone (face only);
+- face_code_punch_pct: mated walk-ups ending in a punch for the right person, face alone or
+  after the code; lost_to_flow_pct: mated walk-ups whose own 1:1 score clears the 1:1
+  threshold that still end without that punch;
+- strangers_punched_pct: stranger walk-ups ending in a punch, face alone or after the code;
+- fte_pct: enrolled-half identities for which enrolment accepted no image (their probes are
+  left out). A probe without a detected face is never accepted.
 The last stdout line is one JSON object; progress goes to stderr.
 """
 
@@ -29,6 +39,9 @@ import json
 import logging
 import sys
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +51,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_verification as common  # noqa: E402  (scripts/ sibling: shared bench helpers)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
+
+
+@dataclass
+class Identity:
+    """One identity of a set: enrolment templates (None: enrolment failed) and the probe
+    embedding of each image (None: no face)."""
+
+    key: str
+    set_name: str
+    person: uuid.UUID
+    templates: np.ndarray | None
+    probes: list[np.ndarray | None]
+    enrolled_images: int = 0  # the first images, used for enrolment: never mated probes
+
+
+@dataclass
+class Policy:
+    threshold_1n: float
+    threshold_1to1: float
+    margin: float
+    frames: int
+
+
+@dataclass
+class Tally:
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, **flags: bool) -> None:
+        self.counts.update({k: int(v) for k, v in flags.items()})
 
 
 def list_identities(data: Path) -> dict[str, list[Path]]:
@@ -58,108 +100,221 @@ def split_identities(names: list[str], seed: int) -> tuple[list[str], list[str]]
     return shuffled[:half], shuffled[half:]
 
 
-def enroll(pack: Any, gallery: Any, people: dict[str, list[Path]], k: int,
-           agreement: float | None) -> dict[str, uuid.UUID]:
-    """Enroll each person's first k images; returns the ids of those with >= 1 template."""
+def enrol_templates(pack: Any, paths: list[Path], agreement: float | None) -> np.ndarray | None:
     from kiosk.vision.enrollment import enroll_images
 
-    enrolled = {}
-    for index, (name, paths) in enumerate(people.items()):
-        result = enroll_images(pack, [common.read_image(p) for p in paths[:k]],
-                               agreement=agreement)
-        if result.accepted:
-            person = uuid.uuid5(uuid.NAMESPACE_URL, name)
-            gallery.add(person, result.embeddings, pack.recognizer_id)
-            enrolled[name] = person
-        else:
-            reasons = [r.reason.value for r in result.rejected]
-            print(f"enrollment failed for {name}: {reasons}", file=sys.stderr)
-        if (index + 1) % 10 == 0:
-            print(f"enrolled {index + 1}/{len(people)}", file=sys.stderr, flush=True)
-    return enrolled
+    result = enroll_images(pack, [common.read_image(p) for p in paths], agreement=agreement)
+    return np.asarray(result.embeddings, dtype=np.float32) if result.accepted else None
 
 
-def run(pack: Any, data: Path, k: int, seed: int, threshold: float | None,
-        margin: float | None, agreement: float | None = None) -> dict[str, Any]:
-    """Every figure of the module docstring for one dataset folder."""
+def load_set(pack: Any, data: Path, k: int, agreement: float | None, probe: bool,
+             limit: int | None = None) -> list[Identity]:
+    """The identities of ``data`` (the first ``limit``): templates from each one's first k
+    images, probe embeddings from all of them (when ``probe``)."""
+    set_name = data.parent.name if data.name == "images" else data.name
+    found = []
+    identities = dict(list(list_identities(data).items())[:limit])
+    for index, (name, paths) in enumerate(identities.items()):
+        probes = ([common.embed_with_pack(pack, common.read_image(p)) for p in paths]
+                  if probe else [])
+        found.append(Identity(f"{set_name}/{name}", set_name,
+                              uuid.uuid5(uuid.NAMESPACE_URL, f"{set_name}/{name}"),
+                              enrol_templates(pack, paths[:k], agreement), probes, k))
+        if (index + 1) % 50 == 0 or index + 1 == len(identities):
+            print(f"{set_name}: {index + 1}/{len(identities)} identities", file=sys.stderr,
+                  flush=True)
+    return found
+
+
+def build_gallery(pack: Any, people: list[Identity]) -> tuple[Any, list[uuid.UUID], np.ndarray]:
     from kiosk.vision.matcher import Gallery
 
-    identities = list_identities(data)
-    enrolled_names, stranger_names = split_identities(list(identities), seed)
-    gallery = Gallery(pack.recognizer_id, match_threshold=pack.thresholds.match,
-                      margin=pack.thresholds.margin)
-    ids = enroll(pack, gallery, {n: identities[n] for n in enrolled_names}, k, agreement)
-    counts = {"mated": 0, "rank1": 0, "identified": 0, "misidentified": 0, "non_mated": 0,
-              "false_positive": 0, "no_face": 0, "failed_enrollment_probes": 0}
-    probes = [(n, p, True) for n in enrolled_names for p in identities[n][k:]]
-    probes += [(n, p, False) for n in stranger_names for p in identities[n]]
-    for index, (name, path, mated) in enumerate(probes):
-        if mated and name not in ids:
-            counts["failed_enrollment_probes"] += 1
-            continue
-        embedding = common.embed_with_pack(pack, common.read_image(path))
-        counts["mated" if mated else "non_mated"] += 1
+    gallery = Gallery(pack.recognizer_id)
+    owners: list[uuid.UUID] = []
+    rows = []
+    for person in people:
+        if person.templates is not None:
+            gallery.add(person.person, person.templates, pack.recognizer_id)
+            owners += [person.person] * len(person.templates)
+            rows.append(person.templates)
+    return gallery, owners, np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)
+
+
+def walk_ups(probes: list[np.ndarray | None], frames: int) -> list[list[np.ndarray | None]]:
+    """Consecutive probe images grouped into walk-ups of ``frames`` (a short tail is dropped
+    unless it is the only one)."""
+    groups = [probes[i:i + frames] for i in range(0, len(probes), frames)]
+    return [g for g in groups if len(g) == frames] or groups[:1]
+
+
+def decide(gallery: Any, frames: list[np.ndarray | None], policy: Policy) -> tuple[Any, bool]:
+    """(person accepted by face alone or None, whether the kiosk asks for the code)."""
+    from kiosk.vision.consensus import Consensus, DecisionKind
+    from kiosk.vision.matcher import MatchDecision
+
+    consensus = Consensus(required_frames=len(frames), unknown_frames=len(frames))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    ask = False
+    for index, embedding in enumerate(frames):
         if embedding is None:
-            counts["no_face"] += 1
+            return None, False  # no face in a frame: the walk-up is not recognised
+        match = gallery.identify(embedding, policy.threshold_1n, policy.margin)
+        ask = ask or match.decision is MatchDecision.AMBIGUOUS or (
+            policy.threshold_1to1 <= match.score < policy.threshold_1n)
+        decision = consensus.observe(0, match, start + timedelta(seconds=0.1 * index))
+        if decision is not None and decision.kind is DecisionKind.MATCH:
+            return decision.person_id, False
+    return None, ask
+
+
+def verifies(gallery: Any, frames: list[np.ndarray | None], person: uuid.UUID,
+             policy: Policy) -> bool:
+    """1:1 after the code: mean score of the walk-up's frames against ``person``."""
+    scores = [gallery.verify(e, person, policy.threshold_1to1).score for e in frames
+              if e is not None]
+    return bool(scores) and float(np.mean(scores)) >= policy.threshold_1to1
+
+
+def probe_mated(gallery: Any, person: Identity, policy: Policy, tally: Tally) -> None:
+    for frames in walk_ups(person.probes[person.enrolled_images:], policy.frames):
+        accepted, ask = decide(gallery, frames, policy)
+        own_clears = verifies(gallery, frames, person.person, policy)
+        punched = accepted == person.person or (accepted is None and ask and own_clears)
+        tally.add(mated=True, identified=accepted == person.person,
+                  misidentified=accepted is not None and accepted != person.person,
+                  asked=ask, punched_after_code=punched, own_clears=own_clears,
+                  lost_to_flow=own_clears and not punched)
+
+
+def probe_stranger(gallery: Any, person: Identity, people: list[uuid.UUID], policy: Policy,
+                   rng: np.random.Generator, tally: Tally) -> None:
+    for frames in walk_ups(person.probes, policy.frames):
+        accepted, ask = decide(gallery, frames, policy)
+        claimed = people[int(rng.integers(len(people)))]
+        by_code = accepted is None and ask and verifies(gallery, frames, claimed, policy)
+        tally.add(non_mated=True, false_positive=accepted is not None, asked_stranger=ask,
+                  stranger_punched=accepted is not None or by_code)
+
+
+def choose_policy(pack: Any, owners: list[uuid.UUID], rows: np.ndarray,
+                  args: argparse.Namespace) -> tuple[Policy, Any]:
+    """The kiosk's operating point for this gallery (or the fixed ``--match-threshold``)."""
+    from kiosk.vision.operating_point import for_gallery
+    from kiosk.vision.score_tails import load_calibration
+
+    point = for_gallery(load_calibration(pack.recognizer_id), owners, rows,
+                        target_fpir=args.target_fpir)
+    threshold = args.match_threshold if args.match_threshold is not None else point.threshold_1n
+    margin = args.margin if args.margin is not None else float(pack.thresholds.margin)
+    return Policy(threshold, min(point.threshold_1to1, threshold), margin, args.frames), point
+
+
+def run_split(pack: Any, sets: list[Identity], fillers: list[Identity], seed: int,
+              args: argparse.Namespace, tallies: dict[str, Tally]) -> dict[str, Any]:
+    """One enrolment split: gallery, operating point, every probe; tallies updated."""
+    enrolled_keys, _ = split_identities([p.key for p in sets], seed)
+    enrolled = [p for p in sets if p.key in set(enrolled_keys)]
+    strangers = [p for p in sets if p.key not in set(enrolled_keys)]
+    gallery, owners, rows = build_gallery(pack, enrolled + fillers)
+    policy, point = choose_policy(pack, owners, rows, args)
+    rng = np.random.default_rng(seed)
+    people = gallery.people
+    for person in enrolled:
+        if person.templates is None:
+            tallies[person.set_name].add(failed_enrolment=True)
             continue
-        match = gallery.identify(embedding, match_threshold=threshold, margin=margin)
-        if mated:
-            counts["rank1"] += match.best_candidate == ids[name]
-            counts["identified"] += match.person_id == ids[name]
-            counts["misidentified"] += match.accepted and match.person_id != ids[name]
-        else:
-            counts["false_positive"] += match.accepted
-        if (index + 1) % 50 == 0:
-            print(f"probes {index + 1}/{len(probes)}", file=sys.stderr, flush=True)
-    mated, non_mated = max(counts["mated"], 1), max(counts["non_mated"], 1)
+        tallies[person.set_name].add(enrolled=True)
+        probe_mated(gallery, person, policy, tallies[person.set_name])
+    for person in strangers:
+        probe_stranger(gallery, person, people, policy, rng, tallies[person.set_name])
+    print(f"split {seed}: {len(people)} people, {point.summary('en')}", file=sys.stderr,
+          flush=True)
+    return {"seed": seed, "gallery_people": len(people), "gallery_templates": len(owners),
+            "threshold_1n": policy.threshold_1n, "threshold_1to1": policy.threshold_1to1,
+            "stated_fpir_upper_pct": round(100 * point.expected_fpir, 3)}
+
+
+def figures(counts: Counter[str]) -> dict[str, Any]:
+    """Percentages of the module docstring from pooled counts."""
+    mated, strangers = max(counts["mated"], 1), max(counts["non_mated"], 1)
+    clears = max(counts["own_clears"], 1)
+
+    def pct(value: int, base: int) -> float:
+        return round(100.0 * value / base, 2)
+
     return {
-        "dataset": data.name, "pack": pack.name, "enroll_k": k, "seed": seed,
-        "match_threshold": threshold if threshold is not None else pack.thresholds.match,
-        "margin": margin if margin is not None else pack.thresholds.margin,
-        "enroll_agreement": agreement,
-        "enrolled_identities": len(ids), "stranger_identities": len(stranger_names),
-        "fte_pct": round(100.0 * (len(enrolled_names) - len(ids)) / max(len(enrolled_names), 1),
-                         2),
-        "mated_probes": counts["mated"], "non_mated_probes": counts["non_mated"],
-        "mated_probes_of_failed_enrollments": counts["failed_enrollment_probes"],
-        "probes_without_face": counts["no_face"],
-        "rank1_pct": round(100.0 * counts["rank1"] / mated, 2),
-        "fnir_pct": round(100.0 * (counts["mated"] - counts["identified"]) / mated, 2),
-        "misidentification_pct": round(100.0 * counts["misidentified"] / mated, 2),
-        "fpir_pct": round(100.0 * counts["false_positive"] / non_mated, 2),
+        "mated_walkups": counts["mated"], "stranger_walkups": counts["non_mated"],
+        "fte_pct": pct(counts["failed_enrolment"],
+                       max(counts["failed_enrolment"] + counts["enrolled"], 1)),
+        "fnir_pct": pct(counts["mated"] - counts["identified"], mated),
+        "misidentification_pct": pct(counts["misidentified"], mated),
+        "fpir_pct": pct(counts["false_positive"], strangers),
+        "asked_for_code_pct": pct(counts["asked"], mated),
+        "face_code_punch_pct": pct(counts["punched_after_code"], mated),
+        "own_1to1_clears_pct": pct(counts["own_clears"], mated),
+        "lost_to_flow_pct": pct(counts["lost_to_flow"], clears),
+        "strangers_asked_for_code_pct": pct(counts["asked_stranger"], strangers),
+        "strangers_punched_pct": pct(counts["stranger_punched"], strangers),
     }
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog="Figures: rank1_pct, fnir_pct, "
-                                     "misidentification_pct, fpir_pct (ISO/IEC 19795-1).")
-    parser.add_argument("--data", type=Path, required=True, help="folder of <identity>/<images>")
-    parser.add_argument("--pack", default=common.DEFAULT_PACK,
-                        help=f"model pack (default {common.DEFAULT_PACK})")
+                                     epilog="Figures: fnir_pct, misidentification_pct, "
+                                     "fpir_pct (ISO/IEC 19795-1), face_code_punch_pct, "
+                                     "strangers_punched_pct.")
+    parser.add_argument("--data", type=Path, action="append", required=True,
+                        help="folder of <identity>/<images>; repeat to pool several sets")
+    parser.add_argument("--fillers", type=Path, default=None,
+                        help="folder of <identity>/<images> enrolled as extra gallery people, "
+                        "never probed (e.g. lfw-dev/images)")
+    parser.add_argument("--max-fillers", type=int, default=None,
+                        help="enrol only the first N filler identities")
+    parser.add_argument("--splits", type=int, default=5, help="enrolment splits, pooled (5)")
+    parser.add_argument("--frames", type=int, default=1,
+                        help="probe images per walk-up that must agree (the kiosk's "
+                        "consensus; 1 = every image decides alone)")
+    parser.add_argument("--pack", default="auto", help="model pack (default auto, as the kiosk)")
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="installed models (default: the kiosk settings' models dir)")
     parser.add_argument("--enroll", type=int, default=2, help="images enrolled per person (2)")
-    parser.add_argument("--seed", type=int, default=0, help="shuffle seed for the split (0)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first split (0)")
+    parser.add_argument("--target-fpir", type=float, default=0.01,
+                        help="vision.target_fpir of the operating point (0.01)")
     parser.add_argument("--match-threshold", type=float, default=None,
-                        help="override the pack's match threshold (cosine)")
+                        help="a fixed 1:N threshold (cosine) instead of the gallery-aware one")
     parser.add_argument("--margin", type=float, default=None,
                         help="override the pack's top-1/top-2 margin (cosine)")
     parser.add_argument("--enroll-agreement", type=float, default=None,
-                        help="cosine an enrollment image must reach against the person's other "
-                        "images (default: the enrollment code's own, the pack's match threshold)")
+                        help="cosine an enrolment image must reach against the person's other "
+                        "images (default: the enrolment code's own)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    if args.enroll < 1:
-        raise SystemExit("--enroll must be at least 1")
+    if args.enroll < 1 or args.splits < 1 or args.frames < 1:
+        raise SystemExit("--enroll, --splits and --frames must be at least 1")
     pack = common.load_kiosk_pack(args.pack, args.models_dir or common.default_models_dir())
-    figures = run(pack, args.data, args.enroll, args.seed, args.match_threshold, args.margin,
-                  args.enroll_agreement)
-    print(json.dumps(figures))
+    sets = [p for data in args.data
+            for p in load_set(pack, data, args.enroll, args.enroll_agreement, probe=True)]
+    fillers = (load_set(pack, args.fillers, args.enroll, args.enroll_agreement, probe=False,
+                        limit=args.max_fillers) if args.fillers else [])
+    tallies = {name: Tally() for name in sorted({p.set_name for p in sets})}
+    splits = [run_split(pack, sets, fillers, args.seed + s, args, tallies)
+              for s in range(args.splits)]
+    pooled: Counter[str] = Counter()
+    for tally in tallies.values():
+        pooled.update(tally.counts)
+    print(json.dumps({
+        "pack": pack.name, "sets": sorted(tallies), "enroll_k": args.enroll,
+        "frames_per_walkup": args.frames, "splits": len(splits),
+        "filler_people": sum(p.templates is not None for p in fillers),
+        "target_fpir_pct": 100 * args.target_fpir,
+        "fixed_match_threshold": args.match_threshold, "per_split": splits,
+        "per_set": {name: figures(t.counts) for name, t in tallies.items()},
+        **figures(pooled)}))
     return 0
 
 
