@@ -50,7 +50,7 @@ log = logging.getLogger("bench_verification")
 
 Scores = npt.NDArray[np.float64]
 NO_FACE_SCORE = -1.0
-DEFAULT_PACK = "yunet-dlib"
+DEFAULT_PACK = "auto"  # the pack the kiosk runs by default
 
 
 @dataclass

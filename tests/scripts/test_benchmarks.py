@@ -1,8 +1,8 @@
 """Smoke tests: each recognition benchmark runs end to end on a tiny subset with real models.
 
-The yunet-dlib pack comes from the session's ``installed_models`` (tests/conftest.py: every
-default model installed once by the kiosk's own installer from ../shared/models and the download
-cache that scripts/test.sh's prefetch fills; no network).
+The default pack ("auto") and yunet-dlib come from the session's ``installed_models``
+(tests/conftest.py: every default model installed once by the kiosk's own installer from
+../shared/models and the download cache that scripts/test.sh's prefetch fills; no network).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SCRIPTS = PROJECT_ROOT / "scripts"
 
 @pytest.fixture(scope="module")
 def models_dir(installed_models: Path) -> Path:
-    """The session's ``installed_models``; the yunet-dlib pack (with liveness) must be there."""
+    """The session's ``installed_models``; yunet-dlib (with liveness) must be there."""
     registry = load_registry()
     states = {m: model_state(registry.model(m), installed_models)
               for m in registry.packs["yunet-dlib"].model_ids()}
@@ -41,7 +41,8 @@ def run_bench(script: str, *args: str, timeout: float = 240) -> dict[str, object
 
 
 @pytest.mark.parametrize("script", ["bench_verification.py", "bench_identification.py",
-                                    "bench_pipeline.py"])
+                                    "bench_pipeline.py", "bench_scale.py",
+                                    "fit_score_tails.py"])
 def test_help(script: str) -> None:
     result = subprocess.run([sys.executable, str(SCRIPTS / script), "--help"],
                             capture_output=True, text=True, timeout=60,
@@ -61,15 +62,37 @@ def test_verification_on_a_few_lfw_pairs(models_dir: Path, tmp_path: Path) -> No
     assert roc.stat().st_size > 1000
 
 
-def test_identification_on_kpop15(models_dir: Path) -> None:
-    data = need_shared("datasets", "asian-dev", "kpop15")
+def test_identification_with_fillers_and_the_kiosk_policy(models_dir: Path) -> None:
+    """Default pack ("auto"), gallery-aware threshold, 2 splits, 30 lfw-dev fillers."""
+    data = need_shared("datasets", "asian-dev", "asianfaces_cn")
+    fillers = need_shared("datasets", "lfw-dev", "images")
     figures = run_bench("bench_identification.py", "--data", str(data), "--models-dir",
-                        str(models_dir), "--enroll", "2", "--match-threshold", "0.9",
-                        "--enroll-agreement", "0.85")
-    assert figures["enrolled_identities"] and figures["mated_probes"]
-    for key in ("rank1_pct", "fnir_pct", "misidentification_pct", "fpir_pct"):
+                        str(models_dir), "--fillers", str(fillers), "--max-fillers", "30",
+                        "--splits", "2")
+    assert figures["pack"] == "yunet-intel0095" and figures["splits"] == 2
+    assert 20 <= int(figures["filler_people"]) <= 30  # type: ignore[call-overload]
+    for split in figures["per_split"]:  # type: ignore[attr-defined]
+        assert split["gallery_people"] > int(figures["filler_people"])  # type: ignore[call-overload]
+        assert 0.0 < split["threshold_1to1"] <= split["threshold_1n"] < 1.0
+    assert figures["mated_walkups"] and figures["stranger_walkups"]
+    for key in ("fnir_pct", "misidentification_pct", "fpir_pct", "face_code_punch_pct",
+                "strangers_punched_pct"):
         assert 0.0 <= float(figures[key]) <= 100.0, key  # type: ignore[arg-type]
-    assert float(figures["rank1_pct"]) > 30.0  # type: ignore[arg-type]
+    # Nobody whose own 1:1 score clears the verification threshold is lost to the flow.
+    assert float(figures["lost_to_flow_pct"]) == 0.0  # type: ignore[arg-type]
+    assert float(figures["face_code_punch_pct"]) >= 100.0 - float(  # type: ignore[arg-type]
+        figures["fnir_pct"])  # type: ignore[arg-type]
+
+
+def test_scale_from_the_shipped_tails(models_dir: Path) -> None:
+    figures = run_bench("bench_scale.py", "--models-dir", str(models_dir))
+    rows = figures["rows"]
+    assert [r["people"] for r in rows] == [100, 1000, 5000, 20000]  # type: ignore[attr-defined]
+    thresholds = [r["threshold_1n"] for r in rows]  # type: ignore[attr-defined]
+    assert thresholds == sorted(thresholds) and thresholds[0] < thresholds[-1]
+    at_5000 = rows[2]  # type: ignore[index]
+    assert at_5000["fpir_pct"] <= 1.0
+    assert at_5000["fixed_threshold"]["fpir_pct"] > 50.0  # the old fixed rule at 5,000
 
 
 def test_pipeline_on_a_few_photos(models_dir: Path) -> None:
