@@ -26,6 +26,7 @@ class PunchKind(enum.Enum):
 class PunchSource(enum.Enum):
     FACE = "face"
     PIN = "pin"  # the non-biometric alternative counts the same in reports
+    FACE_CODE = "face_code"  # face verified 1:1 after the employee code: counts as face
     QR = "qr"
     MANUAL = "manual"  # added by HR as a correction
 

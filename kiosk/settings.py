@@ -64,6 +64,9 @@ class VisionSettings(Section):
                                "accepted as someone enrolled that the 1:N threshold allows")
     verify_fmr: float = Field(1e-4, gt=0.0, lt=1.0, description="false match rate of the 1:1 "
                               "(face + code) threshold, per comparison")
+    mode: Literal["auto", "face", "face_code"] = Field(
+        "auto", description="auto: ask for the employee code when face alone is not sure; "
+        "face: never ask; face_code: ask everyone (face + code)")
     min_face_only_success: float = Field(0.7, ge=0.0, le=1.0, description="below this expected "
                                          "face-only success, doctor says face + code is needed")
     margin: float | None = Field(None, description="override the pack's top-1/top-2 margin")

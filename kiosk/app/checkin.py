@@ -19,6 +19,8 @@ from uuid import UUID
 
 from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
+from kiosk.app.desk import StoreDesk
+from kiosk.app.face_code import FaceCodeFlow
 from kiosk.app.liveness_guard import ChallengePhase, RefusalReason, guard_for
 from kiosk.app.ports import (
     Analysis,
@@ -32,6 +34,7 @@ from kiosk.app.ports import (
 from kiosk.app.requests import (
     AcknowledgeReminder,
     CancelEnrollment,
+    FaceCodeEntered,
     ListPeople,
     LoadSettings,
     PinEntered,
@@ -135,6 +138,9 @@ class CheckInEngine:
         self._keypad_open = False
         # Refused attempts recorded and the active challenge (when the desk has a store).
         self._guard = guard_for(desk)
+        # Face + code: the open "type your code" question (when the desk has a store).
+        self._face_code = (FaceCodeFlow(desk, self._guard) if isinstance(desk, StoreDesk)
+                           else None)
 
     def submit(self, request: WorkerRequest) -> None:
         """Queue a request from the GUI thread; handled at the start of the next step."""
@@ -206,7 +212,9 @@ class CheckInEngine:
             if entry is not None:
                 out.append(entry)
             return
-        if decision.kind is DecisionKind.MATCH and decision.person_id is not None:
+        if decision.kind is DecisionKind.CODE_NEEDED and self._face_code is not None:
+            out.append(self._face_code.ask(decision, frame.image, at, frame.monotonic_s))
+        elif decision.kind is DecisionKind.MATCH and decision.person_id is not None:
             if self._guard is not None and self._guard.wants_challenge():
                 prompt = self._guard.start_challenge(decision, frame.image, analysis, at,
                                                      frame.monotonic_s)
@@ -291,7 +299,7 @@ class CheckInEngine:
             self.counters.repeats += 1
         else:
             self.counters.punches += 1
-        log.info("decision: %s person=%s by PIN/badge punch=%s", outcome.direction.value,
+        log.info("decision: %s person=%s by code punch=%s", outcome.direction.value,
                  outcome.person_id, "repeat" if outcome.repeat else outcome.punch_id)
         if self._door is not None:
             self._door.checked_in()
@@ -345,6 +353,10 @@ class CheckInEngine:
                                           out)
                 case SetKeypadOpen(active=active):
                     self._keypad_open = active
+                    if not active and self._face_code is not None:
+                        self._face_code.cancel()  # an unanswered question is dropped
+                case FaceCodeEntered(employee_code=code):
+                    self._answer_code(code, out)
                 case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
                     self._acknowledge(person_id, reminder_id)
                 case RunDoctor():
@@ -355,6 +367,13 @@ class CheckInEngine:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
                                                       error="cancelled"))
                     self._capture = None
+
+    def _answer_code(self, code: str, out: list[KioskState]) -> None:
+        """The code typed for face + code (kiosk.app.face_code): punch or refuse."""
+        if self._face_code is None or self._recognizer is None or self._admin:
+            return
+        self._alt_outcome(self._face_code.answer(code, self._recognizer, self._clock(),
+                                                 time.monotonic()), out)
 
     def _acknowledge(self, person_id: UUID, reminder_id: str) -> None:
         """A touch on "Got it" (kiosk.app.reminders): a reminder_ack event, status kept."""

@@ -47,6 +47,7 @@ _PROMPTS = {TurnDirection.LEFT: GuidanceKey.TURN_LEFT, TurnDirection.RIGHT: Guid
 class RefusalReason(enum.Enum):
     LIVENESS = "liveness"  # the passive check (MiniFASNet) said photo or screen
     ACTIVE_CHALLENGE = "active_challenge"  # the head-turn challenge timed out
+    FACE_CODE_MISMATCH = "face_code_mismatch"  # the face is not the typed code's person
 
 
 @runtime_checkable

@@ -15,13 +15,14 @@ from typing import Protocol
 from uuid import UUID
 
 from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceKey, PersonChoice
-from kiosk.vision.types import ImageBGR
+from kiosk.vision.types import FloatArray, ImageBGR
 
 
 class DecisionKind(enum.Enum):
     MATCH = "match"
     UNKNOWN = "unknown"
     SPOOF = "spoof"
+    CODE_NEEDED = "code_needed"  # face alone is not sure: ask for the employee code
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class FaceDecision:
     frames: int = 0
     track_id: int | None = None
     box: tuple[float, float, float, float] | None = None
+    probe: FloatArray | None = None  # CODE_NEEDED: the fused embedding to verify 1:1
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class Recognizer(Protocol):
 
     def reload_gallery(self) -> int:
         """Re-read templates from the store; returns how many people are enrolled."""
+        ...
+
+    def verify(self, probe: FloatArray, person_id: UUID) -> bool:
+        """1:1 at the verification threshold: is ``probe`` this person (face + code)?"""
         ...
 
 

@@ -91,6 +91,20 @@ class PipelineRecognizer:
         """The 1:N threshold deciding now (cosine): the setting's, else the gallery-aware one."""
         return float(self._pipeline.match_threshold)
 
+    def verify(self, probe: FloatArray, person_id: UUID) -> bool:
+        """1:1 (face + code): ``probe`` against ``person_id``'s templates at the verification
+        threshold; False when they have none here."""
+        from kiosk.errors import GalleryError
+
+        threshold = self._pipeline.code_policy.verify_threshold
+        try:
+            match = self._gallery.verify(probe, person_id, threshold)
+        except GalleryError:
+            return False
+        log.info("face + code: 1:1 score %.3f against %s (threshold %.3f)", match.score,
+                 person_id, threshold)
+        return bool(match.accepted)
+
     def refresh_if_changed(self) -> bool:
         """Rebuild the gallery and its operating point when the store's templates or people
         changed (a feed page, an enrolment, an erasure); True when it did."""
@@ -127,6 +141,7 @@ class PipelineRecognizer:
         """Rebuild the gallery from the store's templates of this pack's recognizer, and
         choose its operating point (kiosk.vision.operating_point): its 1:N threshold decides
         unless ``vision.match_threshold`` is set."""
+        from kiosk.vision.code_policy import CodePolicy, VisionMode
         from kiosk.vision.matcher import Gallery
         from kiosk.vision.pipeline import FramePipeline
 
@@ -140,6 +155,8 @@ class PipelineRecognizer:
         margin = self._vision.margin if self._vision.margin is not None else float(
             thresholds.margin)
         gallery = Gallery(self._pack.recognizer_id, match_threshold=threshold, margin=margin)
+        policy = CodePolicy(min(self.operating_point.threshold_1to1, threshold),
+                            VisionMode(self._vision.mode))
         rows_by_person: dict[UUID, list[int]] = {}
         for index, person_id in enumerate(person_ids):
             rows_by_person.setdefault(person_id, []).append(index)
@@ -150,7 +167,8 @@ class PipelineRecognizer:
                                        margin=margin,
                                        consensus_frames=self._vision.consensus_frames,
                                        min_face_px=self._vision.min_face_px,
-                                       liveness_threshold=self._vision.liveness_threshold)
+                                       liveness_threshold=self._vision.liveness_threshold,
+                                       code_policy=policy)
         log.info("gallery: %d templates of %d people (%s)", len(person_ids),
                  len(rows_by_person), self._pack.recognizer_id)
         return len(rows_by_person)
@@ -203,6 +221,8 @@ def _decision_of(decision: Any, faces: Any = ()) -> FaceDecision | None:
                 for f in faces if getattr(f, "track_id", None) == track_id), None)
     if kind_name in ("SPOOF", "LIVENESS_FAILED"):
         kind, person = DecisionKind.SPOOF, None
+    elif kind_name == "CODE_NEEDED":
+        kind, person = DecisionKind.CODE_NEEDED, None
     elif person_id is None:
         kind, person = DecisionKind.UNKNOWN, None
     else:
@@ -211,5 +231,6 @@ def _decision_of(decision: Any, faces: Any = ()) -> FaceDecision | None:
         kind, person, float(getattr(decision, "score", 0.0)),
         liveness_score=None if liveness is None else float(liveness),
         resembled_id=(UUID(str(resembled)) if resembled is not None
-                      and kind is DecisionKind.SPOOF else None),
-        frames=int(getattr(decision, "frames", 0)), track_id=track_id, box=box)
+                      and kind in (DecisionKind.SPOOF, DecisionKind.CODE_NEEDED) else None),
+        frames=int(getattr(decision, "frames", 0)), track_id=track_id, box=box,
+        probe=getattr(decision, "probe", None))

@@ -76,6 +76,13 @@ class PinEntered:
 
 
 @dataclass(frozen=True)
+class FaceCodeEntered:
+    """The employee code typed after the screen asked for it (face + code)."""
+
+    employee_code: str
+
+
+@dataclass(frozen=True)
 class SetKeypadOpen:
     """While the PIN keypad is open, faces are not punched or refused (someone is typing)."""
 
@@ -92,4 +99,4 @@ class AcknowledgeReminder:
 
 WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment | RunDoctor
                  | LoadSettings | SaveSettings | PinEntered | SetKeypadOpen
-                 | AcknowledgeReminder)
+                 | AcknowledgeReminder | FaceCodeEntered)

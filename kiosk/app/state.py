@@ -102,6 +102,13 @@ class NotRecognized:
 
 
 @dataclass(frozen=True)
+class CodeRequested:
+    """Face alone was not sure: the screen asks for the employee code (face + code)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
 class LivenessFailed:
     at: datetime
 
@@ -236,6 +243,7 @@ class AltRefusal(enum.Enum):
     WRONG_PIN = "pin_wrong"  # wrong employee code or PIN (the screen does not say which)
     LOCKED = "pin_locked"  # too many wrong PINs for this code
     UNKNOWN_BADGE = "badge_unknown"  # a badge QR code no active person holds
+    FACE_CODE_MISMATCH = "face_code_mismatch"  # face + code: the face is not that person's
 
 
 @dataclass(frozen=True)
@@ -251,4 +259,4 @@ KioskState = (CameraState | Guidance | Greeting | NotRecognized | LivenessFailed
               | StorageFailed | StatusBar
               | ModelsMissing | EnrollmentProgress | EnrollmentFinished | PeopleDirectory
               | DoctorReport | LocalSettingsView | SettingsSaved | AdminFaceEntry
-              | AltCheckinRefused)
+              | AltCheckinRefused | CodeRequested)

@@ -47,6 +47,7 @@ class PinPad(QFrame):
     """Employee code + PIN entry. ``press(key)`` is what every key button does."""
 
     submitted = Signal(str, str)  # employee code, PIN
+    code_entered = Signal(str)  # employee code only (face + code: the face was seen)
     cancelled = Signal()
     activity = Signal()  # any key: the window restarts its inactivity timer
 
@@ -79,6 +80,7 @@ class PinPad(QFrame):
         layout.addLayout(fields)
         layout.addWidget(self.key_pages, 1)
         self.active = self.code_field
+        self.code_only = False
         self.reset()
 
     def _field(self, placeholder: str, *, password: bool) -> QLineEdit:
@@ -131,7 +133,7 @@ class PinPad(QFrame):
     def set_language(self, language: Language) -> None:
         """Redraw every text in ``language`` (the admin settings screen changed it)."""
         self.language = language
-        self.title.setText(text("pin.title", language))
+        self.title.setText(text("code.title" if self.code_only else "pin.title", language))
         self.code_field.setPlaceholderText(text("pin.code", language))
         self.pin_field.setPlaceholderText(text("pin.pin", language))
         for key, name in (("letters", "pin.letters"), ("digits", "pin.digits"),
@@ -140,8 +142,12 @@ class PinPad(QFrame):
         self._activate(self.active)  # the OK key's text depends on the field
 
     # -- behaviour ---------------------------------------------------------------------
-    def reset(self) -> None:
-        """Empty both fields and start at the code (called each time the pad opens)."""
+    def reset(self, code_only: bool = False) -> None:
+        """Empty both fields and start at the code (called each time the pad opens).
+        ``code_only``: face + code, the employee code alone is asked for (no PIN)."""
+        self.code_only = code_only
+        self.title.setText(text("code.title" if code_only else "pin.title", self.language))
+        self.pin_field.setVisible(not code_only)
         self.code_field.clear()
         self.pin_field.clear()
         self._activate(self.code_field)
@@ -153,8 +159,8 @@ class PinPad(QFrame):
         self.pin_field.setStyleSheet(ACTIVE_FIELD_STYLE if field is self.pin_field
                                      else FIELD_STYLE)
         self.keys["letters"].setEnabled(field is self.code_field)
-        self.keys["ok"].setText(text("pin.ok" if field is self.pin_field else "pin.next",
-                                     self.language))
+        last = field is self.pin_field or self.code_only
+        self.keys["ok"].setText(text("pin.ok" if last else "pin.next", self.language))
         if field is self.pin_field:
             self.key_pages.setCurrentIndex(0)
 
@@ -177,6 +183,12 @@ class PinPad(QFrame):
             self.code_field.setText(self.code_field.text() + key)
 
     def _confirm(self) -> None:
+        if self.active is self.code_field and self.code_only:
+            code = self.code_field.text()
+            if code:
+                self.reset(code_only=True)
+                self.code_entered.emit(code)
+            return
         if self.active is self.code_field:
             if self.code_field.text():
                 self._activate(self.pin_field)

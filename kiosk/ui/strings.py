@@ -173,6 +173,13 @@ TEXT.update({
     "badge_unknown.title": {"vi": "Thẻ không hợp lệ", "en": "Badge not recognized"},
     "badge_unknown.fix": {"vi": "Thẻ đã bị thay thế hoặc thu hồi. Vui lòng gặp phòng nhân sự.",
                           "en": "This badge was replaced or revoked. Please see HR."},
+    # Face + code: face alone was not sure enough.
+    "code.title": {"vi": "Vui lòng nhập mã nhân viên để xác nhận khuôn mặt",
+                   "en": "Please type your employee code to confirm your face"},
+    "face_code_mismatch.title": {"vi": "Khuôn mặt không khớp với mã nhân viên",
+                                 "en": "Your face does not match this employee code"},
+    "face_code_mismatch.fix": {"vi": "Không chấm công. Thử lại, hoặc dùng mã PIN.",
+                               "en": "Nobody was checked in. Try again, or use your PIN."},
 })
 
 

@@ -19,13 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app.requests import AcknowledgeReminder, PinEntered, SetAdminMode, SetKeypadOpen
+from kiosk.app.requests import (
+    AcknowledgeReminder,
+    FaceCodeEntered,
+    PinEntered,
+    SetAdminMode,
+    SetKeypadOpen,
+)
 from kiosk.app.state import (
     AdminFaceEntry,
     AltCheckinRefused,
     AltRefusal,
     CameraPhase,
     CameraState,
+    CodeRequested,
     DoctorReport,
     EnrollmentFinished,
     EnrollmentProgress,
@@ -156,6 +163,8 @@ class KioskWindow(QWidget):
                 self.admin.render_finished(state)
             case AltCheckinRefused():
                 self._render_refusal(state)
+            case CodeRequested():
+                self.open_keypad(code_only=True)
             case DoctorReport():
                 self.admin.render_doctor(state)
             case LocalSettingsView():
@@ -280,6 +289,7 @@ class KioskWindow(QWidget):
     def _build_keypad(self) -> QPushButton:
         self.keypad = PinPad(self.language)
         self.keypad.submitted.connect(self._submit_pin)
+        self.keypad.code_entered.connect(self._submit_code)
         self.keypad.cancelled.connect(self.close_keypad)
         self.keypad.activity.connect(lambda: self._keypad_timer.start())
         self.pages.addWidget(self.keypad)
@@ -290,13 +300,14 @@ class KioskWindow(QWidget):
         self._keypad_active = False
         return self.pin_button
 
-    def open_keypad(self) -> None:
+    def open_keypad(self, code_only: bool = False) -> None:
         """Show the keypad; the worker stops deciding on faces until it closes. It opens over
-        a persistent state too: a PIN works with the camera offline or the models missing."""
+        a persistent state too: a PIN works with the camera offline or the models missing.
+        ``code_only``: face + code asks for the employee code alone."""
         if self.pages.currentWidget() in (self.admin, self.keypad):
             return
         self._hide_card()
-        self.keypad.reset()
+        self.keypad.reset(code_only=code_only)
         self.pages.setCurrentWidget(self.keypad)
         self._keypad_active = True
         self.request.emit(SetKeypadOpen(active=True))
@@ -312,6 +323,10 @@ class KioskWindow(QWidget):
         if self.pages.currentWidget() is self.keypad:
             self._back_to_base()
         self.request.emit(SetKeypadOpen(active=False))
+
+    def _submit_code(self, code: str) -> None:
+        self.request.emit(FaceCodeEntered(employee_code=code))
+        self.close_keypad()  # the answer (greeting or refusal) arrives as a state
 
     def _submit_pin(self, code: str, pin: str) -> None:
         self.request.emit(PinEntered(employee_code=code, pin=pin))

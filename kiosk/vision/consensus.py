@@ -23,12 +23,14 @@ from datetime import datetime
 from uuid import UUID
 
 from kiosk.vision.matcher import Match
+from kiosk.vision.types import FloatArray
 
 
 class DecisionKind(enum.Enum):
     MATCH = "match"
     UNKNOWN = "unknown"
     SPOOF = "spoof"  # consensus reached, but the liveness verdict says presentation attack
+    CODE_NEEDED = "code_needed"  # face alone is not sure: ask for the employee code (1:1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Decision:
     decided_at: datetime
     liveness_score: float | None = None  # mean P(real) when a liveness model took part
     resembled_id: UUID | None = None  # SPOOF: the identity the attack resembled (for audit)
+    # CODE_NEEDED: the track's fused probe (mean of its recent embeddings, unit length), to
+    # verify 1:1 against the person whose code is typed
+    probe: FloatArray | None = None
 
 
 @dataclass

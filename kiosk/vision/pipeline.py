@@ -8,6 +8,8 @@ verdict is LIVE; when it is SPOOF a SPOOF decision is emitted instead (person_id
 ``resembled_id`` set, never a punch); while it is PENDING the match is held and re-checked on
 the track's next frames. UNKNOWN decisions are gated the same way (a SPOOF with
 ``resembled_id`` None), so an attack with an unenrolled face reads "liveness failed" too.
+With a ``code_policy`` (kiosk.vision.code_policy), a decision face alone is not sure of
+becomes CODE_NEEDED (gated by liveness the same way) carrying the track's fused probe.
 
 Only the PRIMARY face (the largest; the person nearest the kiosk) is recognised, so the cost
 per frame is one embedding whatever the crowd behind; every face is still outlined. The
@@ -25,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from kiosk.vision.code_policy import CodePolicy
 from kiosk.vision.consensus import Consensus, Decision, DecisionKind
 from kiosk.vision.liveness import LivenessCombiner, LivenessState, LivenessVerdict
 from kiosk.vision.matcher import Gallery, Match
@@ -72,7 +75,8 @@ class FramePipeline:
                  margin: float | None = None, consensus_frames: int = 3,
                  min_face_px: int = 80, unknown_frames: int = 5,
                  liveness: LivenessModel | None = None,
-                 liveness_threshold: float = 0.7) -> None:
+                 liveness_threshold: float = 0.7,
+                 code_policy: CodePolicy | None = None) -> None:
         self.pack = pack
         self.gallery = gallery
         thresholds = getattr(pack, "thresholds", None)
@@ -87,6 +91,8 @@ class FramePipeline:
         self.liveness_threshold = liveness_threshold
         self._combiners: dict[int, LivenessCombiner] = {}
         self._held: dict[int, Decision] = {}  # matches waiting for a liveness verdict
+        # face + code (kiosk.vision.code_policy); None: face alone decides, as before
+        self.code_policy = code_policy
 
     def process(self, frame: ImageBGR, now: datetime) -> FrameResult:
         """Run every stage on ``frame`` (H x W x 3 BGR) observed at ``now`` (UTC)."""
@@ -94,6 +100,8 @@ class FramePipeline:
         track_ids = self.tracker.update([d.box for d in detections])
         for closed in self.tracker.closed:
             self.consensus.forget(closed)
+            if self.code_policy is not None:
+                self.code_policy.forget(closed)
             self._combiners.pop(closed, None)
             self._held.pop(closed, None)
         if not detections:
@@ -109,8 +117,11 @@ class FramePipeline:
                 embedding = self.pack.embed_detections(frame, [detection])[0]
                 match = self.gallery.identify(embedding, self.match_threshold, self.margin)
                 verdict = self._liveness_verdict(frame, detection, track_id)
-                decision = self._gate_on_liveness(
-                    track_id, self.consensus.observe(track_id, match, now), verdict)
+                decided = self.consensus.observe(track_id, match, now)
+                if self.code_policy is not None:
+                    self.code_policy.observe(track_id, embedding, match, self.match_threshold)
+                    decided = self.code_policy.apply(track_id, decided)
+                decision = self._gate_on_liveness(track_id, decided, verdict)
             faces.append(FaceResult(detection.box, track_id, detection, quality, match,
                                     index == primary))
         guidance = faces[primary].quality.reason
@@ -146,12 +157,15 @@ class FramePipeline:
         del self._held[track_id]
         if verdict.state is LivenessState.LIVE:
             return replace(held, liveness_score=verdict.mean_score)
-        return replace(held, kind=DecisionKind.SPOOF, person_id=None,
-                       resembled_id=held.person_id, liveness_score=verdict.mean_score)
+        return replace(held, kind=DecisionKind.SPOOF, person_id=None, probe=None,
+                       resembled_id=held.person_id or held.resembled_id,
+                       liveness_score=verdict.mean_score)
 
     def reset(self) -> None:
         """Forget tracks and votes (after the gallery changes or the camera restarts)."""
         self.tracker.reset()
         self.consensus.reset()
+        if self.code_policy is not None:
+            self.code_policy.reset()
         self._combiners.clear()
         self._held.clear()

@@ -27,6 +27,7 @@ class PunchKind(enum.Enum):
 class PunchSource(enum.Enum):
     FACE = "face"
     PIN = "pin"
+    FACE_CODE = "face_code"  # face verified 1:1 after the employee code: counts as face
     QR = "qr"
     MANUAL = "manual"
 

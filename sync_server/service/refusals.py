@@ -2,7 +2,8 @@
 
 A kiosk records one event per presentation attack it refused (kiosk.app.liveness_guard):
 person_id = the enrolled identity the face resembled (None: nobody), data {"reason":
-"liveness" | "active_challenge", "liveness_score", "match_score", "threshold", "frames"},
+"liveness" | "active_challenge" | "face_code_mismatch", "liveness_score", "match_score",
+"threshold", "frames"} (face_code_mismatch: person_id is the typed code's person),
 and a sealed JPEG snapshot of the face only when the site enabled snapshots. They are stored
 as they come in ``kiosk_events`` (sync_server.service.events); this module lists them for the
 admin/HR page and expires them for the retention job:

@@ -248,6 +248,7 @@ _EN.update({
     "frames": "Frames", "snapshot": "Snapshot",
     "refusal_liveness": "Liveness check (photo or screen)",
     "refusal_active_challenge": "Head-turn challenge not done",
+    "refusal_face_code_mismatch": "Face did not match the employee code typed",
     "refused_truncated": "Only the newest attempts are shown: narrow the filters.",
 })
 _VI.update({
@@ -260,6 +261,7 @@ _VI.update({
     "frames": "Số khung hình", "snapshot": "Ảnh chụp",
     "refusal_liveness": "Kiểm tra người thật (ảnh hoặc màn hình)",
     "refusal_active_challenge": "Không thực hiện quay đầu",
+    "refusal_face_code_mismatch": "Khuôn mặt không khớp với mã nhân viên đã nhập",
     "refused_truncated": "Chỉ hiện các lượt mới nhất: hãy thu hẹp bộ lọc.",
 })
 
