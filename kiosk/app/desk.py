@@ -19,6 +19,7 @@ import cv2
 import attendance
 from attendance.reminders import MAX_ON_SCREEN
 from kiosk.app import reminders
+from kiosk.app.duplicates import already_enrolled
 from kiosk.app.greeting import (
     earlier_punches,
     schedule_from_store,
@@ -186,7 +187,8 @@ class StoreDesk:
         """Enroll ``images`` of one person with their consent; templates + chips stored.
 
         A new (pending) person is created when ``person_id`` is None. Nothing is stored when
-        fewer than MIN_ENROLLED_SAMPLES images pass the checks.
+        fewer than MIN_ENROLLED_SAMPLES images pass the checks, or when the face is already
+        enrolled as another person (kiosk.app.duplicates).
         """
         from kiosk.vision.enrollment import enroll_images
 
@@ -203,6 +205,11 @@ class StoreDesk:
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
                                       error=f"only {len(result.accepted)} usable images "
                                       f"({reasons or 'none rejected'})")
+        duplicate = already_enrolled(self.store, pack, person.id, result.embeddings)
+        if duplicate is not None:
+            log.warning("enrolment of %s refused: %s", person.display_name, duplicate.message())
+            return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
+                                      error=duplicate.message())
         created_here = person_id is None or self.store.person(person.id) is None
         if created_here:
             self.store.upsert_person(person)

@@ -62,7 +62,8 @@ class PipelineRecognizer:
 
     def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader,
                  on_operating_point: PointSink | None = None,
-                 signature: GallerySignature | None = None) -> None:
+                 signature: GallerySignature | None = None,
+                 code_people: Callable[[], frozenset[UUID]] | None = None) -> None:
         from kiosk.vision.score_tails import load_calibration
 
         self._pack = pack
@@ -70,6 +71,7 @@ class PipelineRecognizer:
         self._load_templates = load_templates
         self._on_operating_point = on_operating_point
         self._signature = signature
+        self._code_people = code_people
         self._loaded_signature: object = None
         self._calibration = load_calibration(pack.recognizer_id)
         self.pack_name: str = pack.name
@@ -156,7 +158,8 @@ class PipelineRecognizer:
             thresholds.margin)
         gallery = Gallery(self._pack.recognizer_id, match_threshold=threshold, margin=margin)
         policy = CodePolicy(min(self.operating_point.threshold_1to1, threshold),
-                            VisionMode(self._vision.mode))
+                            VisionMode(self._vision.mode),
+                            self._code_people() if self._code_people else frozenset())
         rows_by_person: dict[UUID, list[int]] = {}
         for index, person_id in enumerate(person_ids):
             rows_by_person.setdefault(person_id, []).append(index)

@@ -123,7 +123,8 @@ def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
     # the desk's vision section: it includes thresholds changed on the admin settings screen
     return PipelineRecognizer(pack, desk.settings.vision, desk.templates_for,
                               on_operating_point=desk.save_operating_point,
-                              signature=desk.store.gallery_signature)
+                              signature=desk.store.gallery_signature,
+                              code_people=desk.store.code_people)
 
 
 class SyncRunner:

@@ -1,7 +1,8 @@
 """Applying the server's change feed to the kiosk tables (inside the caller's transaction).
 
 Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries no data):
-- person: display_name, employee_code, department, active; pin_hash and badge_hash when
+- person: display_name, employee_code, department, active; needs_code (a confirmed
+  look-alike: face + code only); pin_hash and badge_hash when
   the person has a PIN or a QR badge (absent = none: applying the entry revokes them)
 - template: person_id, recognizer_id, dim, embedding (base64 of little-endian float32),
   created_at, consent {id, given_at, notice_version, collected_by}
@@ -123,6 +124,8 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
                                       department=data.get("department"),
                                       active=bool(data.get("active", True))))
         apply_person_credentials(raw, change.entity_id, data)  # PIN / badge hashes
+        raw.execute("UPDATE people SET needs_code = ? WHERE id = ?",
+                    (int(bool(data.get("needs_code"))), key))  # a confirmed look-alike
         if data.get("biometrics_erased") or not data.get("active", True):
             if data.get("biometrics_erased"):
                 raw.execute("UPDATE consents SET withdrawn_at = ? WHERE person_id = ? AND"

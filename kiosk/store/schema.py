@@ -129,6 +129,11 @@ def m007_reminder_fields(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def m008_needs_code(conn: sqlite3.Connection) -> None:
+    # A confirmed look-alike (the server's enrolment guard): face + code, never face alone.
+    conn.execute("ALTER TABLE people ADD COLUMN needs_code INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
@@ -137,4 +142,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_enrollment_outbox,
     m006_alt_checkin,
     m007_reminder_fields,
+    m008_needs_code,
 )

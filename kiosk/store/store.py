@@ -338,6 +338,11 @@ class KioskStore:
             for row in rows])
         return [UUID(row["person_id"]) for row in rows], matrix.astype(np.float32)
 
+    def code_people(self) -> frozenset[UUID]:
+        """Active people who always need face + code (confirmed look-alikes)."""
+        rows = self._conn.query("SELECT id FROM people WHERE needs_code = 1 AND active = 1")
+        return frozenset(UUID(row["id"]) for row in rows)
+
     def gallery_signature(self, recognizer_id: str) -> tuple[int, int, int, str]:
         """(templates, highest template rowid, people, latest person update) of one
         recognizer's active gallery: it changes with every feed apply, enrolment or erasure."""

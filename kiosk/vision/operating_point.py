@@ -141,6 +141,16 @@ def _lowest(ok: npt.NDArray[np.bool_]) -> float:
     return GRID[first] if first < len(GRID) else 1.0
 
 
+def verification_threshold(calibration: PackCalibration, fallback: float,
+                           verify_fmr: float = DEFAULT_VERIFY_FMR) -> float:
+    """The 1:1 threshold (FMR <= ``verify_fmr``) from the pack's calibration sets alone: the
+    enrolment duplicate guard's. ``fallback`` (the pack's match threshold) when the pack has
+    no calibration."""
+    if not calibration.tails:
+        return fallback
+    return _lowest(fmr_curve(calibration.tails) <= verify_fmr)
+
+
 def for_gallery(calibration: PackCalibration, person_ids: Sequence[UUID],
                 matrix: npt.ArrayLike, target_fpir: float = DEFAULT_TARGET_FPIR,
                 verify_fmr: float = DEFAULT_VERIFY_FMR) -> OperatingPoint:

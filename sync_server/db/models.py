@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -44,6 +45,23 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LookalikePair(Base):
+    """Two different people an admin confirmed as look-alikes (their faces score at or above
+    the verification threshold): both always need face + code at the kiosks."""
+
+    __tablename__ = "lookalike_pairs"
+    __table_args__ = (UniqueConstraint("person_a", "person_b", name="lookalike_pair_once"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    person_a: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                                index=True)
+    person_b: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                                index=True)
+    score: Mapped[float] = mapped_column(Float)  # best cosine between their templates
+    confirmed_by: Mapped[str] = mapped_column(String(200))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ConsentRecord(Base):

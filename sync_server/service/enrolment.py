@@ -32,7 +32,7 @@ from kiosk.vision.imageio import decode_image
 from sync_server.clock import utc_now
 from sync_server.db.models import ConsentRecord
 from sync_server.errors import BadRequest, ServerError
-from sync_server.service import people
+from sync_server.service import lookalikes, people
 
 if TYPE_CHECKING:
     from kiosk.vision.packs import ModelPack
@@ -103,6 +103,7 @@ class Analysis:
     verdicts: list[Verdict]
     embeddings: list[str] = field(default_factory=list)
     chips: list[people.ChipIn] = field(default_factory=list)
+    guard_threshold: float = 1.0  # cosine: the duplicate guard's (service.lookalikes)
 
     @property
     def accepted(self) -> int:
@@ -174,7 +175,8 @@ class FaceEnroller:
             embeddings.append(base64.b64encode(raw).decode())
             chips.append(_chip(sample.chip))
         ordered = [verdicts[i] for i in range(len(photos))]
-        return Analysis(pack.recognizer_id, ordered, embeddings, chips)
+        threshold = lookalikes.guard_threshold(pack.recognizer_id, float(pack.thresholds.match))
+        return Analysis(pack.recognizer_id, ordered, embeddings, chips, threshold)
 
 
 def _after_name(exc: ImageDecodeError, photo: Photo) -> str:
@@ -219,14 +221,20 @@ def consent_for(session: Session, person_id: uuid.UUID, notice_version: str = ""
 
 
 def store_enrolment(session: Session, person_id: uuid.UUID, analysis: Analysis,
-                    consent: people.ConsentIn, min_accepted: int) -> list[uuid.UUID]:
+                    consent: people.ConsentIn, min_accepted: int,
+                    confirmed_different: Sequence[uuid.UUID] = (),
+                    actor: str = "") -> list[uuid.UUID]:
     """Store the accepted templates and chips (encrypted) and publish the templates.
 
     Refused (BadRequest, nothing stored) with fewer than ``min_accepted`` accepted photos:
     the kiosk's own rule, since a template or two from one sitting recognizes poorly.
+    Refused (lookalikes.AlreadyEnrolled, 409) when the face is another person's, unless that
+    person is in ``confirmed_different`` (an admin's confirmation, recorded by ``actor``).
     """
     if analysis.accepted < min_accepted:
         raise BadRequest(f"only {analysis.accepted} photos were accepted; at least "
                          f"{min_accepted} are needed")
+    lookalikes.check(session, person_id, analysis.recognizer_id, analysis.embeddings,
+                     analysis.guard_threshold, confirmed_different, actor)
     return people.enroll(session, person_id, analysis.recognizer_id, consent,
                          analysis.embeddings, analysis.chips, source_kiosk_id=None)

@@ -57,7 +57,11 @@ def publish(session: Session, entity: Entity, op: Op, entity_id: uuid.UUID,
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
     if entity is Entity.PERSON and op is Op.UPSERT:
+        from sync_server.service.lookalikes import needs_code  # it imports this module
+
         data = {**(data or {}), **alt_checkin_fields(session, entity_id)}
+        if needs_code(session, entity_id):
+            data["needs_code"] = True  # a confirmed look-alike: face + code at every kiosk
     change = Change(entity=entity.value, op=op.value, entity_id=entity_id,
                     recognizer_id=recognizer_id, data=data or {}, created_at=utc_now())
     session.add(change)

@@ -249,6 +249,14 @@ _EN.update({
     "refusal_liveness": "Liveness check (photo or screen)",
     "refusal_active_challenge": "Head-turn challenge not done",
     "refusal_face_code_mismatch": "Face did not match the employee code typed",
+    "already_enrolled": "This face is already enrolled as another person",
+    "lookalike_confirm_help": "If they are different people (twins, siblings), tick the "
+                              "confirmation below and upload the photos again: both will "
+                              "always need face + code at the kiosks.",
+    "lookalike_admin_only": "Only an admin can confirm that they are different people.",
+    "lookalike_confirm": "Different people, confirmed by me",
+    "lookalike_pairs": "Look-alike pairs (always face + code)",
+    "lookalike_score": "Score",
     "refused_truncated": "Only the newest attempts are shown: narrow the filters.",
 })
 _VI.update({
@@ -262,6 +270,14 @@ _VI.update({
     "refusal_liveness": "Kiểm tra người thật (ảnh hoặc màn hình)",
     "refusal_active_challenge": "Không thực hiện quay đầu",
     "refusal_face_code_mismatch": "Khuôn mặt không khớp với mã nhân viên đã nhập",
+    "already_enrolled": "Khuôn mặt này đã được đăng ký cho người khác",
+    "lookalike_confirm_help": "Nếu họ là hai người khác nhau (sinh đôi, anh chị em), hãy đánh "
+                              "dấu xác nhận bên dưới và tải ảnh lên lại: cả hai sẽ luôn phải "
+                              "nhập mã nhân viên cùng khuôn mặt tại thiết bị.",
+    "lookalike_admin_only": "Chỉ quản trị viên mới xác nhận được đây là hai người khác nhau.",
+    "lookalike_confirm": "Hai người khác nhau, tôi xác nhận",
+    "lookalike_pairs": "Cặp người giống nhau (luôn nhập mã cùng khuôn mặt)",
+    "lookalike_score": "Điểm",
     "refused_truncated": "Chỉ hiện các lượt mới nhất: hãy thu hẹp bộ lọc.",
 })
 

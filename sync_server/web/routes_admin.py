@@ -23,6 +23,7 @@ from sync_server.errors import BadRequest
 from sync_server.service import (
     audit,
     corrections,
+    lookalikes,
     people,
     reports,
     schedules,
@@ -240,9 +241,13 @@ def people_page(request: Request, user: User, edit: str = "") -> Response:
                                     .group_by(Template.person_id)).all())
         holders = template_holders.holders_by_person(session)
         departments = schedules.list_departments(session)
+        pairs = [(pair.score, pair.confirmed_by, pair.confirmed_at, a.display_name,
+                  a.employee_code, b.display_name, b.employee_code)
+                 for pair, a, b in lookalikes.list_pairs(session)]
     editing = next((p for p in everyone if str(p.id) == edit), None)
     return PAGES.render(request, "people.html", user, people=everyone, held=held,
-                        holders=holders, departments=departments, editing=editing)
+                        holders=holders, departments=departments, editing=editing,
+                        lookalike_pairs=pairs)
 
 
 @router.post("/people")

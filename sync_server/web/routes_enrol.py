@@ -29,6 +29,7 @@ from sync_server.service.enrolment import (
     consent_for,
     store_enrolment,
 )
+from sync_server.service.lookalikes import AlreadyEnrolled
 from sync_server.service.photo_import import import_photos, zip_entries
 from sync_server.service.template_holders import template_holders
 from sync_server.service.users import CurrentUser, Role
@@ -88,8 +89,13 @@ def enrol_page(request: Request, user: User, person_id: uuid.UUID) -> Response:
 def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token: Text,
                  photos: Annotated[list[UploadFile], File()],
                  notice_version: Annotated[str, Form()] = "",
-                 collected_by: Annotated[str, Form()] = "") -> Response:
-    """Check the photos with the kiosks' pipeline; enroll the accepted ones (consent first)."""
+                 collected_by: Annotated[str, Form()] = "",
+                 confirm_different: Annotated[list[str] | None, Form()] = None) -> Response:
+    """Check the photos with the kiosks' pipeline; enroll the accepted ones (consent first).
+
+    A face already enrolled as another person is refused with that person named; an admin
+    may confirm they are different people (``confirm_different``: their ids) and upload again.
+    """
     common.require(user, Role.HR)
     common.check_csrf(user, csrf_token)
     try:
@@ -109,18 +115,38 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
         return _render_person(request, user, person_id, 422, analysis=analysis,
                               problem=f"{_text(request, 'enrol_too_few')}: "
                                       f"{analysis.accepted} < {minimum}")
+    confirmed = _confirmed(user, confirm_different)
     try:
-        stored = _store(request, user, person_id, analysis, consent, minimum)
+        stored = _store(request, user, person_id, analysis, consent, minimum, confirmed)
+    except AlreadyEnrolled as exc:
+        return _render_person(request, user, person_id, 409, analysis=analysis,
+                              problem=exc.detail, lookalikes=exc.matches)
     except (BadRequest, Conflict, NotFound) as exc:
         return _render_person(request, user, person_id, 409, analysis=analysis,
                               problem=exc.detail)
     return _render_person(request, user, person_id, analysis=analysis, stored=stored)
 
 
+def _confirmed(user: CurrentUser, values: list[str] | None) -> list[uuid.UUID]:
+    """The people an ADMIN confirms as different from this one (others' ticks are ignored)."""
+    if user.role is not Role.ADMIN or not values:
+        return []
+    return [_uuid(value) for value in values if value.strip()]
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise BadRequest(f"{text!r} is not a person id") from None
+
+
 def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: Analysis,
-           consent: people.ConsentIn, minimum: int) -> int:
+           consent: people.ConsentIn, minimum: int,
+           confirmed: list[uuid.UUID] | None = None) -> int:
     with transaction(common.sessions_of(request)) as session:
-        ids = store_enrolment(session, person_id, analysis, consent, minimum)
+        ids = store_enrolment(session, person_id, analysis, consent, minimum,
+                              confirmed or [], user.username)
         audit.record(session, user.username, "person.enrol", "person", person_id,
                      {"templates": len(ids), "rejected": len(analysis.rejected),
                       "recognizer_id": analysis.recognizer_id})
