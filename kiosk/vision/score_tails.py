@@ -28,6 +28,7 @@ Pure numpy and math; no Qt, no SQL. Runs on the calling (worker or script) threa
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from collections.abc import Sequence
@@ -115,20 +116,33 @@ def cross_person_tail(person_ids: Sequence[UUID | str], matrix: npt.ArrayLike, s
 
 
 def poisson_cdf(k: int, mean: float) -> float:
-    """P(X <= k) for X ~ Poisson(mean), summed in log space (k up to a few thousand)."""
+    """P(X <= k) for X ~ Poisson(mean), summed in log space (numpy, k up to about 10^5)."""
     if mean <= 0.0:
         return 1.0
-    terms = [i * math.log(mean) - mean - math.lgamma(i + 1) for i in range(k + 1)]
-    peak = max(terms)
-    return min(1.0, math.exp(peak) * sum(math.exp(t - peak) for t in terms))
+    i = np.arange(k + 1, dtype=np.float64)
+    terms = i * math.log(mean) - mean - _log_factorials(k)
+    peak = float(terms.max())
+    return min(1.0, math.exp(peak) * float(np.exp(terms - peak).sum()))
 
 
+@functools.lru_cache(maxsize=8)
+def _log_factorials_upto(n: int) -> npt.NDArray[np.float64]:
+    return np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, n + 1, dtype=np.float64)))])
+
+
+def _log_factorials(k: int) -> npt.NDArray[np.float64]:
+    """log(i!) for i = 0..k (from a cached table grown in powers of two)."""
+    size = 1 << max(10, (k + 1).bit_length())
+    return _log_factorials_upto(size)[:k + 1]
+
+
+@functools.lru_cache(maxsize=65536)
 def _solve_mean(k: int, target_cdf: float) -> float:
-    """The Poisson mean at which P(X <= k) equals ``target_cdf`` (bisection)."""
+    """The Poisson mean at which P(X <= k) equals ``target_cdf`` (bisection; cached)."""
     low, high = 0.0, float(k + 10 + 10 * math.sqrt(k + 1))
     while poisson_cdf(k, high) > target_cdf:
         high *= 2.0
-    for _ in range(80):
+    for _ in range(60):
         middle = (low + high) / 2.0
         if poisson_cdf(k, middle) > target_cdf:
             low = middle
