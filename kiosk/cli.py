@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 from kiosk.logs import configure_logging
 
 # Modules that add commands: each has register(subparsers) -> None.
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.log_level)
     try:
         result = args.handler(args)
-    except KioskError as exc:
+    except EXPECTED_ERRORS as exc:
         log.error("%s", exc)
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201 - the CLI's own output
         return 2

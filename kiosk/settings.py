@@ -18,14 +18,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kiosk.config import load_settings, overlay_dotted
 from kiosk.errors import SettingsError
-
-
-def default_data_dir() -> Path:
-    """Where models, the store and credentials live unless configured (outside git)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "face-attendance"
+from protocol.paths import default_data_dir
+from protocol.settings_loader import load_settings, overlay_dotted
 
 
 class Section(BaseModel):

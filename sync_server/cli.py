@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.errors import SettingsError
+from protocol.errors import SettingsError
 from sync_server import __version__
 from sync_server.errors import ServerError
 from sync_server.settings import ServerSettings, load_server_settings

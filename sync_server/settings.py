@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiosk.config import load_settings
-from kiosk.settings import default_data_dir
+from protocol.paths import default_data_dir
+from protocol.settings_loader import load_settings
 
 
 class Section(BaseModel):

@@ -1,6 +1,6 @@
 """``kiosk calibrate``: FAR/FRR of the installed pack on a site's labelled photos.
 
-Thin handler over kiosk.vision.calibration. Prints a table and ends with one JSON line of
+Thin handler over faceid.calibration. Prints a table and ends with one JSON line of
 figures (what the README and the lead's notes quote). Heavy imports happen in the handler.
 """
 
@@ -36,10 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
+    from faceid.calibration import calibrate, embed_folder
+    from faceid.packs import load_pack
     from kiosk.errors import SettingsError
     from kiosk.settings import load_kiosk_settings
-    from kiosk.vision.calibration import calibrate, embed_folder
-    from kiosk.vision.packs import load_pack
 
     if not args.data.is_dir():
         raise SettingsError(f"--data {args.data} is not a folder of <identity>/<images>")

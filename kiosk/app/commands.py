@@ -114,9 +114,9 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 
 def reenroll_command(args: argparse.Namespace) -> int:
+    from faceid.packs import load_pack
     from kiosk.app.desk import StoreDesk
     from kiosk.app.reenroll import reenroll_from_chips
-    from kiosk.vision.packs import load_pack
 
     settings = _settings(args)
     pack = load_pack(settings.vision.pack, settings.models.dir, threads=settings.vision.threads)

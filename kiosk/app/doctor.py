@@ -66,7 +66,7 @@ def check_camera(settings: KioskSettings) -> CheckResult:
 
 
 def check_models(settings: KioskSettings) -> CheckResult:
-    from kiosk.vision.packs import pack_status
+    from faceid.packs import pack_status
 
     models_dir = settings.models.dir
     try:
@@ -97,7 +97,7 @@ def check_models(settings: KioskSettings) -> CheckResult:
 
 
 def check_provider(settings: KioskSettings) -> CheckResult:
-    from kiosk.vision.onnx_session import available_providers
+    from faceid.onnx_session import available_providers
 
     providers = available_providers()
     return CheckResult("execution provider", True,

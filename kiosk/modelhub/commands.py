@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from faceid.registry import ModelState, Registry, load_registry, model_state
 from kiosk.modelhub.installer import Installer, verify_all
-from kiosk.modelhub.registry import ModelState, Registry, load_registry, model_state
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -124,7 +124,7 @@ def installed_packs(registry: Registry, models_dir: Path) -> list[str]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from kiosk.vision.packs import choose_auto_pack
+    from faceid.packs import choose_auto_pack
 
     registry = load_registry()
     models_dir = _models_dir(args)

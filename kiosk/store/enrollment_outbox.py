@@ -27,8 +27,8 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
+from faceid.sealing import DataKeyring
 from kiosk.store import feed
-from kiosk.store.crypto import DataKeyring
 from kiosk.store.records import Chip, Consent, from_iso
 
 

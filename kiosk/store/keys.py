@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.store.crypto import (
+from faceid.sealing import (
     DataKeyError,
     DataKeyring,
     generate_key_file,

@@ -19,11 +19,12 @@ from uuid import UUID, uuid4
 import numpy as np
 import numpy.typing as npt
 
+from faceid import sealing as crypto
+from faceid.sealing import DataKeyError, DataKeyring, generate_key_file, missing_key_message
 from kiosk.errors import StoreError
-from kiosk.store import clockref, crypto, enrollment_outbox, feed, local_settings
+from kiosk.store import clockref, enrollment_outbox, feed, local_settings
 from kiosk.store.alt_checkin import AltCheckinStore
 from kiosk.store.connection import Connection, migrate
-from kiosk.store.crypto import DataKeyError, DataKeyring, generate_key_file, missing_key_message
 from kiosk.store.enrollment_outbox import PendingEnrollment
 from kiosk.store.keys import KEY_ENV, configured_keyring, default_key_file
 from kiosk.store.records import (

@@ -19,8 +19,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from kiosk.settings import default_data_dir
-from kiosk.store.crypto import (
+from faceid.sealing import (
     DataKeyError,
     DataKeyring,
     generate_key_file,
@@ -31,6 +30,7 @@ from kiosk.store.crypto import (
     resolve_keyring,
     write_key_file,
 )
+from protocol.paths import default_data_dir
 from sync_server.db.event_models import KioskEventRow
 from sync_server.db.models import Change, Chip, Template
 from sync_server.db.reminder_models import Integration, WebhookSubscription
