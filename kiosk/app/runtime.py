@@ -19,7 +19,7 @@ from kiosk.app.checkin import CheckInEngine
 from kiosk.app.ports import Recognizer
 from kiosk.app.state import DoctorReport, EnrollmentFinished
 from kiosk.camera import CameraReader, LatestFrameBuffer, open_source
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 from kiosk.settings import KioskSettings
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class SyncRunner:
 
         try:
             handle = start_sync_worker(self._settings)
-        except KioskError as exc:
+        except EXPECTED_ERRORS as exc:
             log.error("sync not started, punches stay in the outbox: %s", exc)
             return
         with self._lock:

@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from faceid.errors import DataKeyError
 from faceid.sealing import (
-    DataKeyError,
     DataKeyring,
     generate_key_file,
     new_key,

@@ -81,7 +81,7 @@ def test_outbox_oldest_first_until_acknowledged(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
     start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     person = uuid.uuid4()
-    punches = [store.record_punch(person, PunchKind.IN, PunchSource.FACE,
+    punches = [store.record_punch(person, PunchKind.CHECK_IN, PunchSource.FACE,
                                   captured_at=start + timedelta(minutes=10 - i),
                                   clock_offset_s=1.5) for i in range(10)]
     assert store.backlog_count() == 10

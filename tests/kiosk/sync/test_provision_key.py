@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from faceid.sealing import read_key_file
-from kiosk.sync import commands
+from kiosk.cli import sync as commands
 from sync_server.db.engine import transaction
 from sync_server.service import kiosks
 from tests.sync_server.live import LiveServer

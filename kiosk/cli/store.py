@@ -1,6 +1,6 @@
 """``kiosk rotate-key`` and ``kiosk retention``: data key rotation and the retention job.
 
-Registered by kiosk/cli.py through ``register(subparsers)``; handlers import lazily.
+Registered by kiosk/cli/__init__.py through ``register(subparsers)``; handlers import lazily.
 """
 
 from __future__ import annotations

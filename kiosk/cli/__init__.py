@@ -19,11 +19,11 @@ from kiosk.logs import configure_logging
 
 # Modules that add commands: each has register(subparsers) -> None.
 COMMAND_MODULES = (
-    "kiosk.app.commands",
-    "kiosk.app.calibrate",
-    "kiosk.modelhub.commands",
-    "kiosk.sync.commands",
-    "kiosk.store.commands",
+    "kiosk.cli.app",
+    "kiosk.cli.calibrate",
+    "kiosk.cli.models",
+    "kiosk.cli.sync",
+    "kiosk.cli.store",
 )
 
 log = logging.getLogger("kiosk.cli")
@@ -65,6 +65,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     return int(result or 0)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """``kiosk provision`` and ``kiosk sync``: provisioning once, and one sync exchange by hand.
 
-Registered by kiosk/cli.py through ``register(subparsers)``; handlers import lazily.
+Registered by kiosk/cli/__init__.py through ``register(subparsers)``; handlers import lazily.
 """
 
 from __future__ import annotations

@@ -61,15 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--name", required=True, help="the kiosk's name or id")
     revoke.set_defaults(handler=_revoke)
 
-    from sync_server.web.commands import register_commands
+    from sync_server.cli.web_users import register_commands
 
     register_commands(sub)  # create-user (HR and admin web logins)
 
-    from sync_server.enrol_command import register_enrol_command
+    from sync_server.cli.enrol import register_enrol_command
 
     register_enrol_command(sub)  # enroll-folder (faces from a folder of photos)
 
-    from sync_server.reminder_commands import register_reminder_commands
+    from sync_server.cli.reminders import register_reminder_commands
 
     register_reminder_commands(sub)  # integrations, webhooks and the leaders' digest
 
@@ -217,6 +217,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"error: {exc}\n")
         return 2
 
-
-if __name__ == "__main__":
-    sys.exit(main())

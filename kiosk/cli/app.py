@@ -11,6 +11,10 @@ import getpass
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.app.doctor import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +111,20 @@ def enroll_command(args: argparse.Namespace) -> int:
 def doctor_command(args: argparse.Namespace) -> int:
     from kiosk.app.doctor import run_checks
 
-    results = run_checks(_settings(args), skip_camera=args.skip_camera)
+    results = [*run_checks(_settings(args), skip_camera=args.skip_camera), _check_font()]
     for result in results:
         print(result.line())  # noqa: T201 - the command's output
     return 0 if all(r.ok for r in results) else 1
+
+
+def _check_font() -> CheckResult:
+    """Whether Qt finds a font with Vietnamese diacritics (the kiosk's texts need one)."""
+    from kiosk.app.doctor import CheckResult
+    from kiosk.ui.app import vietnamese_font_families
+
+    families = vietnamese_font_families()
+    return CheckResult("font", bool(families), ", ".join(families[:3]) or "no Vietnamese font",
+                       "apt install fonts-dejavu-core")
 
 
 def reenroll_command(args: argparse.Namespace) -> int:
