@@ -4,16 +4,16 @@
 Each ``--data DIR`` holds ``<identity>/<images>`` (several sets pool their identities). For
 each of ``--splits K`` splits (seed, seed+1, ...), the identities are shuffled and halved: the
 enrolled half's first ``--enroll`` images go through the kiosk's own enrolment
-(kiosk.vision.enrollment.enroll_images: quality gate, agreement check) and the rest are mated
+(faceid.enrollment.enroll_images: quality gate, agreement check) and the rest are mated
 probes; every image of the other half is a stranger (non-mated) probe. ``--fillers DIR``
 (``<identity>/<images>``, e.g. lfw-dev/images) are enrolled the same way as extra gallery
 people and never probed. Figures are pooled over the splits and also given per set.
 
 The decision is the kiosk's: the gallery-aware operating point of the split's gallery
-(kiosk.vision.operating_point.for_gallery: 1:N threshold for the target FPIR, 1:1 threshold
+(faceid.operating_point.for_gallery: 1:N threshold for the target FPIR, 1:1 threshold
 at FMR 1e-4) unless ``--match-threshold``; the pack's margin; and with ``--frames F`` (> 1)
 consecutive probe images of one identity form one walk-up whose F frames must agree
-(kiosk.vision.consensus.Consensus, as at the kiosk). The face + code flow (vision.mode auto):
+(faceid.consensus.Consensus, as at the kiosk). The face + code flow (vision.mode auto):
 when face alone is not sure -- the best score is at or above the 1:1 threshold but under the
 1:N one, or two people are within the margin -- the kiosk asks for the employee code and
 verifies 1:1 against that person's templates (mean score over the walk-up's frames). A mated
@@ -101,7 +101,7 @@ def split_identities(names: list[str], seed: int) -> tuple[list[str], list[str]]
 
 
 def enrol_templates(pack: Any, paths: list[Path], agreement: float | None) -> np.ndarray | None:
-    from kiosk.vision.enrollment import enroll_images
+    from faceid.enrollment import enroll_images
 
     result = enroll_images(pack, [common.read_image(p) for p in paths], agreement=agreement)
     return np.asarray(result.embeddings, dtype=np.float32) if result.accepted else None
@@ -127,7 +127,7 @@ def load_set(pack: Any, data: Path, k: int, agreement: float | None, probe: bool
 
 
 def build_gallery(pack: Any, people: list[Identity]) -> tuple[Any, list[uuid.UUID], np.ndarray]:
-    from kiosk.vision.matcher import Gallery
+    from faceid.matcher import Gallery
 
     gallery = Gallery(pack.recognizer_id)
     owners: list[uuid.UUID] = []
@@ -149,8 +149,8 @@ def walk_ups(probes: list[np.ndarray | None], frames: int) -> list[list[np.ndarr
 
 def decide(gallery: Any, frames: list[np.ndarray | None], policy: Policy) -> tuple[Any, bool]:
     """(person accepted by face alone or None, whether the kiosk asks for the code)."""
-    from kiosk.vision.consensus import Consensus, DecisionKind
-    from kiosk.vision.matcher import MatchDecision
+    from faceid.consensus import Consensus, DecisionKind
+    from faceid.matcher import MatchDecision
 
     consensus = Consensus(required_frames=len(frames), unknown_frames=len(frames))
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -199,8 +199,8 @@ def probe_stranger(gallery: Any, person: Identity, people: list[uuid.UUID], poli
 def choose_policy(pack: Any, owners: list[uuid.UUID], rows: np.ndarray,
                   args: argparse.Namespace) -> tuple[Policy, Any]:
     """The kiosk's operating point for this gallery (or the fixed ``--match-threshold``)."""
-    from kiosk.vision.operating_point import for_gallery
-    from kiosk.vision.score_tails import load_calibration
+    from faceid.operating_point import for_gallery
+    from faceid.score_tails import load_calibration
 
     point = for_gallery(load_calibration(pack.recognizer_id), owners, rows,
                         target_fpir=args.target_fpir)

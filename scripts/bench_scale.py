@@ -4,11 +4,11 @@
 Method (no photos are re-run: the tails were measured on real photos by
 scripts/fit_score_tails.py and ship in models/score_tails.toml, per recognizer and set):
 - FMR(t), per comparison: the largest over the pack's calibration sets of the 95% upper
-  bound of kiosk.vision.score_tails.fmr_upper (exact Poisson on exceedances with the set's
+  bound of faceid.score_tails.fmr_upper (exact Poisson on exceedances with the set's
   quasi-Poisson dispersion, then an exponential tail with rate and scale at their 95% upper
   bounds);
 - for N people with k templates each, the threshold is the kiosk's own choice
-  (kiosk.vision.operating_point.choose, target FPIR ``--target-fpir``), and at it:
+  (faceid.operating_point.choose, target FPIR ``--target-fpir``), and at it:
   FPIR(N) = 1 - (1 - FMR)^(N*k) (a stranger matches anyone);
   misidentification(N) <= 1 - (1 - FMR)^((N-1)*k) (an enrolled person's probe matches one of
   the N-1 others; counted as if it were a stranger to them, an upper bound);
@@ -38,7 +38,8 @@ SIZES = (100, 1_000, 5_000, 20_000)
 def recognizer_of(pack_name: str, models_dir: Path | None) -> tuple[str, str, float]:
     """(pack, recognizer id, the pack's fixed match threshold) without loading any model."""
     from kiosk.modelhub.registry import load_registry
-    from kiosk.vision.packs import choose_auto_pack
+
+    from faceid.packs import choose_auto_pack
 
     registry = load_registry()
     if pack_name == "auto":
@@ -57,8 +58,8 @@ def recognizer_of(pack_name: str, models_dir: Path | None) -> tuple[str, str, fl
 def at_threshold(calibration: Any, threshold: float, people: int,
                  per_person: int) -> dict[str, Any]:
     """FPIR, misidentification and face-only success (percent) at a given threshold."""
-    from kiosk.vision.operating_point import expected_fpir
-    from kiosk.vision.score_tails import fmr_upper
+    from faceid.operating_point import expected_fpir
+    from faceid.score_tails import fmr_upper
 
     fmr = max(fmr_upper(t, threshold) for t in calibration.tails) if calibration.tails else 1.0
     fpir = expected_fpir(fmr, people * per_person)
@@ -71,8 +72,8 @@ def at_threshold(calibration: Any, threshold: float, people: int,
 
 def row(calibration: Any, people: int, per_person: int, target_fpir: float,
         fixed: float) -> dict[str, Any]:
-    from kiosk.vision.operating_point import choose
-    from kiosk.vision.score_tails import ScoreTail
+    from faceid.operating_point import choose
+    from faceid.score_tails import ScoreTail
 
     point = choose(calibration, ScoreTail("site", 0, ()), people, people * per_person,
                    target_fpir=target_fpir)
@@ -102,8 +103,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kiosk.vision.operating_point import METHOD
-    from kiosk.vision.score_tails import load_calibration
+    from faceid.operating_point import METHOD
+    from faceid.score_tails import load_calibration
 
     args = parse_args(argv)
     pack, recognizer, pack_match = recognizer_of(args.pack, args.models_dir)

@@ -2,13 +2,13 @@
 """Write a pack's calibration score tails into models/score_tails.toml (measured, not typed).
 
 For each ``--data DIR`` (a folder of ``<identity>/<images>``): the largest face of every image
-is detected, aligned and embedded with the pack (kiosk.vision.calibration.embed_folder), every
+is detected, aligned and embedded with the pack (faceid.calibration.embed_folder), every
 pair of images is scored (cosine), and the set is stored under the pack's recognizer as
 - ``impostor_pairs`` and ``impostor_top``: how many different-identity pairs, and their
-  highest KEEP_TOP scores (kiosk.vision.score_tails), with ``dispersion``: how much the pairs
+  highest KEEP_TOP scores (faceid.score_tails), with ``dispersion``: how much the pairs
   of the same two identities vary together (quasi-Poisson, at the 100th-highest score), and
 - ``genuine_quantiles``: 101 quantiles (0..100 %) of the same-identity pair scores.
-The kiosk's gallery-aware threshold (kiosk.vision.operating_point) reads these. Other
+The kiosk's gallery-aware threshold (faceid.operating_point) reads these. Other
 recognizers' entries in the file are kept. Progress goes to stderr; the last stdout line is
 one JSON object (pairs, and the FMR upper bounds at a few thresholds, per set).
 """
@@ -31,13 +31,13 @@ if str(ROOT) not in sys.path:
 
 HEADER = ("# Impostor score tails and genuine quantiles per recognizer and calibration set.\n"
           "# Written by scripts/fit_score_tails.py (do not edit by hand); read by\n"
-          "# kiosk.vision.score_tails / kiosk.vision.operating_point. Scores are cosine.\n")
+          "# faceid.score_tails / faceid.operating_point. Scores are cosine.\n")
 
 
 def measure(pack: Any, data: Path) -> dict[str, Any]:
     """One set's entry: impostor pair count and tail, genuine quantiles."""
-    from kiosk.vision.calibration import embed_folder, pair_scores
-    from kiosk.vision.score_tails import FIT_TOP, pearson_dispersion, tail_of_scores
+    from faceid.calibration import embed_folder, pair_scores
+    from faceid.score_tails import FIT_TOP, pearson_dispersion, tail_of_scores
 
     def progress(done: int, total: int) -> None:
         if done % 200 == 0:
@@ -76,7 +76,7 @@ def render(recognizers: dict[str, dict[str, Any]]) -> str:
 
 
 def summarise(recognizer: str, path: Path) -> dict[str, Any]:
-    from kiosk.vision.score_tails import fmr_upper, load_calibration
+    from faceid.score_tails import fmr_upper, load_calibration
 
     calibration = load_calibration(recognizer, path)
     return {tail.source: {"impostor_pairs": tail.pairs,

@@ -18,6 +18,7 @@ import cv2
 
 import attendance
 from attendance.reminders import MAX_ON_SCREEN
+from faceid.types import FloatArray, ImageBGR
 from kiosk.app import reminders
 from kiosk.app.duplicates import already_enrolled
 from kiosk.app.greeting import (
@@ -27,10 +28,9 @@ from kiosk.app.greeting import (
     verdict_text,
 )
 from kiosk.app.state import EnrollmentFinished, Greeting, PersonChoice, ReminderItem
-from kiosk.errors import KioskError, StoreError, VisionError
+from kiosk.errors import EXPECTED_ERRORS, StoreError, VisionError
 from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
-from kiosk.vision.types import FloatArray, ImageBGR
 
 if TYPE_CHECKING:
     from kiosk.hw.speech import GreetingSpeaker
@@ -91,7 +91,7 @@ class StoreDesk:
 
     def _loaded_pack(self) -> Any:
         if self._pack is None:
-            from kiosk.vision.packs import load_pack
+            from faceid.packs import load_pack
 
             self._pack = load_pack(self._vision.pack, self._models_dir,
                                    threads=self._vision.threads)
@@ -170,7 +170,7 @@ class StoreDesk:
         return self.store.templates_for(recognizer_id)
 
     def save_operating_point(self, point: Any) -> None:
-        """Keep the recognizer's operating point (kiosk.vision.operating_point) with its
+        """Keep the recognizer's operating point (faceid.operating_point) with its
         inputs in the store, for ``kiosk doctor`` and the heartbeat."""
         from kiosk.store.operating_point import save_operating_point
 
@@ -190,7 +190,7 @@ class StoreDesk:
         fewer than MIN_ENROLLED_SAMPLES images pass the checks, or when the face is already
         enrolled as another person (kiosk.app.duplicates).
         """
-        from kiosk.vision.enrollment import enroll_images
+        from faceid.enrollment import enroll_images
 
         person = self._person_for_enrollment(person_id, new_person_name, department)
         pack = self._loaded_pack()
@@ -249,7 +249,7 @@ class StoreDesk:
 
 def _chip(image: ImageBGR) -> Chip:
     """A canonical enrollment chip as PNG bytes with its (recognizer-independent) alignment."""
-    from kiosk.vision.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
+    from faceid.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
 
     ok, encoded = cv2.imencode(".png", image)
     if not ok:
@@ -289,7 +289,7 @@ def start_sync_worker(settings: KioskSettings) -> SyncHandle | None:
     store = open_store(settings.store.path)
     try:
         worker = build_sync_worker(store, settings.sync, software_version=__version__)
-    except KioskError:
+    except EXPECTED_ERRORS:
         store.close()
         raise
     if worker is None:

@@ -2,7 +2,7 @@
 
 Before a kiosk stores a new enrolment, its templates are compared (cosine) with the stored
 templates of every OTHER person of the same recognizer. Anyone at or above the 1:1
-verification threshold (kiosk.vision.operating_point.verification_threshold: FMR <= 1e-4 on
+verification threshold (faceid.operating_point.verification_threshold: FMR <= 1e-4 on
 the pack's calibration photos) is probably the same face under a second name, and the
 enrolment is refused as "already enrolled as <name, code>". Twins and siblings are confirmed
 as different people by an admin on the server's enrolment page (which records the pair and
@@ -18,8 +18,8 @@ from uuid import UUID
 
 import numpy as np
 
+from faceid.types import FloatArray
 from kiosk.store import KioskStore
-from kiosk.vision.types import FloatArray
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class AlreadyEnrolled:
 
 def guard_threshold(pack: Any) -> float:
     """The pack's 1:1 verification threshold (cosine)."""
-    from kiosk.vision.operating_point import verification_threshold
-    from kiosk.vision.score_tails import load_calibration
+    from faceid.operating_point import verification_threshold
+    from faceid.score_tails import load_calibration
 
     return verification_threshold(load_calibration(pack.recognizer_id),
                                   float(pack.thresholds.match))

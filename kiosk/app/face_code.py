@@ -1,6 +1,6 @@
 """Face + code: face alone was not sure, so the person types their employee code.
 
-When the recognizer decides CODE_NEEDED (kiosk.vision.code_policy: the best score is above
+When the recognizer decides CODE_NEEDED (faceid.code_policy: the best score is above
 the 1:1 verification threshold but under the 1:N one, two people are within the margin, a
 marked look-alike, or ``vision.mode = face_code``), the engine keeps the decision's fused
 probe and asks for the code on the touch keypad. The typed code names one active person; the
@@ -20,13 +20,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
+from faceid.types import ImageBGR
 from kiosk.app.alt_checkin import PIN_LOCK_AFTER, PIN_LOCK_FOR
 from kiosk.app.desk import StoreDesk
 from kiosk.app.liveness_guard import LivenessGuard, RefusalReason
 from kiosk.app.ports import FaceDecision, Recognizer
 from kiosk.app.state import AltCheckinRefused, AltRefusal, CodeRequested, Greeting
 from kiosk.store import PunchSource
-from kiosk.vision.types import ImageBGR
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Adapts the vision pipeline (kiosk.vision) to the engine's Recognizer port.
+"""Adapts the vision pipeline (faceid) to the engine's Recognizer port.
 
 Runs on the inference worker thread: the pack's ONNX Runtime sessions, the gallery and the
 frame pipeline (tracker + consensus state) all live there.
@@ -12,18 +12,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from faceid.types import FloatArray, ImageBGR
 from kiosk.app.ports import Analysis, CaptureCheck, DecisionKind, FaceDecision
 from kiosk.app.state import FaceOutline, GuidanceKey
 from kiosk.settings import VisionSettings
-from kiosk.vision.types import FloatArray, ImageBGR
 
 log = logging.getLogger(__name__)
 
 TemplateLoader = Callable[[str], tuple[list[UUID], FloatArray]]
 GallerySignature = Callable[[str], object]  # equal values: the same templates and people
-PointSink = Callable[[Any], None]  # receives the kiosk.vision.operating_point.OperatingPoint
+PointSink = Callable[[Any], None]  # receives the faceid.operating_point.OperatingPoint
 
-# kiosk.vision.quality.QualityIssue values are mostly GuidanceKey values already; these are
+# faceid.quality.QualityIssue values are mostly GuidanceKey values already; these are
 # the names and values that differ.
 _ISSUE_GUIDANCE = {
     "CENTRE_FACE_PARTIAL": GuidanceKey.CENTRE_FACE,
@@ -58,13 +58,13 @@ def guidance_for(issue: object) -> GuidanceKey:
 
 
 class PipelineRecognizer:
-    """kiosk.vision FramePipeline + Gallery behind the Recognizer port."""
+    """faceid FramePipeline + Gallery behind the Recognizer port."""
 
     def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader,
                  on_operating_point: PointSink | None = None,
                  signature: GallerySignature | None = None,
                  code_people: Callable[[], frozenset[UUID]] | None = None) -> None:
-        from kiosk.vision.score_tails import load_calibration
+        from faceid.score_tails import load_calibration
 
         self._pack = pack
         self._vision = vision
@@ -75,7 +75,7 @@ class PipelineRecognizer:
         self._loaded_signature: object = None
         self._calibration = load_calibration(pack.recognizer_id)
         self.pack_name: str = pack.name
-        self.operating_point: Any = None  # kiosk.vision.operating_point.OperatingPoint
+        self.operating_point: Any = None  # faceid.operating_point.OperatingPoint
         self._gallery: Any = None
         self._pipeline: Any = None
         self.reload_gallery()
@@ -129,7 +129,7 @@ class PipelineRecognizer:
 
     def _choose_point(self, person_ids: list[UUID], matrix: FloatArray) -> Any:
         """The gallery-aware operating point for these templates, passed to the sink."""
-        from kiosk.vision.operating_point import for_gallery
+        from faceid.operating_point import for_gallery
 
         point = for_gallery(self._calibration, person_ids, matrix,
                             target_fpir=self._vision.target_fpir,
@@ -141,11 +141,11 @@ class PipelineRecognizer:
 
     def reload_gallery(self) -> int:
         """Rebuild the gallery from the store's templates of this pack's recognizer, and
-        choose its operating point (kiosk.vision.operating_point): its 1:N threshold decides
+        choose its operating point (faceid.operating_point): its 1:N threshold decides
         unless ``vision.match_threshold`` is set."""
-        from kiosk.vision.code_policy import CodePolicy, VisionMode
-        from kiosk.vision.matcher import Gallery
-        from kiosk.vision.pipeline import FramePipeline
+        from faceid.code_policy import CodePolicy, VisionMode
+        from faceid.matcher import Gallery
+        from faceid.pipeline import FramePipeline
 
         thresholds = self._pack.thresholds
         if self._signature is not None:
@@ -191,7 +191,7 @@ class PipelineRecognizer:
                         primary_landmarks=landmarks)
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
-        from kiosk.vision.quality import assess_face
+        from faceid.quality import assess_face
 
         detections = self._pack.detector.detect(image)
         if not detections:
@@ -212,7 +212,7 @@ def _guidance_of(result: Any) -> GuidanceKey:
 
 
 def _decision_of(decision: Any, faces: Any = ()) -> FaceDecision | None:
-    """The port's FaceDecision for a kiosk.vision Decision, with the deciding face's box."""
+    """The port's FaceDecision for a faceid Decision, with the deciding face's box."""
     if decision is None:
         return None
     kind_name = str(getattr(getattr(decision, "kind", None), "name", "")).upper()

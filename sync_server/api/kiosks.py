@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from protocol.kiosks import CredentialOut, DecisionRule, DeviceReport, ProvisionIn
 from sync_server.api import ratelimit
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
@@ -16,47 +17,7 @@ from sync_server.service import erasure, kiosks
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
 
 
-class DecisionRuleIn(BaseModel):
-    """The kiosk's gallery-aware decision rule (kiosk.vision.operating_point). Thresholds
-    are cosine similarities; rates are fractions (0.01 = 1%)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    people: int = Field(ge=0)
-    templates: int = Field(ge=0)
-    threshold_1n: float = Field(ge=-1.0, le=1.0)
-    threshold_1to1: float = Field(ge=-1.0, le=1.0)
-    target_fpir: float = Field(gt=0.0, lt=1.0)
-    expected_fpir: float = Field(ge=0.0, le=1.0)
-    face_only_success: float | None = Field(None, ge=0.0, le=1.0)
-    computed_at: datetime | None = None
-
-
-class DeviceReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    software_version: str | None = Field(None, max_length=64)
-    recognizer_id: str | None = Field(None, max_length=64)
-    backlog: int | None = Field(None, ge=0)
-    clock_offset_s: float | None = None
-    feed_cursor: int | None = Field(None, ge=0)
-    decision_rule: DecisionRuleIn | None = None
-
-    def to_report(self) -> kiosks.DeviceReport:
-        rule = (None if self.decision_rule is None
-                else self.decision_rule.model_dump(mode="json"))
-        return kiosks.DeviceReport(self.software_version, self.recognizer_id, self.backlog,
-                                   self.clock_offset_s, self.feed_cursor, rule)
-
-
-class ProvisionIn(DeviceReportIn):
-    code: str = Field(min_length=4, max_length=32)
-
-
-class CredentialOut(BaseModel):
-    kiosk_id: uuid.UUID
-    name: str
-    credential: str = Field(description="keep secret; send as 'Authorization: Bearer ...'")
 
 
 class NewKioskIn(BaseModel):
@@ -81,7 +42,7 @@ class KioskOut(BaseModel):
     backlog: int | None
     clock_offset_s: float | None
     feed_cursor: int | None
-    decision_rule: DecisionRuleIn | None = None
+    decision_rule: DecisionRule | None = None
 
 
 @router.post("/provision", response_model=CredentialOut, summary="Exchange a one-time code")
@@ -89,14 +50,14 @@ def provision(body: ProvisionIn, sessions: Sessions, request: Request) -> Creden
     """Rate limited per client address (one-time codes must not be guessable)."""
     ratelimit.check_provision_attempt(request)
     with transaction(sessions) as session:
-        kiosk, credential = kiosks.exchange_code(session, body.code, body.to_report())
+        kiosk, credential = kiosks.exchange_code(session, body.code, _report(body))
         return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)
 
 
 @router.post("/me/heartbeat", status_code=204, summary="Report state to the device registry")
-def heartbeat(body: DeviceReportIn, kiosk: Kiosk, sessions: Sessions) -> None:
+def heartbeat(body: DeviceReport, kiosk: Kiosk, sessions: Sessions) -> None:
     with transaction(sessions) as session:
-        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), body.to_report())
+        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), _report(body))
 
 
 @router.post("/me/rotate", response_model=CredentialOut, summary="Replace this credential")
@@ -135,3 +96,9 @@ def create_kiosk(body: NewKioskIn, admin: Admin, sessions: Sessions,
 def revoke(name_or_id: str, admin: Admin, sessions: Sessions) -> None:
     with transaction(sessions) as session:
         kiosks.revoke(session, name_or_id)
+
+
+def _report(body: DeviceReport) -> kiosks.DeviceReport:
+    rule = None if body.decision_rule is None else body.decision_rule.model_dump(mode="json")
+    return kiosks.DeviceReport(body.software_version, body.recognizer_id, body.backlog,
+                               body.clock_offset_s, body.feed_cursor, rule)

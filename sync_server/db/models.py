@@ -128,7 +128,7 @@ class Kiosk(Base):
     backlog: Mapped[int | None] = mapped_column(Integer)
     clock_offset_s: Mapped[float | None] = mapped_column(Float)
     feed_cursor: Mapped[int | None] = mapped_column(SEQ_TYPE)
-    # The gallery-aware decision rule the kiosk last reported (kiosk.vision.operating_point):
+    # The gallery-aware decision rule the kiosk last reported (faceid.operating_point):
     # people, thresholds, expected stranger acceptance and face-only success.
     decision_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

@@ -2,7 +2,7 @@
 
 A new enrolment's templates are compared (cosine) with every template of the same recognizer
 held for OTHER active people. A person scoring at or above the 1:1 verification threshold
-(kiosk.vision.operating_point.verification_threshold: FMR <= 1e-4 on the pack's calibration
+(faceid.operating_point.verification_threshold: FMR <= 1e-4 on the pack's calibration
 photos) is probably the same face under a second name, and the enrolment is refused as
 "already enrolled as <name, code>" (AlreadyEnrolled, 409), whatever the door: web upload, ZIP
 or folder import. An admin who knows they are different people (twins, siblings) confirms
@@ -25,11 +25,11 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.models import LookalikePair, Person, Template
 from sync_server.errors import Conflict
 from sync_server.service import audit, datakeys, feed
-from sync_server.service.feed import Entity, Op
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class AlreadyEnrolled(Conflict):
 
 def guard_threshold(recognizer_id: str, pack_match: float) -> float:
     """The verification threshold of ``recognizer_id`` (cosine)."""
-    from kiosk.vision.operating_point import verification_threshold
-    from kiosk.vision.score_tails import load_calibration
+    from faceid.operating_point import verification_threshold
+    from faceid.score_tails import load_calibration
 
     return verification_threshold(load_calibration(recognizer_id), pack_match)
 
@@ -137,7 +137,8 @@ def confirm_pair(session: Session, person_id: uuid.UUID, match: Resemblance,
     for member in (first, second):  # both now need face + code: tell every kiosk
         person = session.get(Person, member)
         if person is not None:
-            feed.publish(session, Entity.PERSON, Op.UPSERT, member, people.person_data(person))
+            feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, member,
+                         people.person_data(person))
     return pair
 
 

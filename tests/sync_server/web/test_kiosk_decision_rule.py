@@ -1,7 +1,7 @@
 """A kiosk's gallery-aware decision rule travels in its heartbeat and shows on the kiosks page.
 
 Real server on 127.0.0.1 (SQLite file), a real kiosk store holding an operating point chosen by
-kiosk.vision.operating_point from the shipped calibration, the real sync client, and Chromium
+faceid.operating_point from the shipped calibration, the real sync client, and Chromium
 reading the page in both languages.
 """
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from faceid.operating_point import choose
+from faceid.score_tails import ScoreTail, load_calibration
 from kiosk.store import open_store
 from kiosk.store.operating_point import save_operating_point
 from kiosk.sync import SyncClient, sync_once
-from kiosk.vision.operating_point import choose
-from kiosk.vision.score_tails import ScoreTail, load_calibration
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk
 from tests.sync_server.helpers import provision_kiosk
