@@ -74,7 +74,8 @@ class CodePolicy:
         if not frames:
             return None
         mean = np.mean(np.stack(frames), axis=0)
-        return (mean / max(float(np.linalg.norm(mean)), 1e-6)).astype(np.float32)
+        fused: FloatArray = (mean / max(float(np.linalg.norm(mean)), 1e-6)).astype(np.float32)
+        return fused
 
     def forget(self, track_id: int) -> None:
         self._frames.pop(track_id, None)
