@@ -11,7 +11,9 @@ calibration sets, and the site's own (every pair of enrolled templates of two di
 people) once it holds MIN_SITE_PAIRS pairs (about 70 people with 2 templates). The largest,
 not a pool: a large Western set must not dilute the heavier tail of an East Asian one, and
 the site's own sample can only make the threshold stricter (it is template against
-template, never the live frames a stranger shows).
+template, never the live frames a stranger shows). A site may let its own sample stand alone
+once it is large (``site_only_from`` pairs, setting ``vision.site_only_from_pairs``; off by
+default): then the pack's small calibration sets no longer hold the threshold up.
 
 - ``threshold_1to1``: the lowest grid threshold with FMR <= ``verify_fmr`` (default 1e-4),
   the face + code and PIN-confirmed path;
@@ -114,11 +116,16 @@ def fmr_curve(tails: Sequence[ScoreTail]) -> npt.NDArray[np.float64]:
 
 
 def choose(calibration: PackCalibration, site: ScoreTail, people: int, templates: int,
-           target_fpir: float = DEFAULT_TARGET_FPIR,
-           verify_fmr: float = DEFAULT_VERIFY_FMR) -> OperatingPoint:
-    """The operating point for ``people`` enrolled with ``templates`` templates in all."""
+           target_fpir: float = DEFAULT_TARGET_FPIR, verify_fmr: float = DEFAULT_VERIFY_FMR,
+           site_only_from: int | None = None) -> OperatingPoint:
+    """The operating point for ``people`` enrolled with ``templates`` templates in all.
+
+    ``site_only_from`` (pairs; default None: never): from this many cross-person pairs the
+    site's own sample replaces the pack's calibration sets instead of adding to them."""
     tails = [site, *calibration.tails] if site.pairs >= MIN_SITE_PAIRS else list(
         calibration.tails)
+    if site_only_from is not None and site.pairs >= site_only_from:
+        tails = [site]
     curve = fmr_curve(tails)
     comparisons = max(templates, 1)
     fpir = np.array([expected_fpir(f, comparisons) for f in curve])
@@ -153,8 +160,9 @@ def verification_threshold(calibration: PackCalibration, fallback: float,
 
 def for_gallery(calibration: PackCalibration, person_ids: Sequence[UUID],
                 matrix: npt.ArrayLike, target_fpir: float = DEFAULT_TARGET_FPIR,
-                verify_fmr: float = DEFAULT_VERIFY_FMR) -> OperatingPoint:
+                verify_fmr: float = DEFAULT_VERIFY_FMR,
+                site_only_from: int | None = None) -> OperatingPoint:
     """``choose`` for the templates of a gallery (``person_ids[i]`` owns row i, unit rows)."""
     site = cross_person_tail(person_ids, matrix, "site")
     return choose(calibration, site, len(set(person_ids)), len(person_ids), target_fpir,
-                  verify_fmr)
+                  verify_fmr, site_only_from)

@@ -62,6 +62,9 @@ class VisionSettings(Section):
     mode: Literal["auto", "face", "face_code"] = Field(
         "auto", description="auto: ask for the employee code when face alone is not sure; "
         "face: never ask; face_code: ask everyone (face + code)")
+    site_only_from_pairs: int | None = Field(
+        None, ge=10_000, description="cross-person template pairs from which the site's own "
+        "impostor sample replaces the pack's calibration sets (default: never)")
     min_face_only_success: float = Field(0.7, ge=0.0, le=1.0, description="below this expected "
                                          "face-only success, doctor says face + code is needed")
     margin: float | None = Field(None, description="override the pack's top-1/top-2 margin")

@@ -27,6 +27,8 @@ Figures (percentages, per walk-up):
   after the code; lost_to_flow_pct: mated walk-ups whose own 1:1 score clears the 1:1
   threshold that still end without that punch;
 - strangers_punched_pct: stranger walk-ups ending in a punch, face alone or after the code;
+  face_code_mode_strangers_punched_pct: the same if every walk-up were asked for the code
+  (``vision.mode = face_code``): the stranger's face against the random code's person, 1:1;
 - fte_pct: enrolled-half identities for which enrolment accepted no image (their probes are
   left out). A probe without a detected face is never accepted.
 The last stdout line is one JSON object; progress goes to stderr.
@@ -191,9 +193,11 @@ def probe_stranger(gallery: Any, person: Identity, people: list[uuid.UUID], poli
     for frames in walk_ups(person.probes, policy.frames):
         accepted, ask = decide(gallery, frames, policy)
         claimed = people[int(rng.integers(len(people)))]
-        by_code = accepted is None and ask and verifies(gallery, frames, claimed, policy)
+        code_matches = verifies(gallery, frames, claimed, policy)
+        by_code = accepted is None and ask and code_matches
         tally.add(non_mated=True, false_positive=accepted is not None, asked_stranger=ask,
-                  stranger_punched=accepted is not None or by_code)
+                  stranger_punched=accepted is not None or by_code,
+                  stranger_code_matches=code_matches)
 
 
 def choose_policy(pack: Any, owners: list[uuid.UUID], rows: np.ndarray,
@@ -203,7 +207,7 @@ def choose_policy(pack: Any, owners: list[uuid.UUID], rows: np.ndarray,
     from faceid.score_tails import load_calibration
 
     point = for_gallery(load_calibration(pack.recognizer_id), owners, rows,
-                        target_fpir=args.target_fpir)
+                        target_fpir=args.target_fpir, site_only_from=args.site_only_from)
     threshold = args.match_threshold if args.match_threshold is not None else point.threshold_1n
     margin = args.margin if args.margin is not None else float(pack.thresholds.margin)
     return Policy(threshold, min(point.threshold_1to1, threshold), margin, args.frames), point
@@ -255,6 +259,7 @@ def figures(counts: Counter[str]) -> dict[str, Any]:
         "lost_to_flow_pct": pct(counts["lost_to_flow"], clears),
         "strangers_asked_for_code_pct": pct(counts["asked_stranger"], strangers),
         "strangers_punched_pct": pct(counts["stranger_punched"], strangers),
+        "face_code_mode_strangers_punched_pct": pct(counts["stranger_code_matches"], strangers),
     }
 
 
@@ -281,6 +286,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first split (0)")
     parser.add_argument("--target-fpir", type=float, default=0.01,
                         help="vision.target_fpir of the operating point (0.01)")
+    parser.add_argument("--site-only-from", type=int, default=None,
+                        help="cross-person pairs from which the gallery's own sample replaces "
+                        "the pack's calibration sets (vision.site_only_from_pairs; default off)")
     parser.add_argument("--match-threshold", type=float, default=None,
                         help="a fixed 1:N threshold (cosine) instead of the gallery-aware one")
     parser.add_argument("--margin", type=float, default=None,
@@ -311,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         "pack": pack.name, "sets": sorted(tallies), "enroll_k": args.enroll,
         "frames_per_walkup": args.frames, "splits": len(splits),
         "filler_people": sum(p.templates is not None for p in fillers),
-        "target_fpir_pct": 100 * args.target_fpir,
+        "target_fpir_pct": 100 * args.target_fpir, "site_only_from": args.site_only_from,
         "fixed_match_threshold": args.match_threshold, "per_split": splits,
         "per_set": {name: figures(t.counts) for name, t in tallies.items()},
         **figures(pooled)}))

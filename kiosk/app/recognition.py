@@ -133,7 +133,8 @@ class PipelineRecognizer:
 
         point = for_gallery(self._calibration, person_ids, matrix,
                             target_fpir=self._vision.target_fpir,
-                            verify_fmr=self._vision.verify_fmr)
+                            verify_fmr=self._vision.verify_fmr,
+                            site_only_from=self._vision.site_only_from_pairs)
         log.info("operating point: %s", point.summary("en"))
         if self._on_operating_point is not None:
             self._on_operating_point(point)
