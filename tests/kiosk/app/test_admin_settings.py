@@ -133,7 +133,10 @@ def test_admin_changes_settings_that_apply_at_once_and_persist(
     for n in range(6):
         cv2.imwrite(str(second / f"{n:02d}_z_empty.png"), np.zeros((250, 250, 3), np.uint8))
     base = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(camera))
-    settings = base.model_copy(update={"admin": AdminSettings(face_entry=True)})
+    # Face alone decides here (vision.mode "face"): in "auto" a face between the 1:1 and the
+    # raised 1:N threshold is asked for the employee code instead of "not recognized".
+    settings = base.model_copy(update={"admin": AdminSettings(face_entry=True),
+                                       "vision": base.vision.model_copy(update={"mode": "face"})})
     enrolled = enroll_from_folder(
         settings, person_id=None, name="Colin Powell", department="State", consent_version="v1",
         collected_by="pytest",
