@@ -46,6 +46,7 @@ class CodePolicy:
         self.code_people = code_people
         self._frames: dict[int, deque[FloatArray]] = {}
         self._unsure: dict[int, bool] = {}
+        self._best: dict[int, tuple[float, UUID | None]] = {}  # best top-1 score, its person
 
     def observe(self, track_id: int, embedding: FloatArray, match: Match,
                 match_threshold: float) -> None:
@@ -56,6 +57,8 @@ class CodePolicy:
             self.verify_threshold is not None
             and self.verify_threshold <= match.score < match_threshold)
         self._unsure[track_id] = self._unsure.get(track_id, False) or unsure
+        if match.score > self._best.get(track_id, (-2.0, None))[0]:
+            self._best[track_id] = (match.score, match.best_candidate)
 
     def apply(self, track_id: int, decision: Decision | None) -> Decision | None:
         """``decision`` as the mode wants it (see the module docstring)."""
@@ -66,8 +69,9 @@ class CodePolicy:
                 self.mode is VisionMode.FACE_CODE or decision.person_id in self.code_people))
         if not ask:
             return decision
+        resembled = decision.person_id or self._best.get(track_id, (0.0, None))[1]
         return replace(decision, kind=DecisionKind.CODE_NEEDED, person_id=None,
-                       resembled_id=decision.person_id, probe=self.fused(track_id))
+                       resembled_id=resembled, probe=self.fused(track_id))
 
     def fused(self, track_id: int) -> FloatArray | None:
         frames = self._frames.get(track_id)
@@ -80,7 +84,9 @@ class CodePolicy:
     def forget(self, track_id: int) -> None:
         self._frames.pop(track_id, None)
         self._unsure.pop(track_id, None)
+        self._best.pop(track_id, None)
 
     def reset(self) -> None:
         self._frames.clear()
         self._unsure.clear()
+        self._best.clear()
