@@ -74,6 +74,7 @@ class Policy:
     threshold_1to1: float
     margin: float
     frames: int
+    fusion: bool = False  # each frame decides on the mean of the walk-up's frames so far
 
 
 @dataclass
@@ -157,16 +158,25 @@ def decide(gallery: Any, frames: list[np.ndarray | None], policy: Policy) -> tup
     consensus = Consensus(required_frames=len(frames), unknown_frames=len(frames))
     start = datetime(2026, 1, 1, tzinfo=UTC)
     ask = False
+    seen: list[np.ndarray] = []
     for index, embedding in enumerate(frames):
         if embedding is None:
             return None, False  # no face in a frame: the walk-up is not recognised
-        match = gallery.identify(embedding, policy.threshold_1n, policy.margin)
+        seen.append(embedding)
+        probe = fused(seen) if policy.fusion else embedding
+        match = gallery.identify(probe, policy.threshold_1n, policy.margin)
         ask = ask or match.decision is MatchDecision.AMBIGUOUS or (
             policy.threshold_1to1 <= match.score < policy.threshold_1n)
         decision = consensus.observe(0, match, start + timedelta(seconds=0.1 * index))
         if decision is not None and decision.kind is DecisionKind.MATCH:
             return decision.person_id, False
     return None, ask
+
+
+def fused(embeddings: list[np.ndarray]) -> np.ndarray:
+    """The mean of unit embeddings, re-normalised (faceid.code_policy's fusion)."""
+    mean = np.mean(np.stack(embeddings), axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-6)
 
 
 def verifies(gallery: Any, frames: list[np.ndarray | None], person: uuid.UUID,
@@ -210,7 +220,8 @@ def choose_policy(pack: Any, owners: list[uuid.UUID], rows: np.ndarray,
                         target_fpir=args.target_fpir, site_only_from=args.site_only_from)
     threshold = args.match_threshold if args.match_threshold is not None else point.threshold_1n
     margin = args.margin if args.margin is not None else float(pack.thresholds.margin)
-    return Policy(threshold, min(point.threshold_1to1, threshold), margin, args.frames), point
+    return Policy(threshold, min(point.threshold_1to1, threshold), margin, args.frames,
+                  args.fusion), point
 
 
 def run_split(pack: Any, sets: list[Identity], fillers: list[Identity], seed: int,
@@ -279,6 +290,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--frames", type=int, default=1,
                         help="probe images per walk-up that must agree (the kiosk's "
                         "consensus; 1 = every image decides alone)")
+    parser.add_argument("--fusion", action="store_true",
+                        help="with --frames: each frame decides on the mean embedding of the "
+                        "walk-up's frames so far (multi-frame fusion)")
     parser.add_argument("--pack", default="auto", help="model pack (default auto, as the kiosk)")
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="installed models (default: the kiosk settings' models dir)")
@@ -317,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         pooled.update(tally.counts)
     print(json.dumps({
         "pack": pack.name, "sets": sorted(tallies), "enroll_k": args.enroll,
-        "frames_per_walkup": args.frames, "splits": len(splits),
+        "frames_per_walkup": args.frames, "fusion": args.fusion, "splits": len(splits),
         "filler_people": sum(p.templates is not None for p in fillers),
         "target_fpir_pct": 100 * args.target_fpir, "site_only_from": args.site_only_from,
         "fixed_match_threshold": args.match_threshold, "per_split": splits,

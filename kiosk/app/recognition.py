@@ -172,7 +172,8 @@ class PipelineRecognizer:
                                        consensus_frames=self._vision.consensus_frames,
                                        min_face_px=self._vision.min_face_px,
                                        liveness_threshold=self._vision.liveness_threshold,
-                                       code_policy=policy)
+                                       code_policy=policy,
+                                       fusion_frames=self._vision.fusion_frames)
         log.info("gallery: %d templates of %d people (%s)", len(person_ids),
                  len(rows_by_person), self._pack.recognizer_id)
         return len(rows_by_person)
