@@ -79,14 +79,19 @@ def resemblances(session: Session, person_id: uuid.UUID, recognizer_id: str,
         .join(Person, Person.id == Template.person_id)
         .where(Template.recognizer_id == recognizer_id, Template.person_id != person_id,
                Person.active.is_(True))).all()
-    best: dict[uuid.UUID, float] = {}
+    owners, vectors = [], []
     for template_id, owner, sealed in rows:
         stored = np.frombuffer(keyring.open(sealed, datakeys.template_context(template_id)),
                                dtype="<f4")
-        if stored.shape[0] != new.shape[1]:
-            continue
-        score = float((new @ (stored / np.linalg.norm(stored))).max())
-        best[owner] = max(best.get(owner, -1.0), score)
+        if stored.shape[0] == new.shape[1]:
+            owners.append(owner)
+            vectors.append(stored)
+    best: dict[uuid.UUID, float] = {}
+    if vectors:
+        matrix = np.stack(vectors)
+        scores = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)) @ new.T
+        for owner, score in zip(owners, scores.max(axis=1).tolist(), strict=True):
+            best[owner] = max(best.get(owner, -1.0), float(score))
     found = []
     for owner, score in sorted(best.items(), key=lambda item: -item[1]):
         if score >= threshold:
