@@ -37,9 +37,8 @@ SIZES = (100, 1_000, 5_000, 20_000)
 
 def recognizer_of(pack_name: str, models_dir: Path | None) -> tuple[str, str, float]:
     """(pack, recognizer id, the pack's fixed match threshold) without loading any model."""
-    from faceid.registry import load_registry
-
     from faceid.packs import choose_auto_pack
+    from faceid.registry import load_registry
 
     registry = load_registry()
     if pack_name == "auto":

@@ -47,7 +47,7 @@ def guard_threshold(pack: Any) -> float:
 def already_enrolled(store: KioskStore, pack: Any, person_id: UUID,
                      embeddings: FloatArray) -> AlreadyEnrolled | None:
     """The other person the new templates resemble most, when at or above the threshold."""
-    owners, matrix = store.templates_for(pack.recognizer_id)
+    owners, matrix = store.biometrics.templates_for(pack.recognizer_id)
     new = np.atleast_2d(np.asarray(embeddings, dtype=np.float32))
     if not owners or matrix.shape[1] != new.shape[1]:
         return None
@@ -58,7 +58,7 @@ def already_enrolled(store: KioskStore, pack: Any, person_id: UUID,
     best = int(np.flatnonzero(others)[np.argmax(scores[others])])
     if float(scores[best]) < guard_threshold(pack):
         return None
-    person = store.person(owners[best])
+    person = store.biometrics.person(owners[best])
     if person is None:
         return None
     return AlreadyEnrolled(person.id, person.display_name, person.employee_code,

@@ -22,9 +22,8 @@ from uuid import UUID
 
 from faceid.types import ImageBGR
 from kiosk.app.alt_checkin import PIN_LOCK_AFTER, PIN_LOCK_FOR
-from kiosk.app.desk import StoreDesk
 from kiosk.app.liveness_guard import LivenessGuard, RefusalReason
-from kiosk.app.ports import FaceDecision, Recognizer
+from kiosk.app.ports import AttendanceDesk, FaceDecision, Recognizer
 from kiosk.app.state import AltCheckinRefused, AltRefusal, CodeRequested, Greeting
 from kiosk.store import PunchSource
 
@@ -43,7 +42,7 @@ class _Question:
 class FaceCodeFlow:
     """The one open "type your code" question of this kiosk, and its answer."""
 
-    def __init__(self, desk: StoreDesk, guard: LivenessGuard | None,
+    def __init__(self, desk: AttendanceDesk, guard: LivenessGuard | None,
                  timeout_s: float = CODE_TIMEOUT_S) -> None:
         self._desk = desk
         self._guard = guard

@@ -131,6 +131,21 @@ class Biometrics:
             for row in rows])
         return [UUID(row["person_id"]) for row in rows], matrix.astype(np.float32)
 
+    def code_people(self) -> frozenset[UUID]:
+        """Active people who always need face + code (confirmed look-alikes)."""
+        rows = self._conn.query("SELECT id FROM people WHERE needs_code = 1 AND active = 1")
+        return frozenset(UUID(row["id"]) for row in rows)
+
+    def gallery_signature(self, recognizer_id: str) -> tuple[int, int, int, str]:
+        """(templates, highest template rowid, people, latest person update) of one
+        recognizer's active gallery: it changes with every feed apply, enrolment or erasure."""
+        row = self._conn.query(
+            "SELECT count(*) AS n, coalesce(max(t.rowid), 0) AS last,"
+            " count(DISTINCT t.person_id) AS people, coalesce(max(p.updated_at), '') AS updated"
+            " FROM templates t JOIN people p ON p.id = t.person_id"
+            " WHERE t.recognizer_id = ? AND p.active = 1", (recognizer_id,))[0]
+        return (int(row["n"]), int(row["last"]), int(row["people"]), str(row["updated"]))
+
     def recognizers_enrolled(self, person_id: UUID) -> list[str]:
         rows = self._conn.query("SELECT DISTINCT recognizer_id FROM templates WHERE person_id = ?"
                                 " ORDER BY recognizer_id", (str(person_id),))

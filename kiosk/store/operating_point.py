@@ -3,7 +3,7 @@
 The recognizer (inference worker) writes the point it chose, with its inputs, as JSON under
 the ``settings`` key OPERATING_POINT_KEY whenever the gallery changes; the sync worker sends
 it in the heartbeat and ``kiosk doctor`` reads it from the file (read-only, no data key).
-``KioskStore.gallery_signature`` changes whenever templates or active people change (feed
+``Biometrics.gallery_signature`` changes whenever templates or active people change (feed
 apply, enrolment, erasure), so the worker can tell that the gallery must be rebuilt.
 """
 
@@ -27,11 +27,11 @@ def save_operating_point(store: KioskStore, point: dict[str, Any],
                          at: datetime | None = None) -> None:
     """Store ``point`` (OperatingPoint.to_dict()) with the UTC time it was computed."""
     stamped = {**point, "computed_at": (at or datetime.now(UTC)).isoformat()}
-    store.set_setting(OPERATING_POINT_KEY, json.dumps(stamped))
+    store.settings.set(OPERATING_POINT_KEY, json.dumps(stamped))
 
 
 def stored_operating_point(store: KioskStore) -> dict[str, Any] | None:
-    text = store.setting(OPERATING_POINT_KEY)
+    text = store.settings.get(OPERATING_POINT_KEY)
     return json.loads(text) if text else None
 
 

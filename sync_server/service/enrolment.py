@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -221,9 +221,9 @@ def consent_for(session: Session, person_id: uuid.UUID, notice_version: str = ""
 
 
 def store_enrolment(session: Session, person_id: uuid.UUID, analysis: Analysis,
-                    consent: people.ConsentIn, min_accepted: int,
+                    consent: people.ConsentIn, min_accepted: int, *, actor: str,
                     confirmed_different: Sequence[uuid.UUID] = (),
-                    actor: str = "") -> list[uuid.UUID]:
+                    detail: dict[str, Any] | None = None) -> list[uuid.UUID]:
     """Store the accepted templates and chips (encrypted) and publish the templates.
 
     Refused (BadRequest, nothing stored) with fewer than ``min_accepted`` accepted photos:
@@ -237,4 +237,6 @@ def store_enrolment(session: Session, person_id: uuid.UUID, analysis: Analysis,
     lookalikes.check(session, person_id, analysis.recognizer_id, analysis.embeddings,
                      analysis.guard_threshold, confirmed_different, actor)
     return people.enroll(session, person_id, analysis.recognizer_id, consent,
-                         analysis.embeddings, analysis.chips, source_kiosk_id=None)
+                         analysis.embeddings, analysis.chips, source_kiosk_id=None,
+                         actor=actor, detail={"rejected": len(analysis.rejected),
+                                              **(detail or {})})

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sync_server.db.engine import transaction
 from sync_server.db.models import ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import audit, people
+from sync_server.service import people
 from sync_server.service.enrolment import (
     Analysis,
     FaceEnroller,
@@ -146,10 +146,8 @@ def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: 
            confirmed: list[uuid.UUID] | None = None) -> int:
     with transaction(common.sessions_of(request)) as session:
         ids = store_enrolment(session, person_id, analysis, consent, minimum,
-                              confirmed or [], user.username)
-        audit.record(session, user.username, "person.enrol", "person", person_id,
-                     {"templates": len(ids), "rejected": len(analysis.rejected),
-                      "recognizer_id": analysis.recognizer_id})
+                              actor=user.username,
+                              confirmed_different=confirmed or [])
     return len(ids)
 
 

@@ -39,7 +39,7 @@ def test_the_same_face_under_a_second_name_is_refused(installed_pack, faces_dev,
                               consent_version="test-notice-1", collected_by="pytest").ok
     store = open_store(settings.store.path)
     try:
-        assert sorted(p.display_name for p in store.people()) == ["Colin Powell",
+        assert sorted(p.display_name for p in store.biometrics.people()) == ["Colin Powell",
                                                                    "Vladimir Putin"]
     finally:
         store.close()
@@ -54,11 +54,11 @@ def test_a_confirmed_lookalike_always_types_the_code(qapp, installed_pack, faces
     colin = _enroll_with_code(settings, faces_dev, tmp_path, "Colin_Powell", "C100")
     store = open_store(settings.store.path)
     try:  # the server confirmed a look-alike pair: the person entry says needs_code
-        store.apply_feed_page([FeedChange(
+        store.feed.apply_page([FeedChange(
             seq=2, entity=FeedEntity.PERSON, op=FeedOp.UPSERT, entity_id=colin,
             data={"display_name": "Colin Powell", "employee_code": "C100",
                   "department": "Test", "active": True, "needs_code": True})], "2")
-        assert store.code_people() == frozenset({colin})
+        assert store.biometrics.code_people() == frozenset({colin})
     finally:
         store.close()
     seen: list[object] = []
@@ -82,7 +82,7 @@ def test_a_confirmed_lookalike_always_types_the_code(qapp, installed_pack, faces
     assert [type(s) for s in seen] == [CodeRequested, Greeting]
     store = open_store(settings.store.path)
     try:
-        assert [(p.person_id, p.source) for p in store.pending_punches()] == [
+        assert [(p.person_id, p.source) for p in store.punches.pending()] == [
             (colin, PunchSource.FACE_CODE)]
     finally:
         store.close()

@@ -32,7 +32,7 @@ def _enroll_with_code(settings: KioskSettings, faces_dev: Path, tmp_path: Path, 
     assert result.ok, result.error
     store = open_store(settings.store.path)
     try:  # the server's person entry gives the employee code, as the feed does
-        store.apply_feed_page([FeedChange(
+        store.feed.apply_page([FeedChange(
             seq=1, entity=FeedEntity.PERSON, op=FeedOp.UPSERT, entity_id=result.person_id,
             data={"display_name": result.person_name, "employee_code": code,
                   "department": "Test", "active": True})], "1")
@@ -88,9 +88,9 @@ def test_face_plus_code_punches_on_the_right_code_and_refuses_another(
     assert refusal_screen == "face_code_mismatch"
     store = open_store(settings.store.path)
     try:
-        assert [(p.person_id, p.source) for p in store.pending_punches()] == [
+        assert [(p.person_id, p.source) for p in store.punches.pending()] == [
             (colin, PunchSource.FACE_CODE)]
-        refused = store.events("refused_attempt")
+        refused = store.events.recent(kind="refused_attempt")
         assert [(e.data["reason"], e.person_id) for e in refused] == [
             ("face_code_mismatch", colin)]
     finally:

@@ -51,7 +51,7 @@ def test_the_kiosk_chooses_keeps_and_follows_its_operating_point(installed_pack,
         assert stored_operating_point(desk.store)["people"] == 3
         other = StoreDesk.open(settings)
         try:
-            assert other.store.delete_person(blair)
+            assert other.store.biometrics.delete_person(blair)
         finally:
             other.close()
         assert recognizer.refresh_if_changed()
