@@ -81,7 +81,8 @@ class Recognizer(Protocol):
 
     @property
     def pack_match_threshold(self) -> float:
-        """The pack's own 1:N threshold (the admin screen shows it beside an override)."""
+        """The automatic 1:N threshold: the gallery-aware one (faceid.operating_point); the
+        admin screen shows it beside an override."""
         ...
 
     def use_vision(self, vision: VisionSettings) -> int:

@@ -111,8 +111,10 @@ TEXT: dict[str, dict[str, str]] = {
     "settings.kiosk_name": {"vi": "Tên kiosk", "en": "Kiosk name"},
     "settings.camera_source": {"vi": "Nguồn camera (số thiết bị, đường dẫn, gst:…, picamera2)",
                                "en": "Camera source (device number, path, gst:…, picamera2)"},
-    "settings.match_threshold": {"vi": "Ngưỡng nhận diện (để trống: theo mô hình, {pack})",
-                                 "en": "Match threshold (empty: the model's, {pack})"},
+    "settings.match_threshold": {"vi": "Ngưỡng nhận diện (để trống: tự động theo số người "
+                                       "đã đăng ký, {pack})",
+                                 "en": "Match threshold (empty: automatic for the people "
+                                       "enrolled, {pack})"},
     "settings.liveness_threshold": {"vi": "Ngưỡng kiểm tra người thật (0–1)",
                                     "en": "Liveness threshold (0–1)"},
     "settings.language": {"vi": "Ngôn ngữ", "en": "Language"},
