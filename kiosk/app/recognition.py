@@ -23,8 +23,12 @@ from kiosk.settings import VisionSettings
 log = logging.getLogger(__name__)
 
 TemplateLoader = Callable[[str], tuple[list[UUID], FloatArray]]
-GallerySignature = Callable[[str], object]  # equal values: the same templates and people
-PointSink = Callable[[Any], None]  # receives the faceid.operating_point.OperatingPoint
+# equal values: the same templates and people
+GallerySignature = Callable[[str], tuple[object, ...]]
+# The chosen operating point (OperatingPoint.to_dict() plus "inputs": the gallery signature
+# and the settings it was chosen for) is handed to the sink and read back at the next start.
+PointSink = Callable[[dict[str, Any]], None]
+PointSource = Callable[[], dict[str, Any] | None]
 
 # faceid.quality.QualityIssue values are mostly GuidanceKey values already; these are
 # the names and values that differ.
@@ -66,7 +70,8 @@ class PipelineRecognizer:
     def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader,
                  on_operating_point: PointSink | None = None,
                  signature: GallerySignature | None = None,
-                 code_people: Callable[[], frozenset[UUID]] | None = None) -> None:
+                 code_people: Callable[[], frozenset[UUID]] | None = None,
+                 stored_point: PointSource | None = None) -> None:
         from faceid.score_tails import load_calibration
 
         self._pack = pack
@@ -75,6 +80,7 @@ class PipelineRecognizer:
         self._on_operating_point = on_operating_point
         self._signature = signature
         self._code_people = code_people
+        self._stored_point = stored_point
         self._loaded_signature: object = None
         self._calibration = load_calibration(pack.recognizer_id)
         self.pack_name: str = pack.name
@@ -130,17 +136,33 @@ class PipelineRecognizer:
     def recognizer_id(self) -> str:
         return str(self._pack.recognizer_id)
 
-    def _choose_point(self, person_ids: list[UUID], matrix: FloatArray) -> Any:
-        """The gallery-aware operating point for these templates, passed to the sink."""
-        from faceid.operating_point import for_gallery
+    def _point_inputs(self) -> dict[str, Any]:
+        """What a stored operating point must have been chosen for to be reused."""
+        signature = (self._signature(self._pack.recognizer_id) if self._signature is not None
+                     else None)
+        return {"gallery_signature": None if signature is None else list(signature),
+                "target_fpir": self._vision.target_fpir, "verify_fmr": self._vision.verify_fmr,
+                "site_only_from": self._vision.site_only_from_pairs}
 
+    def _choose_point(self, person_ids: list[UUID], matrix: FloatArray) -> Any:
+        """The gallery-aware operating point for these templates, passed to the sink; the
+        stored one when it was chosen for this very gallery and these settings (a restart:
+        at 5,000 people choosing takes seconds)."""
+        from faceid.operating_point import OperatingPoint, for_gallery
+
+        inputs = self._point_inputs()
+        stored = self._stored_point() if self._stored_point is not None else None
+        if stored is not None and inputs["gallery_signature"] is not None and \
+                stored.get("inputs") == inputs and \
+                stored.get("recognizer_id") == self._pack.recognizer_id:
+            return OperatingPoint.from_dict(stored)
         point = for_gallery(self._calibration, person_ids, matrix,
                             target_fpir=self._vision.target_fpir,
                             verify_fmr=self._vision.verify_fmr,
                             site_only_from=self._vision.site_only_from_pairs)
         log.info("operating point: %s", point.summary("en"))
         if self._on_operating_point is not None:
-            self._on_operating_point(point)
+            self._on_operating_point({**point.to_dict(), "inputs": inputs})
         return point
 
     def reload_gallery(self) -> int:

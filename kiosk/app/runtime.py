@@ -107,7 +107,7 @@ def build_recognizer(settings: KioskSettings, desk: AttendanceDesk) -> Recognize
     from faceid.packs import load_pack
     from kiosk.app.recognition import PipelineRecognizer
     from kiosk.errors import ModelMissingError
-    from kiosk.store.operating_point import save_operating_point
+    from kiosk.store.operating_point import save_operating_point, stored_operating_point
 
     pack = load_pack(settings.vision.pack, settings.models.dir, threads=settings.vision.threads)
     if pack.liveness is None and settings.vision.require_liveness:
@@ -121,7 +121,8 @@ def build_recognizer(settings: KioskSettings, desk: AttendanceDesk) -> Recognize
     # the desk's vision section: it includes thresholds changed on the admin settings screen
     return PipelineRecognizer(pack, desk.settings.vision, desk.templates_for,
                               on_operating_point=lambda point: save_operating_point(
-                                  desk.store, point.to_dict()),
+                                  desk.store, point),
+                              stored_point=lambda: stored_operating_point(desk.store),
                               signature=desk.store.biometrics.gallery_signature,
                               code_people=desk.store.biometrics.code_people)
 

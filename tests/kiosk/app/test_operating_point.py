@@ -45,6 +45,21 @@ def test_the_kiosk_chooses_keeps_and_follows_its_operating_point(installed_pack,
         assert first["expected_fpir"] <= settings.vision.target_fpir
         assert first["threshold_1to1"] <= first["threshold_1n"] < 1.0
         assert not recognizer.refresh_if_changed()
+        # A restart with the same gallery and settings reuses the stored point...
+        again = build_recognizer(settings, desk)
+        assert stored_operating_point(desk.store)["computed_at"] == first["computed_at"]
+        assert again.match_threshold == first["threshold_1n"]
+        # ...another target is chosen afresh.
+        stricter = settings.model_copy(update={"vision": settings.vision.model_copy(
+            update={"target_fpir": 0.001})})
+        desk.apply_settings(stricter)
+        build_recognizer(stricter, desk)
+        strict = stored_operating_point(desk.store)
+        assert strict["computed_at"] != first["computed_at"] and strict["target_fpir"] == 0.001
+        assert strict["threshold_1n"] >= first["threshold_1n"]
+        assert strict["expected_fpir"] <= 0.001
+        desk.apply_settings(settings)
+        recognizer = build_recognizer(settings, desk)
         # Another connection changes the gallery, as the sync worker's feed apply does.
         blair = _enroll(settings, faces_dev, tmp_path, "Tony_Blair")
         assert recognizer.refresh_if_changed()
