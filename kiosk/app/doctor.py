@@ -185,8 +185,12 @@ def check_operating_point(settings: KioskSettings) -> CheckResult:
     success = point.face_only_success or 0.0
     if success < settings.vision.min_face_only_success:
         # Not a failure: nobody is checked in wrongly, more people type their code.
-        line += (f" -- under the site's {settings.vision.min_face_only_success:.0%} for face "
-                 "alone: many will be asked for their code (fewer people per kiosk, or "
+        floor = settings.vision.min_face_only_success
+        line += (f" -- under the site's {floor:.0%} for face alone: many will be asked for "
+                 "their code (fewer people per kiosk, or vision.mode = face_code)"
+                 if settings.ui.language == "en" else
+                 f" -- dưới mức {floor:.0%} của đơn vị cho nhận diện chỉ bằng khuôn mặt: nhiều "
+                 "người sẽ phải nhập mã nhân viên (ít người hơn mỗi thiết bị, hoặc "
                  "vision.mode = face_code)")
     return CheckResult("decision rule", True, line)
 
