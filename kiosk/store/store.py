@@ -411,6 +411,7 @@ class KioskStore:
         """
         with self._conn.transaction() as raw:
             erased = feed.apply_changes(raw, changes, self._keyring)
+            feed.note_erasures_to_confirm(raw, feed.erasure_ids(changes))
             raw.execute(
                 "INSERT INTO sync_cursors (stream, cursor, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor,"
@@ -418,6 +419,22 @@ class KioskStore:
         if erased:
             self._conn.vacuum()
         return len(changes)
+
+    def erasures_to_confirm(self) -> list[UUID]:
+        """Erasures applied here and not yet confirmed to the server, oldest first."""
+        text = self.setting(feed.ERASURES_TO_CONFIRM)
+        return [UUID(item) for item in json.loads(text)] if text else []
+
+    def mark_erasures_confirmed(self, ids: Sequence[UUID]) -> None:
+        """The server recorded these confirmations (or knows no such erasure): forget them."""
+        done = {str(i) for i in ids}
+        with self._conn.transaction() as raw:
+            rows = raw.execute("SELECT value FROM settings WHERE key = ?",
+                               (feed.ERASURES_TO_CONFIRM,)).fetchall()
+            left = [i for i in (json.loads(rows[0][0]) if rows else []) if i not in done]
+            raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                        " DO UPDATE SET value = excluded.value",
+                        (feed.ERASURES_TO_CONFIRM, json.dumps(left)))
 
     def cursor(self, stream: str = FEED_STREAM) -> str | None:
         rows = self._conn.query("SELECT cursor FROM sync_cursors WHERE stream = ?", (stream,))

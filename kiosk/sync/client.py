@@ -3,7 +3,9 @@
 Errors are translated into kiosk.errors: 401/403 -> AuthError; network failures, timeouts,
 429 and 5xx -> ServerUnavailable (retry later); other 4xx -> SyncError with the server's
 problem detail. Every exchange measures the clock offset (server minus kiosk, seconds) from
-the ``X-Server-Time`` header, NTP style: server stamp minus the midpoint of send and receive.
+the ``X-Server-Time`` header, NTP style: server stamp minus the midpoint of send and receive;
+every request carries the kiosk's clock in ``X-Kiosk-Time`` so the server measures it too
+(it holds punches whose offset disagrees).
 
 Not thread safe: one client per thread (the sync worker's).
 """
@@ -16,7 +18,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 API = "/api/v1"
 SERVER_TIME_HEADER = "x-server-time"
+KIOSK_TIME_HEADER = "X-Kiosk-Time"
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,24 @@ class SyncClient:
         self.close()
 
     def push_punches(self, punches: Sequence[Punch]) -> list[uuid.UUID]:
-        """Send a batch; returns the ids the server acknowledged (stored durably there)."""
+        """Send a batch; returns the ids the server acknowledged (stored durably there).
+
+        A punch the server holds for review is acknowledged too (never sent again): it is
+        logged here with the server's reasons, and counts once HR approves it.
+        """
         body = self._call("POST", "/punches", json={"punches": [p.to_wire() for p in punches]})
+        for verdict in body.get("verdicts") or []:
+            if verdict.get("verdict") == "held":
+                log.warning("punch %s is held for review by the server: %s", verdict.get("id"),
+                            ", ".join(str(r) for r in verdict.get("reasons") or []))
         return [uuid.UUID(text) for text in body["acknowledged"]]
+
+    def confirm_erasures(self, erasure_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Tell the server these erasures were applied here; returns the ids it is done with
+        (confirmed, or unknown to it: nothing to confirm)."""
+        body = self._call("POST", "/kiosks/me/erasures/confirm",
+                          json={"erasure_ids": [str(e) for e in erasure_ids]})
+        return [uuid.UUID(text) for text in [*body["confirmed"], *body["unknown"]]]
 
     def push_events(self, events: Sequence[KioskEvent]) -> list[uuid.UUID]:
         """Send a batch of outbox events; returns the ids the server stored durably."""
@@ -151,8 +169,9 @@ class SyncClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         sent = time.time()
+        headers = {KIOSK_TIME_HEADER: datetime.fromtimestamp(sent, UTC).isoformat()}
         try:
-            response = self._http.request(method, API + path, **kwargs)
+            response = self._http.request(method, API + path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         received = time.time()

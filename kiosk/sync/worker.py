@@ -105,6 +105,21 @@ def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
             return pulled
 
 
+ERASURE_BATCH = 500  # ids per confirmation request
+
+
+def confirm_erasures(store: KioskStore, client: SyncClient) -> int:
+    """Confirm the erasures applied here (recorded with the feed page that carried them);
+    returns how many the server is done with. The only proof of erasure the server takes."""
+    done = 0
+    pending = store.erasures_to_confirm()
+    for start in range(0, len(pending), ERASURE_BATCH):
+        answered = client.confirm_erasures(pending[start:start + ERASURE_BATCH])
+        store.mark_erasures_confirmed(answered)
+        done += len(answered)
+    return done
+
+
 def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
               page_size: int = 500, software_version: str | None = None,
               recognizer_id: str | None = None) -> SyncReport:
@@ -119,9 +134,10 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
     pushed = push_all(store, client, batch_size)
     events = push_events(store, client, EVENT_BATCH)
     pulled = pull_all(store, client, page_size)
+    confirm_erasures(store, client)
     if pulled:
-        # Report the new cursor at once: it is how the server learns that this kiosk has
-        # applied (and, for tombstones, erased) everything up to it.
+        # Report the new cursor at once: it is how the server learns which templates this
+        # kiosk holds (erasures are confirmed by id, above).
         client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
                                       store.clock_offset_s(), int(store.cursor() or 0)))
     return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s, events,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync_server.api import ratelimit
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
-from sync_server.service import erasure, kiosks
+from sync_server.service import erasure, feed, kiosks, punch_trust
 
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
 
@@ -22,8 +22,9 @@ class DeviceReportIn(BaseModel):
     software_version: str | None = Field(None, max_length=64)
     recognizer_id: str | None = Field(None, max_length=64)
     backlog: int | None = Field(None, ge=0)
-    clock_offset_s: float | None = None
-    feed_cursor: int | None = Field(None, ge=0)
+    clock_offset_s: float | None = Field(None, allow_inf_nan=False)
+    feed_cursor: int | None = Field(None, ge=0, description="the last feed seq the kiosk "
+                                    "applied; beyond the newest change: 409")
 
     def to_report(self) -> kiosks.DeviceReport:
         return kiosks.DeviceReport(self.software_version, self.recognizer_id, self.backlog,
@@ -69,14 +70,44 @@ def provision(body: ProvisionIn, sessions: Sessions, request: Request) -> Creden
     """Rate limited per client address (one-time codes must not be guessable)."""
     ratelimit.check_provision_attempt(request)
     with transaction(sessions) as session:
+        if body.feed_cursor is not None:
+            feed.check_cursor(session, body.feed_cursor)
         kiosk, credential = kiosks.exchange_code(session, body.code, body.to_report())
         return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)
 
 
+class ErasureConfirmationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    erasure_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000,
+                                         description="erasures this kiosk applied (the "
+                                         "feed entries' erasure_id and covers)")
+
+
+class ErasureConfirmationOut(BaseModel):
+    confirmed: list[uuid.UUID]
+    unknown: list[uuid.UUID] = Field(description="no such erasure here: nothing recorded")
+
+
 @router.post("/me/heartbeat", status_code=204, summary="Report state to the device registry")
-def heartbeat(body: DeviceReportIn, kiosk: Kiosk, sessions: Sessions) -> None:
+def heartbeat(body: DeviceReportIn, kiosk: Kiosk, sessions: Sessions, request: Request) -> None:
+    """A ``feed_cursor`` beyond the newest feed change is refused (409): nothing recorded."""
     with transaction(sessions) as session:
-        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), body.to_report())
+        if body.feed_cursor is not None:
+            feed.check_cursor(session, body.feed_cursor)
+        row = kiosks.find_kiosk(session, str(kiosk.id))
+        punch_trust.measure_offset(row, request.headers.get(punch_trust.KIOSK_TIME_HEADER))
+        kiosks.record_heartbeat(row, body.to_report())
+
+
+@router.post("/me/erasures/confirm", response_model=ErasureConfirmationOut,
+             summary="Confirm the erasures this kiosk applied")
+def confirm_erasures(body: ErasureConfirmationIn, kiosk: Kiosk,
+                     sessions: Sessions) -> ErasureConfirmationOut:
+    """The only way an erasure becomes confirmed by a kiosk (idempotent)."""
+    with transaction(sessions) as session:
+        confirmed, unknown = erasure.confirm(session, kiosk.id, body.erasure_ids)
+    return ErasureConfirmationOut(confirmed=confirmed, unknown=unknown)
 
 
 @router.post("/me/rotate", response_model=CredentialOut, summary="Replace this credential")
