@@ -70,7 +70,8 @@ def list_held(session: Session, limit: int = 500) -> list[HeldPunch]:
         .where(Punch.review == Review.HELD.value)
         .order_by(Punch.occurred_at, Punch.id).limit(limit))
     return [HeldPunch(p.id, p.occurred_at, p.captured_at, p.clock_offset_s, p.received_at,
-                      p.kind, p.source, (p.hold_reasons or "").split(), kiosk, name, department)
+                      p.kind, p.source, (p.hold_reasons or "").split(), kiosk, p.person_id,
+                      name, department)
             for p, kiosk, name, department in rows]
 
 
