@@ -16,7 +16,7 @@ import base64
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,8 +68,12 @@ class SyncClient:
     """Talks to one server with one kiosk credential. ``verify_tls`` only off for tests."""
 
     def __init__(self, credential: KioskCredential, timeout_s: float = 10.0,
-                 verify_tls: bool = True, transport: httpx.BaseTransport | None = None) -> None:
+                 verify_tls: bool = True, transport: httpx.BaseTransport | None = None,
+                 wall_clock: Callable[[], datetime] | None = None) -> None:
+        """``wall_clock``: the kiosk's clock as sent in ``X-Kiosk-Time`` (default: the
+        system clock; a drill that fakes the kiosk's clock passes the same fake here)."""
         self.credential = credential
+        self._wall_clock = wall_clock
         self.clock_offset_s: float | None = None
         self.round_trip_s: float | None = None
         self._http = _http_client(credential.server_url, timeout_s, verify_tls, transport)
@@ -169,7 +173,8 @@ class SyncClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         sent = time.time()
-        headers = {KIOSK_TIME_HEADER: datetime.fromtimestamp(sent, UTC).isoformat()}
+        kiosk_time = self._wall_clock() if self._wall_clock else datetime.fromtimestamp(sent, UTC)
+        headers = {KIOSK_TIME_HEADER: kiosk_time.isoformat()}
         try:
             response = self._http.request(method, API + path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
