@@ -8,37 +8,20 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from protocol.api import KIOSK_TIME_HEADER
+from protocol.kiosks import (
+    CredentialOut,
+    DeviceReport,
+    ErasureConfirmationIn,
+    ErasureConfirmationOut,
+    ProvisionIn,
+)
 from sync_server.api import ratelimit
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
 from sync_server.service import erasure, feed, kiosks, punch_trust
 
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
-
-
-class DeviceReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    software_version: str | None = Field(None, max_length=64)
-    recognizer_id: str | None = Field(None, max_length=64)
-    backlog: int | None = Field(None, ge=0)
-    clock_offset_s: float | None = Field(None, allow_inf_nan=False)
-    feed_cursor: int | None = Field(None, ge=0, description="the last feed seq the kiosk "
-                                    "applied; beyond the newest change: 409")
-
-    def to_report(self) -> kiosks.DeviceReport:
-        return kiosks.DeviceReport(self.software_version, self.recognizer_id, self.backlog,
-                                   self.clock_offset_s, self.feed_cursor)
-
-
-class ProvisionIn(DeviceReportIn):
-    code: str = Field(min_length=4, max_length=32)
-
-
-class CredentialOut(BaseModel):
-    kiosk_id: uuid.UUID
-    name: str
-    credential: str = Field(description="keep secret; send as 'Authorization: Bearer ...'")
 
 
 class NewKioskIn(BaseModel):
@@ -72,32 +55,19 @@ def provision(body: ProvisionIn, sessions: Sessions, request: Request) -> Creden
     with transaction(sessions) as session:
         if body.feed_cursor is not None:
             feed.check_cursor(session, body.feed_cursor)
-        kiosk, credential = kiosks.exchange_code(session, body.code, body.to_report())
+        kiosk, credential = kiosks.exchange_code(session, body.code, _report(body))
         return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)
 
 
-class ErasureConfirmationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    erasure_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000,
-                                         description="erasures this kiosk applied (the "
-                                         "feed entries' erasure_id and covers)")
-
-
-class ErasureConfirmationOut(BaseModel):
-    confirmed: list[uuid.UUID]
-    unknown: list[uuid.UUID] = Field(description="no such erasure here: nothing recorded")
-
-
 @router.post("/me/heartbeat", status_code=204, summary="Report state to the device registry")
-def heartbeat(body: DeviceReportIn, kiosk: Kiosk, sessions: Sessions, request: Request) -> None:
+def heartbeat(body: DeviceReport, kiosk: Kiosk, sessions: Sessions, request: Request) -> None:
     """A ``feed_cursor`` beyond the newest feed change is refused (409): nothing recorded."""
     with transaction(sessions) as session:
         if body.feed_cursor is not None:
             feed.check_cursor(session, body.feed_cursor)
         row = kiosks.find_kiosk(session, str(kiosk.id))
-        punch_trust.measure_offset(row, request.headers.get(punch_trust.KIOSK_TIME_HEADER))
-        kiosks.record_heartbeat(row, body.to_report())
+        punch_trust.measure_offset(row, request.headers.get(KIOSK_TIME_HEADER))
+        kiosks.record_heartbeat(row, _report(body))
 
 
 @router.post("/me/erasures/confirm", response_model=ErasureConfirmationOut,
@@ -146,3 +116,8 @@ def create_kiosk(body: NewKioskIn, admin: Admin, sessions: Sessions,
 def revoke(name_or_id: str, admin: Admin, sessions: Sessions) -> None:
     with transaction(sessions) as session:
         kiosks.revoke(session, name_or_id)
+
+
+def _report(body: DeviceReport) -> kiosks.DeviceReport:
+    return kiosks.DeviceReport(body.software_version, body.recognizer_id, body.backlog,
+                               body.clock_offset_s, body.feed_cursor)

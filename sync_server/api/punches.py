@@ -7,70 +7,17 @@ service.punch_trust.
 
 from __future__ import annotations
 
-import enum
-import uuid
-
 from fastapi import APIRouter, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from protocol.api import API_PREFIX, KIOSK_TIME_HEADER
+from protocol.punches import PunchAck, PunchBatch, PunchVerdict, Verdict
 from sync_server.api.deps import Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk as KioskRow
 from sync_server.errors import BadRequest
 from sync_server.service import punch_trust, punches
 
-router = APIRouter(prefix="/api/v1", tags=["punches"])
-
-TEN_YEARS_S = 10 * 365 * 86400
-
-
-class PunchKind(enum.Enum):
-    AUTO = "auto"
-    IN = "in"
-    OUT = "out"
-
-
-class PunchSource(enum.Enum):
-    FACE = "face"
-    PIN = "pin"
-    QR = "qr"
-    MANUAL = "manual"
-
-
-class PunchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: uuid.UUID = Field(description="made by the kiosk at capture; the idempotency key")
-    person_id: uuid.UUID
-    kind: PunchKind
-    source: PunchSource
-    captured_at: AwareDatetime = Field(description="kiosk clock, with zone")
-    clock_offset_s: float | None = Field(None, ge=-TEN_YEARS_S, le=TEN_YEARS_S,
-                                         allow_inf_nan=False,
-                                         description="server minus kiosk clock, seconds")
-
-
-class PunchBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    punches: list[PunchIn] = Field(min_length=1)
-
-
-class Verdict(enum.Enum):
-    ACCEPTED = "accepted"
-    HELD = "held"
-
-
-class PunchVerdict(BaseModel):
-    id: uuid.UUID
-    verdict: Verdict
-    reasons: list[str] = Field(description="why it is held (punch_trust.Reason codes)")
-
-
-class PunchAck(BaseModel):
-    acknowledged: list[uuid.UUID] = Field(description="every punch sent: stored, never resend")
-    conflicts: list[uuid.UUID]
-    verdicts: list[PunchVerdict] = Field(description="one per punch, in the batch's order")
+router = APIRouter(prefix=API_PREFIX, tags=["punches"])
 
 
 @router.post("/punches", response_model=PunchAck, summary="Ingest a batch of punches")
@@ -89,7 +36,7 @@ def ingest_punches(batch: PunchBatch, kiosk: Kiosk, sessions: Sessions,
         row = session.get(KioskRow, kiosk.id, with_for_update=True)
         if row is None:
             raise BadRequest("this kiosk is no longer registered")
-        punch_trust.measure_offset(row, request.headers.get(punch_trust.KIOSK_TIME_HEADER))
+        punch_trust.measure_offset(row, request.headers.get(KIOSK_TIME_HEADER))
         result = punch_trust.ingest_from_kiosk(session, row, incoming, settings.trust)
     verdicts = [PunchVerdict(id=p.id, verdict=Verdict.HELD if p.id in result.held
                              else Verdict.ACCEPTED, reasons=result.held.get(p.id, []))

@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Kiosk, Person, Template
 from sync_server.db.trust_models import EnrolmentStatus, KioskEnrolment
 from sync_server.errors import Conflict, NotFound, ServerError
 from sync_server.service import audit, datakeys, erasure, feed, people, punch_review
-from sync_server.service.feed import Entity, Op
 
 
 class TooManyEnrolments(ServerError):
@@ -168,7 +168,8 @@ def approve(session: Session, enrolment_id: uuid.UUID, actor: str) -> int:
     if person is None:
         raise NotFound(f"the person of enrolment {enrolment_id} no longer exists")
     if row.created_person:
-        feed.publish(session, Entity.PERSON, Op.UPSERT, person.id, people.person_data(person))
+        feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id,
+                     people.person_data(person))
     keyring = datakeys.keyring_for(session)
     for chip in session.scalars(select(Chip).where(Chip.enrolment_id == row.id)):
         chip.enrolment_id = None
@@ -200,7 +201,7 @@ def reject(session: Session, enrolment_id: uuid.UUID, actor: str) -> None:
         people.erase_person(session, row.person_id, requested_by=actor)
         return
     for template in templates:
-        feed.publish(session, Entity.TEMPLATE, Op.DELETE, template.id,
+        feed.publish(session, FeedEntity.TEMPLATE, FeedOp.DELETE, template.id,
                      recognizer_id=template.recognizer_id)
 
 

@@ -22,12 +22,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import datakeys, erasure, feed
-from sync_server.service.feed import Entity, Op
 
 
 class ConsentBeforeWithdrawal(Conflict):
@@ -70,7 +70,7 @@ def create_person(session: Session, display_name: str, employee_code: str | None
         raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists") \
             from None
     if publish:
-        feed.publish(session, Entity.PERSON, Op.UPSERT, person.id, person_data(person))
+        feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
     return person
 
 
@@ -98,7 +98,7 @@ def erase_person(session: Session, person_id: uuid.UUID,
     # so a kiosk that never read them confirms them by applying it.
     earlier = [str(e.id) for e in erasure.records_of(session, person_id)]
     erasure_id = uuid.uuid4()
-    tombstone = feed.publish(session, Entity.PERSON, Op.DELETE, person_id,
+    tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.DELETE, person_id,
                              {"erasure_id": str(erasure_id), "covers": earlier})
     return erasure.record(session, person_id, erasure.Reason.DELETED, requested_by, tombstone,
                           len(template_ids), chips, erasure_id)
@@ -148,7 +148,7 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
     feed.forget(session, template_ids)
     erasure_id = uuid.uuid4()
     data = {**person_data(person), "biometrics_erased": True, "erasure_id": str(erasure_id)}
-    tombstone = feed.publish(session, Entity.PERSON, Op.UPSERT, person_id, data)
+    tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person_id, data)
     return erasure.record(session, person_id, reason, requested_by, tombstone,
                           len(template_ids), chips, erasure_id)
 
@@ -231,7 +231,7 @@ def publish_template(session: Session, keyring: datakeys.DataKeyring, template: 
     """Send one template (its embedding ``raw``, sealed in the entry) to the feed."""
     data = _template_data(template, consent)
     data[datakeys.SEALED_FIELD] = datakeys.seal_embedding_field(keyring, template.id, raw)
-    feed.publish(session, Entity.TEMPLATE, Op.UPSERT, template.id, data,
+    feed.publish(session, FeedEntity.TEMPLATE, FeedOp.UPSERT, template.id, data,
                  recognizer_id=template.recognizer_id)
 
 

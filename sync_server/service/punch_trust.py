@@ -19,7 +19,6 @@ transaction; each check is one query over the whole batch.
 
 from __future__ import annotations
 
-import enum
 import math
 import uuid
 from collections.abc import Collection, Sequence
@@ -29,26 +28,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
+from protocol.punches import HoldReason
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Change, ConsentRecord, Kiosk, Person, Template
 from sync_server.db.trust_models import EnrolmentStatus, KioskEnrolment
 from sync_server.service import punches
-from sync_server.service.feed import Entity, Op
 from sync_server.settings import TrustSettings
 
-KIOSK_TIME_HEADER = "x-kiosk-time"
-
-
-class Reason(enum.Enum):
-    """Why a punch is held (codes stored in ``Punch.hold_reasons``; the web translates)."""
-
-    UNKNOWN_PERSON = "unknown_person"
-    NOT_AT_KIOSK = "not_at_kiosk"  # the kiosk was never sent a way to identify them
-    ENROLMENT_PENDING = "enrolment_pending"  # only the kiosk's own unapproved enrolment
-    AFTER_RECEIPT = "after_receipt"
-    BEFORE_WINDOW = "before_window"
-    CLOCK_OFFSET = "clock_offset"
+# Why a punch is held: codes stored in ``Punch.hold_reasons`` (the web translates them).
+Reason = HoldReason
 
 
 @dataclass(frozen=True)
@@ -127,7 +117,8 @@ def identifiable_since(session: Session, kiosk: Kiosk,
     cursor = kiosk.feed_cursor or 0
     templates = (
         select(Template.person_id, func.min(Change.created_at))
-        .join(Change, (Change.entity_id == Template.id) & (Change.entity == Entity.TEMPLATE.value))
+        .join(Change, (Change.entity_id == Template.id)
+              & (Change.entity == FeedEntity.TEMPLATE.value))
         .where(Template.person_id.in_(ids), Change.recognizer_id == kiosk.recognizer_id,
                Change.seq <= cursor).group_by(Template.person_id))
     found: dict[uuid.UUID, datetime] = {}
@@ -148,7 +139,7 @@ def _credential_query(hash_column, issued_column, ids: list[uuid.UUID],  # type:
     """The first delivered person entry published after the PIN (or badge) was issued."""
     return (select(AltCheckinCredential.person_id, func.min(Change.created_at))
             .join(Change, (Change.entity_id == AltCheckinCredential.person_id)
-                  & (Change.entity == Entity.PERSON.value) & (Change.op == Op.UPSERT.value))
+                  & (Change.entity == FeedEntity.PERSON.value) & (Change.op == FeedOp.UPSERT.value))
             .where(AltCheckinCredential.person_id.in_(ids), hash_column.is_not(None),
                    Change.created_at >= issued_column, Change.seq <= cursor)
             .group_by(AltCheckinCredential.person_id))
