@@ -2,7 +2,7 @@
 server's own clock measurement of each kiosk.
 
 Revision ID: 0500_trust_boundary
-Revises: 0450_login_failures
+Revises: 0460_punch_kind_values (main's head when this branch merged it)
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sync_server.db.types import UTCDateTime
 
 revision = "0500_trust_boundary"
-down_revision = "0450_login_failures"
+down_revision = "0460_punch_kind_values"
 branch_labels = None
 depends_on = None
 
