@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,9 @@ from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import datakeys, erasure, feed
+
+if TYPE_CHECKING:
+    from faceid.sealing import DataKeyring
 
 
 class ConsentBeforeWithdrawal(Conflict):
@@ -226,7 +229,7 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
     return ids
 
 
-def publish_template(session: Session, keyring: datakeys.DataKeyring, template: Template,
+def publish_template(session: Session, keyring: DataKeyring, template: Template,
                      consent: ConsentRecord, raw: bytes) -> None:
     """Send one template (its embedding ``raw``, sealed in the entry) to the feed."""
     data = _template_data(template, consent)
