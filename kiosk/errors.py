@@ -6,7 +6,8 @@
     ├── StoreError             the local SQLite store
     └── SyncError              talking to the server
         ├── AuthError              credential missing, refused or revoked
-        └── ServerUnavailable      network down, timeout, 5xx: retry later
+        ├── ServerUnavailable      network down, timeout, 5xx: retry later
+        └── FeedCursorRefused      the server has no feed entry as far as our cursor
 
 The face engine's errors (``faceid.errors``: models, vision, data keys) are re-exported here,
 and the model installer adds two kinds of ``ModelError``:
@@ -31,9 +32,9 @@ from faceid.errors import (
 from protocol.errors import ProtocolError, SettingsError
 
 __all__ = ["EXPECTED_ERRORS", "AuthError", "CameraError", "ConversionError", "DataKeyError",
-           "FaceIdError", "GalleryError", "ImageDecodeError", "KioskError", "ModelError",
-           "ModelIntegrityError", "ModelMissingError", "ModelSourceError", "ServerUnavailable",
-           "SettingsError", "StoreError", "SyncError", "VisionError"]
+           "FaceIdError", "FeedCursorRefused", "GalleryError", "ImageDecodeError", "KioskError",
+           "ModelError", "ModelIntegrityError", "ModelMissingError", "ModelSourceError",
+           "ServerUnavailable", "SettingsError", "StoreError", "SyncError", "VisionError"]
 
 
 class KioskError(Exception):
@@ -66,6 +67,11 @@ class AuthError(SyncError):
 
 class ServerUnavailable(SyncError):
     pass
+
+
+class FeedCursorRefused(SyncError):
+    """The server's feed ends before this kiosk's cursor (it was restored from an older
+    backup): the kiosk reads the feed again from the start (kiosk.sync.worker)."""
 
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (KioskError, FaceIdError, ProtocolError)

@@ -25,13 +25,13 @@ import httpx
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.errors import AuthError, ServerUnavailable, SyncError
+from kiosk.errors import AuthError, FeedCursorRefused, ServerUnavailable, SyncError
 from kiosk.store.records import Chip, Consent, FeedChange, FeedEntity, FeedOp, KioskEvent, Punch
 from kiosk.sync.credentials import KioskCredential
 from protocol.api import API_PREFIX, KIOSK_TIME_HEADER, SERVER_TIME_HEADER
 from protocol.enrolment import ChipBody, ConsentBody, EnrollmentIn, EnrollmentOut, NewPersonBody
 from protocol.events import EventAck, EventBatch
-from protocol.feed import FeedPageOut
+from protocol.feed import CURSOR_BEYOND_FEED, FeedPageOut
 from protocol.kiosks import (
     CredentialOut,
     DeviceReport,
@@ -221,12 +221,15 @@ def _raise_for_problem(response: httpx.Response, method: str, path: str) -> None
     if status < 400:
         return
     try:
-        detail = str(response.json().get("detail", response.text[:200]))
-    except ValueError:
-        detail = response.text[:200]
+        problem = response.json()
+        detail, title = str(problem.get("detail", response.text[:200])), problem.get("title")
+    except (ValueError, AttributeError):
+        detail, title = response.text[:200], None
     message = f"{method} {path}: {status} {detail}"
     if status in (401, 403):
         raise AuthError(message)
+    if status == 409 and title == CURSOR_BEYOND_FEED:
+        raise FeedCursorRefused(message)
     if status == 429 or status >= 500:
         raise ServerUnavailable(message)
     raise SyncError(message)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
-from kiosk.errors import EXPECTED_ERRORS, AuthError, ServerUnavailable
+from kiosk.errors import EXPECTED_ERRORS, AuthError, FeedCursorRefused, ServerUnavailable
 from kiosk.store import KioskStore
 from kiosk.store.records import utc_now
 from kiosk.sync.backoff import Backoff
@@ -98,7 +98,11 @@ def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
     pulled = 0
     while True:
         after = int(store.cursor() or 0)
-        page = client.pull_feed(after, page_size)
+        try:
+            page = client.pull_feed(after, page_size)
+        except FeedCursorRefused as exc:  # the feed shrank after the heartbeat: a restore
+            restart_feed(store, exc)
+            continue
         store.apply_feed_page(page.changes, str(page.next_cursor))
         pulled += len(page.changes)
         if not page.has_more or page.next_cursor <= after:
@@ -120,11 +124,23 @@ def confirm_erasures(store: KioskStore, client: SyncClient) -> int:
     return done
 
 
+def restart_feed(store: KioskStore, refusal: FeedCursorRefused) -> None:
+    """The server's feed ends before our cursor (restored from an older backup): read it
+    again from the start. Every entry is idempotent (upserts replace, tombstones delete)."""
+    log.warning("the server refused feed cursor %s (%s): reading its feed from the start",
+                store.cursor(), refusal)
+    store.apply_feed_page([], "0")  # moves the cursor only, in one transaction
+
+
 def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
               page_size: int = 500, software_version: str | None = None,
               recognizer_id: str | None = None) -> SyncReport:
     """Heartbeat, push the outbox, pull the feed. Raises SyncError subclasses, StoreError."""
-    client.heartbeat(_device_report(store, software_version, recognizer_id))
+    try:
+        client.heartbeat(_device_report(store, software_version, recognizer_id))
+    except FeedCursorRefused as exc:
+        restart_feed(store, exc)
+        client.heartbeat(_device_report(store, software_version, recognizer_id))
     if client.clock_offset_s is not None:
         store.set_clock_offset_s(client.clock_offset_s)
     # Enrollments first: a person created at this kiosk must exist on the server before

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from protocol.feed import FeedEntity, FeedOp
+from protocol.feed import CURSOR_BEYOND_FEED, FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Change, Template
@@ -29,7 +29,7 @@ FEED_LOCK_KEY = 5_150_001  # arbitrary, fixed: the advisory lock that orders fee
 class CursorBeyondFeed(Conflict):
     """A kiosk claims a feed position the server never reached: it cannot have applied it."""
 
-    title = "Feed cursor beyond the feed"
+    title = CURSOR_BEYOND_FEED
 
 
 @dataclass(frozen=True)

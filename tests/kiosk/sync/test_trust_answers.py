@@ -81,3 +81,20 @@ def test_an_erasure_is_confirmed_by_id_and_a_lost_confirmation_is_sent_again(
         assert erasure.status(session, record.id).confirmed == [credential.name]
         acks = list(session.scalars(select(ErasureAck.kiosk_id)))
     assert acks == [credential.kiosk_id]
+
+
+def test_a_kiosk_ahead_of_a_restored_server_reads_the_feed_again(
+        store: KioskStore, credential: KioskCredential,
+        sessions: sessionmaker[Session]) -> None:
+    person = add_person(sessions, "Dinh Van R")
+    with SyncClient(credential, verify_tls=False) as client:
+        sync_once(store, client)
+    # The server came back from an older backup: the kiosk's cursor lies beyond its feed.
+    store.apply_feed_page([], "1000000")
+    punch = store.record_punch(person)
+    with SyncClient(credential, verify_tls=False) as client:
+        report = sync_once(store, client)  # refused cursor -> the feed read from the start
+    assert report.pushed == 1 and report.pulled >= 1
+    assert int(store.cursor() or 0) < 1000000 and store.person(person) is not None
+    with sessions() as session:
+        assert session.get(ServerPunch, punch.id) is not None
