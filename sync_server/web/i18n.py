@@ -278,6 +278,7 @@ _EN.update({
     "new_chips": "New (from the kiosk)", "existing_chips": "Already on record",
     "no_chips": "none", "new_person_by_kiosk": "new person, created by the kiosk",
     "approve": "Approve", "reject": "Reject",
+    "review_held": "held for review (not counted)", "review_rejected": "rejected (not counted)",
 })
 _VI.update({
     "held_punches": "Lượt chấm công chờ duyệt",
@@ -301,6 +302,7 @@ _VI.update({
     "new_chips": "Ảnh mới (từ thiết bị)", "existing_chips": "Ảnh đã có",
     "no_chips": "không có", "new_person_by_kiosk": "người mới, do thiết bị tạo",
     "approve": "Duyệt", "reject": "Từ chối",
+    "review_held": "chờ duyệt (chưa tính)", "review_rejected": "bị từ chối (không tính)",
 })
 
 TEXTS = {"en": _EN, "vi": _VI}

@@ -122,6 +122,12 @@ def _lateness_row(site: Site, code: str, day: date) -> dict[str, str]:
     return next(row for row in rows if row["Code"] == code)
 
 
+def _board_first_in(site: Site, person_id: uuid.UUID) -> str:
+    board = site.hr.get("/hr/api/today").json()
+    return next(str(entry["first_in"]) for entries in board["departments"].values()
+                for entry in entries if entry["person_id"] == str(person_id))
+
+
 def _approve_on_the_page(site: Site, punch_ids: list[str]) -> httpx.Response:
     page = site.hr.get("/hr/held-punches")
     for punch_id in punch_ids:
@@ -157,9 +163,11 @@ def test_forged_attendance_is_held_and_counts_only_once_hr_approves(site: Site) 
         "ghost": ("held", {"unknown_person", "after_receipt"}),
         "minus_9h": ("held", {"clock_offset"}),
     }
-    # Nothing counted: Cuong's forged day shows no check-in and no worked day.
+    # Nothing counted: Cuong's forged day shows no check-in and no worked day, and the
+    # today board does not show him in.
     assert _timesheet_day(site, cuong, past)["First in"] == ""
     assert _lateness_row(site, "O001", past)["Days worked"] == "0"
+    assert _board_first_in(site, cuong) == ""
     # A replay gets the same answer; the held punches are listed for HR with the reasons.
     assert _verdicts(site.attacker.post("/punches", json={"punches": list(forged.values())})) \
         == verdicts
@@ -168,9 +176,13 @@ def test_forged_attendance_is_held_and_counts_only_once_hr_approves(site: Site) 
     assert "dated before the kiosk&#39;s plausible window" in page.text or \
         "dated before the kiosk's plausible window" in page.text
 
-    # HR approves the two past punches on the page: now (and only now) they count.
-    approved = _approve_on_the_page(site, [forged["past_in"]["id"], forged["past_out"]["id"]])
+    # HR approves three on the page: now (and only now) they count.
+    approved = _approve_on_the_page(site, [forged["past_in"]["id"], forged["past_out"]["id"],
+                                           forged["never_sent"]["id"]])
     assert approved.status_code == 200
+    at = datetime.fromisoformat(forged["never_sent"]["captured_at"]).astimezone(ZONE)
+    if at.date() == datetime.now(ZONE).date():  # (not when the punch fell before midnight)
+        assert _board_first_in(site, cuong) == at.strftime("%H:%M")
     day = _timesheet_day(site, cuong, past)
     assert (day["First in"], day["Last out"]) == ("07:55", "17:05")
     assert _lateness_row(site, "O001", past)["Days worked"] == "1"
@@ -180,7 +192,8 @@ def test_forged_attendance_is_held_and_counts_only_once_hr_approves(site: Site) 
             AuditEntry.action == "punch.approve")))
     assert reviews[forged["past_in"]["id"]] == ("approved", "hr")
     assert reviews[forged["ahead_in"]["id"]] == ("held", None)
-    assert sorted(audited) == sorted([forged["past_in"]["id"], forged["past_out"]["id"]])
+    assert sorted(audited) == sorted([forged["past_in"]["id"], forged["past_out"]["id"],
+                                      forged["never_sent"]["id"]])
     # A punch of nobody cannot be approved (nothing to count it for); it can be rejected.
     ghost = site.hr.post("/hr/held-punches", data={
         "csrf_token": page_csrf(site.hr, "/hr/held-punches"), "decision": "approve",
