@@ -7,6 +7,7 @@
     └── SyncError              talking to the server
         ├── AuthError              credential missing, refused or revoked
         ├── ServerUnavailable      network down, timeout, 5xx: retry later
+        │   └── RateLimited            429: this kind of request, later
         └── FeedCursorRefused      the server has no feed entry as far as our cursor
 
 The face engine's errors (``faceid.errors``: models, vision, data keys) are re-exported here,
@@ -34,7 +35,8 @@ from protocol.errors import ProtocolError, SettingsError
 __all__ = ["EXPECTED_ERRORS", "AuthError", "CameraError", "ConversionError", "DataKeyError",
            "FaceIdError", "FeedCursorRefused", "GalleryError", "ImageDecodeError", "KioskError",
            "ModelError", "ModelIntegrityError", "ModelMissingError", "ModelSourceError",
-           "ServerUnavailable", "SettingsError", "StoreError", "SyncError", "VisionError"]
+           "RateLimited", "ServerUnavailable", "SettingsError", "StoreError", "SyncError",
+           "VisionError"]
 
 
 class KioskError(Exception):
@@ -67,6 +69,11 @@ class AuthError(SyncError):
 
 class ServerUnavailable(SyncError):
     pass
+
+
+class RateLimited(ServerUnavailable):
+    """429: the server refuses this kind of request for now (e.g. too many enrolments of one
+    person today); other requests may still go through."""
 
 
 class FeedCursorRefused(SyncError):

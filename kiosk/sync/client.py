@@ -25,7 +25,13 @@ import httpx
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.errors import AuthError, FeedCursorRefused, ServerUnavailable, SyncError
+from kiosk.errors import (
+    AuthError,
+    FeedCursorRefused,
+    RateLimited,
+    ServerUnavailable,
+    SyncError,
+)
 from kiosk.store.records import Chip, Consent, FeedChange, FeedEntity, FeedOp, KioskEvent, Punch
 from kiosk.sync.credentials import KioskCredential
 from protocol.api import API_PREFIX, KIOSK_TIME_HEADER, SERVER_TIME_HEADER
@@ -230,6 +236,8 @@ def _raise_for_problem(response: httpx.Response, method: str, path: str) -> None
         raise AuthError(message)
     if status == 409 and title == CURSOR_BEYOND_FEED:
         raise FeedCursorRefused(message)
-    if status == 429 or status >= 500:
+    if status == 429:
+        raise RateLimited(message)
+    if status >= 500:
         raise ServerUnavailable(message)
     raise SyncError(message)

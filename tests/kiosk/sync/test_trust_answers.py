@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import ServerUnavailable
-from kiosk.store import KioskStore
+from kiosk.store import Consent, KioskStore
 from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.db.engine import transaction
 from sync_server.db.models import ErasureAck
@@ -96,5 +96,25 @@ def test_a_kiosk_ahead_of_a_restored_server_reads_the_feed_again(
         report = sync_once(store, client)  # refused cursor -> the feed read from the start
     assert report.pushed == 1 and report.pulled >= 1
     assert int(store.cursor() or 0) < 1000000 and store.person(person) is not None
+    with sessions() as session:
+        assert session.get(ServerPunch, punch.id) is not None
+
+
+def test_an_enrolment_over_the_daily_limit_waits_and_punches_still_go(
+        store: KioskStore, credential: KioskCredential,
+        sessions: sessionmaker[Session]) -> None:
+    person = add_person(sessions, "Ha Thi S")
+    with SyncClient(credential, verify_tls=False) as client:
+        sync_once(store, client)  # the person arrives
+    rng = np.random.default_rng(9)
+    for _ in range(4):  # one more than the server takes from one kiosk in a day
+        store.save_enrollment(person, RECOGNIZER, rng.standard_normal((2, 128)).astype("<f4"),
+                              consent=Consent(person, datetime.now(UTC), "notice-v2", "guard"),
+                              queue_upload=True)
+    punch = store.record_punch(person)
+    with SyncClient(credential, verify_tls=False) as client:
+        report = sync_once(store, client)
+    assert report.enrollments_uploaded == 3 and report.pushed == 1
+    assert store.enrollment_upload_backlog() == {"waiting": 1, "refused": 0}
     with sessions() as session:
         assert session.get(ServerPunch, punch.id) is not None
