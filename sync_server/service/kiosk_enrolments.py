@@ -56,9 +56,9 @@ def upload(session: Session, kiosk_id: uuid.UUID, sent: Upload,
             return list(sent.template_ids)
     _check_rate(session, kiosk_id, sent.person_id, per_person_per_day)
     created = person is None and sent.new_person is not None
-    if created:
+    if person is None and sent.new_person is not None:
         _refuse_erased(session, sent.person_id)
-        name, department = sent.new_person  # type: ignore[misc]  # created implies a name
+        name, department = sent.new_person
         people.create_person(session, name, department=department, person_id=sent.person_id,
                              publish=False)
     row = KioskEnrolment(id=uuid.uuid4(), kiosk_id=kiosk_id, person_id=sent.person_id,
@@ -176,10 +176,12 @@ def approve(session: Session, enrolment_id: uuid.UUID, actor: str) -> int:
     for template in session.scalars(select(Template).where(Template.enrolment_id == row.id)):
         template.enrolment_id = None
         consent = session.get(ConsentRecord, template.consent_id)
+        if consent is None:  # a foreign key: cannot happen short of a damaged database
+            raise Conflict(f"template {template.id} has no consent record")
         raw = datakeys.open_blob(keyring, template.embedding,
                                  datakeys.template_context(template.id))
         session.flush()  # the reminders' "first template" check reads it approved
-        people.publish_template(session, keyring, template, consent, raw)  # type: ignore[arg-type]
+        people.publish_template(session, keyring, template, consent, raw)
     _decide(session, row, EnrolmentStatus.APPROVED, actor)
     return punch_review.release_for_enrolment(session, row.kiosk_id, row.person_id, actor)
 

@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
@@ -112,13 +113,13 @@ def release_for_enrolment(session: Session, kiosk_id: uuid.UUID, person_id: uuid
     """Approve the kiosk's punches of the person held ONLY because its enrolment of them
     was pending (approving the enrolment vouches for the face); audited as one entry."""
     now = utc_now()
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE
         update(Punch).where(Punch.kiosk_id == kiosk_id, Punch.person_id == person_id,
                             Punch.review == Review.HELD.value,
                             Punch.hold_reasons == "enrolment_pending")
         .values(review=Review.APPROVED.value, reviewed_by=actor, reviewed_at=now)
         .execution_options(synchronize_session=False))
-    released = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    released = int(result.rowcount or 0)
     if released:
         audit.record(session, actor, "punch.approve_with_enrolment", "person", person_id,
                      {"kiosk_id": str(kiosk_id), "punches": released})

@@ -25,8 +25,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from protocol.feed import FeedEntity, FeedOp
 from protocol.punches import HoldReason
@@ -134,8 +134,9 @@ def identifiable_since(session: Session, kiosk: Kiosk,
     return found
 
 
-def _credential_query(hash_column, issued_column, ids: list[uuid.UUID],  # type: ignore[no-untyped-def]
-                      cursor: int):  # noqa: ANN202 (a SQLAlchemy select)
+def _credential_query(hash_column: InstrumentedAttribute[str | None],
+                      issued_column: InstrumentedAttribute[datetime | None],
+                      ids: list[uuid.UUID], cursor: int) -> Select[uuid.UUID, datetime]:
     """The first delivered person entry published after the PIN (or badge) was issued."""
     return (select(AltCheckinCredential.person_id, func.min(Change.created_at))
             .join(Change, (Change.entity_id == AltCheckinCredential.person_id)
@@ -145,7 +146,8 @@ def _credential_query(hash_column, issued_column, ids: list[uuid.UUID],  # type:
             .group_by(AltCheckinCredential.person_id))
 
 
-def _own_enrolments(kiosk_id: uuid.UUID, ids: list[uuid.UUID]):  # type: ignore[no-untyped-def]  # noqa: ANN202
+def _own_enrolments(kiosk_id: uuid.UUID,
+                    ids: list[uuid.UUID]) -> Select[uuid.UUID, datetime]:
     """The kiosk's own approved enrolments (a template pending review still names its
     enrolment) count from their consent, which was given at the kiosk."""
     return (select(Template.person_id, func.min(ConsentRecord.given_at))
