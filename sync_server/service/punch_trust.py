@@ -25,8 +25,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from protocol.feed import FeedEntity, FeedOp
 from protocol.punches import HoldReason
@@ -110,51 +110,58 @@ def judge(session: Session, kiosk: Kiosk, batch: Sequence[punches.IncomingPunch]
 def identifiable_since(session: Session, kiosk: Kiosk,
                        person_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, datetime]:
     """Person -> the earliest instant from which ``kiosk`` could identify them (absent when
-    it never could): see the module docstring for what counts."""
+    it never could): see the module docstring for what counts. Every query starts from the
+    batch's people (primary keys and the person_id index), never from the whole feed."""
     ids = list(person_ids)
-    if not ids:
-        return {}
-    cursor = kiosk.feed_cursor or 0
-    templates = (
-        select(Template.person_id, func.min(Change.created_at))
-        .join(Change, (Change.entity_id == Template.id)
-              & (Change.entity == FeedEntity.TEMPLATE.value))
-        .where(Template.person_id.in_(ids), Change.recognizer_id == kiosk.recognizer_id,
-               Change.seq <= cursor).group_by(Template.person_id))
     found: dict[uuid.UUID, datetime] = {}
-    queries = [templates, _credential_query(AltCheckinCredential.pin_hash,
-                                            AltCheckinCredential.pin_set_at, ids, cursor),
-               _credential_query(AltCheckinCredential.badge_hash,
-                                 AltCheckinCredential.badge_issued_at, ids, cursor),
-               _own_enrolments(kiosk.id, ids)]
-    for query in queries:
-        for person_id, first in session.execute(query):
-            if first is not None and (person_id not in found or first < found[person_id]):
+    if ids:
+        cursor = kiosk.feed_cursor or 0
+        for person_id, first in [*_by_templates(session, kiosk, ids, cursor),
+                                 *_by_credentials(session, ids, cursor)]:
+            if person_id not in found or first < found[person_id]:
                 found[person_id] = first
     return found
 
 
-def _credential_query(hash_column: InstrumentedAttribute[str | None],
-                      issued_column: InstrumentedAttribute[datetime | None],
-                      ids: list[uuid.UUID], cursor: int) -> Select[uuid.UUID, datetime]:
-    """The first delivered person entry published after the PIN (or badge) was issued."""
-    return (select(AltCheckinCredential.person_id, func.min(Change.created_at))
-            .join(Change, (Change.entity_id == AltCheckinCredential.person_id)
-                  & (Change.entity == FeedEntity.PERSON.value) & (Change.op == FeedOp.UPSERT.value))
-            .where(AltCheckinCredential.person_id.in_(ids), hash_column.is_not(None),
-                   Change.created_at >= issued_column, Change.seq <= cursor)
-            .group_by(AltCheckinCredential.person_id))
+def _by_templates(session: Session, kiosk: Kiosk, ids: list[uuid.UUID],
+                  cursor: int) -> list[tuple[uuid.UUID, datetime]]:
+    """(person, instant) for each approved template the kiosk could use: its own enrolment
+    from the consent given at the kiosk; the others from their delivered feed entry."""
+    rows = session.execute(
+        select(Template.id, Template.person_id, Template.recognizer_id,
+               Template.source_kiosk_id, ConsentRecord.given_at)
+        .join(ConsentRecord, ConsentRecord.id == Template.consent_id)
+        .where(Template.person_id.in_(ids), Template.enrolment_id.is_(None))).all()
+    found = [(person, given) for _t, person, _r, source, given in rows if source == kiosk.id]
+    usable = {template: person for template, person, recognizer, _s, _g in rows
+              if recognizer == kiosk.recognizer_id}
+    if usable:
+        found += [(usable[template], first) for template, first in session.execute(
+            select(Change.entity_id, func.min(Change.created_at))
+            .where(Change.entity == FeedEntity.TEMPLATE.value,
+                   Change.entity_id.in_(list(usable)), Change.seq <= cursor)
+            .group_by(Change.entity_id))]
+    return found
 
 
-def _own_enrolments(kiosk_id: uuid.UUID,
-                    ids: list[uuid.UUID]) -> Select[uuid.UUID, datetime]:
-    """The kiosk's own approved enrolments (a template pending review still names its
-    enrolment) count from their consent, which was given at the kiosk."""
-    return (select(Template.person_id, func.min(ConsentRecord.given_at))
-            .join(ConsentRecord, ConsentRecord.id == Template.consent_id)
-            .where(Template.person_id.in_(ids), Template.source_kiosk_id == kiosk_id,
-                   Template.enrolment_id.is_(None))
-            .group_by(Template.person_id))
+def _by_credentials(session: Session, ids: list[uuid.UUID],
+                    cursor: int) -> list[tuple[uuid.UUID, datetime]]:
+    """(person, instant) of the first delivered person entry published after their PIN or
+    badge was issued (the entry carries the hash)."""
+    issued: dict[uuid.UUID, datetime] = {}
+    for row in session.scalars(select(AltCheckinCredential).where(
+            AltCheckinCredential.person_id.in_(ids))):
+        times = [t for h, t in ((row.pin_hash, row.pin_set_at),
+                                (row.badge_hash, row.badge_issued_at)) if h and t]
+        if times:
+            issued[row.person_id] = min(times)
+    if not issued:
+        return []
+    entries = session.execute(
+        select(Change.entity_id, Change.created_at)
+        .where(Change.entity == FeedEntity.PERSON.value, Change.op == FeedOp.UPSERT.value,
+               Change.entity_id.in_(list(issued)), Change.seq <= cursor))
+    return [(person, at) for person, at in entries if at >= issued[person]]
 
 
 def _pending_at(session: Session, kiosk_id: uuid.UUID,
@@ -162,7 +169,8 @@ def _pending_at(session: Session, kiosk_id: uuid.UUID,
     if not person_ids:
         return set()
     return set(session.scalars(select(KioskEnrolment.person_id).where(
-        KioskEnrolment.kiosk_id == kiosk_id, KioskEnrolment.status == EnrolmentStatus.PENDING.value,
+        KioskEnrolment.kiosk_id == kiosk_id,
+        KioskEnrolment.status == EnrolmentStatus.PENDING.value,
         KioskEnrolment.person_id.in_(list(person_ids)))))
 
 
