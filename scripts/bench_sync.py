@@ -63,10 +63,10 @@ def make_people(url: str, count: int) -> list[uuid.UUID]:
     """``count`` people, each with a QR badge (published to every kiosk by the feed)."""
     sessions = session_factory(make_engine(url))
     with transaction(sessions) as session:
-        made = [people.create_person(session, f"Bench {index}", f"B{index:05d}", "Bench").id
-                for index in range(count)]
+        made = [people.create_person(session, f"Bench {index}", f"B{index:05d}", "Bench",
+                                     actor="script").id for index in range(count)]
         for person_id in made:
-            alt_checkin.issue_badge(session, person_id, "bench")
+            alt_checkin.issue_badge(session, person_id, "script")
     return made
 
 
@@ -77,7 +77,8 @@ def provision_all(url: str, count: int, server_url: str) -> list[KioskCredential
     with transaction(sessions) as session:
         head = feed.head(session)
         for index in range(count):
-            kiosk_id, code = kiosks.create_provisioning_code(session, f"bench-{index}", 3600)
+            kiosk_id, code = kiosks.create_provisioning_code(session, f"bench-{index}", 3600,
+                                                             actor="script")
             kiosk, secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
                 "bench", "sface-2021dec", 0, 0.0, head))
             credentials.append(KioskCredential(server_url, kiosk.id, kiosk.name, secret))
@@ -171,18 +172,18 @@ def backlog(args: argparse.Namespace, url: str, server_url: str, scratch: Path
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client)  # the people and their badges arrive, as after provisioning
     began = time.perf_counter()
-    expected = {str(store.record_punch(random.choice(people_ids)).id)
+    expected = {str(store.punches.record(random.choice(people_ids)).id)
                 for _ in range(args.backlog)}
     recorded_s = time.perf_counter() - began
     with SyncClient(credential, verify_tls=False) as client:
         began = time.perf_counter()
-        while store.backlog_count():
+        while store.punches.backlog():
             sync_once(store, client, batch_size=args.batch * 5)
         drained_s = time.perf_counter() - began
         client.heartbeat(DeviceReport(backlog=0))
     return {"mode": "backlog", "punches": args.backlog, "record_s": round(recorded_s, 2),
             "record_ms_per_punch": round(recorded_s * 1000 / args.backlog, 3),
-            "drain_s": round(drained_s, 2), "kiosk_backlog_after": store.backlog_count(),
+            "drain_s": round(drained_s, 2), "kiosk_backlog_after": store.punches.backlog(),
             **count_in_database(url, expected)}
 
 

@@ -105,6 +105,11 @@ class TrustSettings(Section):
                                                "person and kiosk in 24 hours")
 
 
+class AuditSettings(Section):
+    strict: bool = Field(False, description="a change to audited data without an audit entry "
+                         "fails its request (tests) instead of being logged as an error")
+
+
 class ServerSettings(Section):
     database: DatabaseSettings = DatabaseSettings()
     api: ApiSettings = ApiSettings()
@@ -114,6 +119,7 @@ class ServerSettings(Section):
     mail: MailSettings = MailSettings()
     retention: RetentionSettings = RetentionSettings()
     trust: TrustSettings = TrustSettings()
+    audit: AuditSettings = AuditSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

@@ -207,10 +207,11 @@ def provision(database_url: str, server_url: str, count: int, prefix: str
         if session.get(Person, drill_person(1)) is None:
             for number in range(1, DRILL_PEOPLE + 1):
                 people.create_person(session, f"Drill {number}", f"D{number:03d}", "Drill",
-                                     person_id=drill_person(number))
-                alt_checkin.issue_badge(session, drill_person(number), "drill")
+                                     person_id=drill_person(number), actor="script")
+                alt_checkin.issue_badge(session, drill_person(number), "script")
         for index in range(count):
-            kiosk_id, code = kiosks.create_provisioning_code(session, f"{prefix}-{index}", 3600)
+            kiosk_id, code = kiosks.create_provisioning_code(session, f"{prefix}-{index}", 3600,
+                                                             actor="script")
             kiosk, secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
                 "drill", "sface-2021dec", 0, 0.0, feed.head(session)))
             credentials.append(KioskCredential(server_url, kiosk.id, kiosk.name, secret))

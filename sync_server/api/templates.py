@@ -38,7 +38,7 @@ def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions,
     sent = kiosk_enrolments.Upload(body.person_id, new_person, body.recognizer_id, consent,
                                    body.embeddings, chips, body.template_ids)
     with transaction(sessions) as session:
-        ids = kiosk_enrolments.upload(session, kiosk.id, sent,
+        ids = kiosk_enrolments.upload(session, kiosk.id, f"kiosk:{kiosk.name}", sent,
                                       settings.trust.enrolments_per_person_per_day)
     return EnrollmentOut(template_ids=ids)
 

@@ -46,9 +46,10 @@ class Upload:
     template_ids: Sequence[uuid.UUID] | None
 
 
-def upload(session: Session, kiosk_id: uuid.UUID, sent: Upload,
+def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
            per_person_per_day: int) -> list[uuid.UUID]:
-    """Store a kiosk's enrolment pending review; a replay returns its ids, storing nothing."""
+    """Store a kiosk's enrolment pending review, audited under ``actor`` (the kiosk); a
+    replay returns its ids, storing nothing."""
     person = session.get(Person, sent.person_id)
     if person is not None and sent.template_ids is not None:
         people.check_template_ids(sent.template_ids, sent.embeddings)
@@ -60,7 +61,7 @@ def upload(session: Session, kiosk_id: uuid.UUID, sent: Upload,
         _refuse_erased(session, sent.person_id)
         name, department = sent.new_person
         people.create_person(session, name, department=department, person_id=sent.person_id,
-                             publish=False)
+                             publish=False, actor=actor)
     row = KioskEnrolment(id=uuid.uuid4(), kiosk_id=kiosk_id, person_id=sent.person_id,
                          consent_id=sent.consent.id, recognizer_id=sent.recognizer_id,
                          created_person=created, templates=len(sent.embeddings),
@@ -68,10 +69,8 @@ def upload(session: Session, kiosk_id: uuid.UUID, sent: Upload,
     session.add(row)
     ids = people.enroll(session, sent.person_id, sent.recognizer_id, sent.consent,
                         sent.embeddings, sent.chips, source_kiosk_id=kiosk_id,
-                        template_ids=sent.template_ids, pending_enrolment=row.id)
-    audit.record(session, f"kiosk:{kiosk_id}", "enrolment.upload", "person", sent.person_id,
-                 {"enrolment_id": str(row.id), "templates": len(ids),
-                  "created_person": created})
+                        template_ids=sent.template_ids, pending_enrolment=row.id, actor=actor,
+                        detail={"enrolment_id": str(row.id), "created_person": created})
     return ids
 
 

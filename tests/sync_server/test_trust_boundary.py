@@ -72,7 +72,7 @@ def _server_enrol(sessions: sessionmaker[Session], person_id: uuid.UUID) -> None
     embeddings = [base64.b64encode(v.tobytes()).decode() for v in VECTORS]
     with transaction(sessions) as session:
         people.enroll(session, person_id, RECOGNIZER, consent, embeddings, [],
-                      source_kiosk_id=None)
+                      source_kiosk_id=None, actor="test")
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def site(web_server: WebServer, sessions: sessionmaker[Session],  # noqa: F811
     assert log_in(hr, "hr").status_code == 200
     made = Site(web_server, sessions, staffing, gate_a, store_a, attacker, hr)
     made.sync_a()  # gate-a now holds An's templates
-    assert store_a.recognizers_enrolled(staffing.finance_a) == [RECOGNIZER]
+    assert store_a.biometrics.recognizers_enrolled(staffing.finance_a) == [RECOGNIZER]
     yield made
     attacker.close()
     hr.close()
@@ -208,7 +208,7 @@ def test_forged_attendance_is_held_and_counts_only_once_hr_approves(site: Site) 
 
 def test_a_punch_from_the_kiosk_that_holds_the_person_counts_at_once(site: Site) -> None:
     an = site.staffing.finance_a
-    punch = site.store_a.record_punch(an)
+    punch = site.store_a.punches.record(an)
     site.sync_a()
     with site.sessions() as session:
         stored = session.get(Punch, punch.id)
@@ -330,8 +330,8 @@ def test_erasure_is_confirmed_only_by_the_kiosk_that_applied_it(site: Site) -> N
     assert pending() == ["gate-a"]
     # The real kiosk applies the tombstone and confirms that erasure, by its id.
     site.sync_a()
-    assert site.store_a.recognizers_enrolled(an) == []
-    assert pending() == [] and site.store_a.erasures_to_confirm() == []
+    assert site.store_a.biometrics.recognizers_enrolled(an) == []
+    assert pending() == [] and site.store_a.feed.erasures_to_confirm() == []
     admin.close()
 
 

@@ -37,12 +37,12 @@ class NoConfirmations(httpx.HTTPTransport):
 def test_a_held_punch_is_acknowledged_once_and_logged(
         store: KioskStore, credential: KioskCredential, sessions: sessionmaker[Session],
         caplog: pytest.LogCaptureFixture) -> None:
-    stranger = store.record_punch(uuid.uuid4())  # nobody the server knows
+    stranger = store.punches.record(uuid.uuid4())  # nobody the server knows
     with caplog.at_level(logging.WARNING, logger="kiosk.sync.client"), \
             SyncClient(credential, verify_tls=False) as client:
         assert sync_once(store, client).pushed == 1
         assert sync_once(store, client).pushed == 0  # acknowledged: never sent again
-    assert store.backlog_count() == 0
+    assert store.punches.backlog() == 0
     assert f"punch {stranger.id} is held for review by the server: unknown_person" \
         in caplog.text
     with sessions() as session:
@@ -59,24 +59,24 @@ def test_an_erasure_is_confirmed_by_id_and_a_lost_confirmation_is_sent_again(
         people.enroll(session, person, RECOGNIZER,
                       people.ConsentIn(uuid.uuid4(), datetime.now(UTC), "notice-v2", "HR"),
                       [base64.b64encode(v.tobytes()).decode() for v in vectors], [],
-                      source_kiosk_id=None)
+                      source_kiosk_id=None, actor="test")
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client, recognizer_id=RECOGNIZER)
-    assert store.recognizers_enrolled(person) == [RECOGNIZER]
+    assert store.biometrics.recognizers_enrolled(person) == [RECOGNIZER]
     with transaction(sessions) as session:
         record = people.withdraw_consent(session, person, requested_by="hr")
 
     with SyncClient(credential, transport=NoConfirmations()) as client, \
             pytest.raises(ServerUnavailable):
         sync_once(store, client, recognizer_id=RECOGNIZER)
-    assert store.recognizers_enrolled(person) == []  # applied here ...
-    assert store.erasures_to_confirm() == [record.id]  # ... and remembered for the server
+    assert store.biometrics.recognizers_enrolled(person) == []  # applied here ...
+    assert store.feed.erasures_to_confirm() == [record.id]  # ... and remembered for the server
     with sessions() as session:
         assert erasure.status(session, record.id).pending == [credential.name]
 
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client, recognizer_id=RECOGNIZER)
-    assert store.erasures_to_confirm() == []
+    assert store.feed.erasures_to_confirm() == []
     with sessions() as session:
         assert erasure.status(session, record.id).confirmed == [credential.name]
         acks = list(session.scalars(select(ErasureAck.kiosk_id)))
@@ -90,12 +90,12 @@ def test_a_kiosk_ahead_of_a_restored_server_reads_the_feed_again(
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client)
     # The server came back from an older backup: the kiosk's cursor lies beyond its feed.
-    store.apply_feed_page([], "1000000")
-    punch = store.record_punch(person)
+    store.feed.apply_page([], "1000000")
+    punch = store.punches.record(person)
     with SyncClient(credential, verify_tls=False) as client:
         report = sync_once(store, client)  # refused cursor -> the feed read from the start
     assert report.pushed == 1 and report.pulled >= 1
-    assert int(store.cursor() or 0) < 1000000 and store.person(person) is not None
+    assert int(store.feed.cursor() or 0) < 1000000 and store.biometrics.person(person) is not None
     with sessions() as session:
         assert session.get(ServerPunch, punch.id) is not None
 
@@ -108,13 +108,14 @@ def test_an_enrolment_over_the_daily_limit_waits_and_punches_still_go(
         sync_once(store, client)  # the person arrives
     rng = np.random.default_rng(9)
     for _ in range(4):  # one more than the server takes from one kiosk in a day
-        store.save_enrollment(person, RECOGNIZER, rng.standard_normal((2, 128)).astype("<f4"),
-                              consent=Consent(person, datetime.now(UTC), "notice-v2", "guard"),
-                              queue_upload=True)
-    punch = store.record_punch(person)
+        consent = Consent(person, datetime.now(UTC), "notice-v2", "guard")
+        store.biometrics.save_enrollment(
+            person, RECOGNIZER, rng.standard_normal((2, 128)).astype("<f4"), consent=consent,
+            queue_upload=True)
+    punch = store.punches.record(person)
     with SyncClient(credential, verify_tls=False) as client:
         report = sync_once(store, client)
     assert report.enrollments_uploaded == 3 and report.pushed == 1
-    assert store.enrollment_upload_backlog() == {"waiting": 1, "refused": 0}
+    assert store.enrollments.backlog() == {"waiting": 1, "refused": 0}
     with sessions() as session:
         assert session.get(ServerPunch, punch.id) is not None

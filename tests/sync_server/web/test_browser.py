@@ -52,10 +52,10 @@ def browser() -> Iterator[object]:
 def _punch_and_sync(store: KioskStore, credential: KioskCredential, person_id: uuid.UUID,
                     at: datetime) -> None:
     """The kiosk records a punch at ``at`` and syncs it (the real client and punch API)."""
-    store.record_punch(person_id, captured_at=at)
+    store.punches.record(person_id, captured_at=at)
     with SyncClient(credential, timeout_s=30, verify_tls=False) as client:
         sync_once(store, client)
-    assert store.backlog_count() == 0
+    assert store.punches.backlog() == 0
 
 
 def _log_in(page, server: WebServer, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -82,9 +82,9 @@ def test_hr_and_staff_in_the_browser(browser, web_server: WebServer, staffing: S
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
             "Today", shift_start.strftime("%H:%M"),
             (shift_start + timedelta(hours=8)).strftime("%H:%M"),
-            working_days=tuple(range(7))))
+            working_days=tuple(range(7))), actor="test")
         schedules.save_assignment(session, shift.id, now_local.date(), None,
-                                  person_id=staffing.finance_a)
+                                  person_id=staffing.finance_a, actor="test")
         alt_checkin.issue_pin(session, staffing.finance_a, "hr", "2580")  # An uses a PIN
     kiosk = provision_kiosk(sessions, web_server.url, "front-door")
     store = open_store(tmp_path / "front-door.sqlite3")

@@ -40,7 +40,7 @@ def test_hr_compares_and_approves_a_kiosk_enrolment_in_the_browser(
         people.enroll(session, person, RECOGNIZER,
                       people.ConsentIn(uuid.uuid4(), datetime.now(UTC), "notice-v2", "HR"),
                       [_vector(1)], [people.ChipIn(photos[0], "jpeg", {"source": "lfw"})],
-                      source_kiosk_id=None)
+                      source_kiosk_id=None, actor="test")
     kiosk = provision_kiosk(sessions, web_server.url, "side-door")
     upload = httpx.post(f"{web_server.url}/api/v1/templates", timeout=30, headers={
         "Authorization": f"Bearer {kiosk.credential}"}, json={
