@@ -36,7 +36,7 @@ class DeviceReport:
     backlog: int | None
     clock_offset_s: float | None
     feed_cursor: int | None
-    decision_rule: dict[str, Any] | None = None  # DecisionRuleIn's fields, validated
+    decision_rule: dict[str, Any] | None = None  # protocol.kiosks.DecisionRule, validated
 
 
 def _hash(secret: str) -> str:
