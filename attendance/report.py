@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from attendance.model import Correction, CorrectionKind, Person, Punch
+from attendance.overtime import DEFAULT_OVERTIME_AFTER_MIN
 from attendance.shifts import Schedule
 from attendance.summary import DayContext, DayStatus, DaySummary, summarize_day
 from attendance.verdict import DEFAULT_COOLDOWN_S
@@ -30,11 +31,14 @@ def days_between(first: date, last: date) -> list[date]:
 def build_day_summaries(people: Sequence[Person], first: date, last: date, schedule: Schedule,
                         punches: Iterable[Punch], corrections: Sequence[Correction] = (),
                         watermark: datetime | None = None, now: datetime | None = None,
-                        cooldown_s: int = DEFAULT_COOLDOWN_S) -> list[DaySummary]:
+                        cooldown_s: int = DEFAULT_COOLDOWN_S,
+                        overtime_after_min: int = DEFAULT_OVERTIME_AFTER_MIN
+                        ) -> list[DaySummary]:
     """One summary per person per date in [first, last], punches assigned to their shifts.
 
     A punch outside every shift window counts on its local date (shown on NO_SHIFT days,
-    ignored on days with a shift it does not belong to).
+    ignored on days with a shift it does not belong to). ``overtime_after_min`` is the site's
+    overtime threshold in minutes (see ``overtime.py``).
     """
     by_person: dict[uuid.UUID, list[Punch]] = defaultdict(list)
     for punch in punches:
@@ -52,13 +56,21 @@ def build_day_summaries(people: Sequence[Person], first: date, last: date, sched
             context = DayContext(person.id, day, schedule.occurrence_on(person, day),
                                  holiday=schedule.holiday(person, day) is not None,
                                  on_leave=schedule.on_leave(person, day),
-                                 watermark=watermark, now=now)
+                                 watermark=watermark, now=now,
+                                 rest_day=_is_rest_day(schedule, person, day),
+                                 overtime_after_min=overtime_after_min)
             day_corrections = voids + added_days.get(day, []) + [
                 c for c in own_corrections
                 if c.kind is CorrectionKind.EXCUSE_LATE and c.day == day]
             result.append(summarize_day(context, punch_days.get(day, []), day_corrections,
                                         cooldown_s))
     return result
+
+
+def _is_rest_day(schedule: Schedule, person: Person, day: date) -> bool:
+    """A shift is assigned for ``day`` but does not work on its weekday."""
+    shift = schedule.assigned_shift(person, day)
+    return shift is not None and day.weekday() not in shift.working_days
 
 
 T = TypeVar("T")
@@ -91,6 +103,9 @@ class Totals:
     forgotten_checkouts: int = 0
     pending_days: int = 0
     worked_minutes_total: int = 0
+    overtime_minutes_total: int = 0
+    holiday_work_minutes_total: int = 0
+    rest_day_work_minutes_total: int = 0
 
     @property
     def late_minutes_average(self) -> float:
@@ -119,6 +134,10 @@ def add_day(totals: Totals, day: DaySummary) -> Totals:
         + (day.status is DayStatus.FORGOTTEN_CHECKOUT),
         pending_days=totals.pending_days + (day.status is DayStatus.PENDING),
         worked_minutes_total=totals.worked_minutes_total + (day.worked_minutes or 0),
+        overtime_minutes_total=totals.overtime_minutes_total + day.overtime_minutes,
+        holiday_work_minutes_total=totals.holiday_work_minutes_total + day.holiday_work_minutes,
+        rest_day_work_minutes_total=totals.rest_day_work_minutes_total
+        + day.rest_day_work_minutes,
     )
 
 
