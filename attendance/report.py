@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -149,16 +149,34 @@ class RangeReport:
 
 
 def summarize_range(people: Sequence[Person], days: Iterable[DaySummary]) -> RangeReport:
-    """Totals per person, per department and overall from day summaries."""
+    """Totals per person, per department and overall from day summaries (each equal to
+    adding the days one by one with ``add_day``, counted in plain lists for speed: a
+    ministry's month is 150,000 days)."""
     department_of = {p.id: p.department_id for p in people}
-    by_person: dict[uuid.UUID, Totals] = {p.id: Totals() for p in people}
-    by_department: dict[uuid.UUID | None, Totals] = {d: Totals() for d in department_of.values()}
-    overall = Totals()
+    by_person = {p.id: [0] * _FIELDS for p in people}
+    by_department = {d: [0] * _FIELDS for d in department_of.values()}
+    overall = [0] * _FIELDS
     for day in days:
-        if day.person_id not in by_person:
+        tally = by_person.get(day.person_id)
+        if tally is None:
             continue
-        by_person[day.person_id] = add_day(by_person[day.person_id], day)
-        department = department_of[day.person_id]
-        by_department[department] = add_day(by_department[department], day)
-        overall = add_day(overall, day)
-    return RangeReport(by_person, by_department, overall)
+        counts = _counts(day)
+        for target in (tally, by_department[department_of[day.person_id]], overall):
+            for index, value in enumerate(counts):
+                target[index] += value
+    return RangeReport({k: Totals(*v) for k, v in by_person.items()},
+                       {k: Totals(*v) for k, v in by_department.items()}, Totals(*overall))
+
+
+_FIELDS = len(fields(Totals))
+
+
+def _counts(day: DaySummary) -> tuple[int, ...]:
+    """What one day adds to each field of ``Totals``, in field order (see ``add_day``)."""
+    status = day.status
+    return (status not in NOT_EXPECTED, status in WORKED, day.late_minutes > 0,
+            day.late_minutes, day.early_exit_minutes > 0, day.early_exit_minutes,
+            status is DayStatus.ABSENT, status is DayStatus.HALF_DAY,
+            status is DayStatus.FORGOTTEN_CHECKOUT, status is DayStatus.PENDING,
+            day.worked_minutes or 0, day.overtime_minutes, day.holiday_work_minutes,
+            day.rest_day_work_minutes)

@@ -11,6 +11,8 @@ from attendance import (
     CorrectionKind,
     DayStatus,
     Leave,
+    Totals,
+    add_day,
     build_day_summaries,
     occurrence,
     overtime_minutes,
@@ -118,3 +120,18 @@ def test_negative_threshold_is_refused() -> None:
     shift = occurrence(DAY, MONDAY, ZoneInfo(HCM))
     with pytest.raises(ValueError):
         overtime_minutes(shift, at(MONDAY, 19), 0, -1)
+
+
+def test_range_totals_equal_adding_each_day() -> None:
+    site = schedule(assign(DAY, department=ALICE.department_id))
+    punches = [punch(at(MONDAY + timedelta(days=n), 8, 3 * n), person)
+               for n in range(6) for person in (ALICE, BINH)] + \
+        [punch(at(MONDAY + timedelta(days=n), 17 + n, 10 * n), ALICE) for n in range(5)]
+    days = build_day_summaries([ALICE, BINH], MONDAY, SATURDAY, site, punches, now=LATER)
+    report = summarize_range([ALICE, BINH], days)
+    for person in (ALICE, BINH):
+        expected = Totals()
+        for day in days:
+            if day.person_id == person.id:
+                expected = add_day(expected, day)
+        assert report.by_person[person.id] == expected
