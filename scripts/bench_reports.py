@@ -30,6 +30,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +85,7 @@ def populate(sessions: object, args: argparse.Namespace) -> int:
                                n % len(departments)], "active": True, "created_at": now,
                            "updated_at": now})
         session.execute(insert(Person), people)
-        night_people = {p["id"] for p in people[: max(1, args.people // 100)]}
+        night_people = {cast(uuid.UUID, p["id"]) for p in people[: max(1, args.people // 100)]}
         for person_id in night_people:
             schedules.save_assignment(session, night.id, first - timedelta(days=30), None,
                                       person_id=person_id, actor="script")
@@ -96,7 +97,8 @@ def populate(sessions: object, args: argparse.Namespace) -> int:
     return count
 
 
-def _punch_days(sessions: object, people: list[dict[str, object]], night_people: set[object],
+def _punch_days(sessions: object, people: list[dict[str, object]],
+                night_people: set[uuid.UUID],
                 kiosk_id: uuid.UUID, first: date, last: date, rng: random.Random,
                 now: datetime) -> int:
     """Check-in and check-out punches of ``people`` each working day of [first, last]."""
