@@ -117,9 +117,12 @@ def _store(session: Session, days: Iterable[attendance.DaySummary], overtime_aft
         return
     postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
     insert = postgresql_insert if postgres else sqlite_insert
-    # Two reports computing the same day store the same row: the second one is dropped.
-    statement = insert(TABLE).on_conflict_do_nothing(
-        index_elements=["person_id", "day"])
+    # A row made with another overtime threshold is replaced; two reports computing the
+    # same day at once write the same values.
+    statement = insert(TABLE)
+    statement = statement.on_conflict_do_update(
+        index_elements=["person_id", "day"],
+        set_={c: statement.excluded[c] for c in (*_COLUMNS, "overtime_after_min", "computed_at")})
     session.connection().execute(statement, rows)
 
 

@@ -104,3 +104,16 @@ def test_a_schedule_change_recomputes_everything(sessions) -> None:  # type: ign
         schedules.save_holiday(session, MISSED, "Ngày lễ", actor="test")
     assert _stored(sessions) == 0
     assert _report(sessions)[MISSED].status is attendance.DayStatus.HOLIDAY
+
+
+def test_another_overtime_threshold_replaces_the_rows(sessions) -> None:  # type: ignore[no-untyped-def]
+    _month(sessions)
+    _report(sessions)
+    with transaction(sessions) as session:
+        everyone = reports.load_people(session)
+        days = reports.day_summaries(session, everyone, MARCH[0], MARCH[-1], NOW,
+                                     overtime_after_min=0)
+    assert sum(d.overtime_minutes for d in days) == 0  # 17:00 sharp: no extra minute
+    with transaction(sessions) as session:
+        thresholds = set(session.scalars(select(DayResultRow.overtime_after_min)))
+    assert thresholds == {0} and _stored(sessions) == 31
