@@ -9,7 +9,8 @@ watermark (the oldest last contact of the site's kiosks), and its status is not 
 Rows are dropped, to be recomputed on the next report, when something touches them:
 - a punch arrives (``forget_punches``, called by ``punches.ingest``): that person's days
   around it, so a kiosk that syncs a week late corrects the finalised days;
-- a correction, leave or person row is added, changed or deleted: that person's days;
+- a correction, leave or person row is added, changed or deleted: that person's days; a
+  held punch reviewed: its person's days around it (a bulk release: every day);
 - a shift type, assignment or holiday changes: every day (schedule changes are rare).
 The last two are caught for every door by a Session ``before_flush`` listener
 (``install_invalidation``, installed by the app and the CLI, and before any read here).
@@ -30,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
 import attendance
-from sync_server.db.models import Person
+from sync_server.db.models import Person, Punch
 from sync_server.db.report_models import DayResultRow
 from sync_server.db.web_models import (
     CorrectionRow,
@@ -156,25 +157,32 @@ def install_invalidation() -> None:
 
 def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
     people: set[uuid.UUID] = set()
+    reviewed: list[tuple[uuid.UUID, datetime]] = []
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, SCHEDULE):
             forget_all(session)
             return
-        if isinstance(obj, PER_PERSON):
+        if isinstance(obj, Punch):  # a held punch accepted or rejected on review
+            reviewed.append((obj.person_id, obj.occurred_at))
+        elif isinstance(obj, PER_PERSON):
             people.add(obj.person_id)
         elif isinstance(obj, Person):
             people.add(obj.id)
+    forget_punches(session, reviewed)
     if people:
         table = TABLE
         session.connection().execute(delete(table).where(table.c.person_id.in_(people)))
 
 
 def _on_statement(state: ORMExecuteState) -> None:
-    """Bulk UPDATE/DELETE (and INSERT of corrections, leave, schedules) bypass the unit of
-    work: drop every stored day rather than guess which ones they touch."""
+    """Bulk UPDATE/DELETE (and INSERT of corrections, leave, schedules) and bulk punch
+    updates (review releases) bypass the unit of work: drop every stored day rather than
+    guess which ones they touch."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(getattr(state.statement, "table", None), "name", None)
     if table in WATCHED_TABLES and not (state.is_insert and table == Person.__tablename__):
         forget_all(state.session)
+    elif table == Punch.__tablename__ and state.is_update:  # held punches released
+        forget_all(state.session)  # (deletes are retention's: the stored days outlive them)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import attendance
 from sync_server.db.engine import transaction
 from sync_server.db.report_models import DayResultRow
-from sync_server.service import corrections, people, punches, reports, schedules
+from sync_server.service import corrections, people, punch_review, punches, reports, schedules
 from tests.sync_server.web.scenario import local, make_kiosk, store_punches
 
 MARCH = [date(2026, 3, d) for d in range(1, 32)]
@@ -117,3 +117,16 @@ def test_another_overtime_threshold_replaces_the_rows(sessions) -> None:  # type
     with transaction(sessions) as session:
         thresholds = set(session.scalars(select(DayResultRow.overtime_after_min)))
     assert thresholds == {0} and _stored(sessions) == 31
+
+
+def test_an_approved_held_punch_recomputes_its_day(sessions) -> None:  # type: ignore[no-untyped-def]
+    person, kiosk_id = _month(sessions)
+    held = [punches.IncomingPunch(uuid.uuid4(), person, "auto", "face", at, 0.0)
+            for at in (local(MISSED, 7, 58), local(MISSED, 17, 2))]
+    with transaction(sessions) as session:
+        punches.ingest(session, kiosk_id, held, {p.id: ["clock_offset"] for p in held})
+    assert _report(sessions)[MISSED].status is attendance.DayStatus.ABSENT  # held: not counted
+    assert _stored(sessions) == 31
+    with transaction(sessions) as session:
+        punch_review.decide(session, [p.id for p in held], punch_review.Decision.APPROVE, "hr")
+    assert _report(sessions)[MISSED].status is attendance.DayStatus.PRESENT
