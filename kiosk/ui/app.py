@@ -147,7 +147,7 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
     parts.camera.start()
     parts.start_background()
     if parts.fullscreen and not offscreen:
-        window.showFullScreen()
+        show_full_screen(window)
     else:
         window.resize(1280, 800)
         window.show()
@@ -157,6 +157,19 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
         _shutdown(parts, window, worker, report)
         report.seconds = time.monotonic() - started
     return exit_code[0]
+
+
+def show_full_screen(window: KioskWindow) -> None:
+    """Full screen with or without a window manager.
+
+    ``showFullScreen`` only asks the window manager (_NET_WM_STATE_FULLSCREEN); on a kiosk
+    without one (bare X, Xvfb) the window kept its default size and left a black band. The
+    screen's geometry is therefore also set explicitly, before and after showing.
+    """
+    screen = window.screen() or QApplication.primaryScreen()
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
+    window.setGeometry(screen.geometry())
 
 
 def _shutdown(parts: KioskParts, window: KioskWindow, worker: InferenceWorker,
