@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.app.admin_lockout import AdminLockout
 from kiosk.app.requests import AcknowledgeReminder, PinEntered, SetAdminMode, SetKeypadOpen
 from kiosk.app.state import (
     AdminFaceEntry,
@@ -62,6 +63,7 @@ class KioskWindow(QWidget):
     def __init__(self, *, language: Language, zone: tzinfo, card_seconds: float,
                  admin_timeout_s: float, admin_pin_hash: str | None,
                  preview_buffer: LatestFrameBuffer | None = None, sound: bool = False,
+                 admin_lockout: AdminLockout | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Kiosk")
@@ -72,7 +74,7 @@ class KioskWindow(QWidget):
         self._sound = sound
         self.history: deque[KioskState] = deque(maxlen=500)
         self._persistent: tuple[str, str, str] | None = None  # (kind, background, fix)
-        self._build(admin_pin_hash)
+        self._build(admin_pin_hash, admin_lockout)
         self._card_timer = self._single_shot(int(card_seconds * 1000), self._clear_card)
         self._message_timer = self._single_shot(int(card_seconds * 500), self._clear_message)
         self._admin_timer = self._single_shot(int(admin_timeout_s * 1000), self.leave_admin)
@@ -89,7 +91,7 @@ class KioskWindow(QWidget):
         timer.timeout.connect(slot)
         return timer
 
-    def _build(self, admin_pin_hash: str | None) -> None:
+    def _build(self, admin_pin_hash: str | None, admin_lockout: AdminLockout | None) -> None:
         self.pages = QStackedWidget()
         self.checkin_page = QWidget()
         column = QVBoxLayout(self.checkin_page)
@@ -106,7 +108,7 @@ class KioskWindow(QWidget):
         row.addWidget(self.card, 2)
         column.addLayout(row, 1)
         self.message = MessageScreen()
-        self.admin = AdminPanel(admin_pin_hash, self.language)
+        self.admin = AdminPanel(admin_pin_hash, self.language, admin_lockout)
         self.admin.request.connect(self.request)
         self.admin.closed.connect(self.leave_admin)
         self.admin.activity.connect(lambda: self._admin_timer.start())
