@@ -6,7 +6,7 @@ from datetime import datetime, tzinfo
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -30,15 +30,59 @@ from kiosk.app.state import (
 from kiosk.ui.strings import Language, text
 
 MAX_REMINDERS_SHOWN = 3
+CARD_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.42)  # tried in turn until the card fits
 
 
 def _label(size_pt: int, bold: bool = False, color: str = "#ffffff") -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
-    weight = "bold" if bold else "normal"
-    label.setStyleSheet(f"font-size: {size_pt}pt; font-weight: {weight}; color: {color}; "
-                        "background: transparent;")
+    _style(label, size_pt, bold, color)
+    label.setProperty("base_style", (size_pt, bold, color))
     return label
+
+
+def _style(label: QLabel, size_pt: float, bold: bool, color: str) -> None:
+    weight = "bold" if bold else "normal"
+    label.setStyleSheet(f"font-size: {size_pt:.1f}pt; font-weight: {weight}; color: {color}; "
+                        "background: transparent;")
+
+
+def _scale_labels(labels: list[QLabel], scale: float) -> None:
+    """Every label at ``scale`` times the font size it was made with (``_label``)."""
+    for label in labels:
+        size_pt, bold, color = label.property("base_style")
+        _style(label, size_pt * scale, bold, color)
+
+
+class FittedLabel(QLabel):
+    """One centred line whose font shrinks (down to half) until the text fits the width."""
+
+    def __init__(self, text_: str, size_pt: int, style: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._max_pt = size_pt
+        self._style = style
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text_)
+
+    def setText(self, text_: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text_)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        size_pt = float(self._max_pt)
+        font = QFont(self.font())
+        while size_pt > self._max_pt / 2:
+            font.setPointSizeF(size_pt)
+            if QFontMetrics(font).horizontalAdvance(self.text()) <= self.width() - 8:
+                break
+            size_pt -= 1
+        self.setStyleSheet(f"font-size: {size_pt:.0f}pt; {self._style}")
 
 
 class PreviewWidget(QWidget):
@@ -138,6 +182,15 @@ class ReminderPanel(QFrame):
         self._greeting: Greeting | None = None
         self._language: Language = "vi"
 
+    def set_scale(self, scale: float) -> None:
+        """Texts and buttons at ``scale`` times their full size (the card's fit)."""
+        _scale_labels([self.title, *self.items], scale)
+        for button in self.ack_buttons:
+            button.setMinimumHeight(max(44, round(56 * scale)))
+            button.setStyleSheet(f"font-size: {18 * scale:.1f}pt; font-weight: bold; "
+                                 "padding: 4px 12px; background: #2e7d4f; color: white; "
+                                 "border-radius: 10px;")
+
     def show_reminders(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
         self._greeting, self._language = greeting, language
         self.title.setText(text("reminders.title", language))
@@ -187,16 +240,34 @@ class GreetingCard(QFrame):
         super().__init__(parent)
         self.setObjectName("greeting")
         self.setStyleSheet("#greeting { background: rgba(12, 60, 40, 235); border-radius: 24px; }")
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         self.name = _label(40, bold=True)
         self.department = _label(22, color="#cfe9dc")
         self.when = _label(28)
-        self.verdict = _label(34, bold=True, color="#ffe28a")
+        self.verdict = _label(26, bold=True, color="#ffe28a")  # smaller than the name
         self.reminders = ReminderPanel()
         for widget in (self.name, self.department, self.when, self.verdict, self.reminders):
             layout.addWidget(widget)
+        layout.addStretch(1)
         self.greeting: Greeting | None = None
+        self.scale = 1.0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """The largest of CARD_SCALES at which every text fits the card's current size."""
+        layout = self._layout
+        for scale in CARD_SCALES:
+            self.scale = scale
+            _scale_labels([self.name, self.department, self.when, self.verdict], scale)
+            self.reminders.set_scale(scale)
+            layout.invalidate()
+            needed = layout.totalHeightForWidth(self.width())
+            if 0 < needed <= self.height():
+                return
 
     def show_greeting(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
         self.greeting = greeting
@@ -211,6 +282,7 @@ class GreetingCard(QFrame):
             verdict = f"{verdict} ({text('greeting.repeat', language)})"
         self.verdict.setText(verdict)
         self.reminders.show_reminders(greeting, language, zone)
+        self.fit()
 
 
 class MessageScreen(QFrame):

@@ -7,12 +7,12 @@ from collections import deque
 from datetime import tzinfo
 from uuid import UUID
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -47,7 +47,13 @@ from kiosk.camera import LatestFrameBuffer
 from kiosk.ui.admin import AdminPanel
 from kiosk.ui.pinpad import PinPad
 from kiosk.ui.strings import Language, text
-from kiosk.ui.widgets import GreetingCard, MessageScreen, PreviewWidget, StatusBarWidget
+from kiosk.ui.widgets import (
+    FittedLabel,
+    GreetingCard,
+    MessageScreen,
+    PreviewWidget,
+    StatusBarWidget,
+)
 
 PREVIEW_INTERVAL_MS = 15  # poll faster than any camera so the preview keeps its frame rate
 PERSISTENT_SCREENS = ("camera_offline", "models_missing")
@@ -95,11 +101,10 @@ class KioskWindow(QWidget):
         self.pages = QStackedWidget()
         self.checkin_page = QWidget()
         column = QVBoxLayout(self.checkin_page)
-        self.guidance_label = QLabel(text("guidance.no_face", self.language))
-        self.guidance_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.guidance_label.setStyleSheet("font-size: 36pt; font-weight: bold; color: white;")
+        self.guidance_label = FittedLabel(text("guidance.no_face", self.language), 36,
+                                          "font-weight: bold; color: white;")
         column.addWidget(self.guidance_label)
-        row = QHBoxLayout()
+        row = self.checkin_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.preview = PreviewWidget()
         self.card = GreetingCard()
         self.card.hide()
@@ -126,6 +131,13 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Portrait panels put the greeting card under the preview, landscape beside it."""
+        portrait = event.size().height() > event.size().width()
+        self.checkin_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                      else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
 
     # -- the one entry point for worker states ------------------------------------------
     def show_state(self, state: object) -> None:
