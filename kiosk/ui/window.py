@@ -100,7 +100,7 @@ class KioskWindow(QWidget):
     def _build(self, admin_pin_hash: str | None, admin_lockout: AdminLockout | None) -> None:
         self.pages = QStackedWidget()
         self.checkin_page = QWidget()
-        column = QVBoxLayout(self.checkin_page)
+        column = self._checkin_column = QVBoxLayout(self.checkin_page)
         self.guidance_label = FittedLabel(text("guidance.no_face", self.language), 36,
                                           "font-weight: bold; color: white;")
         column.addWidget(self.guidance_label)
@@ -206,6 +206,9 @@ class KioskWindow(QWidget):
             return
         self.card.show_greeting(greeting, self.language, self._zone)
         self.card.show()
+        self.pages.setCurrentWidget(self.checkin_page)
+        self._checkin_column.activate()  # the card's size on screen, then its texts fit it
+        self.card.fit()
         self.guidance_label.setText(text("greeting.hello", self.language,
                                          name=greeting.person_name))
         self.pages.setCurrentWidget(self.checkin_page)

@@ -1,15 +1,18 @@
 """Nothing clipped at any supported resolution: every visible text label's text fits its
 label (word-wrapped at its width, its own font) and every label lies inside the window.
-Checked offscreen on the greeting card (a repeat greeting with the longest verdict), the
+Checked offscreen on the greeting card (a repeat greeting with the longest verdict and the
+enrolled face chip beside the check mark), the
 admin PIN page and the admin enrolment page with its on-screen keyboard."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+import cv2
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
@@ -67,15 +70,41 @@ def _clipped(win: KioskWindow) -> list[str]:
     return problems
 
 
-def test_repeat_greeting_card(window: KioskWindow) -> None:
+@pytest.fixture(scope="module")
+def chip(faces_dev: Path) -> bytes:
+    """A real face photo, cropped square and JPEG-encoded like a stored enrolment chip."""
+    image = cv2.imread(str(faces_dev / "people" / "clapton-1.jpg"))
+    side = min(image.shape[:2])
+    ok, encoded = cv2.imencode(".jpg", cv2.resize(image[:side, :side], (112, 112)))
+    assert ok
+    return encoded.tobytes()
+
+
+def test_repeat_greeting_card(window: KioskWindow, chip: bytes) -> None:
     window.show_state(Greeting(
         person_id=uuid4(), person_name="Nguyễn Thị Hồng Nhung", department="Vụ Tổ chức cán bộ",
         at=datetime(2026, 11, 23, 1, 12, tzinfo=UTC), direction=PunchDirection.CHECK_IN,
         verdict_text="Hôm nay không có ca", repeat=True,
         reminders=(ReminderItem("r1", "Nộp báo cáo quý về tổ chức cán bộ", overdue=True),
                    ReminderItem("r2", "Họp giao ban", due_at=datetime(2026, 11, 23, 2, 0,
-                                                                     tzinfo=UTC)))))
+                                                                     tzinfo=UTC))),
+        enrolled_chip=chip))
     assert window.screen_kind == "greeting"
+    assert _clipped(window) == []
+    card = window.card
+    assert card.check.isVisible() and card.check.text() == "✓"
+    assert card.chip.isVisible() and not card.chip.pixmap().isNull()
+    assert card.chip.width() >= 64  # the enrolled face stays recognisable
+    chip_rect = card.chip.rect().translated(card.chip.mapTo(window, card.chip.rect().topLeft()))
+    assert window.rect().contains(chip_rect)
+
+
+def test_greeting_without_a_stored_chip(window: KioskWindow) -> None:
+    window.show_state(Greeting(
+        person_id=uuid4(), person_name="Lê Văn Nam", department="",
+        at=datetime(2026, 11, 23, 1, 12, tzinfo=UTC), direction=PunchDirection.CHECK_OUT,
+        verdict_text="Đúng giờ"))
+    assert window.card.check.isVisible() and not window.card.chip.isVisible()
     assert _clipped(window) == []
 
 
