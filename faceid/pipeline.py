@@ -36,7 +36,7 @@ import numpy as np
 
 from faceid.code_policy import CodePolicy
 from faceid.consensus import Consensus, Decision, DecisionKind
-from faceid.liveness import LivenessCombiner, LivenessState, LivenessVerdict
+from faceid.liveness import DEFAULT_THRESHOLD, LivenessCombiner, LivenessState, LivenessVerdict
 from faceid.matcher import Gallery, Match
 from faceid.quality import Quality, QualityIssue, assess_face
 from faceid.tracking import IouTracker
@@ -82,7 +82,7 @@ class FramePipeline:
                  margin: float | None = None, consensus_frames: int = 3,
                  min_face_px: int = 80, unknown_frames: int = 5,
                  liveness: LivenessModel | None = None,
-                 liveness_threshold: float = 0.7,
+                 liveness_threshold: float = DEFAULT_THRESHOLD,
                  code_policy: CodePolicy | None = None, fusion_frames: int = 1) -> None:
         self.pack = pack
         self.gallery = gallery

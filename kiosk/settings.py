@@ -72,7 +72,7 @@ class VisionSettings(Section):
     fusion_frames: int = Field(3, ge=1, le=10, description="each frame is matched as the "
                                "mean of the face's last N embeddings (1: the frame alone)")
     min_face_px: int = Field(80, ge=20)
-    liveness_threshold: float = Field(0.7, ge=0.0, le=1.0,
+    liveness_threshold: float = Field(0.3, ge=0.0, le=1.0,
                                       description="mean P(real) over the frames of one face")
     liveness_min_frames: int = Field(3, ge=1, le=30,
                                      description="frames averaged before a liveness decision")
