@@ -27,6 +27,7 @@ from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import datakeys, erasure, feed
+from sync_server.service.cell_text import check_person_fields
 from sync_server.service.feed import Entity, Op
 
 
@@ -52,6 +53,9 @@ def person_data(person: Person) -> dict[str, Any]:
 
 def create_person(session: Session, display_name: str, employee_code: str | None = None,
                   department: str | None = None, person_id: uuid.UUID | None = None) -> Person:
+    """A new person, published to the feed; BadRequest for a name, code or department that
+    a spreadsheet would read as a formula (service.cell_text)."""
+    check_person_fields(display_name, employee_code, department)
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,

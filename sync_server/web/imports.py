@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest
 from sync_server.service import audit, people
+from sync_server.service.cell_text import starts_like_formula
 from sync_server.web.people_admin import edit_person
 
 MAX_ROWS = 10_000
@@ -83,6 +84,10 @@ def import_people(session: Session, rows: list[Sequence[object]], actor: str) ->
             continue
         if len(name) > 200 or len(code) > 64 or len(department) > 200:
             report.rejected.append((line, "a value is too long"))
+            continue
+        if any(starts_like_formula(text) for text in (name, code, department)):
+            report.rejected.append((line, "a value starts with =, +, -, @, tab or CR (a "
+                                    "spreadsheet formula) / giá trị bắt đầu như công thức"))
             continue
         if code and code in seen_codes:
             report.rejected.append((line, f"code {code} appears twice in the file"))

@@ -10,6 +10,7 @@ from sync_server.clock import utc_now
 from sync_server.db.models import Person
 from sync_server.errors import NotFound
 from sync_server.service import feed, people
+from sync_server.service.cell_text import check_person_fields
 from sync_server.service.feed import Entity, Op
 
 
@@ -17,6 +18,7 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
                 employee_code: str | None, department: str | None,
                 active: bool | None = None) -> Person:
     """Change a person's fields and publish them to the feed (kiosks learn the change)."""
+    check_person_fields(display_name, employee_code, department)
     row = session.get(Person, person_id)
     if row is None:
         raise NotFound(f"no person {person_id}")
