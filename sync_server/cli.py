@@ -105,6 +105,7 @@ def _sessions(settings: ServerSettings):  # type: ignore[no-untyped-def]
 def _run(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
+    from sync_server.api.proxies import server_options
     from sync_server.db.migrate import upgrade
 
     upgrade(settings.database.url)
@@ -113,7 +114,8 @@ def _run(args: argparse.Namespace, settings: ServerSettings) -> int:
         os.environ["SYNC_SERVER_CONFIG"] = str(args.config)  # the workers read it
     uvicorn.run("sync_server.app:create_app_from_environment", factory=True,
                 host=args.host or settings.http.host, port=args.port or settings.http.port,
-                workers=args.workers or settings.http.workers, log_level="warning")
+                workers=args.workers or settings.http.workers, log_level="warning",
+                **server_options())
     return 0
 
 

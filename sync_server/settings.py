@@ -6,10 +6,11 @@ password belongs in the URL given through the environment (``SYNC_SERVER_DATABAS
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kiosk.config import load_settings
 from kiosk.settings import default_data_dir
@@ -34,6 +35,30 @@ class ApiSettings(Section):
         description="the limit instead for photo enrolment uploads (photos, a ZIP of a site)")
     max_batch_punches: int = Field(2000, ge=1, le=20000)
     feed_page_max: int = Field(1000, ge=1, le=10000)
+    trusted_proxies: tuple[str, ...] = Field(
+        (), description="addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (comma-separated in the environment); none by default")
+    metrics_token: str | None = Field(
+        None, description="bearer token /metrics requires (environment only: "
+        "SYNC_SERVER_API__METRICS_TOKEN)")
+    metrics_loopback_only: bool = Field(
+        True, description="without a metrics token, answer /metrics only to loopback clients")
+    hsts_max_age_s: int = Field(
+        365 * 86400, ge=0, description="Strict-Transport-Security max-age on https responses "
+        "(0: no header)")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            for entry in value:
+                try:
+                    ipaddress.ip_network(str(entry).strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
 
 
 class HttpSettings(Section):

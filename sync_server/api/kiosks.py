@@ -14,6 +14,7 @@ from sync_server.db.engine import transaction
 from sync_server.service import erasure, kiosks
 
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
+MAX_CLOCK_OFFSET_S = 10 * 366 * 86400.0  # beyond ten years a clock is not a clock
 
 
 class DeviceReportIn(BaseModel):
@@ -22,7 +23,9 @@ class DeviceReportIn(BaseModel):
     software_version: str | None = Field(None, max_length=64)
     recognizer_id: str | None = Field(None, max_length=64)
     backlog: int | None = Field(None, ge=0)
-    clock_offset_s: float | None = None
+    clock_offset_s: float | None = Field(
+        None, ge=-MAX_CLOCK_OFFSET_S, le=MAX_CLOCK_OFFSET_S, allow_inf_nan=False,
+        description="server minus kiosk clock, seconds (finite)")
     feed_cursor: int | None = Field(None, ge=0)
 
     def to_report(self) -> kiosks.DeviceReport:
