@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.errors import SettingsError
+from kiosk.files import PRIVATE_UMASK
 from sync_server import __version__
 from sync_server.errors import ServerError
 from sync_server.settings import ServerSettings, load_server_settings
@@ -210,6 +211,7 @@ def _say(text: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args = build_parser().parse_args(argv)
+    os.umask(PRIVATE_UMASK)  # database files, keys and backups are the service user's alone
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

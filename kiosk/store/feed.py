@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
+from kiosk.store import identity
 from kiosk.store.alt_checkin import apply_person_credentials
 from kiosk.store.crypto import DataKeyring
 from kiosk.store.records import (
@@ -36,17 +37,6 @@ from kiosk.store.records import (
     to_iso,
     utc_now,
 )
-
-
-def upsert_person_row(raw: sqlite3.Connection, person: Person) -> None:
-    raw.execute(
-        "INSERT INTO people (id, display_name, employee_code, department, active, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-        " display_name = excluded.display_name, employee_code = excluded.employee_code,"
-        " department = excluded.department, active = excluded.active,"
-        " updated_at = excluded.updated_at",
-        (str(person.id), person.display_name, person.employee_code, person.department,
-         int(person.active), to_iso(utc_now())))
 
 
 def has_consent(raw: sqlite3.Connection, person_id: UUID) -> bool:
@@ -118,11 +108,11 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
     if change.op is FeedOp.DELETE:
         return _delete(raw, change.entity, change.entity_id)
     if change.entity is FeedEntity.PERSON:
-        upsert_person_row(raw, Person(id=change.entity_id, display_name=data["display_name"],
-                                      employee_code=data.get("employee_code"),
-                                      department=data.get("department"),
-                                      active=bool(data.get("active", True))))
-        apply_person_credentials(raw, change.entity_id, data)  # PIN / badge hashes
+        identity.upsert_person(raw, keyring, Person(
+            id=change.entity_id, display_name=data["display_name"],
+            employee_code=data.get("employee_code"), department=data.get("department"),
+            active=bool(data.get("active", True))))
+        apply_person_credentials(raw, keyring, change.entity_id, data)  # PIN / badge hashes
         if data.get("biometrics_erased") or not data.get("active", True):
             if data.get("biometrics_erased"):
                 raw.execute("UPDATE consents SET withdrawn_at = ? WHERE person_id = ? AND"

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import StoreError
-from kiosk.store import clockref, crypto, enrollment_outbox, feed, local_settings
+from kiosk.store import clockref, crypto, enrollment_outbox, feed, identity, local_settings
 from kiosk.store.alt_checkin import AltCheckinStore
 from kiosk.store.connection import Connection, migrate
 from kiosk.store.crypto import DataKeyError, DataKeyring, generate_key_file, missing_key_message
@@ -72,7 +72,7 @@ class KioskStore:
     @property
     def alt_checkin(self) -> AltCheckinStore:
         """PIN / QR badge lookups and wrong-PIN counts (kiosk.store.alt_checkin)."""
-        return AltCheckinStore(self._conn)
+        return AltCheckinStore(self._conn, self._keyring)
 
     def close(self) -> None:
         self._conn.close()
@@ -209,17 +209,19 @@ class KioskStore:
     # -- people, consent, templates and chips -------------------------------------------------
 
     def people(self, active_only: bool = True) -> list[Person]:
+        """People by name (identities are sealed: opened and sorted here)."""
         where = "WHERE active = 1" if active_only else ""
-        rows = self._conn.query(f"SELECT * FROM people {where} ORDER BY display_name, id")
-        return [_person(row) for row in rows]
+        rows = self._conn.query(f"SELECT * FROM people {where}")
+        found = [identity.person_of(self._keyring, row) for row in rows]
+        return sorted(found, key=lambda person: (person.display_name, str(person.id)))
 
     def person(self, person_id: UUID) -> Person | None:
         rows = self._conn.query("SELECT * FROM people WHERE id = ?", (str(person_id),))
-        return _person(rows[0]) if rows else None
+        return identity.person_of(self._keyring, rows[0]) if rows else None
 
     def upsert_person(self, person: Person) -> None:
         with self._conn.transaction() as raw:
-            feed.upsert_person_row(raw, person)
+            identity.upsert_person(raw, self._keyring, person)
 
     def record_consent(self, consent: Consent) -> None:
         """Store a consent record; the person must exist (StoreError otherwise)."""
@@ -278,9 +280,9 @@ class KioskStore:
                 consent_id = consent.id if consent is not None else _latest_consent(raw,
                                                                                    person_id)
                 enrollment_outbox.queue(
-                    raw, uuid4(), person_id, recognizer_id, consent_id, ids, chip_ids,
-                    None if new_person is None else (new_person.display_name,
-                                                     new_person.department), now)
+                    raw, self._keyring, uuid4(), person_id, recognizer_id, consent_id, ids,
+                    chip_ids, None if new_person is None else (new_person.display_name,
+                                                               new_person.department), now)
         return ids
 
     # -- enrollments waiting for upload (kiosk.store.enrollment_outbox) -----------------------
@@ -378,26 +380,38 @@ class KioskStore:
         return erased
 
     def reseal_all(self) -> int:
-        """Re-encrypt every template, chip and event attachment not under the primary key.
+        """Re-encrypt every template, chip, event attachment, person identity and queued
+        new-person name not under the primary key, and seal any left in the clear.
 
         Returns how many blobs were re-encrypted; vacuums so the old ciphertexts are gone.
         """
-        count = 0
         with self._conn.transaction() as raw:
-            for table, column, context in (("templates", "embedding", feed.template_context),
-                                           ("chips", "image", feed.chip_context),
-                                           ("events", "attachment", _event_context)):
-                rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
-                for row_id, blob in rows:
-                    if blob is None or not self._keyring.needs_reseal(blob):
-                        continue
-                    key = context(UUID(row_id))
-                    plain = self._keyring.open(blob, key) if crypto.is_sealed(blob) else blob
-                    raw.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",
-                                (self._keyring.seal(plain, key), row_id))
-                    count += 1
+            count = self._reseal_blobs(raw)
+            people = identity.reseal_people(raw, self._keyring)
+            if people:  # counts kept under digests of the old key would never match again
+                raw.execute("DELETE FROM pin_failures")
+            count += people + enrollment_outbox.seal_plaintext_names(raw, self._keyring)
         if count:
             self._conn.vacuum()
+        return count
+
+    def _reseal_blobs(self, raw: Any) -> int:
+        """Re-encrypt the sealed columns' blobs not under the primary key; returns how many."""
+        count = 0
+        for table, column, context in (("templates", "embedding", feed.template_context),
+                                       ("chips", "image", feed.chip_context),
+                                       ("events", "attachment", _event_context),
+                                       ("pending_enrollments", "new_person_sealed",
+                                        enrollment_outbox.enrollment_context)):
+            rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
+            for row_id, blob in rows:
+                if blob is None or not self._keyring.needs_reseal(blob):
+                    continue
+                key = context(UUID(row_id))
+                plain = self._keyring.open(blob, key) if crypto.is_sealed(blob) else blob
+                raw.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                            (self._keyring.seal(plain, key), row_id))
+                count += 1
         return count
 
     # -- caches filled by the change feed -----------------------------------------------------
@@ -560,7 +574,8 @@ def open_store(path: Path, keyring: DataKeyring | None = None,
         raise
     store = KioskStore(conn, keyring)
     if _has_plaintext(conn):
-        log.warning("kiosk store %s held unencrypted biometrics: encrypting them now", path)
+        log.warning("kiosk store %s held unencrypted biometrics or identities: encrypting "
+                    "them now", path)
         store.reseal_all()
     return store
 
@@ -571,14 +586,17 @@ def _sealed_key_ids(conn: Connection) -> set[bytes]:
         f"SELECT DISTINCT substr(embedding, {start}, {length}) AS k FROM templates"
         f" WHERE substr(embedding, 1, 4) = ? UNION SELECT DISTINCT substr(image, {start},"
         f" {length}) FROM chips WHERE substr(image, 1, 4) = ?", (crypto.MAGIC, crypto.MAGIC))
-    return {bytes(row["k"]) for row in rows}
+    with conn.lock:
+        return {bytes(row["k"]) for row in rows} | identity.sealed_key_ids(conn.raw)
 
 
 def _has_plaintext(conn: Connection) -> bool:
     rows = conn.query("SELECT 1 FROM templates WHERE substr(embedding, 1, 4) != ? UNION ALL"
-                      " SELECT 1 FROM chips WHERE substr(image, 1, 4) != ? LIMIT 1",
-                      (crypto.MAGIC, crypto.MAGIC))
-    return bool(rows)
+                      " SELECT 1 FROM chips WHERE substr(image, 1, 4) != ? UNION ALL"
+                      " SELECT 1 FROM pending_enrollments WHERE new_person_name IS NOT NULL"
+                      " LIMIT 1", (crypto.MAGIC, crypto.MAGIC))
+    with conn.lock:
+        return bool(rows) or identity.has_plaintext(conn.raw)
 
 
 def _latest_consent(raw: Any, person_id: UUID) -> UUID:
@@ -604,12 +622,6 @@ def _punch(row: dict[str, Any]) -> Punch:
                  kind=PunchKind(row["kind"]), source=PunchSource(row["source"]),
                  captured_at=from_iso(row["captured_at"]), clock_offset_s=row["clock_offset_s"],
                  synced_at=from_iso(row["synced_at"]) if row["synced_at"] else None)
-
-
-def _person(row: dict[str, Any]) -> Person:
-    return Person(id=UUID(row["id"]), display_name=row["display_name"],
-                  employee_code=row["employee_code"], department=row["department"],
-                  active=bool(row["active"]))
 
 
 def _reminder(row: dict[str, Any]) -> Reminder:
