@@ -1,25 +1,18 @@
-"""Text that a spreadsheet could run: the OWASP "CSV injection" prefixes, checked at input.
-
-A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
-by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(...)``, DDE such as
-``=cmd|'/c calc'!A0``). Exports neutralise such cells (sync_server.web.exports); people's
-names, codes and departments are refused with such a start wherever they come in (web form,
-import, admin API, kiosk enrolment), so that nobody is surprised by an altered name later.
+"""Text that a spreadsheet could run (the rule: attendance.names), checked at the server's
+inputs: people's names, codes and departments are refused with a formula-like start wherever
+they come in (web form, import, admin API, kiosk enrolment), so that nobody is surprised by an
+altered name later. Exports neutralise such cells anyway (sync_server.web.exports).
 """
 
 from __future__ import annotations
 
+from attendance.names import FORMULA_REFUSAL, starts_like_formula
 from sync_server.errors import BadRequest
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["check_person_fields", "refuse_formula_start", "starts_like_formula"]
 
 _FIELDS = {"name": ("Họ tên", "A name"), "code": ("Mã nhân viên", "An employee code"),
            "department": ("Phòng ban", "A department")}
-
-
-def starts_like_formula(text: str | None) -> bool:
-    """True when a spreadsheet would read ``text`` as a formula (see FORMULA_PREFIXES)."""
-    return bool(text) and str(text).startswith(FORMULA_PREFIXES)
 
 
 def refuse_formula_start(field: str, text: str | None) -> None:
@@ -30,10 +23,7 @@ def refuse_formula_start(field: str, text: str | None) -> None:
     if not starts_like_formula(text):
         return
     vi, en = _FIELDS[field]
-    raise BadRequest(f"{vi} không được bắt đầu bằng =, +, -, @, tab hoặc xuống dòng (bảng "
-                     f"tính có thể chạy nó như công thức): {text!r} / {en} may not start with "
-                     f"=, +, -, @, a tab or a carriage return (a spreadsheet could run it as "
-                     f"a formula)")
+    raise BadRequest(f"{vi} {FORMULA_REFUSAL[0]}: {text!r} / {en} {FORMULA_REFUSAL[1]}")
 
 
 def check_person_fields(display_name: str, employee_code: str | None,
