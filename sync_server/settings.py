@@ -9,11 +9,12 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kiosk.config import load_settings
-from kiosk.settings import default_data_dir
+from protocol.paths import default_data_dir
+from protocol.settings_loader import load_settings
 
 
 class Section(BaseModel):
@@ -112,13 +113,13 @@ class RetentionSettings(Section):
 
 
 class ServerSettings(Section):
-    database: DatabaseSettings = DatabaseSettings()  # type: ignore[call-arg]
-    api: ApiSettings = ApiSettings()  # type: ignore[call-arg]
-    http: HttpSettings = HttpSettings()  # type: ignore[call-arg]
-    provisioning: ProvisioningSettings = ProvisioningSettings()  # type: ignore[call-arg]
-    vision: VisionSettings = VisionSettings()  # type: ignore[call-arg]
-    mail: MailSettings = MailSettings()  # type: ignore[call-arg]
-    retention: RetentionSettings = RetentionSettings()  # type: ignore[call-arg]
+    database: DatabaseSettings = DatabaseSettings()
+    api: ApiSettings = ApiSettings()
+    http: HttpSettings = HttpSettings()
+    provisioning: ProvisioningSettings = ProvisioningSettings()
+    vision: VisionSettings = VisionSettings()
+    mail: MailSettings = MailSettings()
+    retention: RetentionSettings = RetentionSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:
@@ -126,3 +127,10 @@ def load_server_settings(path: Path | None = None) -> ServerSettings:
     if path is None and os.environ.get("SYNC_SERVER_CONFIG"):
         path = Path(os.environ["SYNC_SERVER_CONFIG"])
     return load_settings(ServerSettings, path, "SYNC_SERVER_")
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """uvicorn options of every server process (``sync-server run``, test servers): uvicorn's
+    own proxy-header handling is off, so that only ``api.trusted_proxies`` decides whose
+    X-Forwarded-For counts (sync_server.api.proxies)."""
+    return {"proxy_headers": False, "forwarded_allow_ips": "", "server_header": False}

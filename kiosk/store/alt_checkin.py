@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from faceid.sealing import DataKeyring
 from kiosk.store import identity
 from kiosk.store.connection import Connection
-from kiosk.store.crypto import DataKeyring
 from kiosk.store.records import Person, from_iso, to_iso
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")

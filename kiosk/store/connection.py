@@ -22,9 +22,9 @@ from typing import Any
 import sqlite_utils
 
 from kiosk.errors import StoreError
-from kiosk.files import private_sqlite_files
 from kiosk.store.records import to_iso, utc_now
 from kiosk.store.schema import MIGRATIONS
+from protocol.files import private_sqlite_files
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 A copied kiosk file without the data key must yield no name, no employee code and no PIN
 hash to guess at offline. So, on each ``people`` row (migration m008_sealed_identity):
 
-- ``sealed_identity``: AES-GCM (the data key, as templates: kiosk.store.crypto) of
+- ``sealed_identity``: AES-GCM (the data key, as templates: faceid.sealing) of
   ``{"display_name", "employee_code", "department"}``, bound to the row ("person:<id>");
 - ``sealed_credentials``: the same for ``{"pin_hash", "badge_hash"}`` ("credentials:<id>");
 - ``code_key`` / ``badge_key``: HMAC-SHA256 of the employee code / badge hash under a lookup
@@ -28,8 +28,8 @@ import sqlite3
 from typing import Any
 from uuid import UUID
 
-from kiosk.store import crypto
-from kiosk.store.crypto import DataKeyring
+from faceid import sealing as crypto
+from faceid.sealing import DataKeyring
 from kiosk.store.records import Person, to_iso, utc_now
 
 LOOKUP_LABEL = b"face-attendance kiosk lookup v1"

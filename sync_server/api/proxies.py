@@ -7,7 +7,8 @@ client is the right-most address of ``X-Forwarded-For`` that is not itself a tru
 proxy's ``X-Forwarded-Proto``. Anyone else's headers change nothing: a new
 ``X-Forwarded-For`` per request does not make a new client for the login throttle.
 
-The server runs uvicorn with its own proxy-header handling off (``server_options``), so
+The server runs uvicorn with its own proxy-header handling off
+(``sync_server.settings.uvicorn_options``), so
 this middleware is the one place that decides; it rewrites the ASGI scope's ``client``
 and ``scheme`` that every route reads.
 """
@@ -16,17 +17,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
-
-
-def server_options() -> dict[str, Any]:
-    """uvicorn options of every server process: proxy headers are this app's business."""
-    return {"proxy_headers": False, "forwarded_allow_ips": "", "server_header": False}
 
 
 def parse_networks(entries: Iterable[str]) -> tuple[Network, ...]:

@@ -5,13 +5,13 @@ are not the declared format, or that do not decode, is refused with 422 before s
 A chip is what the kiosk's own encoder wrote, so bytes after the image's end (a PNG's IEND
 chunk, a JPEG's EOI marker) are refused too: a file that is also a ZIP, or carries HTML
 after the picture, is not a chip.
-Decoding uses kiosk.vision.imageio (header checked before pixels). Runs on the request thread.
+Decoding uses faceid.imageio (header checked before pixels). Runs on the request thread.
 """
 
 from __future__ import annotations
 
-from kiosk.errors import ImageDecodeError
-from kiosk.vision.imageio import decode_image
+from faceid.errors import ImageDecodeError
+from faceid.imageio import decode_image
 from sync_server.errors import BadRequest
 
 MAX_CHIP_BYTES = 512 * 1024

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.files import private_sqlite_files
+from protocol.files import private_sqlite_files
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sync_server.api.problems import problem_response
 from sync_server.errors import BadRequest, NotFound, ServerError
+from sync_server.problems import problem_response
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX
 

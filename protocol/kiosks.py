@@ -1,0 +1,31 @@
+"""Kiosk provisioning and heartbeat: what a kiosk reports about itself, and its credential."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_CLOCK_OFFSET_S = 10 * 366 * 86400.0  # beyond ten years a clock is not a clock
+
+
+class DeviceReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    software_version: str | None = Field(None, max_length=64)
+    recognizer_id: str | None = Field(None, max_length=64)
+    backlog: int | None = Field(None, ge=0)
+    clock_offset_s: float | None = Field(
+        None, ge=-MAX_CLOCK_OFFSET_S, le=MAX_CLOCK_OFFSET_S, allow_inf_nan=False,
+        description="server minus kiosk clock, seconds (finite)")
+    feed_cursor: int | None = Field(None, ge=0)
+
+
+class ProvisionIn(DeviceReport):
+    code: str = Field(min_length=4, max_length=32)
+
+
+class CredentialOut(BaseModel):
+    kiosk_id: uuid.UUID
+    name: str
+    credential: str = Field(description="keep secret; send as 'Authorization: Bearer ...'")
