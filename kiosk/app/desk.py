@@ -212,10 +212,12 @@ class StoreDesk:
         saved = self.store.save_enrollment(person.id, pack.recognizer_id, result.embeddings,
                                            chips, consent=consent, queue_upload=True,
                                            new_person=person if created_here else None)
-        self.store.audit(collected_by, "enroll", str(person.id),
+        # The kiosk as actor: who collected the consent is in the (sealed) consent record.
+        self.store.audit(self._actor, "enroll", str(person.id),
                          {"templates": len(saved), "rejected": rejected,
                           "recognizer_id": pack.recognizer_id, "kiosk": self._actor,
-                          "notice_version": consent_notice_version})
+                          "notice_version": consent_notice_version,
+                          "consent_id": str(consent.id)})
         log.info("enrolled %s: %d templates, %d images rejected", person.id, len(saved),
                  rejected)  # the id only: logs name no one
         return EnrollmentFinished(person.id, person.display_name, len(saved), rejected, ok=True)

@@ -54,14 +54,15 @@ class Biometrics:
     def record_consent(self, consent: Consent) -> None:
         """Store a consent record; the person must exist (StoreError otherwise)."""
         with self._conn.transaction() as raw:
-            _insert_consent(raw, consent)
+            _insert_consent(raw, self._keyring, consent)
 
     def consents_for(self, person_id: UUID) -> list[Consent]:
         rows = self._conn.query("SELECT * FROM consents WHERE person_id = ? ORDER BY given_at",
                                 (str(person_id),))
         return [Consent(id=UUID(r["id"]), person_id=UUID(r["person_id"]),
                         given_at=from_iso(r["given_at"]), notice_version=r["notice_version"],
-                        collected_by=r["collected_by"]) for r in rows]
+                        collected_by=identity.collector_of(self._keyring, UUID(r["id"]),
+                                                           r["collected_by"])) for r in rows]
 
     def save_enrollment(
         self,
@@ -88,7 +89,7 @@ class Biometrics:
         ids = [uuid4() for _ in range(matrix.shape[0])]
         with self._conn.transaction() as raw:
             if consent is not None:
-                _insert_consent(raw, consent)
+                _insert_consent(raw, self._keyring, consent)
             if not feed.has_consent(raw, person_id):
                 raise ConsentMissingError(f"no consent recorded for person {person_id}")
             for template_id, row in zip(ids, matrix, strict=True):
@@ -180,7 +181,8 @@ class Biometrics:
         Returns how many blobs were re-encrypted; vacuums so the old ciphertexts are gone.
         """
         with self._conn.transaction() as raw:
-            count = self._reseal_blobs(raw)
+            count = identity.seal_plaintext_collectors(raw, self._keyring)
+            count += self._reseal_blobs(raw)
             people = identity.reseal_people(raw, self._keyring)
             if people:  # counts kept under digests of the old key would never match again
                 raw.execute("DELETE FROM pin_failures")
@@ -195,7 +197,8 @@ class Biometrics:
                                        ("chips", "image", feed.chip_context),
                                        ("events", "attachment", event_context),
                                        ("pending_enrollments", "new_person_sealed",
-                                        enrollment_outbox.enrollment_context)):
+                                        enrollment_outbox.enrollment_context),
+                                       ("consents", "collected_by", identity.consent_context)):
             rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
             for row_id, blob in rows:
                 if blob is None or not self._keyring.needs_reseal(blob):
@@ -216,11 +219,12 @@ def _latest_consent(raw: Any, person_id: UUID) -> UUID:
     return UUID(row[0])
 
 
-def _insert_consent(raw: Any, consent: Consent) -> None:
+def _insert_consent(raw: Any, keyring: DataKeyring, consent: Consent) -> None:
     if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(consent.person_id),)).fetchone() \
             is None:
         raise StoreError(f"consent for unknown person {consent.person_id}")
     raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version, collected_by)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 (str(consent.id), str(consent.person_id), to_iso(consent.given_at),
-                 consent.notice_version, consent.collected_by))
+                 consent.notice_version,
+                 identity.seal_collector(keyring, consent.id, consent.collected_by)))

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from faceid.sealing import DataKeyring
-from kiosk.store import feed
+from kiosk.store import feed, identity
 from kiosk.store.connection import Connection
 from kiosk.store.records import Chip, Consent, from_iso, to_iso, utc_now
 
@@ -125,7 +125,7 @@ def load(raw: sqlite3.Connection, keyring: DataKeyring, row: dict[str, Any]) -> 
     consent = None if consent_row is None else Consent(
         id=UUID(consent_row[0]), person_id=UUID(consent_row[1]),
         given_at=from_iso(consent_row[2]), notice_version=consent_row[3],
-        collected_by=consent_row[4])
+        collected_by=identity.collector_of(keyring, UUID(consent_row[0]), consent_row[4]))
     matrix = (np.vstack(vectors).astype(np.float32) if vectors
               else np.zeros((0, 0), dtype=np.float32))
     name, department = _new_person(keyring, row)

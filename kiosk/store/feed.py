@@ -163,10 +163,12 @@ def _upsert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id:
     if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(person_id),)).fetchone() is None:
         raise ValueError(f"template {template_id} for unknown person {person_id}")
     consent = data["consent"]
+    consent_id = UUID(consent["id"])
     raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version, collected_by)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                (str(UUID(consent["id"])), str(person_id), to_iso(from_iso(consent["given_at"])),
-                 str(consent["notice_version"]), str(consent["collected_by"])))
+                (str(consent_id), str(person_id), to_iso(from_iso(consent["given_at"])),
+                 str(consent["notice_version"]),
+                 identity.seal_collector(keyring, consent_id, str(consent["collected_by"]))))
     vector = np.frombuffer(base64.b64decode(data["embedding"], validate=True), dtype="<f4")
     if vector.shape[0] != int(data["dim"]) or not np.all(np.isfinite(vector)):
         raise ValueError(f"template {template_id}: embedding does not match dim {data['dim']}")

@@ -11,7 +11,9 @@ hash to guess at offline. So, on each ``people`` row (migration m008_sealed_iden
   badge without plaintext; without the key the digests say nothing (codes are guessable,
   so a plain hash would not do);
 - the plaintext columns (``display_name``, ``employee_code``, ``department``,
-  ``pin_hash``, ``badge_hash``) hold '' or NULL.
+  ``pin_hash``, ``badge_hash``) hold '' or NULL;
+- who collected a consent (``consents.collected_by``, a member of staff) is sealed in place
+  ("consent:<id>"): the column holds the sealed bytes.
 
 Wrong-PIN counts (``pin_failures``) are kept per keyed digest of the typed code too.
 During a rotation (``new,old`` keys) lookups try the digest of every key held; rotation
@@ -139,20 +141,50 @@ def reseal_people(raw: sqlite3.Connection, keyring: DataKeyring) -> int:
 
 
 def has_plaintext(raw: sqlite3.Connection) -> bool:
-    """True when a people row still holds an identity or hash in the clear."""
+    """True when a people row still holds an identity or hash in the clear, or a consent
+    its collector's name."""
     return raw.execute(
         "SELECT 1 FROM people WHERE sealed_identity IS NULL OR display_name != ''"
         " OR employee_code IS NOT NULL OR department IS NOT NULL OR pin_hash IS NOT NULL"
-        " OR badge_hash IS NOT NULL LIMIT 1").fetchone() is not None
+        " OR badge_hash IS NOT NULL UNION ALL SELECT 1 FROM consents"
+        " WHERE typeof(collected_by) = 'text' LIMIT 1").fetchone() is not None
 
 
 def sealed_key_ids(raw: sqlite3.Connection) -> set[bytes]:
-    """The key ids named by the sealed identities and credentials."""
+    """The key ids named by the sealed identities, credentials and consent collectors."""
     found = set()
     for (blob,) in raw.execute("SELECT sealed_identity FROM people WHERE sealed_identity"
                                " IS NOT NULL UNION SELECT sealed_credentials FROM people"
-                               " WHERE sealed_credentials IS NOT NULL"):
+                               " WHERE sealed_credentials IS NOT NULL UNION SELECT"
+                               " collected_by FROM consents"
+                               " WHERE typeof(collected_by) = 'blob'"):
         key_id = crypto.sealed_key_id(blob)
         if key_id is not None:
             found.add(key_id)
     return found
+
+
+def consent_context(consent_id: UUID) -> bytes:
+    """Associated data binding a sealed ``collected_by`` to its consent row."""
+    return f"consent:{consent_id}".encode()
+
+
+def seal_collector(keyring: DataKeyring, consent_id: UUID, collected_by: str) -> bytes:
+    return keyring.seal(collected_by.encode(), consent_context(consent_id))
+
+
+def collector_of(keyring: DataKeyring, consent_id: UUID, stored: bytes | str) -> str:
+    """``consents.collected_by`` in clear (sealed, or text left by an older version)."""
+    if isinstance(stored, str):
+        return stored
+    return keyring.open(stored, consent_context(consent_id)).decode()
+
+
+def seal_plaintext_collectors(raw: sqlite3.Connection, keyring: DataKeyring) -> int:
+    """Seal ``collected_by`` values an older version stored as text; returns rows sealed."""
+    rows = raw.execute("SELECT id, collected_by FROM consents"
+                       " WHERE typeof(collected_by) = 'text'").fetchall()
+    for row_id, text in rows:
+        raw.execute("UPDATE consents SET collected_by = ? WHERE id = ?",
+                    (seal_collector(keyring, UUID(row_id), text), row_id))
+    return len(rows)

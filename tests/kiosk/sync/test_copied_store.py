@@ -29,6 +29,7 @@ from sync_server.service import alt_checkin, people
 
 NAME, CODE, DEPARTMENT = "Nguyễn Thị Bảo Mật", "BM-4711", "Phòng Thanh Tra"
 NEWCOMER, NEWCOMER_DEPARTMENT = "Lê Văn Mới Đến", "Phòng Tiếp Nhận"
+COLLECTOR = "Trần Thị Thu Nhận"  # the member of staff who collected the newcomer's consent
 PIN = "258013"
 
 
@@ -56,7 +57,7 @@ def _enrol_newcomer(store: KioskStore) -> None:
     newcomer = Person(uuid.uuid4(), NEWCOMER, department=NEWCOMER_DEPARTMENT)
     store.upsert_person(newcomer)
     consent = Consent(person_id=newcomer.id, given_at=datetime.now(UTC), notice_version="v1",
-                      collected_by="kiosk admin")
+                      collected_by=COLLECTOR)
     vectors = np.random.default_rng(3).standard_normal((2, 128)).astype(np.float32)
     store.save_enrollment(newcomer.id, "sface", vectors, consent=consent, queue_upload=True,
                           new_person=newcomer)
@@ -85,7 +86,9 @@ def test_a_copied_kiosk_file_reveals_no_name_code_or_pin_hash(
     assert badge is not None and badge.employee_code == CODE
     assert {p.display_name for p in store.people()} == {NAME, NEWCOMER}
 
-    secrets = [NAME, CODE, DEPARTMENT, NEWCOMER, NEWCOMER_DEPARTMENT, pin_hash,
+    [newcomer] = [p for p in store.people() if p.display_name == NEWCOMER]
+    assert [c.collected_by for c in store.consents_for(newcomer.id)] == [COLLECTOR]
+    secrets = [NAME, CODE, DEPARTMENT, NEWCOMER, NEWCOMER_DEPARTMENT, COLLECTOR, pin_hash,
                pin_hash.split("$")[2], pin_hash.split("$")[3], pins.badge_token_hash(token)]
     while_running = _files(store.path)
     assert store.path.name + "-wal" in while_running
@@ -144,3 +147,33 @@ def test_rotate_key_reseals_identities_and_keeps_lookups(
         assert rotated.alt_checkin.person_for_badge(pins.badge_token_hash(token)) is not None
     finally:
         rotated.close()
+
+
+def test_a_store_from_an_older_version_is_sealed_when_opened(tmp_path: Path) -> None:
+    """Rows written in the clear (as before identities were sealed) are sealed at the next
+    open with the key, and the clear text leaves the file."""
+    path = tmp_path / "kiosk" / "kiosk.sqlite3"
+    store = open_store(path)
+    person_id, consent_id = uuid.uuid4(), uuid.uuid4()
+    pin_hash = pins.hash_pin(PIN)
+    with store._conn.transaction() as raw:  # what an older version wrote
+        raw.execute("INSERT INTO people (id, display_name, employee_code, department, active,"
+                    " updated_at, pin_hash) VALUES (?, ?, ?, ?, 1, '2026-01-01', ?)",
+                    (str(person_id), NAME, CODE, DEPARTMENT, pin_hash))
+        raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version,"
+                    " collected_by) VALUES (?, ?, '2026-01-01T00:00:00+00:00', 'v1', ?)",
+                    (str(consent_id), str(person_id), COLLECTOR))
+    store.close()
+    store = open_store(path)
+    try:
+        found = store.alt_checkin.person_for_code(CODE)
+        assert found is not None and found[0].display_name == NAME
+        assert found[1] is not None and pins.verify_pin(PIN, found[1])
+        assert [c.collected_by for c in store.consents_for(person_id)] == [COLLECTOR]
+        values = _rows_without_key(path, tmp_path / "copy")
+        for secret in (NAME, CODE, DEPARTMENT, COLLECTOR, pin_hash):
+            assert not [value for value in values if secret in value], secret
+            for name, data in _files(path).items():
+                assert secret.encode() not in data, (secret, name)
+    finally:
+        store.close()
