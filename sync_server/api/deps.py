@@ -71,7 +71,7 @@ def current_admin(request: Request, sessions: Sessions,
             ADMIN_THROTTLE.failed(session, login.username, address)
     if wait > 0:
         raise ratelimit.TooManyRequests(f"too many failed admin logins for this user from this "
-                                        f"address; wait {math.ceil(wait)} s")
+                                        f"address; wait {math.ceil(wait)} s", wait)
     try:
         with transaction(sessions) as session:
             admin = admins.authenticate_admin(session, login.username, login.password)

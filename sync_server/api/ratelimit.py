@@ -27,8 +27,14 @@ OVERFLOW_KEY = "\0overflow"
 
 
 class TooManyRequests(ServerError):
+    """429; ``retry_after_s`` (seconds), when known, becomes the ``Retry-After`` header."""
+
     status = 429
     title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after_s: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
 
 
 @dataclass

@@ -71,9 +71,15 @@ def test_an_attacker_slows_down_without_locking_the_real_admin_out(
         assert log_in(desk, "admin").status_code == 303  # the real admin, elsewhere
     username, password = make_admin(sessions)
     url = proxied_server.url + "/api/v1/people"
+    waits = []
     for status in [401] * 5 + [429, 429]:
-        assert httpx.get(url, auth=(username, "wrong password!"),
-                         headers={"X-Forwarded-For": ATTACKER}).status_code == status
+        answer = httpx.get(url, auth=(username, "wrong password!"),
+                           headers={"X-Forwarded-For": ATTACKER})
+        assert answer.status_code == status
+        if status == 429:
+            assert answer.headers["content-type"] == "application/problem+json"
+            waits.append(int(answer.headers["retry-after"]))
+    assert 4 <= waits[0] < waits[1]
     assert httpx.get(url, auth=(username, password),
                      headers={"X-Forwarded-For": ADMIN_DESK}).status_code == 200
 
