@@ -68,7 +68,7 @@ def current_admin(request: Request, sessions: Sessions,
     with transaction(sessions) as session:
         wait = ADMIN_THROTTLE.retry_after(session, login.username, address)
         if wait > 0:
-            ADMIN_THROTTLE.failed(session, login.username, address)
+            ADMIN_THROTTLE.refused(session, login.username, address)
     if wait > 0:
         raise ratelimit.TooManyRequests(f"too many failed admin logins for this user from this "
                                         f"address; wait {math.ceil(wait)} s", wait)

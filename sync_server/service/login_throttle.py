@@ -9,8 +9,10 @@ Failed logins are rows of ``login_failures`` (one table for every server process
 - the address alone, with ``free_per_address`` free failures (one address guessing many
   usernames), then the same doubling.
 
-A try during a delay is refused (429 with ``Retry-After``) and counts as a failure, so
-hammering only lengthens the wait. Nothing is counted per username alone: the real admin,
+A try during a delay is refused (429 with ``Retry-After``) and counts as a failure of the
+pair, so hammering only lengthens that wait; it does not count for the address, so people
+behind one shared address (an office's NAT) retrying their own logins do not lengthen each
+other's wait. Nothing is counted per username alone: the real admin,
 from their own address, logs in while an attacker elsewhere is being slowed down. The
 client address is the one sync_server.api.proxies settled (trusted proxies only).
 Each method works in the caller's transaction.
@@ -70,11 +72,16 @@ class LoginThrottle:
         return wait
 
     def failed(self, session: Session, username: str, address: str) -> None:
-        """Count a failed (or refused) try; forget failures older than the window."""
+        """Count a wrong password; forget failures older than the window."""
         now = utc_now()
         session.execute(delete(LoginFailure).where(LoginFailure.at < now - self.window))
         for subject in self._subjects(username, address).values():
             session.add(LoginFailure(id=uuid.uuid4(), subject=subject, at=now))
+
+    def refused(self, session: Session, username: str, address: str) -> None:
+        """Count a try made during a delay, for the pair only (module docstring)."""
+        session.add(LoginFailure(id=uuid.uuid4(), subject=self._subjects(username, address)["p"],
+                                 at=utc_now()))
 
     def succeeded(self, session: Session, username: str, address: str) -> None:
         """A right password: that pair's failures are forgotten (the address's stay)."""

@@ -61,7 +61,7 @@ def login(request: Request, username: Annotated[str, Form()],
     with transaction(sessions) as session:
         wait = throttle.retry_after(session, username, address)
         if wait > 0:
-            throttle.failed(session, username, address)  # hammering lengthens the wait
+            throttle.refused(session, username, address)  # hammering lengthens the wait
     if wait > 0:
         log.warning("login throttled for %r from %s (%.0f s)", username, address, wait)
         response = _login_page(request, "too_many", status_code=429)
