@@ -83,6 +83,10 @@ def test_formula_names_are_refused_at_every_input(web_server: WebServer, staffin
         assert re.findall(r"\d+", summary) == ["1", "0", "2"]  # created, updated, rejected
         listing = client.get("/hr/people").text
         assert "Le Van Tot" in listing and "calc" not in listing
+        answer = client.post("/hr/departments", data={
+            "csrf_token": page_csrf(client, "/hr/people"), "name": "@Phòng Công Thức"})
+        assert "may not start with" in unquote(str(answer.url))
+        assert "Công Thức" not in client.get("/hr/people").text
     username, password = make_admin(sessions)
     answer = httpx.post(web_server.url + "/api/v1/people", auth=(username, password),
                         json={"display_name": "@SUM(1+1)*cmd|' /C calc'!A0"})
