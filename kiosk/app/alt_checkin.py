@@ -61,7 +61,7 @@ class AltCheckinDesk:
                 subject = "code-digest:" + credentials.code_digest(code)[:16]
                 log.warning("PIN check-in locked for %s until %s", subject,
                             counted.locked_until.isoformat())
-                self._desk.store.audit(self._actor, "pin_locked", subject,
+                self._desk.store.audit_log.record(self._actor, "pin_locked", subject,
                                        {"failures": counted.failures,
                                         "locked_until": counted.locked_until.isoformat()})
                 return AltCheckinRefused(AltRefusal.LOCKED, locked_until=counted.locked_until)

@@ -19,7 +19,9 @@ from pathlib import Path
 from protocol.errors import SettingsError
 from protocol.files import PRIVATE_UMASK
 from sync_server import __version__
+from sync_server.cli.actor import cli_actor
 from sync_server.errors import ServerError
+from sync_server.service import audit
 from sync_server.settings import ServerSettings, load_server_settings
 
 log = logging.getLogger("sync_server.cli")
@@ -143,7 +145,7 @@ def _create_admin(args: argparse.Namespace, settings: ServerSettings) -> int:
 
     password = os.environ.get("SYNC_ADMIN_PASSWORD") or getpass.getpass("password: ")
     with transaction(_sessions(settings)) as session:
-        admins.create_admin(session, args.username, password)
+        admins.create_admin(session, args.username, password, actor=cli_actor())
     _say(f"admin {args.username} created")
     return 0
 
@@ -153,8 +155,8 @@ def _provision(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.service import kiosks
 
     with transaction(_sessions(settings)) as session:
-        kiosk_id, code = kiosks.create_provisioning_code(session, args.name,
-                                                         settings.provisioning.code_ttl_s)
+        kiosk_id, code = kiosks.create_provisioning_code(
+            session, args.name, settings.provisioning.code_ttl_s, actor=cli_actor())
     hours = settings.provisioning.code_ttl_s / 3600
     _say(f"kiosk {args.name} ({kiosk_id})\none-time code: {code}\n(valid {hours:g} h, once)")
     return 0
@@ -165,7 +167,7 @@ def _revoke(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.service import kiosks
 
     with transaction(_sessions(settings)) as session:
-        kiosk = kiosks.revoke(session, args.name)
+        kiosk = kiosks.revoke(session, args.name, actor=cli_actor())
         _say(f"kiosk {kiosk.name} ({kiosk.id}) revoked")
     return 0
 
@@ -175,7 +177,7 @@ def _rotate_key(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.service import datakeys
 
     with transaction(_sessions(settings)) as session:
-        count, key_id = datakeys.rotate(session, settings.database.url)
+        count, key_id = datakeys.rotate(session, settings.database.url, actor=cli_actor())
     datakeys.drop_old_keys(settings.database.url)
     _say(f"re-encrypted {count} blobs under key {key_id}")
     return 0
@@ -216,7 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_server_settings(args.config)
-        return int(args.handler(args, settings))
+        if args.command == "run":  # each request is its own door
+            return int(args.handler(args, settings))
+        audit.install_guard(strict=settings.audit.strict)
+        with audit.door(f"sync-server {args.command}"):
+            return int(args.handler(args, settings))
     except (ServerError, SettingsError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

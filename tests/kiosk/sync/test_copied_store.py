@@ -55,19 +55,19 @@ def _rows_without_key(path: Path, copy_dir: Path) -> list[str]:
 
 def _enrol_newcomer(store: KioskStore) -> None:
     newcomer = Person(uuid.uuid4(), NEWCOMER, department=NEWCOMER_DEPARTMENT)
-    store.upsert_person(newcomer)
+    store.biometrics.upsert_person(newcomer)
     consent = Consent(person_id=newcomer.id, given_at=datetime.now(UTC), notice_version="v1",
                       collected_by=COLLECTOR)
     vectors = np.random.default_rng(3).standard_normal((2, 128)).astype(np.float32)
-    store.save_enrollment(newcomer.id, "sface", vectors, consent=consent, queue_upload=True,
-                          new_person=newcomer)
+    store.biometrics.save_enrollment(newcomer.id, "sface", vectors, consent=consent,
+                                     queue_upload=True, new_person=newcomer)
 
 
 def test_a_copied_kiosk_file_reveals_no_name_code_or_pin_hash(
         store: KioskStore, credential: KioskCredential, sessions: sessionmaker[Session],
         tmp_path: Path) -> None:
     with transaction(sessions) as session:
-        person_id = people.create_person(session, NAME, CODE, DEPARTMENT).id
+        person_id = people.create_person(session, NAME, CODE, DEPARTMENT, actor="hr").id
         alt_checkin.issue_pin(session, person_id, "hr", PIN)
         token = alt_checkin.issue_badge(session, person_id, "hr")
         row = session.get(AltCheckinCredential, person_id)
@@ -84,10 +84,10 @@ def test_a_copied_kiosk_file_reveals_no_name_code_or_pin_hash(
     assert found[1] is not None and pins.verify_pin(PIN, found[1])
     badge = store.alt_checkin.person_for_badge(pins.badge_token_hash(token))
     assert badge is not None and badge.employee_code == CODE
-    assert {p.display_name for p in store.people()} == {NAME, NEWCOMER}
+    assert {p.display_name for p in store.biometrics.people()} == {NAME, NEWCOMER}
 
-    [newcomer] = [p for p in store.people() if p.display_name == NEWCOMER]
-    assert [c.collected_by for c in store.consents_for(newcomer.id)] == [COLLECTOR]
+    [newcomer] = [p for p in store.biometrics.people() if p.display_name == NEWCOMER]
+    assert [c.collected_by for c in store.biometrics.consents_for(newcomer.id)] == [COLLECTOR]
     secrets = [NAME, CODE, DEPARTMENT, NEWCOMER, NEWCOMER_DEPARTMENT, COLLECTOR, pin_hash,
                pin_hash.split("$")[2], pin_hash.split("$")[3], pins.badge_token_hash(token)]
     while_running = _files(store.path)
@@ -109,7 +109,7 @@ def test_database_files_are_private_on_the_kiosk(tmp_path: Path) -> None:
     try:
         path = tmp_path / "kiosk" / "kiosk.sqlite3"
         store = open_store(path)
-        store.upsert_person(Person(uuid.uuid4(), "Pham Van Rieng"))
+        store.biometrics.upsert_person(Person(uuid.uuid4(), "Pham Van Rieng"))
         modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()
                  if p.name.startswith(path.name)}
         assert modes == {"kiosk.sqlite3": 0o600, "kiosk.sqlite3-wal": 0o600,
@@ -126,7 +126,7 @@ def test_rotate_key_reseals_identities_and_keeps_lookups(
         store: KioskStore, credential: KioskCredential, sessions: sessionmaker[Session]
         ) -> None:
     with transaction(sessions) as session:
-        person_id = people.create_person(session, NAME, CODE, DEPARTMENT).id
+        person_id = people.create_person(session, NAME, CODE, DEPARTMENT, actor="hr").id
         alt_checkin.issue_pin(session, person_id, "hr", PIN)
         token = alt_checkin.issue_badge(session, person_id, "hr")
     with SyncClient(credential, timeout_s=10, verify_tls=False) as client:
@@ -169,7 +169,7 @@ def test_a_store_from_an_older_version_is_sealed_when_opened(tmp_path: Path) -> 
         found = store.alt_checkin.person_for_code(CODE)
         assert found is not None and found[0].display_name == NAME
         assert found[1] is not None and pins.verify_pin(PIN, found[1])
-        assert [c.collected_by for c in store.consents_for(person_id)] == [COLLECTOR]
+        assert [c.collected_by for c in store.biometrics.consents_for(person_id)] == [COLLECTOR]
         values = _rows_without_key(path, tmp_path / "copy")
         for secret in (NAME, CODE, DEPARTMENT, COLLECTOR, pin_hash):
             assert not [value for value in values if secret in value], secret

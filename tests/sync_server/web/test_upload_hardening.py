@@ -155,8 +155,8 @@ def test_webhook_nonces_are_scoped_per_integration(web_server: WebServer,
                                                    sessions: sessionmaker[Session]) -> None:
     add_person(sessions, "Tran Van Duc", department="Finance")
     with transaction(sessions) as session:
-        hrm = reminder_webhooks.create_integration(session, "hrm")
-        erp = reminder_webhooks.create_integration(session, "erp")
+        hrm = reminder_webhooks.create_integration(session, "hrm", actor="admin")
+        erp = reminder_webhooks.create_integration(session, "erp", actor="admin")
     url = web_server.url + "/api/v1/webhooks/tasks"
     nonce = "shared-nonce-0001"
 
