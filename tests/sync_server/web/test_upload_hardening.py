@@ -174,3 +174,27 @@ def test_webhook_nonces_are_scoped_per_integration(web_server: WebServer,
     replay = httpx.post(url, content=task("H-2"), headers=_signed("hrm", hrm.secret,
                                                                   task("H-2"), nonce))
     assert replay.status_code == 401 and "replayed" in replay.json()["detail"]
+
+
+@pytest.mark.parametrize(("attachment", "reason"), [
+    (b"<html><script>alert('snapshot')</script></html>", "not a jpeg"),
+    (_jpeg(CHIP) + ZIP_TAIL, "follow the end"),
+], ids=["html", "jpeg-zip"])
+def test_event_attachments_must_be_jpeg_snapshots(web_server: WebServer,
+                                                  sessions: sessionmaker[Session],
+                                                  attachment: bytes, reason: str) -> None:
+    """A refused attempt's snapshot is served to HR later: it must be the JPEG it claims."""
+    credential = provision_kiosk(sessions, web_server.url, "snapshot-gate")
+    event = {"id": str(uuid.uuid4()), "kind": "refused_attempt",
+             "occurred_at": datetime.now(UTC).isoformat(),
+             "attachment": base64.b64encode(attachment).decode()}
+    answer = httpx.post(web_server.url + "/api/v1/events", json={"events": [event]},
+                        headers={"Authorization": f"Bearer {credential.credential}"})
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert reason in answer.json()["detail"]
+    good = {**event, "id": str(uuid.uuid4()),
+            "attachment": base64.b64encode(_jpeg(CHIP)).decode()}
+    answer = httpx.post(web_server.url + "/api/v1/events", json={"events": [good]},
+                        headers={"Authorization": f"Bearer {credential.credential}"})
+    assert answer.status_code == 200, answer.text
