@@ -18,11 +18,25 @@ class DeviceReport(BaseModel):
     clock_offset_s: float | None = Field(
         None, ge=-MAX_CLOCK_OFFSET_S, le=MAX_CLOCK_OFFSET_S, allow_inf_nan=False,
         description="server minus kiosk clock, seconds (finite)")
-    feed_cursor: int | None = Field(None, ge=0)
+    feed_cursor: int | None = Field(None, ge=0, description="the last feed seq the kiosk "
+                                    "applied; beyond the newest change: 409")
 
 
 class ProvisionIn(DeviceReport):
     code: str = Field(min_length=4, max_length=32)
+
+
+class ErasureConfirmationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    erasure_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000,
+                                         description="erasures this kiosk applied (the "
+                                         "feed entries' erasure_id and covers)")
+
+
+class ErasureConfirmationOut(BaseModel):
+    confirmed: list[uuid.UUID]
+    unknown: list[uuid.UUID] = Field(description="no such erasure here: nothing recorded")
 
 
 class CredentialOut(BaseModel):
