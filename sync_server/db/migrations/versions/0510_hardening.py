@@ -4,7 +4,7 @@ The primary key of ``webhook_nonces`` becomes (system, nonce); the nonces seen i
 last window are kept.
 
 Revision ID: 0510_hardening
-Revises: 0460_punch_kind_values (main had added it since the branch began)
+Revises: 0500_trust_boundary (main had added 0460 and 0500 since the branch began)
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sync_server.db.types import UTCDateTime
 
 revision = "0510_hardening"
-down_revision = "0460_punch_kind_values"
+down_revision = "0500_trust_boundary"
 branch_labels = None
 depends_on = None
 
