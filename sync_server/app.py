@@ -14,7 +14,7 @@ from sync_server.api.middleware import AuditDoor, BodyLimitAndClock
 from sync_server.api.proxies import TrustedProxies
 from sync_server.db.engine import make_engine, session_factory
 from sync_server.problems import install_problem_handlers
-from sync_server.service import audit
+from sync_server.service import audit, day_results
 from sync_server.settings import ServerSettings, load_server_settings
 from sync_server.web import install as install_web
 
@@ -43,6 +43,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                        hsts_max_age_s=settings.api.hsts_max_age_s)
     app.add_middleware(AuditDoor)
     audit.install_guard(strict=settings.audit.strict)
+    day_results.install_invalidation()  # stored report days follow every change
     # Outermost: the client address and scheme every other layer reads.
     app.add_middleware(TrustedProxies, trusted=settings.api.trusted_proxies)
     install_web(app)  # HR and admin pages under /hr
