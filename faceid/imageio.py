@@ -1,7 +1,8 @@
 """Safe image decoding for enrollment photos and calibration folders.
 
 Limits: files up to ``MAX_FILE_BYTES`` (40 MB) and images up to ``MAX_PIXELS`` (50 megapixels,
-checked from the header before the pixels are decoded where the format allows); EXIF
+checked from the PNG or JPEG header before any pixel is decoded, and from a reduced decode
+for other formats); EXIF
 orientation is applied (phone photos stored sideways); grey and grey+alpha become 3-channel
 BGR, BGRA loses its alpha. Everything that cannot be read raises ImageDecodeError with the
 file name and the reason. Runs on the caller's thread.
@@ -32,7 +33,7 @@ def decode_image(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS)
         raise ImageDecodeError(f"{name}: {len(data)} bytes is over the {MAX_FILE_BYTES} limit")
     if not data:
         raise ImageDecodeError(f"{name}: empty file")
-    declared = _png_pixels(data)
+    declared = _png_pixels(data) or _jpeg_pixels(data)
     if declared is not None and declared > max_pixels:
         raise ImageDecodeError(f"{name}: {declared} pixels is over the {max_pixels} limit")
     buffer = np.frombuffer(data, dtype=np.uint8)
@@ -66,6 +67,35 @@ def _png_pixels(data: bytes) -> int | None:
     if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24 and data[12:16] == b"IHDR":
         width, height = struct.unpack(">II", data[16:24])
         return int(width) * int(height)
+    return None
+
+
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # start-of-frame markers
+
+
+def _jpeg_pixels(data: bytes) -> int | None:
+    """Width x height from a JPEG's start-of-frame header, else None.
+
+    Read before any pixel is decoded, so a small JPEG declaring a huge frame (a
+    decompression bomb) is refused without the decoder allocating for it.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    index = 2
+    while index + 9 <= len(data):
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte
+            index += 1
+            continue
+        if marker in _JPEG_SOF:
+            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            return int(width) * int(height)
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
+            index += 2
+            continue
+        index += 2 + struct.unpack(">H", data[index + 2:index + 4])[0]
     return None
 
 

@@ -23,3 +23,33 @@ def write_private(path: Path, text: str) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+PRIVATE_UMASK = 0o077
+"""The umask of kiosk and server processes: files they create are their owner's alone."""
+
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def private_sqlite_files(path: Path) -> list[Path]:
+    """Make the SQLite file at ``path`` and its -wal, -shm and -journal mode 0600.
+
+    A missing database file is created empty with mode 0600 before SQLite opens it (SQLite
+    gives its side files the database file's mode). Existing files with a looser mode are
+    fixed and returned, so the caller can log what it changed. Blocking file I/O.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    fixed = []
+    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in SQLITE_SIDE_FILES)):
+        try:
+            mode = candidate.stat().st_mode & 0o777
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(candidate, 0o600)
+            fixed.append(candidate)
+    return fixed

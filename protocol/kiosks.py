@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_CLOCK_OFFSET_S = 10 * 366 * 86400.0  # beyond ten years a clock is not a clock
+
 
 class DecisionRule(BaseModel):
     """A kiosk's gallery-aware decision rule (faceid.operating_point). Thresholds are cosine
@@ -30,7 +32,9 @@ class DeviceReport(BaseModel):
     software_version: str | None = Field(None, max_length=64)
     recognizer_id: str | None = Field(None, max_length=64)
     backlog: int | None = Field(None, ge=0)
-    clock_offset_s: float | None = Field(None, allow_inf_nan=False)
+    clock_offset_s: float | None = Field(
+        None, ge=-MAX_CLOCK_OFFSET_S, le=MAX_CLOCK_OFFSET_S, allow_inf_nan=False,
+        description="server minus kiosk clock, seconds (finite)")
     feed_cursor: int | None = Field(None, ge=0, description="the last feed seq the kiosk "
                                     "applied; beyond the newest change: 409")
     decision_rule: DecisionRule | None = None

@@ -11,6 +11,7 @@ from sync_server import __version__
 from sync_server.api import events, feed, health, kiosks, metrics, people, punches, templates
 from sync_server.api import tasks as reminder_tasks
 from sync_server.api.middleware import AuditDoor, BodyLimitAndClock
+from sync_server.api.proxies import TrustedProxies
 from sync_server.db.engine import make_engine, session_factory
 from sync_server.problems import install_problem_handlers
 from sync_server.service import audit, day_results
@@ -38,10 +39,13 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(reminder_tasks.router)  # reminders: other systems' tasks
     app.add_middleware(BodyLimitAndClock, max_body_bytes=settings.api.max_body_bytes,
-                       max_upload_bytes=settings.api.max_upload_bytes)
+                       max_upload_bytes=settings.api.max_upload_bytes,
+                       hsts_max_age_s=settings.api.hsts_max_age_s)
     app.add_middleware(AuditDoor)
     audit.install_guard(strict=settings.audit.strict)
     day_results.install_invalidation()  # stored report days follow every change
+    # Outermost: the client address and scheme every other layer reads.
+    app.add_middleware(TrustedProxies, trusted=settings.api.trusted_proxies)
     install_web(app)  # HR and admin pages under /hr
     return app
 

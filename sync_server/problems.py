@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,6 +31,14 @@ def problem_response(status: int, title: str, detail: str, instance: str | None 
                         headers=headers)
 
 
+def _with_retry_after(response: JSONResponse, exc: ServerError) -> JSONResponse:
+    """A 429's ``Retry-After`` (whole seconds) when the error knows it."""
+    retry_after_s = getattr(exc, "retry_after_s", None)
+    if retry_after_s is not None:
+        response.headers["Retry-After"] = str(max(1, math.ceil(retry_after_s)))
+    return response
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServerError, _server_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
@@ -39,7 +48,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 async def _server_error(request: Request, exc: ServerError) -> JSONResponse:
-    return problem_response(exc.status, exc.title, exc.detail, request.url.path)
+    return _with_retry_after(
+        problem_response(exc.status, exc.title, exc.detail, request.url.path), exc)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -6,10 +6,12 @@ password belongs in the URL given through the environment (``SYNC_SERVER_DATABAS
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from protocol.paths import default_data_dir
 from protocol.settings_loader import load_settings
@@ -34,6 +36,30 @@ class ApiSettings(Section):
         description="the limit instead for photo enrolment uploads (photos, a ZIP of a site)")
     max_batch_punches: int = Field(2000, ge=1, le=20000)
     feed_page_max: int = Field(1000, ge=1, le=10000)
+    trusted_proxies: tuple[str, ...] = Field(
+        (), description="addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (comma-separated in the environment); none by default")
+    metrics_token: str | None = Field(
+        None, description="bearer token /metrics requires (environment only: "
+        "SYNC_SERVER_API__METRICS_TOKEN)")
+    metrics_loopback_only: bool = Field(
+        True, description="without a metrics token, answer /metrics only to loopback clients")
+    hsts_max_age_s: int = Field(
+        365 * 86400, ge=0, description="Strict-Transport-Security max-age on https responses "
+        "(0: no header)")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            for entry in value:
+                try:
+                    ipaddress.ip_network(str(entry).strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return value
 
 
 class HttpSettings(Section):
@@ -136,3 +162,10 @@ def load_server_settings(path: Path | None = None) -> ServerSettings:
     if path is None and os.environ.get("SYNC_SERVER_CONFIG"):
         path = Path(os.environ["SYNC_SERVER_CONFIG"])
     return load_settings(ServerSettings, path, "SYNC_SERVER_")
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """uvicorn options of every server process (``sync-server run``, test servers): uvicorn's
+    own proxy-header handling is off, so that only ``api.trusted_proxies`` decides whose
+    X-Forwarded-For counts (sync_server.api.proxies)."""
+    return {"proxy_headers": False, "forwarded_allow_ips": "", "server_header": False}

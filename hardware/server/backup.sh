@@ -4,6 +4,7 @@
 # PostgreSQL: pg_dump's custom format (compressed, restorable table by table).
 # SQLite: an online copy through SQLite's backup API, then gzip.
 set -euo pipefail
+umask 077  # backups hold personal data: readable by their owner only
 
 dir="${1:?usage: backup.sh DIR (with DATABASE_URL set)}"
 url="${DATABASE_URL:?DATABASE_URL is not set}"

@@ -21,7 +21,8 @@ if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname='$KI
 fi
 if [ ! -f "$CONFIG_DIR/server.env" ]; then
   # Peer authentication over the local socket: no password to keep.
-  printf 'SYNC_SERVER_DATABASE__URL=postgresql+psycopg:///%s\nDATABASE_URL=postgresql:///%s\n' \
+  # nginx on this host is the one proxy whose X-Forwarded-For / -Proto the server believes.
+  printf 'SYNC_SERVER_DATABASE__URL=postgresql+psycopg:///%s\nDATABASE_URL=postgresql:///%s\nSYNC_SERVER_API__TRUSTED_PROXIES=127.0.0.1\n' \
     "$KIOSK_USER" "$KIOSK_USER" >"$CONFIG_DIR/server.env"
   chmod 0640 "$CONFIG_DIR/server.env"
 fi

@@ -57,9 +57,11 @@ class AltCheckinDesk:
         if not self._pin_matches(pin, stored) or found is None:
             counted = credentials.record_failure(code, at, PIN_LOCK_AFTER, PIN_LOCK_FOR)
             if counted.locked_until is not None:
-                log.warning("PIN check-in locked for code %r until %s", code,
+                # The code only as its keyed digest: logs and audit name no one in the clear.
+                subject = "code-digest:" + credentials.code_digest(code)[:16]
+                log.warning("PIN check-in locked for %s until %s", subject,
                             counted.locked_until.isoformat())
-                self._desk.store.audit_log.record(self._actor, "pin_locked", code,
+                self._desk.store.audit_log.record(self._actor, "pin_locked", subject,
                                        {"failures": counted.failures,
                                         "locked_until": counted.locked_until.isoformat()})
                 return AltCheckinRefused(AltRefusal.LOCKED, locked_until=counted.locked_until)

@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 import cv2
 
 import attendance
+from attendance.names import FORMULA_REFUSAL, starts_like_formula
 from attendance.reminders import MAX_ON_SCREEN
 from faceid.types import FloatArray, ImageBGR
 from kiosk.app import reminders
@@ -196,6 +197,10 @@ class StoreDesk:
         """
         from faceid.enrollment import enroll_images
 
+        refusal = _formula_refusal(new_person_name, department) if person_id is None else ""
+        if refusal:  # the server would refuse the upload: say so now, store nothing
+            return EnrollmentFinished(None, new_person_name, 0, len(images), ok=False,
+                                      error=refusal)
         person = self._person_for_enrollment(person_id, new_person_name, department)
         pack = self._loaded_pack()
         try:
@@ -226,12 +231,14 @@ class StoreDesk:
                                                       result.embeddings,
                                            chips, consent=consent, queue_upload=True,
                                            new_person=person if created_here else None)
-        self.store.audit_log.record(collected_by, "enroll", str(person.id),
+        # The kiosk as actor: who collected the consent is in the (sealed) consent record.
+        self.store.audit_log.record(self._actor, "enroll", str(person.id),
                          {"templates": len(saved), "rejected": rejected,
                           "recognizer_id": pack.recognizer_id, "kiosk": self._actor,
-                          "notice_version": consent_notice_version})
-        log.info("enrolled %s (%s): %d templates, %d images rejected", person.display_name,
-                 person.id, len(saved), rejected)
+                          "notice_version": consent_notice_version,
+                          "consent_id": str(consent.id)})
+        log.info("enrolled %s: %d templates, %d images rejected", person.id, len(saved),
+                 rejected)  # the id only: logs name no one
         return EnrollmentFinished(person.id, person.display_name, len(saved), rejected, ok=True)
 
     def _person_for_enrollment(self, person_id: UUID | None, name: str,
@@ -302,3 +309,12 @@ def start_sync_worker(settings: KioskSettings) -> SyncHandle | None:
         return None
     worker.start()
     return SyncHandle(worker, store)
+
+
+def _formula_refusal(name: str, department: str) -> str:
+    """Why a new person's name or department is refused (attendance.names), or ""."""
+    for label, text in (("Họ tên / The name", name.strip()),
+                        ("Phòng ban / The department", department.strip())):
+        if starts_like_formula(text):
+            return f"{label}: {FORMULA_REFUSAL[0]} / {FORMULA_REFUSAL[1]}"
+    return ""

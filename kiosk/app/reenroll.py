@@ -58,8 +58,8 @@ def reenroll_from_chips(store: Any, embedder: Any, progress: Progress | None = N
         failed += len(chips) - len(images)
         if not images:
             without_chips += 1
-            log.warning("%s (%s) has no usable chips: enrol again for %s", person.display_name,
-                        person.id, recognizer_id)
+            log.warning("person %s has no usable chips: enrol again for %s", person.id,
+                        recognizer_id)
         else:
             embeddings = rebuild_templates(embedder, images).astype(np.float32)
             store.biometrics.save_enrollment(person.id, recognizer_id, embeddings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.errors import EXPECTED_ERRORS
 from kiosk.logs import configure_logging
+from protocol.files import PRIVATE_UMASK
 
 # Modules that add commands: each has register(subparsers) -> None.
 COMMAND_MODULES = (
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    os.umask(PRIVATE_UMASK)  # the store, keys and logs are the kiosk user's alone
     configure_logging(args.log_level)
     try:
         result = args.handler(args)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from faceid import sealing
 from faceid.sealing import DataKeyring
 from kiosk.errors import StoreError
-from kiosk.store import enrollment_outbox, feed
+from kiosk.store import enrollment_outbox, feed, identity
 from kiosk.store.connection import Connection
 from kiosk.store.events import event_context
 from kiosk.store.records import Chip, Consent, Person, from_iso, to_iso, utc_now
@@ -37,29 +37,32 @@ class Biometrics:
         self._keyring = keyring
 
     def people(self, active_only: bool = True) -> list[Person]:
+        """People by name (identities are sealed: opened and sorted here)."""
         where = "WHERE active = 1" if active_only else ""
-        rows = self._conn.query(f"SELECT * FROM people {where} ORDER BY display_name, id")
-        return [_person(row) for row in rows]
+        rows = self._conn.query(f"SELECT * FROM people {where}")
+        found = [identity.person_of(self._keyring, row) for row in rows]
+        return sorted(found, key=lambda person: (person.display_name, str(person.id)))
 
     def person(self, person_id: UUID) -> Person | None:
         rows = self._conn.query("SELECT * FROM people WHERE id = ?", (str(person_id),))
-        return _person(rows[0]) if rows else None
+        return identity.person_of(self._keyring, rows[0]) if rows else None
 
     def upsert_person(self, person: Person) -> None:
         with self._conn.transaction() as raw:
-            feed.upsert_person_row(raw, person)
+            identity.upsert_person(raw, self._keyring, person)
 
     def record_consent(self, consent: Consent) -> None:
         """Store a consent record; the person must exist (StoreError otherwise)."""
         with self._conn.transaction() as raw:
-            _insert_consent(raw, consent)
+            _insert_consent(raw, self._keyring, consent)
 
     def consents_for(self, person_id: UUID) -> list[Consent]:
         rows = self._conn.query("SELECT * FROM consents WHERE person_id = ? ORDER BY given_at",
                                 (str(person_id),))
         return [Consent(id=UUID(r["id"]), person_id=UUID(r["person_id"]),
                         given_at=from_iso(r["given_at"]), notice_version=r["notice_version"],
-                        collected_by=r["collected_by"]) for r in rows]
+                        collected_by=identity.collector_of(self._keyring, UUID(r["id"]),
+                                                           r["collected_by"])) for r in rows]
 
     def save_enrollment(
         self,
@@ -86,7 +89,7 @@ class Biometrics:
         ids = [uuid4() for _ in range(matrix.shape[0])]
         with self._conn.transaction() as raw:
             if consent is not None:
-                _insert_consent(raw, consent)
+                _insert_consent(raw, self._keyring, consent)
             if not feed.has_consent(raw, person_id):
                 raise ConsentMissingError(f"no consent recorded for person {person_id}")
             for template_id, row in zip(ids, matrix, strict=True):
@@ -97,9 +100,9 @@ class Biometrics:
                 consent_id = consent.id if consent is not None else _latest_consent(raw,
                                                                                    person_id)
                 enrollment_outbox.queue(
-                    raw, uuid4(), person_id, recognizer_id, consent_id, ids, chip_ids,
-                    None if new_person is None else (new_person.display_name,
-                                                     new_person.department), now)
+                    raw, self._keyring, uuid4(), person_id, recognizer_id, consent_id, ids,
+                    chip_ids, None if new_person is None else (new_person.display_name,
+                                                               new_person.department), now)
         return ids
 
     def _insert_chip(self, raw: Any, person_id: UUID, chip: Chip, now: str) -> UUID:
@@ -186,26 +189,40 @@ class Biometrics:
         return erased
 
     def reseal_all(self) -> int:
-        """Re-encrypt every template, chip and event attachment not under the primary key.
+        """Re-encrypt every template, chip, event attachment, person identity and queued
+        new-person name not under the primary key, and seal any left in the clear
+        (kiosk.store.identity).
 
         Returns how many blobs were re-encrypted; vacuums so the old ciphertexts are gone.
         """
-        count = 0
         with self._conn.transaction() as raw:
-            for table, column, context in (("templates", "embedding", feed.template_context),
-                                           ("chips", "image", feed.chip_context),
-                                           ("events", "attachment", event_context)):
-                rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
-                for row_id, blob in rows:
-                    if blob is None or not self._keyring.needs_reseal(blob):
-                        continue
-                    key = context(UUID(row_id))
-                    plain = self._keyring.open(blob, key) if sealing.is_sealed(blob) else blob
-                    raw.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",
-                                (self._keyring.seal(plain, key), row_id))
-                    count += 1
+            count = identity.seal_plaintext_collectors(raw, self._keyring)
+            count += self._reseal_blobs(raw)
+            people = identity.reseal_people(raw, self._keyring)
+            if people:  # counts kept under digests of the old key would never match again
+                raw.execute("DELETE FROM pin_failures")
+            count += people + enrollment_outbox.seal_plaintext_names(raw, self._keyring)
         if count:
             self._conn.vacuum()
+        return count
+
+    def _reseal_blobs(self, raw: Any) -> int:
+        count = 0
+        for table, column, context in (("templates", "embedding", feed.template_context),
+                                       ("chips", "image", feed.chip_context),
+                                       ("events", "attachment", event_context),
+                                       ("pending_enrollments", "new_person_sealed",
+                                        enrollment_outbox.enrollment_context),
+                                       ("consents", "collected_by", identity.consent_context)):
+            rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
+            for row_id, blob in rows:
+                if blob is None or not self._keyring.needs_reseal(blob):
+                    continue
+                key = context(UUID(row_id))
+                plain = self._keyring.open(blob, key) if sealing.is_sealed(blob) else blob
+                raw.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                            (self._keyring.seal(plain, key), row_id))
+                count += 1
         return count
 
 
@@ -217,17 +234,12 @@ def _latest_consent(raw: Any, person_id: UUID) -> UUID:
     return UUID(row[0])
 
 
-def _insert_consent(raw: Any, consent: Consent) -> None:
+def _insert_consent(raw: Any, keyring: DataKeyring, consent: Consent) -> None:
     if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(consent.person_id),)).fetchone() \
             is None:
         raise StoreError(f"consent for unknown person {consent.person_id}")
     raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version, collected_by)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 (str(consent.id), str(consent.person_id), to_iso(consent.given_at),
-                 consent.notice_version, consent.collected_by))
-
-
-def _person(row: dict[str, Any]) -> Person:
-    return Person(id=UUID(row["id"]), display_name=row["display_name"],
-                  employee_code=row["employee_code"], department=row["department"],
-                  active=bool(row["active"]))
+                 consent.notice_version,
+                 identity.seal_collector(keyring, consent.id, consent.collected_by)))

@@ -1,5 +1,8 @@
 """Opening the kiosk's SQLite file: WAL, ``synchronous=FULL``, foreign keys, migrations.
 
+The file, its -wal and its -shm are mode 0600 (created so, or fixed at open with a log line):
+a copy needs the kiosk user's rights.
+
 One connection is shared by the threads of a kiosk process (inference worker, sync worker,
 UI reads); a re-entrant lock serialises its use, so every call here is thread safe.
 Transactions are explicit (``BEGIN IMMEDIATE`` ... ``COMMIT``): the connection runs in
@@ -21,6 +24,7 @@ import sqlite_utils
 from kiosk.errors import StoreError
 from kiosk.store.records import to_iso, utc_now
 from kiosk.store.schema import MIGRATIONS
+from protocol.files import private_sqlite_files
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,9 @@ class Connection:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for fixed in private_sqlite_files(self.path):
+                log.warning("kiosk store file %s was readable by others: mode set to 0600",
+                            fixed)
             raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                   timeout=BUSY_TIMEOUT_MS / 1000)
         except (OSError, sqlite3.Error) as exc:

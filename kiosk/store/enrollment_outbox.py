@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from faceid.sealing import DataKeyring
-from kiosk.store import feed
+from kiosk.store import feed, identity
 from kiosk.store.connection import Connection
 from kiosk.store.records import Chip, Consent, from_iso, to_iso, utc_now
 
@@ -53,18 +53,51 @@ class PendingEnrollment:
     attempts: int = 0
 
 
-def queue(raw: sqlite3.Connection, enrollment_id: UUID, person_id: UUID, recognizer_id: str,
-          consent_id: UUID, template_ids: Sequence[UUID], chip_ids: Sequence[UUID],
+def enrollment_context(enrollment_id: UUID) -> bytes:
+    """Associated data binding a sealed new person's name to its queue row."""
+    return f"enrollment:{enrollment_id}".encode()
+
+
+def _seal_new_person(keyring: DataKeyring, enrollment_id: UUID,
+                     new_person: tuple[str | None, str | None] | None) -> bytes | None:
+    if new_person is None or new_person[0] is None:
+        return None
+    text = json.dumps({"name": new_person[0], "department": new_person[1]}, ensure_ascii=False)
+    return keyring.seal(text.encode(), enrollment_context(enrollment_id))
+
+
+def queue(raw: sqlite3.Connection, keyring: DataKeyring, enrollment_id: UUID,
+          person_id: UUID, recognizer_id: str, consent_id: UUID,
+          template_ids: Sequence[UUID], chip_ids: Sequence[UUID],
           new_person: tuple[str, str | None] | None, queued_at: str) -> None:
-    """Insert the queue row (inside the caller's enrollment transaction)."""
-    name, department = new_person if new_person is not None else (None, None)
+    """Insert the queue row (inside the caller's enrollment transaction); a new person's
+    name and department are sealed with the data key."""
     raw.execute(
         "INSERT INTO pending_enrollments (id, person_id, recognizer_id, consent_id,"
-        " template_ids, chip_ids, new_person_name, new_person_department, queued_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " template_ids, chip_ids, new_person_sealed, queued_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (str(enrollment_id), str(person_id), recognizer_id, str(consent_id),
          json.dumps([str(t) for t in template_ids]), json.dumps([str(c) for c in chip_ids]),
-         name, department, queued_at))
+         _seal_new_person(keyring, enrollment_id, new_person), queued_at))
+
+
+def seal_plaintext_names(raw: sqlite3.Connection, keyring: DataKeyring) -> int:
+    """Seal new-person names queued in the clear by an older version; returns rows sealed."""
+    rows = raw.execute("SELECT id, new_person_name, new_person_department FROM"
+                       " pending_enrollments WHERE new_person_name IS NOT NULL").fetchall()
+    for row_id, name, department in rows:
+        sealed = _seal_new_person(keyring, UUID(row_id), (name, department))
+        raw.execute("UPDATE pending_enrollments SET new_person_sealed = ?, new_person_name ="
+                    " NULL, new_person_department = NULL WHERE id = ?", (sealed, row_id))
+    return len(rows)
+
+
+def _new_person(keyring: DataKeyring, row: dict[str, Any]) -> tuple[str | None, str | None]:
+    blob = row.get("new_person_sealed")
+    if blob is None:
+        return row["new_person_name"], row["new_person_department"]
+    fields = json.loads(keyring.open(blob, enrollment_context(UUID(row["id"]))))
+    return fields["name"], fields["department"]
 
 
 def load(raw: sqlite3.Connection, keyring: DataKeyring, row: dict[str, Any]) -> PendingEnrollment:
@@ -92,14 +125,15 @@ def load(raw: sqlite3.Connection, keyring: DataKeyring, row: dict[str, Any]) -> 
     consent = None if consent_row is None else Consent(
         id=UUID(consent_row[0]), person_id=UUID(consent_row[1]),
         given_at=from_iso(consent_row[2]), notice_version=consent_row[3],
-        collected_by=consent_row[4])
+        collected_by=identity.collector_of(keyring, UUID(consent_row[0]), consent_row[4]))
     matrix = (np.vstack(vectors).astype(np.float32) if vectors
               else np.zeros((0, 0), dtype=np.float32))
+    name, department = _new_person(keyring, row)
     return PendingEnrollment(
         id=UUID(row["id"]), person_id=UUID(row["person_id"]),
         recognizer_id=row["recognizer_id"], consent=consent, template_ids=tuple(ids),
-        embeddings=matrix, chips=tuple(chips), new_person_name=row["new_person_name"],
-        new_person_department=row["new_person_department"], attempts=int(row["attempts"]))
+        embeddings=matrix, chips=tuple(chips), new_person_name=name,
+        new_person_department=department, attempts=int(row["attempts"]))
 
 
 class EnrollmentOutbox:

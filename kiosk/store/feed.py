@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from faceid.sealing import DataKeyring
 from kiosk.errors import StoreError
+from kiosk.store import identity
 from kiosk.store.alt_checkin import apply_person_credentials
 from kiosk.store.records import (
     FeedChange,
@@ -40,17 +41,6 @@ from kiosk.store.records import (
     to_iso,
     utc_now,
 )
-
-
-def upsert_person_row(raw: sqlite3.Connection, person: Person) -> None:
-    raw.execute(
-        "INSERT INTO people (id, display_name, employee_code, department, active, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-        " display_name = excluded.display_name, employee_code = excluded.employee_code,"
-        " department = excluded.department, active = excluded.active,"
-        " updated_at = excluded.updated_at",
-        (str(person.id), person.display_name, person.employee_code, person.department,
-         int(person.active), to_iso(utc_now())))
 
 
 def has_consent(raw: sqlite3.Connection, person_id: UUID) -> bool:
@@ -150,11 +140,11 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
     if change.op is FeedOp.DELETE:
         return _delete(raw, change.entity, change.entity_id)
     if change.entity is FeedEntity.PERSON:
-        upsert_person_row(raw, Person(id=change.entity_id, display_name=data["display_name"],
-                                      employee_code=data.get("employee_code"),
-                                      department=data.get("department"),
-                                      active=bool(data.get("active", True))))
-        apply_person_credentials(raw, change.entity_id, data)  # PIN / badge hashes
+        identity.upsert_person(raw, keyring, Person(
+            id=change.entity_id, display_name=data["display_name"],
+            employee_code=data.get("employee_code"), department=data.get("department"),
+            active=bool(data.get("active", True))))
+        apply_person_credentials(raw, keyring, change.entity_id, data)  # PIN / badge hashes
         raw.execute("UPDATE people SET needs_code = ? WHERE id = ?",
                     (int(bool(data.get("needs_code"))), key))  # a confirmed look-alike
         if data.get("biometrics_erased") or not data.get("active", True):
@@ -207,10 +197,12 @@ def _upsert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id:
     if raw.execute("SELECT 1 FROM people WHERE id = ?", (str(person_id),)).fetchone() is None:
         raise ValueError(f"template {template_id} for unknown person {person_id}")
     consent = data["consent"]
+    consent_id = UUID(consent["id"])
     raw.execute("INSERT INTO consents (id, person_id, given_at, notice_version, collected_by)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                (str(UUID(consent["id"])), str(person_id), to_iso(from_iso(consent["given_at"])),
-                 str(consent["notice_version"]), str(consent["collected_by"])))
+                (str(consent_id), str(person_id), to_iso(from_iso(consent["given_at"])),
+                 str(consent["notice_version"]),
+                 identity.seal_collector(keyring, consent_id, str(consent["collected_by"]))))
     vector = np.frombuffer(base64.b64decode(data["embedding"], validate=True), dtype="<f4")
     if vector.shape[0] != int(data["dim"]) or not np.all(np.isfinite(vector)):
         raise ValueError(f"template {template_id}: embedding does not match dim {data['dim']}")

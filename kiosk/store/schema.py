@@ -134,6 +134,24 @@ def m008_needs_code(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE people ADD COLUMN needs_code INTEGER NOT NULL DEFAULT 0")
 
 
+def m009_sealed_identity(conn: sqlite3.Connection) -> None:
+    # What identifies a person is sealed with the data key (kiosk.store.identity); lookups by
+    # code or badge go through keyed digests. The plaintext columns stay (SQLite cannot drop
+    # them cheaply) but are emptied when the store is next opened with its key. Wrong-PIN
+    # counts were kept per plaintext code: dropped (at most a 5-minute lock is lifted).
+    for statement in (
+        "ALTER TABLE people ADD COLUMN sealed_identity BLOB",
+        "ALTER TABLE people ADD COLUMN sealed_credentials BLOB",
+        "ALTER TABLE people ADD COLUMN code_key TEXT",
+        "ALTER TABLE people ADD COLUMN badge_key TEXT",
+        "CREATE INDEX people_code_key ON people(code_key) WHERE code_key IS NOT NULL",
+        "CREATE INDEX people_badge_key ON people(badge_key) WHERE badge_key IS NOT NULL",
+        "ALTER TABLE pending_enrollments ADD COLUMN new_person_sealed BLOB",
+        "DELETE FROM pin_failures",
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
@@ -143,4 +161,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     m006_alt_checkin,
     m007_reminder_fields,
     m008_needs_code,
+    m009_sealed_identity,
 )

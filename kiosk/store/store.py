@@ -23,6 +23,7 @@ from pathlib import Path
 from faceid import sealing
 from faceid.errors import DataKeyError
 from faceid.sealing import DataKeyring, generate_key_file, missing_key_message
+from kiosk.store import identity
 from kiosk.store.alt_checkin import AltCheckinStore
 from kiosk.store.audit import AuditLog
 from kiosk.store.biometrics import Biometrics
@@ -52,7 +53,7 @@ class KioskStore:
         self.feed = FeedCache(conn, keyring)
         self.reminders = ReminderCache(conn)
         self.audit_log = AuditLog(conn)
-        self.alt_checkin = AltCheckinStore(conn)
+        self.alt_checkin = AltCheckinStore(conn, keyring)
 
     @property
     def path(self) -> Path:
@@ -93,7 +94,8 @@ def open_store(path: Path, keyring: DataKeyring | None = None,
         raise
     store = KioskStore(conn, keyring)
     if _has_plaintext(conn):
-        log.warning("kiosk store %s held unencrypted biometrics: encrypting them now", path)
+        log.warning("kiosk store %s held unencrypted biometrics or identities: encrypting "
+                    "them now", path)
         store.biometrics.reseal_all()
     return store
 
@@ -104,11 +106,15 @@ def _sealed_key_ids(conn: Connection) -> set[bytes]:
         f"SELECT DISTINCT substr(embedding, {start}, {length}) AS k FROM templates"
         f" WHERE substr(embedding, 1, 4) = ? UNION SELECT DISTINCT substr(image, {start},"
         f" {length}) FROM chips WHERE substr(image, 1, 4) = ?", (sealing.MAGIC, sealing.MAGIC))
-    return {bytes(row["k"]) for row in rows}
+    with conn.lock:
+        return {bytes(row["k"]) for row in rows} | identity.sealed_key_ids(conn.raw)
 
 
 def _has_plaintext(conn: Connection) -> bool:
+    """Biometrics, identities, credentials or queued names in the clear (kiosk.store.identity)."""
     rows = conn.query("SELECT 1 FROM templates WHERE substr(embedding, 1, 4) != ? UNION ALL"
-                      " SELECT 1 FROM chips WHERE substr(image, 1, 4) != ? LIMIT 1",
-                      (sealing.MAGIC, sealing.MAGIC))
-    return bool(rows)
+                      " SELECT 1 FROM chips WHERE substr(image, 1, 4) != ? UNION ALL"
+                      " SELECT 1 FROM pending_enrollments WHERE new_person_name IS NOT NULL"
+                      " LIMIT 1", (sealing.MAGIC, sealing.MAGIC))
+    with conn.lock:
+        return bool(rows) or identity.has_plaintext(conn.raw)

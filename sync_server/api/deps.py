@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Annotated
@@ -19,6 +20,7 @@ from sync_server.api import ratelimit
 from sync_server.db.engine import transaction
 from sync_server.errors import Unauthorized
 from sync_server.service import admins, kiosks
+from sync_server.service.login_throttle import LoginThrottle
 from sync_server.settings import ServerSettings
 
 bearer = HTTPBearer(auto_error=False, description="kiosk credential from provisioning")
@@ -53,17 +55,31 @@ def current_kiosk(sessions: Sessions, token: Annotated[HTTPAuthorizationCredenti
         return KioskIdentity(kiosk.id, kiosk.name, kiosk.recognizer_id)
 
 
+ADMIN_THROTTLE = LoginThrottle("api")
+"""Admin API logins: growing delays per (username, address), as on the web login form."""
+
+
 def current_admin(request: Request, sessions: Sessions,
                   login: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> str:
-    """The admin's username; 401 on a wrong login, 429 after too many failures."""
+    """The admin's username; 401 on a wrong login, 429 while a delay after failures runs."""
     if login is None:
         raise Unauthorized("admin login required")
-    ratelimit.check_admin_allowed(request)
+    address = ratelimit.client_address(request)
+    with transaction(sessions) as session:
+        wait = ADMIN_THROTTLE.retry_after(session, login.username, address)
+        if wait > 0:
+            ADMIN_THROTTLE.refused(session, login.username, address)
+    if wait > 0:
+        raise ratelimit.TooManyRequests(f"too many failed admin logins for this user from this "
+                                        f"address; wait {math.ceil(wait)} s", wait)
     try:
         with transaction(sessions) as session:
-            return admins.authenticate_admin(session, login.username, login.password).username
+            admin = admins.authenticate_admin(session, login.username, login.password)
+            ADMIN_THROTTLE.succeeded(session, login.username, address)
+            return admin.username
     except Unauthorized:
-        ratelimit.note_admin_failure(request)
+        with transaction(sessions) as session:
+            ADMIN_THROTTLE.failed(session, login.username, address)
         raise
 
 

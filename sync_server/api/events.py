@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from protocol.api import API_PREFIX
 from protocol.events import MAX_ATTACHMENT_BYTES, EventAck, EventBatch, EventIn
 from sync_server.api.deps import Kiosk, Sessions
+from sync_server.api.uploads import validate_chip
 from sync_server.db.engine import transaction
 from sync_server.errors import BadRequest
 from sync_server.service import (  # noqa: F401 - refusals, reminders register handlers
@@ -44,4 +45,8 @@ def _decoded(event: EventIn) -> bytes | None:
         raise BadRequest(f"event {event.id}: attachment is not base64") from None
     if len(raw) > MAX_ATTACHMENT_BYTES:
         raise BadRequest(f"event {event.id}: attachment over {MAX_ATTACHMENT_BYTES} bytes")
+    # The only attachment is a face snapshot the kiosk's encoder wrote: a JPEG, checked like a
+    # chip (decodable, within the pixel limit, nothing after its end) before it is stored and
+    # later served to HR.
+    validate_chip(raw, "jpeg", f"event {event.id}: attachment")
     return raw

@@ -5,6 +5,8 @@ every response.
 measure their clock offset NTP-style from it and their own send/receive times.
 Security headers (CSP with ``frame-ancestors 'none'``, nosniff, no referrer, no framing) are
 added unless a route set its own; the interactive API docs get a CSP that lets them load.
+Requests that came over TLS (the scheme, as sync_server.api.proxies set it from a trusted
+proxy) also get ``Strict-Transport-Security``.
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ SECURITY_HEADERS = (
 )
 
 
-def security_headers(path: str, present: list[tuple[bytes, bytes]]
+def security_headers(path: str, present: list[tuple[bytes, bytes]], hsts_max_age_s: int = 0
                      ) -> list[tuple[bytes, bytes]]:
-    """The security headers to add to a response for ``path`` that has ``present``."""
+    """The security headers to add to a response for ``path`` that has ``present``;
+    ``hsts_max_age_s`` > 0 (https requests only) adds Strict-Transport-Security."""
     names = {name.lower() for name, _value in present}
     csp = DOCS_CSP if path.startswith(DOCS_PATHS) else STRICT_CSP
     wanted = [*SECURITY_HEADERS, (b"content-security-policy", csp)]
+    if hsts_max_age_s > 0:
+        wanted.append((b"strict-transport-security", f"max-age={hsts_max_age_s}".encode()))
     return [(name, value) for name, value in wanted if name not in names]
 
 
@@ -50,10 +55,16 @@ class BodyLimitAndClock:
     """``max_body_bytes`` for every request, ``max_upload_bytes`` for UPLOAD_PATHS."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int,
-                 max_upload_bytes: int | None = None) -> None:
+                 max_upload_bytes: int | None = None, hsts_max_age_s: int = 0) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes or max_body_bytes
+        self.hsts_max_age_s = hsts_max_age_s
+
+    def headers_for(self, scope: Scope, present: list[tuple[bytes, bytes]]
+                    ) -> list[tuple[bytes, bytes]]:
+        hsts = self.hsts_max_age_s if scope.get("scheme") == "https" else 0
+        return security_headers(scope.get("path", ""), present, hsts)
 
     def limit_for(self, path: str) -> int:
         return self.max_upload_bytes if UPLOAD_PATHS.match(path) else self.max_body_bytes
@@ -94,7 +105,7 @@ class BodyLimitAndClock:
             if message["type"] == "http.response.start":
                 present = list(message.get("headers", []))
                 message["headers"] = [*present, (SERVER_TIME_HEADER, stamp),
-                                      *security_headers(scope.get("path", ""), present)]
+                                      *self.headers_for(scope, present)]
             await send(message)
 
         try:
@@ -110,7 +121,7 @@ class BodyLimitAndClock:
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(body)).encode()), (SERVER_TIME_HEADER, stamp),
-            (b"connection", b"close"), *security_headers(scope.get("path", ""), [])]})
+            (b"connection", b"close"), *self.headers_for(scope, [])]})
         await send({"type": "http.response.body", "body": body})
 
 

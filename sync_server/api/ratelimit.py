@@ -1,7 +1,12 @@
-"""In-process rate limits for the endpoints that guess secrets: provisioning codes and admin
-passwords. Per client address, sliding window; state lives on the app (one per process, so
-with N uvicorn workers the effective limit is N times higher: still enough to make guessing a
-10-character code or a 12-character password hopeless).
+"""In-process rate limits for the endpoints that guess secrets: provisioning codes. Per
+client address (as sync_server.api.proxies settled it), sliding window; state lives on the
+app (one per process, so with N uvicorn workers the effective limit is N times higher:
+still enough to make guessing a 10-character code hopeless). Logins have their own
+throttle in the database (sync_server.service.login_throttle).
+
+Memory is bounded without forgetting: at most ``max_keys`` addresses are tracked one by
+one; past that, every new address shares one overflow counter, so a spray of addresses
+slows down its own newcomers instead of wiping everyone's counts.
 """
 
 from __future__ import annotations
@@ -16,13 +21,20 @@ from fastapi import Request
 from sync_server.errors import ServerError
 
 PROVISION_ATTEMPTS = 20  # per window per address: a site provisions a handful of kiosks
-ADMIN_FAILURES = 10  # failed admin logins per window per address before refusing all
 WINDOW_S = 300.0
+MAX_KEYS = 10_000
+OVERFLOW_KEY = "\0overflow"
 
 
 class TooManyRequests(ServerError):
+    """429; ``retry_after_s`` (seconds), when known, becomes the ``Retry-After`` header."""
+
     status = 429
     title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after_s: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
 
 
 @dataclass
@@ -31,6 +43,7 @@ class SlidingWindow:
 
     limit: int
     window_s: float = WINDOW_S
+    max_keys: int = MAX_KEYS
     _events: dict[str, collections.deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -40,26 +53,34 @@ class SlidingWindow:
 
     def add(self, key: str) -> int:
         with self._lock:
-            events = self._trimmed(key, time.monotonic())
-            events.append(time.monotonic())
+            now = time.monotonic()
+            events = self._trimmed(key, now)
+            events.append(now)
             return len(events)
 
     def _trimmed(self, key: str, now: float) -> collections.deque[float]:
+        if key not in self._events and len(self._events) >= self.max_keys:
+            self._forget_idle(now)
+            if len(self._events) >= self.max_keys:
+                key = OVERFLOW_KEY
         events = self._events.setdefault(key, collections.deque())
         while events and events[0] <= now - self.window_s:
             events.popleft()
-        if not events and len(self._events) > 10_000:
-            self._events.clear()  # bound memory under a spray of addresses
-            events = self._events.setdefault(key, collections.deque())
         return events
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop the keys whose every event has left the window (they count 0 anyway)."""
+        idle = [key for key, events in self._events.items()
+                if key != OVERFLOW_KEY and (not events or events[-1] <= now - self.window_s)]
+        for key in idle:
+            del self._events[key]
 
 
 def _windows(request: Request) -> dict[str, SlidingWindow]:
     state = request.app.state
     windows = getattr(state, "rate_windows", None)
     if windows is None:
-        windows = {"provision": SlidingWindow(PROVISION_ATTEMPTS),
-                   "admin": SlidingWindow(ADMIN_FAILURES)}
+        windows = {"provision": SlidingWindow(PROVISION_ATTEMPTS)}
         state.rate_windows = windows
     return windows
 
@@ -73,14 +94,3 @@ def check_provision_attempt(request: Request) -> None:
     if _windows(request)["provision"].add(client_address(request)) > PROVISION_ATTEMPTS:
         raise TooManyRequests(f"more than {PROVISION_ATTEMPTS} provisioning attempts in "
                               f"{WINDOW_S:g} s from this address; wait and retry")
-
-
-def check_admin_allowed(request: Request) -> None:
-    """Refuse every admin login from an address with too many recent failures."""
-    if _windows(request)["admin"].count(client_address(request)) >= ADMIN_FAILURES:
-        raise TooManyRequests(f"too many failed admin logins from this address; wait "
-                              f"{WINDOW_S:g} s")
-
-
-def note_admin_failure(request: Request) -> None:
-    _windows(request)["admin"].add(client_address(request))

@@ -2,6 +2,9 @@
 
 A chip is an aligned face crop (about 112 x 112 pixels); anything far bigger, or bytes that
 are not the declared format, or that do not decode, is refused with 422 before storage.
+A chip is what the kiosk's own encoder wrote, so bytes after the image's end (a PNG's IEND
+chunk, a JPEG's EOI marker) are refused too: a file that is also a ZIP, or carries HTML
+after the picture, is not a chip.
 Decoding uses faceid.imageio (header checked before pixels). Runs on the request thread.
 """
 
@@ -14,6 +17,7 @@ from sync_server.errors import BadRequest
 MAX_CHIP_BYTES = 512 * 1024
 MAX_CHIP_PIXELS = 1024 * 1024
 MAGIC = {"png": (b"\x89PNG\r\n\x1a\n",), "jpeg": (b"\xff\xd8\xff",)}
+END = {"png": b"IEND\xaeB`\x82", "jpeg": b"\xff\xd9"}
 
 
 def validate_chip(data: bytes, image_format: str, where: str) -> None:
@@ -22,6 +26,9 @@ def validate_chip(data: bytes, image_format: str, where: str) -> None:
         raise BadRequest(f"{where}: chips must be 1..{MAX_CHIP_BYTES} bytes")
     if not data.startswith(MAGIC.get(image_format, (b"\x00\x00never",))):
         raise BadRequest(f"{where}: the bytes are not a {image_format} image")
+    if not data.endswith(END[image_format]):
+        raise BadRequest(f"{where}: bytes follow the end of the {image_format} image "
+                         "(a polyglot file?)")
     try:
         decode_image(data, where, max_pixels=MAX_CHIP_PIXELS)
     except ImageDecodeError as exc:

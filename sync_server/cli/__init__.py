@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from protocol.errors import SettingsError
+from protocol.files import PRIVATE_UMASK
 from sync_server import __version__
 from sync_server.cli.actor import cli_actor
 from sync_server.errors import ServerError
@@ -113,6 +114,7 @@ def _run(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
     from sync_server.db.migrate import upgrade
+    from sync_server.settings import uvicorn_options
 
     upgrade(settings.database.url)
     _check_data_key(settings)
@@ -120,7 +122,8 @@ def _run(args: argparse.Namespace, settings: ServerSettings) -> int:
         os.environ["SYNC_SERVER_CONFIG"] = str(args.config)  # the workers read it
     uvicorn.run("sync_server.app:create_app_from_environment", factory=True,
                 host=args.host or settings.http.host, port=args.port or settings.http.port,
-                workers=args.workers or settings.http.workers, log_level="warning")
+                workers=args.workers or settings.http.workers, log_level="warning",
+                **uvicorn_options())
     return 0
 
 
@@ -215,6 +218,7 @@ def _say(text: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args = build_parser().parse_args(argv)
+    os.umask(PRIVATE_UMASK)  # database files, keys and backups are the service user's alone
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

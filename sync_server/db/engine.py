@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,13 +12,19 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from protocol.files import private_sqlite_files
+
+log = logging.getLogger(__name__)
+
 
 def make_engine(url: str, pool_size: int = 10, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, ``synchronous=FULL`` and a busy timeout."""
+    """An engine for ``url``; SQLite files get WAL, ``synchronous=FULL`` and a busy timeout,
+    and the file with its -wal and -shm mode 0600 (fixed with a log line where looser)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            for fixed in private_sqlite_files(Path(parsed.database)):
+                log.warning("database file %s was readable by others: mode set to 0600", fixed)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

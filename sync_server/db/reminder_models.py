@@ -20,6 +20,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -123,13 +124,15 @@ class WebhookDelivery(Base):
 
 
 class WebhookNonce(Base):
-    """A nonce an inbound webhook used; a second use within the window is a replay."""
+    """A nonce an inbound webhook of one integration (``system``) used; a second use by the
+    same integration within the window is a replay (nonces are scoped per integration)."""
 
     __tablename__ = "webhook_nonces"
+    __table_args__ = (Index("webhook_nonces_seen", "seen_at"),)
 
+    system: Mapped[str] = mapped_column(String(100), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(100), primary_key=True)
-    system: Mapped[str] = mapped_column(String(100))
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DigestRecipient(Base):

@@ -143,8 +143,9 @@ class AuditEntry(Base):
 
 
 class LoginFailure(Base):
-    """A failed web login, kept for the throttle's window: per username ("u:...") and per
-    client address ("a:..."). In the database, so every server process sees the same count."""
+    """A failed login, kept for the throttle's window (service.login_throttle): per
+    (username, client address) and per address. In the database, so every server process
+    sees the same count."""
 
     __tablename__ = "login_failures"
 

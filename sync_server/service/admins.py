@@ -18,6 +18,8 @@ from sync_server.service import audit
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_CHARS = 12
+# Verified against when the username is unknown, so both cases cost one scrypt.
+DUMMY_HASH = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$" + "A" * 22 + "==$" + "A" * 86 + "=="
 
 
 def hash_password(password: str) -> str:
@@ -54,7 +56,10 @@ def create_admin(session: Session, username: str, password: str, *, actor: str) 
 
 
 def authenticate_admin(session: Session, username: str, password: str) -> AdminUser:
+    """The admin with these credentials, else Unauthorized; an unknown username costs the
+    same scrypt as a known one, so the answer time does not tell which usernames exist."""
     admin = session.scalars(select(AdminUser).where(AdminUser.username == username)).first()
-    if admin is None or not verify_password(password, admin.password_hash):
+    stored = admin.password_hash if admin is not None else DUMMY_HASH
+    if not verify_password(password, stored) or admin is None:
         raise Unauthorized("wrong admin username or password")
     return admin

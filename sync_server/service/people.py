@@ -28,6 +28,7 @@ from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import audit, datakeys, erasure, feed
+from sync_server.service.cell_text import check_person_fields
 
 if TYPE_CHECKING:
     from faceid.sealing import DataKeyring
@@ -61,7 +62,10 @@ def create_person(session: Session, display_name: str, employee_code: str | None
                   department: str | None = None, person_id: uuid.UUID | None = None,
                   publish: bool = True, *, actor: str) -> Person:
     """Add a person, published to the kiosks unless ``publish=False`` (a kiosk's new person
-    awaiting review: published on approval); ``actor`` is audited as its creator."""
+    awaiting review: published on approval); ``actor`` is audited as its creator.
+    BadRequest for a name, code or department that a spreadsheet would read as a formula
+    (service.cell_text)."""
+    check_person_fields(display_name, employee_code, department)
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,
@@ -80,7 +84,9 @@ def create_person(session: Session, display_name: str, employee_code: str | None
 
 def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
                 employee_code: str | None, department: str | None, *, actor: str) -> Person:
-    """Change a person's fields and publish them (kiosks learn the change); audited."""
+    """Change a person's fields and publish them (kiosks learn the change); audited.
+    BadRequest for a formula-like name, code or department (service.cell_text)."""
+    check_person_fields(display_name, employee_code, department)
     row = _person_row(session, person_id)
     row.display_name, row.employee_code, row.department = display_name, employee_code, department
     _published(session, row)

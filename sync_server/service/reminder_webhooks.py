@@ -4,8 +4,9 @@ Signature scheme (both directions): ``X-Signature: sha256=<hex HMAC-SHA256(secre
 timestamp + "." + nonce + "." + body)>`` with ``X-Timestamp`` (Unix seconds) and ``X-Nonce``
 (8-100 characters, unique per request). An inbound request is refused when unsigned, when the
 signature is wrong, when its timestamp is more than ``MAX_SKEW_S`` (5 min) away from the
-server's clock, or when its nonce was already used (nonces are kept ``NONCE_TTL_S``: a nonce
-older than that is refused by the timestamp check anyway).
+server's clock, or when the same integration already used its nonce (nonces are kept per
+integration for ``NONCE_TTL_S``: a nonce older than that is refused by the timestamp check
+anyway; another integration's nonces are no concern of this one).
 
 Outbound: every status change of a task is queued for each matching subscription, in the
 same transaction as the change; ``deliver_due`` (run by ``sync-server deliver-webhooks``
@@ -142,7 +143,7 @@ def verify_inbound(session: Session, system: str, headers: Mapping[str, str], bo
         raise Unauthorized(f"stale request: timestamp {skew:.0f} s from the server clock")
     session.execute(delete(WebhookNonce).where(
         WebhookNonce.seen_at < now - timedelta(seconds=NONCE_TTL_S)))
-    if session.get(WebhookNonce, nonce) is not None:
+    if session.get(WebhookNonce, (system, nonce)) is not None:
         raise Unauthorized("replayed request: this nonce was already used")
     session.add(WebhookNonce(nonce=nonce, system=system, seen_at=now))
     session.flush()

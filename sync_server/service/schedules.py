@@ -29,6 +29,7 @@ from sync_server.db.web_models import (
 )
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import audit, feed
+from sync_server.service.cell_text import refuse_formula_start
 
 SITE_ZONE = "Asia/Ho_Chi_Minh"
 department_uuid = attendance.department_uuid  # the one rule, shared with the kiosks
@@ -55,6 +56,7 @@ def create_department(session: Session, name: str, *, actor: str) -> Department:
     name = name.strip()
     if not name:
         raise BadRequest("a department needs a name")
+    refuse_formula_start("department", name)
     if session.scalars(select(Department).where(Department.name == name)).first():
         raise Conflict(f"department {name!r} exists")
     row = Department(id=department_uuid(name), name=name, created_at=utc_now())
@@ -68,6 +70,7 @@ def rename_department(session: Session, old: str, new: str, *, actor: str) -> No
     new = new.strip()
     if not new:
         raise BadRequest("a department needs a name")
+    refuse_formula_start("department", new)
     row = session.scalars(select(Department).where(Department.name == old)).first()
     if row is not None:
         session.delete(row)

@@ -1,4 +1,4 @@
-"""Web users with roles, login sessions and the login throttle.
+"""Web users with roles and login sessions (the throttle: service.login_throttle).
 
 Roles: ADMIN (everything), HR (every report, corrections, shifts, people), LEADER (reports
 of their own department only), STAFF (their own record only). Passwords are scrypt hashes
@@ -15,18 +15,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
-from sync_server.db.web_models import LoginFailure, WebSession, WebUser
+from sync_server.db.web_models import WebSession, WebUser
 from sync_server.errors import BadRequest, Conflict, NotFound, Unauthorized
 from sync_server.service import audit
-from sync_server.service.admins import MIN_PASSWORD_CHARS, hash_password, verify_password
+from sync_server.service.admins import (
+    DUMMY_HASH,
+    MIN_PASSWORD_CHARS,
+    hash_password,
+    verify_password,
+)
 
 SESSION_TTL = timedelta(hours=10)  # one working day; then log in again
-# Verified against when the username is unknown, so both cases cost one scrypt.
-_DUMMY_HASH = "scrypt$16384$8$1$" + "A" * 22 + "==$" + "A" * 86 + "=="
 
 
 class Role(enum.Enum):
@@ -142,7 +145,7 @@ def set_active(session: Session, user_id: uuid.UUID, active: bool, *, actor: str
 def authenticate(session: Session, username: str, password: str) -> WebUser:
     """The active user with these credentials, else Unauthorized (same cost either way)."""
     user = session.scalars(select(WebUser).where(WebUser.username == username)).first()
-    stored = user.password_hash if user is not None else _DUMMY_HASH
+    stored = user.password_hash if user is not None else DUMMY_HASH
     if not verify_password(password, stored) or user is None or not user.active:
         raise Unauthorized("wrong username or password")
     return user
@@ -176,42 +179,3 @@ def resolve_session(session: Session, token: str) -> CurrentUser | None:
 
 def close_session(session: Session, token: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
-
-
-class LoginThrottle:
-    """Refuse logins after too many failures per username or per client address.
-
-    A sliding window of ``window_s`` seconds over the ``login_failures`` table, so that
-    every server process (uvicorn ``--workers``) counts the same failures; a success clears
-    the username's count. Each method works in the caller's transaction.
-    """
-
-    def __init__(self, per_user: int = 5, per_address: int = 20,
-                 window_s: float = 900.0) -> None:
-        self.per_user = per_user
-        self.per_address = per_address
-        self.window = timedelta(seconds=window_s)
-
-    @staticmethod
-    def _subjects(username: str, address: str) -> tuple[str, str]:
-        return "u:" + username.strip().lower()[:200], "a:" + address[:200]
-
-    def allowed(self, session: Session, username: str, address: str) -> bool:
-        user_key, address_key = self._subjects(username, address)
-        since = utc_now() - self.window
-        counts = {subject: count for subject, count in session.execute(
-            select(LoginFailure.subject, func.count())
-            .where(LoginFailure.subject.in_((user_key, address_key)), LoginFailure.at >= since)
-            .group_by(LoginFailure.subject))}
-        return (counts.get(user_key, 0) < self.per_user
-                and counts.get(address_key, 0) < self.per_address)
-
-    def failed(self, session: Session, username: str, address: str) -> None:
-        now = utc_now()
-        session.execute(delete(LoginFailure).where(LoginFailure.at < now - self.window))
-        for subject in self._subjects(username, address):
-            session.add(LoginFailure(id=uuid.uuid4(), subject=subject, at=now))
-
-    def succeeded(self, session: Session, username: str) -> None:
-        user_key, _ = self._subjects(username, "")
-        session.execute(delete(LoginFailure).where(LoginFailure.subject == user_key))

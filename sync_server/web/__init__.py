@@ -15,7 +15,7 @@ def install(app: FastAPI) -> None:
         return
     from fastapi.staticfiles import StaticFiles
 
-    from sync_server.service.users import LoginThrottle
+    from sync_server.service.login_throttle import LoginThrottle
     from sync_server.web import (
         common,
         errors,

@@ -2,7 +2,7 @@
 
 Runs in FastAPI's thread pool (the page handlers are sync). The session cookie is
 HttpOnly and SameSite=Strict, and Secure whenever the request came over https (directly or
-through a proxy that says so with X-Forwarded-Proto).
+through a trusted proxy that says so: sync_server.api.proxies).
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class TooManyAttempts(ServerError):
 
 
 def is_https(request: Request) -> bool:
-    forwarded = request.headers.get("x-forwarded-proto", "")
-    return request.url.scheme == "https" or forwarded.split(",")[0].strip() == "https"
+    """Over TLS: the scheme as sync_server.api.proxies set it (a trusted proxy's word)."""
+    return request.url.scheme == "https"
 
 
 def client_address(request: Request) -> str:

@@ -174,7 +174,8 @@ _EN.update({
     "checkin_methods": "PIN / QR badge",
     "checkin_methods_help": "For people who decline face check-in. A PIN or badge punch "
                             "counts exactly like a face punch; liveness checks do not apply.",
-    "pin": "PIN (4-8 digits)", "pin_again": "PIN again", "issue_pin": "Set PIN",
+    "pin": "PIN (4-8 digits; 6 or more advised, generated PINs have 6)",
+    "pin_again": "PIN again", "issue_pin": "Set PIN",
     "generate_pin": "Generate a PIN", "pin_generated": "New PIN (shown only now):",
     "pin_saved": "PIN set.", "pin_set": "PIN set on", "none_issued": "None issued.",
     "qr_badge": "QR badge", "issue_badge": "Issue a new badge", "badge_issued": "Issued on",
@@ -187,7 +188,8 @@ _VI.update({
     "checkin_methods_help": "Dành cho người không dùng chấm công khuôn mặt. Lượt chấm bằng "
                             "PIN hoặc thẻ được tính như chấm bằng khuôn mặt; không kiểm tra "
                             "người thật.",
-    "pin": "Mã PIN (4-8 chữ số)", "pin_again": "Nhập lại mã PIN", "issue_pin": "Đặt mã PIN",
+    "pin": "Mã PIN (4-8 chữ số; nên từ 6 trở lên, mã tự tạo có 6)",
+    "pin_again": "Nhập lại mã PIN", "issue_pin": "Đặt mã PIN",
     "generate_pin": "Tạo mã PIN ngẫu nhiên", "pin_generated": "Mã PIN mới (chỉ hiện lần này):",
     "pin_saved": "Đã đặt mã PIN.", "pin_set": "Đặt mã PIN ngày",
     "none_issued": "Chưa cấp.", "qr_badge": "Thẻ QR", "issue_badge": "Cấp thẻ mới",

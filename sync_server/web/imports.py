@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -19,8 +20,12 @@ from sqlalchemy.orm import Session
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest
 from sync_server.service import audit, people
+from sync_server.service.cell_text import starts_like_formula
 
 MAX_ROWS = 10_000
+MAX_XLSX_UNPACKED_BYTES = 24 * 1024 * 1024  # 10,000 rows of text are a few megabytes;
+# openpyxl scans a sheet without a <dimension> element to its end at load: this bounds that
+MAX_XLSX_PARTS = 1000
 _COLUMNS = {"name": ("name", "display_name", "full_name", "họ tên", "ho ten"),
             "code": ("code", "employee_code", "mã", "ma", "mã nhân viên"),
             "department": ("department", "phòng ban", "phong ban")}
@@ -34,22 +39,66 @@ class ImportReport:
 
 
 def read_rows(filename: str, content: bytes) -> list[Sequence[object]]:
-    """The upload's rows (header first) from CSV (UTF-8, BOM allowed) or XLSX."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook  # type: ignore[import-untyped]
+    """The upload's rows (header first) from CSV (UTF-8, BOM allowed) or XLSX.
 
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise BadRequest(f"not a readable XLSX file: {exc}") from None
-        rows: list[Sequence[object]] = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-        return rows[:MAX_ROWS + 1]
+    At most MAX_ROWS rows after the header: a longer file is refused (BadRequest) as soon as
+    the row past the cap is read, so a crafted file of millions of rows costs no more than
+    the cap. An XLSX is checked as an archive first (MAX_XLSX_UNPACKED_BYTES, MAX_XLSX_PARTS)
+    and read streaming (openpyxl read-only).
+    """
+    if filename.lower().endswith(".xlsx"):
+        return _capped(_xlsx_rows(content))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadRequest("a CSV upload must be UTF-8") from None
-    lines: list[Sequence[object]] = list(csv.reader(io.StringIO(text)))
-    return lines[:MAX_ROWS + 1]
+    return _capped(csv.reader(io.StringIO(text)))
+
+
+def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
+    kept: list[Sequence[object]] = []
+    for row in rows:
+        if len(kept) > MAX_ROWS:
+            raise BadRequest(f"the file has more than {MAX_ROWS} rows; split it into smaller "
+                             f"files / tệp có hơn {MAX_ROWS} dòng; hãy chia nhỏ")
+        kept.append(row)
+    return kept
+
+
+def check_xlsx_archive(content: bytes) -> None:
+    """Refuse an XLSX whose parts would unpack to more than MAX_XLSX_UNPACKED_BYTES or that
+    has more than MAX_XLSX_PARTS parts (a zip bomb), before any XML is parsed."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise BadRequest("not a readable XLSX file (not a ZIP archive)") from None
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise BadRequest(f"the XLSX would unpack to {unpacked} bytes in {len(parts)} parts, "
+                         f"over the {MAX_XLSX_UNPACKED_BYTES} byte / {MAX_XLSX_PARTS} part "
+                         "limit")
+
+
+def _xlsx_rows(content: bytes) -> Iterator[Sequence[object]]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    check_xlsx_archive(content)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise BadRequest(f"not a readable XLSX file: {exc}") from None
+    try:
+        rows = book.active.iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a broken sheet part, found while streaming
+                raise BadRequest(f"not a readable XLSX file: {exc}") from None
+            yield tuple(row)
+    finally:
+        book.close()  # read-only workbooks keep the archive open until closed
 
 
 def _column_map(header: Sequence[object]) -> dict[str, int]:
@@ -82,6 +131,10 @@ def import_people(session: Session, rows: list[Sequence[object]], actor: str) ->
             continue
         if len(name) > 200 or len(code) > 64 or len(department) > 200:
             report.rejected.append((line, "a value is too long"))
+            continue
+        if any(starts_like_formula(text) for text in (name, code, department)):
+            report.rejected.append((line, "a value starts with =, +, -, @, tab or CR (a "
+                                    "spreadsheet formula) / giá trị bắt đầu như công thức"))
             continue
         if code and code in seen_codes:
             report.rejected.append((line, f"code {code} appears twice in the file"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 import secrets
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sync_server.db.engine import transaction
 from sync_server.errors import Unauthorized
 from sync_server.service import audit, users
+from sync_server.service.login_throttle import LoginThrottle
 from sync_server.service.users import Role
 from sync_server.web import common, i18n
 from sync_server.web.common import PAGES, PREFIX, SESSION_COOKIE, User
@@ -23,7 +25,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 LOGIN_CSRF_COOKIE = "hr_login_csrf"
 
 
-def _throttle(request: Request) -> users.LoginThrottle:
+def _throttle(request: Request) -> LoginThrottle:
     return request.app.state.web_login_throttle  # type: ignore[no-any-return]
 
 
@@ -57,15 +59,19 @@ def login(request: Request, username: Annotated[str, Form()],
     throttle = _throttle(request)
     sessions = common.sessions_of(request)
     with transaction(sessions) as session:
-        allowed = throttle.allowed(session, username, address)
-    if not allowed:
-        log.warning("login throttled for %r from %s", username, address)
-        return _login_page(request, "too_many", status_code=429)
+        wait = throttle.retry_after(session, username, address)
+        if wait > 0:
+            throttle.refused(session, username, address)  # hammering lengthens the wait
+    if wait > 0:
+        log.warning("login throttled for %r from %s (%.0f s)", username, address, wait)
+        response = _login_page(request, "too_many", status_code=429)
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     try:
         with transaction(sessions) as session:
             account = users.authenticate(session, username, password)
             token = users.open_session(session, account)
-            throttle.succeeded(session, username)
+            throttle.succeeded(session, username, address)
             audit.record(session, account.username, "login", "web_user", account.id,
                          {"address": address})
             current = users.resolve_session(session, token)

@@ -44,3 +44,21 @@ def test_small_png_still_decodes() -> None:
     pixels = np.random.default_rng(3).integers(0, 255, (112, 112, 3), dtype=np.uint8)
     image = decode_image(cv2.imencode(".png", pixels)[1].tobytes(), "chip")
     assert image.shape == (112, 112, 3) and np.array_equal(image, pixels)
+
+
+def _jpeg_claiming(width: int, height: int) -> bytes:
+    """A real small JPEG whose start-of-frame header claims ``width`` x ``height``."""
+    data = bytearray(cv2.imencode(".jpg", np.full((16, 16, 3), 128, np.uint8))[1].tobytes())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def test_jpeg_bomb_is_refused_from_its_header_before_decoding() -> None:
+    bomb = _jpeg_claiming(60_000, 60_000)  # 3.6 gigapixels declared in a few hundred bytes
+    began = time.perf_counter()
+    with pytest.raises(ImageDecodeError, match="3600000000 pixels is over"):
+        decode_image(bomb, "photo.jpg")
+    assert time.perf_counter() - began < 0.05  # read from the header, nothing decoded
+    plain = decode_image(_jpeg_claiming(16, 16), "photo.jpg")
+    assert plain.shape == (16, 16, 3)

@@ -8,7 +8,7 @@ import time
 import uvicorn
 
 from sync_server.app import create_app
-from sync_server.settings import ServerSettings
+from sync_server.settings import ServerSettings, uvicorn_options
 from tests.sync_server.pg import free_port
 
 
@@ -27,7 +27,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="on")
+                                log_level="warning", lifespan="on", **uvicorn_options())
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="live-server",
                                         daemon=True)

@@ -97,3 +97,21 @@ def test_a_bad_cached_shift_record_is_skipped_not_fatal(tmp_path: Path) -> None:
         assert greeting.verdict_text == "Hôm nay không có ca"
     finally:
         desk.close()
+
+
+def test_a_formula_like_new_person_is_refused_at_the_kiosk(tmp_path: Path) -> None:
+    """The server refuses such names (docs/security.md); the kiosk says so at once and stores
+    nothing, instead of queueing an upload that can only fail."""
+    import numpy as np
+
+    desk = StoreDesk(open_store(tmp_path / "kiosk.sqlite3"), _settings(tmp_path, "vi"))
+    try:
+        images = [np.zeros((120, 120, 3), np.uint8)] * 3
+        finished = desk.enroll(None, "=HYPERLINK(\"http://x.invalid\",\"y\")", images, "v1",
+                               "kiosk admin")
+        assert not finished.ok and "may not start with" in finished.error
+        assert "Họ tên" in finished.error
+        assert desk.store.biometrics.people(active_only=False) == []
+        assert desk.store.enrollments.backlog() == {"waiting": 0, "refused": 0}
+    finally:
+        desk.close()

@@ -129,7 +129,9 @@ def test_rotation_with_the_key_file_reencrypts_every_blob(tmp_path: Path,
     store_commands.register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["--config", str(config), "rotate-key"])
     assert args.handler(args) == 0
-    assert "re-encrypted 3 blobs" in capsys.readouterr().out
+    # 2 templates, 1 chip, the person's sealed identity and the consent's collector
+    # (kiosk.store.identity)
+    assert "re-encrypted 5 blobs" in capsys.readouterr().out
     keyring = read_key_file(tmp_path / "data.key")
     assert keyring.others == () and {keyring.primary_id} != old_ids
     store = open_store(path)
@@ -149,7 +151,7 @@ def test_rotation_with_the_environment_uses_its_first_key(
     store.close()
     monkeypatch.setenv(KEY_ENV, f"{new},{old}")
     result = rotate_store_key(tmp_path / "k.sqlite3")
-    assert result.resealed == 3
+    assert result.resealed == 5  # 2 templates, 1 chip, 1 identity, 1 consent collector
     monkeypatch.setenv(KEY_ENV, new)  # the old key can go now
     store = open_store(tmp_path / "k.sqlite3")
     assert store.biometrics.templates_for("sface")[1].shape == (2, 128)

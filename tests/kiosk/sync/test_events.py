@@ -6,7 +6,9 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 
+import cv2
 import httpx
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +18,9 @@ from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.db.event_models import KioskEventRow
 from sync_server.service import events
 
-SNAPSHOT = b"\xff\xd8\xff\xe0 not really a jpeg but private bytes \xff\xd9" * 20
+# A real JPEG (the server checks a snapshot is one); its pixels stand for a private face.
+SNAPSHOT = bytes(cv2.imencode(".jpg", np.random.default_rng(11).integers(
+    0, 255, (96, 96, 3), dtype=np.uint8))[1].tobytes())
 
 
 @pytest.fixture

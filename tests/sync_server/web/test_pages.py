@@ -48,11 +48,17 @@ def test_login_sets_a_protected_session_and_pages_need_it(web_server: WebServer,
 
 def test_session_cookie_is_secure_behind_https(web_server: WebServer,
                                                staffing: Staffing) -> None:
-    with httpx.Client(base_url=web_server.url, timeout=30,
-                      headers={"X-Forwarded-Proto": "https"}) as client:
-        answer = client.post("/hr/login", data={"username": "hr", "password": PASSWORD,
-                                                "csrf_token": login_token(client)})
-        assert "Secure" in answer.headers["set-cookie"]
+    """Behind a trusted proxy (api.trusted_proxies) that says the client used https."""
+    api = web_server.settings.api.model_copy(update={"trusted_proxies": ("127.0.0.1",)})
+    proxied = WebServer(web_server.settings.model_copy(update={"api": api})).start()
+    try:
+        with httpx.Client(base_url=proxied.url, timeout=30,
+                          headers={"X-Forwarded-Proto": "https"}) as client:
+            answer = client.post("/hr/login", data={"username": "hr", "password": PASSWORD,
+                                                    "csrf_token": login_token(client)})
+            assert "Secure" in answer.headers["set-cookie"]
+    finally:
+        proxied.stop()
 
 
 def test_login_without_csrf_token_and_form_posts_without_it_are_refused(
