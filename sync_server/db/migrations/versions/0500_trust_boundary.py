@@ -2,7 +2,7 @@
 server's own clock measurement of each kiosk.
 
 Revision ID: 0500_trust_boundary
-Revises: 0460_punch_kind_values (main's head when this branch merged it)
+Revises: 0460_punch_kind_values
 Create Date: 2026-12-06
 """
 

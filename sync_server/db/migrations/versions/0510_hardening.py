@@ -4,7 +4,7 @@ The primary key of ``webhook_nonces`` becomes (system, nonce); the nonces seen i
 last window are kept.
 
 Revision ID: 0510_hardening
-Revises: 0540_hr_workflows (main had added 0460, 0500 and 0540 since the branch began)
+Revises: 0500_trust_boundary
 Create Date: 2026-12-06
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sync_server.db.types import UTCDateTime
 
 revision = "0510_hardening"
-down_revision = "0540_hr_workflows"
+down_revision = "0500_trust_boundary"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 confirmed look-alike pairs of people (the enrolment duplicate guard).
 
 Revision ID: 0530_sites_lookalikes
-Revises: 0500_trust_boundary
+Revises: 0510_hardening
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sync_server.db.types import UTCDateTime
 
 revision = "0530_sites_lookalikes"
-down_revision = "0500_trust_boundary"
+down_revision = "0510_hardening"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Materialised finalised attendance days (``day_results``) so reports read rows.
 
 Revision ID: 0540_hr_workflows
-Revises: 0500_trust_boundary
+Revises: 0530_sites_lookalikes
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sync_server.db.types import UTCDateTime
 
 revision = "0540_hr_workflows"
-down_revision = "0500_trust_boundary"
+down_revision = "0530_sites_lookalikes"
 branch_labels = None
 depends_on = None
 
