@@ -93,7 +93,7 @@ def scope_of(user: CurrentUser) -> reports.Scope:
 
 def check_csrf(user: CurrentUser, token: str) -> None:
     if not hmac.compare_digest(user.csrf_token.encode(), token.encode()):
-        raise RoleRefused("the form's CSRF token is missing or wrong; reload the page")
+        raise RoleRefused("the form's CSRF token is missing or wrong; reload the page", "csrf")
 
 
 class Pages:
@@ -111,6 +111,10 @@ class Pages:
             fdate=lambda value: i18n.format_date(language, value),
             ftime=i18n.format_time,
             fnum=lambda value, decimals=1: i18n.format_number(language, value, decimals),
+            fdatetime=lambda value: i18n.local_datetime(language, value),
+            msg=lambda key, **params: i18n.message(language, key, **params),
+            errtext=lambda error: i18n.error_text(language, error),
+            kiosk_line=lambda k: i18n.silent_kiosk_line(language, k.name, k.last_seen_at),
             csrf=user.csrf_token if user else "",
             error=request.query_params.get("error"), Role=Role)
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
@@ -127,5 +131,6 @@ def form_action(request: Request, back: str, action: Callable[[Session], object]
             action(session)
     except (BadRequest, Conflict, NotFound) as exc:
         separator = "&" if "?" in back else "?"
-        return RedirectResponse(f"{back}{separator}error={quote(exc.detail)}", status_code=303)
+        text = i18n.error_text(language_of(request), exc)
+        return RedirectResponse(f"{back}{separator}error={quote(text)}", status_code=303)
     return RedirectResponse(back, status_code=303)

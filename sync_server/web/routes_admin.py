@@ -48,14 +48,15 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date",
+                         value=text) from None
 
 
 def _uuid(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text.strip())
     except ValueError:
-        raise BadRequest(f"{text!r} is not an id") from None
+        raise BadRequest(f"{text!r} is not an id", "not_an_id") from None
 
 
 # -- corrections and audit -----------------------------------------------------------------
