@@ -33,7 +33,7 @@ PASSWORD = "screenshot-password"
 
 def _populate(url: str, rng: random.Random) -> None:
     from sync_server.db.engine import make_engine, session_factory, transaction
-    from sync_server.service import kiosks, people, punches, schedules, users
+    from sync_server.service import kiosks, leaves, people, punches, schedules, users
 
     zone = ZoneInfo(schedules.SITE_ZONE)
     now = datetime.now(UTC).astimezone(zone)
@@ -53,7 +53,8 @@ def _populate(url: str, rng: random.Random) -> None:
         staff = [people.create_person(session, f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} "
                                       f"{rng.choice(GIVEN)}", f"E{n:04d}",
                                       DEPARTMENTS[n % len(DEPARTMENTS)]) for n in range(18)]
-        schedules.add_leave(session, staff[3].id, now.date(), now.date(), "annual leave", "hr")
+        leaves.add_leave(session, leaves.LeaveIn(staff[3].id, now.date(), now.date(),
+                                                  "annual leave"), "hr")
         batch = []
         for back in range(31, -1, -1):
             day = now.date() - timedelta(days=back)

@@ -230,18 +230,6 @@ def list_holidays(session: Session) -> list[HolidayRow]:
     return list(session.scalars(select(HolidayRow).order_by(HolidayRow.day.desc())))
 
 
-def add_leave(session: Session, person_id: uuid.UUID, start: date, end: date, reason: str,
-              created_by: str) -> LeaveRow:
-    if end < start:
-        raise BadRequest("leave cannot end before it starts")
-    if session.get(Person, person_id) is None:
-        raise NotFound(f"no person {person_id}")
-    row = LeaveRow(id=uuid.uuid4(), person_id=person_id, start=start, end=end,
-                   reason=reason.strip() or "-", created_by=created_by, created_at=utc_now())
-    session.add(row)
-    return row
-
-
 def list_leaves(session: Session) -> list[LeaveRow]:
     return list(session.scalars(select(LeaveRow).order_by(LeaveRow.start.desc())))
 

@@ -134,3 +134,16 @@ def form_action(request: Request, back: str, action: Callable[[Session], object]
         text = i18n.error_text(language_of(request), exc)
         return RedirectResponse(f"{back}{separator}error={quote(text)}", status_code=303)
     return RedirectResponse(back, status_code=303)
+
+
+def form_or_page(request: Request, back: str, action: Callable[[Session], object],
+                 refused: Callable[[ServerError], Response]) -> Response:
+    """Run ``action`` in one transaction, then go back to ``back``; when the service refuses
+    the input, answer ``refused(error)`` instead: the same page again, with the user's
+    input and the reason next to the field."""
+    try:
+        with transaction(sessions_of(request)) as session:
+            action(session)
+    except (BadRequest, Conflict, NotFound) as exc:
+        return refused(exc)
+    return RedirectResponse(back, status_code=303)
