@@ -199,7 +199,7 @@ def _lateness_download(language: str, kind: str, report: reports.LatenessReport,
         [p.display_name, p.employee_code or "", p.department or "", *_totals_cells(t)]
         for p, t in rows]
     cells += [[i18n.silent_kiosk_line(language, k.name, k.last_seen_at)]
-              for k in sync.silent]
+              + [None] * (len(header) - 1) for k in sync.silent]
     return exports.download(kind, f"lateness-{report.first}-{report.last}",
                             i18n.translate(language, "lateness"), header, cells)
 
