@@ -123,6 +123,13 @@ class Pages:
 PAGES = Pages()
 
 
+def error_redirect(request: Request, back: str, error: ServerError) -> RedirectResponse:
+    """Back to ``back`` with the refusal, in the user's language, as ``?error=``."""
+    separator = "&" if "?" in back else "?"
+    text = i18n.error_text(language_of(request), error)
+    return RedirectResponse(f"{back}{separator}error={quote(text)}", status_code=303)
+
+
 def form_action(request: Request, back: str, action: Callable[[Session], object]) -> Response:
     """Run ``action`` in one transaction, then go back to ``back`` (with the refusal as
     ``?error=`` when the service refused the input)."""
@@ -130,9 +137,7 @@ def form_action(request: Request, back: str, action: Callable[[Session], object]
         with transaction(sessions_of(request)) as session:
             action(session)
     except (BadRequest, Conflict, NotFound) as exc:
-        separator = "&" if "?" in back else "?"
-        text = i18n.error_text(language_of(request), exc)
-        return RedirectResponse(f"{back}{separator}error={quote(text)}", status_code=303)
+        return error_redirect(request, back, exc)
     return RedirectResponse(back, status_code=303)
 
 

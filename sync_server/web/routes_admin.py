@@ -8,10 +8,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -240,7 +239,7 @@ def import_people(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = imports.import_people(session, rows, user.username)
     except BadRequest as exc:
-        return RedirectResponse(f"{PREFIX}/people?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{PREFIX}/people", exc)
     return PAGES.render(request, "import_report.html", user, report=report)
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import threading
 import uuid
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from sync_server.db.engine import transaction
@@ -32,7 +31,7 @@ from sync_server.service.enrolment import (
 from sync_server.service.photo_import import import_photos, zip_entries
 from sync_server.service.template_holders import template_holders
 from sync_server.service.users import CurrentUser, Role
-from sync_server.web import common
+from sync_server.web import common, i18n
 from sync_server.web.common import PAGES, PREFIX, User
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -128,7 +127,6 @@ def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: 
 
 
 def _text(request: Request, key: str) -> str:
-    from sync_server.web import i18n
 
     return i18n.translate(common.language_of(request), key)
 
@@ -146,5 +144,5 @@ def enrol_zip(request: Request, user: User, csrf_token: Text,
         report = import_photos(common.sessions_of(request), enroller_of(request), entries,
                                user.username, notice_version, collected_by)
     except (BadRequest, VisionUnavailable) as exc:
-        return RedirectResponse(f"{PREFIX}/people?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{PREFIX}/people", exc)
     return PAGES.render(request, "enrol_import.html", user, report=report)

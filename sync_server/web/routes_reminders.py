@@ -9,11 +9,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
@@ -157,5 +156,5 @@ def import_reminders(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = import_tasks(session, rows, user.username, department)
     except BadRequest as exc:
-        return RedirectResponse(f"{BASE}?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{BASE}", exc)
     return PAGES.render(request, "reminder_import.html", user, report=report)

@@ -218,7 +218,7 @@ def test_people_import_from_csv_and_xlsx_reports_refused_rows(
         summary = re.sub(r"<[^>]+>", "", answer.text.split('id="import-summary">')[1]
                          .split("</p>")[0])
         assert re.findall(r"\d+", summary) == ["1", "1", "2"]  # created, updated, rejected
-        assert "no name" in answer.text and "appears twice" in answer.text
+        assert "Thiếu họ tên" in answer.text and "xuất hiện hai lần" in answer.text
         listing = client.get("/hr/people").text
         assert "Do Van Moi" in listing and "Nguyen Van An Renamed" in listing
         book = Workbook()
