@@ -15,11 +15,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.errors import SettingsError
 from sync_server import __version__
 from sync_server.errors import ServerError
 from sync_server.settings import ServerSettings, load_server_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("sync_server.cli")
 
@@ -44,9 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Apply the Alembic migrations (safe to repeat).")
     migrate.set_defaults(handler=_migrate)
 
-    admin = sub.add_parser("create-admin", help="create an admin login",
-                           description="Create an admin; the password comes from "
-                           "$SYNC_ADMIN_PASSWORD or is asked for.")
+    admin = sub.add_parser("create-admin", help="create an admin login (HR web and API)",
+                           description="Create an admin who logs into both the HR web "
+                           "(/hr, role admin) and the admin API (/api/v1) with one username "
+                           "and password; the password comes from $SYNC_ADMIN_PASSWORD or is "
+                           "asked for. Other web roles: create-user.")
     admin.add_argument("--username", required=True)
     admin.set_defaults(handler=_create_admin)
 
@@ -141,8 +147,28 @@ def _create_admin(args: argparse.Namespace, settings: ServerSettings) -> int:
     password = os.environ.get("SYNC_ADMIN_PASSWORD") or getpass.getpass("password: ")
     with transaction(_sessions(settings)) as session:
         admins.create_admin(session, args.username, password)
-    _say(f"admin {args.username} created")
+        web = _web_admin(session, args.username, password)
+    if web:
+        _say(f"admin {args.username} created: logs into the HR web (/hr) and the admin API "
+             "(/api/v1) with this password")
+    else:
+        _say(f"admin {args.username} created for the admin API (/api/v1); the HR web already "
+             f"has a login {args.username!r}, left unchanged (its password stays its own; "
+             "change it on the web's Users page or make another with sync-server create-user "
+             "--role admin)")
     return 0
+
+
+def _web_admin(session: Session, username: str, password: str) -> bool:
+    """The same admin as an HR web login (role admin), unless that name is taken there."""
+    from sync_server.service import audit, users
+
+    if users.find_user(session, username) is not None:
+        return False
+    user = users.create_user(session, username, password, users.Role.ADMIN)
+    audit.record(session, "cli", "user.create", "web_user", user.id,
+                 {"username": user.username, "role": user.role})
+    return True
 
 
 def _provision(args: argparse.Namespace, settings: ServerSettings) -> int:

@@ -113,6 +113,10 @@ def _keep_an_admin(session: Session, leaving: WebUser) -> None:
         raise Conflict("this is the last active admin: make another admin first")
 
 
+def find_user(session: Session, username: str) -> WebUser | None:
+    return session.scalars(select(WebUser).where(WebUser.username == username.strip())).first()
+
+
 def list_users(session: Session) -> list[WebUser]:
     return list(session.scalars(select(WebUser).order_by(WebUser.username)))
 
