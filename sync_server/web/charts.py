@@ -52,12 +52,13 @@ def bar_comparison(items: Sequence[tuple[str, float | None]], title: str) -> str
         y = TOP + index * row_h
         width = 0.0 if value is None else inner_w * value / peak
         shown = "\u2014" if value is None else f"{value:.1f}"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" class="tick" text-anchor="end">'
-                     f'{escape(_clipped(label or "-"))}<title>{escape(label)}</title></text>'
+        parts.append(f'<g><title>{escape(label)}: {shown}</title>'
+                     f'<text x="{label_w - 8}" y="{y + 16}" class="tick" text-anchor="end">'
+                     f'{escape(_clipped(label or "-"))}</text>'
                      f'<rect class="bar dept" x="{label_w}" y="{y + 4}" width="{width:.1f}" '
                      f'height="{row_h - 8}"/>'
                      f'<text x="{label_w + width + 6:.1f}" y="{y + 16}" class="tick value">'
-                     f'{shown}</text>')
+                     f'{shown}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 

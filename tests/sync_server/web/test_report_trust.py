@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk
+from sync_server.service import people
 from tests.sync_server.helpers import provision_kiosk, sqlite_url
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer
@@ -114,3 +115,30 @@ def test_a_bad_range_is_a_form_error_with_the_input_kept(  # type: ignore[no-unt
     assert page.is_visible("#invalid-input")
     context.close()
 
+
+
+@pytest.mark.timeout(120)
+def test_department_filter_and_chart_with_people_outside_any_shift(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing, sessions) -> None:
+    with transaction(sessions) as session:
+        loner = people.create_person(session, "Lý Thị Không Phòng", "N001", None).id
+        people.create_person(session, "Mai Văn Lưu Trữ", "A001", "Archive")  # no shift
+    today = utc_now().astimezone(ZONE).date()
+    first, last = today - timedelta(days=7), today - timedelta(days=1)
+    page = browser.new_context().new_page()
+    _log_in(page, web_server, "hr")
+    page.goto(f"{web_server.url}/hr/reports/lateness?start={first}&end={last}")
+    chosen = page.locator("#report-filters select[name=department] option:checked")
+    assert chosen.inner_text() == "Tất cả"
+    assert page.locator(f"#by-person tr[data-person='{loner}']").count() == 1
+    chart = page.locator("svg.chart").nth(1)
+    labels = chart.locator("text").all_text_contents()
+    assert labels[labels.index("Archive") + 1] == "\u2014"  # not a perfect 0.0
+    assert labels[labels.index("Finance") + 1] == "0.0"  # a shift, nobody late
+
+    page.select_option("#report-filters select[name=department]", "-")
+    page.click("#report-filters button[type=submit]")
+    assert page.locator("#by-person tr[data-person]").count() == 1
+    assert page.locator(f"#by-person tr[data-person='{loner}']").count() == 1
+    assert page.locator("#report-filters select[name=department] option:checked"
+                        ).inner_text() == "(chưa có phòng ban)"
