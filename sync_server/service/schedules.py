@@ -39,7 +39,7 @@ def parse_hhmm(text: str) -> time:
         hours, minutes = (int(part) for part in text.strip().split(":"))
         return time(hours, minutes)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a time HH:MM") from None
+        raise BadRequest(f"{text!r} is not a time HH:MM", "not_a_time_of_day", value=text) from None
 
 
 # -- departments -------------------------------------------------------------------------
@@ -54,9 +54,9 @@ def list_departments(session: Session) -> list[str]:
 def create_department(session: Session, name: str) -> Department:
     name = name.strip()
     if not name:
-        raise BadRequest("a department needs a name")
+        raise BadRequest("a department needs a name", "name_needed")
     if session.scalars(select(Department).where(Department.name == name)).first():
-        raise Conflict(f"department {name!r} exists")
+        raise Conflict(f"department {name!r} exists", "department_exists", name=name)
     row = Department(id=department_uuid(name), name=name, created_at=utc_now())
     session.add(row)
     return row
@@ -66,7 +66,7 @@ def rename_department(session: Session, old: str, new: str) -> None:
     """Rename everywhere: the table, people, assignments and holidays (people go to the feed)."""
     new = new.strip()
     if not new:
-        raise BadRequest("a department needs a name")
+        raise BadRequest("a department needs a name", "name_needed")
     row = session.scalars(select(Department).where(Department.name == old)).first()
     if row is not None:
         session.delete(row)
@@ -102,7 +102,7 @@ class ShiftTypeIn:
 def _validated(spec: ShiftTypeIn, shift_id: uuid.UUID) -> attendance.ShiftType:
     """The domain shift type (its own checks raise ValueError -> BadRequest)."""
     if not spec.name.strip():
-        raise BadRequest("a shift type needs a name")
+        raise BadRequest("a shift type needs a name", "name_needed")
     try:
         return attendance.ShiftType(
             id=shift_id, name=spec.name.strip(), start=parse_hhmm(spec.start),
@@ -162,9 +162,10 @@ def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end
     if session.get(ShiftTypeRow, shift_type_id) is None:
         raise NotFound(f"no shift type {shift_type_id}")
     if (person_id is None) == (not department):
-        raise BadRequest("assign a shift to a person or to a department, not both")
+        raise BadRequest("assign a shift to a person or to a department, not both",
+                         "assign_one")
     if end is not None and end < start:
-        raise BadRequest("an assignment cannot end before it starts")
+        raise BadRequest("an assignment cannot end before it starts", "range_backwards")
     row = session.get(ShiftAssignmentRow, assignment_id) if assignment_id else None
     if row is None:
         row = ShiftAssignmentRow(id=assignment_id or uuid.uuid4())
@@ -201,7 +202,7 @@ def list_assignments(session: Session) -> list[ShiftAssignmentRow]:
 def save_holiday(session: Session, day: date, name: str, department: str | None = None,
                  holiday_id: uuid.UUID | None = None) -> HolidayRow:
     if not name.strip():
-        raise BadRequest("a holiday needs a name")
+        raise BadRequest("a holiday needs a name", "name_needed")
     row = session.get(HolidayRow, holiday_id) if holiday_id else None
     if row is None:
         row = HolidayRow(id=holiday_id or uuid.uuid4())

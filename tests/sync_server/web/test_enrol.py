@@ -186,10 +186,10 @@ def test_zip_import_enrols_people_by_code_and_reports_rejections(
 
 
 @pytest.mark.parametrize("archive,reason", [
-    (lambda p: build_zip({"../F001_evil.jpg": p}), "leaves the archive"),
-    (lambda p: build_zip({"/tmp/F001_abs.jpg": p}), "absolute path"),
-    (lambda p: zip_with_symlink("F001_link.jpg", "/etc/passwd"), "symbolic link"),
-    (lambda p: build_zip({f"F001/{i}.txt": b"" for i in range(5001)}), "5001 members"),
+    (lambda p: build_zip({"../F001_evil.jpg": p}), "ra ngoài thư mục"),
+    (lambda p: build_zip({"/tmp/F001_abs.jpg": p}), "đường dẫn tuyệt đối"),
+    (lambda p: zip_with_symlink("F001_link.jpg", "/etc/passwd"), "liên kết tượng trưng"),
+    (lambda p: build_zip({f"F001/{i}.txt": b"" for i in range(5001)}), "có 5001 tệp"),
     (lambda p: zip_bomb("F001/bomb.jpg", 24), "zip bomb"),
     (lambda p: zip_bomb("F001/huge.jpg", 520), "zip bomb"),
 ], ids=["traversal", "absolute", "symlink", "too-many", "ratio-bomb", "total-bomb"])
