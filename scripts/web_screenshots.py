@@ -1,4 +1,5 @@
-"""Screenshots of the HR web application (today board, lateness report) for the README.
+"""Screenshots of the HR web application for the README: the today board, the lateness
+report (also at 390 px), the timesheet, leave, a refused correction and the audit trail.
 
 Builds a throw-away SQLite database with synthetic people (generated names, no photos),
 a month of generated punches, serves the real app on 127.0.0.1 and photographs the pages
@@ -19,6 +20,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger("web_screenshots")
@@ -55,6 +57,8 @@ def _populate(url: str, rng: random.Random) -> None:
                                       DEPARTMENTS[n % len(DEPARTMENTS)]) for n in range(18)]
         leaves.add_leave(session, leaves.LeaveIn(staff[3].id, now.date(), now.date(),
                                                   "annual leave"), "hr")
+        people.create_person(session, "Tran Thi Moi Den", "E0100", None)  # no department
+        _silent_kiosk(session, kiosk_id, now)
         batch = []
         for back in range(31, -1, -1):
             day = now.date() - timedelta(days=back)
@@ -76,6 +80,17 @@ def _populate(url: str, rng: random.Random) -> None:
             id=uuid.uuid4(), person_id=pid, kind="auto", source="face",
             captured_at=at.astimezone(UTC), clock_offset_s=0.0) for pid, at in batch])
     engine.dispose()
+
+
+def _silent_kiosk(session: Any, lobby: uuid.UUID, now: datetime) -> None:
+    """The lobby kiosk in contact; a back-gate kiosk silent for four days (the banner)."""
+    from sync_server.db.models import Kiosk
+    from sync_server.service import kiosks
+
+    gate_id, _ = kiosks.create_provisioning_code(session, "Back gate", ttl_s=600)
+    for kiosk_id, seen in ((lobby, now), (gate_id, now - timedelta(days=4, hours=3))):
+        row = session.get(Kiosk, kiosk_id)
+        row.provisioned_at, row.last_seen_at = seen, seen
 
 
 def _serve(url: str) -> tuple[str, object]:
@@ -117,14 +132,39 @@ def _photograph(base: str, out: Path) -> list[Path]:
         page.wait_for_selector("#board")
         for language, name, path in (("en", "today-board.png", "/hr/"),
                                      ("vi", "today-board-vi.png", "/hr/"),
-                                     ("en", "lateness-report.png", "/hr/reports/lateness")):
+                                     ("en", "lateness-report.png", "/hr/reports/lateness"),
+                                     ("vi", "lateness-report-vi.png", "/hr/reports/lateness"),
+                                     ("vi", "shifts-leave-vi.png", "/hr/shifts"),
+                                     ("vi", "audit-vi.png", "/hr/audit")):
             page.goto(f"{base}/hr/lang/{language}")
             page.goto(base + path)
-            target = out / name
-            page.screenshot(path=str(target), full_page=True)
-            written.append(target)
+            written.append(_shot(page, out / name))
+        written += _photograph_forms(page, base, out)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{base}/hr/reports/lateness")
+        written.append(_shot(phone, out / "lateness-report-phone-vi.png"))
         browser.close()
     return written
+
+
+def _shot(page: Any, target: Path) -> Path:
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def _photograph_forms(page: Any, base: str, out: Path) -> list[Path]:
+    """The timesheet, and a correction refused with its reason next to the field."""
+    page.goto(f"{base}/hr/people")
+    link = page.locator("#people tbody tr a").first
+    person = link.get_attribute("href").rsplit("/", 1)[1]
+    page.goto(f"{base}/hr/timesheet/{person}")
+    shots = [_shot(page, out / "timesheet-vi.png")]
+    page.goto(f"{base}/hr/corrections?person={person}")
+    page.fill("#form-excuse input[name=day]", "2030-01-07")
+    page.fill("#form-excuse input[name=reason]", "tắc đường")
+    page.click("#form-excuse button[type=submit]")
+    return [*shots, _shot(page, out / "correction-refused-vi.png")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in _photograph(base, args.out):
                 log.info("wrote %s", path)
         finally:
-            server.should_exit = True  # type: ignore[attr-defined]
+            server.should_exit = True
     return 0
 
 

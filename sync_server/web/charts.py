@@ -5,7 +5,7 @@ Sizes are SVG user units (≈ CSS pixels). Texts are escaped; values are plain n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH, HEIGHT = 720, 220
@@ -38,9 +38,11 @@ def line_chart(points: Sequence[tuple[str, float]], title: str) -> str:
     return "".join(parts)
 
 
-def bar_comparison(items: Sequence[tuple[str, float | None]], title: str) -> str:
+def bar_comparison(items: Sequence[tuple[str, float | None]], title: str,
+                   shown_as: Callable[[float], str] = lambda value: f"{value:.1f}") -> str:
     """Horizontal bars, one per department (label, value); a value of None (nothing to
-    measure, e.g. nobody had a shift) draws no bar and reads "—", never a perfect 0.0."""
+    measure, e.g. nobody had a shift) draws no bar and reads "—", never a perfect 0.0.
+    ``shown_as`` writes a value in the reader's language (1 decimal)."""
     row_h = 26
     height = TOP + row_h * max(len(items), 1) + 8
     label_w = 180
@@ -51,7 +53,7 @@ def bar_comparison(items: Sequence[tuple[str, float | None]], title: str) -> str
     for index, (label, value) in enumerate(items):
         y = TOP + index * row_h
         width = 0.0 if value is None else inner_w * value / peak
-        shown = "\u2014" if value is None else f"{value:.1f}"
+        shown = "\u2014" if value is None else shown_as(value)
         parts.append(f'<g><title>{escape(label)}: {shown}</title>'
                      f'<text x="{label_w - 8}" y="{y + 16}" class="tick" text-anchor="end">'
                      f'{escape(_clipped(label or "-"))}</text>'

@@ -217,7 +217,8 @@ def _department_chart(language: str, report: reports.LatenessReport) -> str:
         [(name or i18n.translate(language, "no_department"),
           totals.late_minutes_average if totals.days_expected else None)
          for name, totals in sorted(report.by_department.items())],
-        i18n.translate(language, "dept_chart"))
+        i18n.translate(language, "dept_chart"),
+        lambda value: i18n.format_number(language, value, 1))
 
 
 def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.UUID) -> Person:

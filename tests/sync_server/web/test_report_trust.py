@@ -134,7 +134,7 @@ def test_department_filter_and_chart_with_people_outside_any_shift(  # type: ign
     chart = page.locator("svg.chart").nth(1)
     labels = chart.locator("text").all_text_contents()
     assert labels[labels.index("Archive") + 1] == "\u2014"  # not a perfect 0.0
-    assert labels[labels.index("Finance") + 1] == "0.0"  # a shift, nobody late
+    assert labels[labels.index("Finance") + 1] == "0,0"  # a shift, nobody late
 
     page.select_option("#report-filters select[name=department]", "-")
     page.click("#report-filters button[type=submit]")
