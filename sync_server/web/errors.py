@@ -66,7 +66,7 @@ def install_handlers(app: FastAPI) -> None:
     """Handlers for the web's exception classes (more specific than ServerError's), and
     for input refused on a page (bad date, unknown person), shown on a page too."""
     app.add_exception_handler(common.LoginRequired, _login_required)
-    for kind in (common.RoleRefused, common.TooManyAttempts):
-        app.add_exception_handler(kind, _refused_page)
-    for kind in (BadRequest, NotFound, RequestValidationError):
-        app.add_exception_handler(kind, _invalid_input_page)
+    for refusal in (common.RoleRefused, common.TooManyAttempts):
+        app.add_exception_handler(refusal, _refused_page)
+    for invalid in (BadRequest, NotFound, RequestValidationError):
+        app.add_exception_handler(invalid, _invalid_input_page)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 import attendance
 from sync_server.db.engine import transaction
 from sync_server.db.models import Punch
+from sync_server.db.web_models import CorrectionRow
 from sync_server.errors import BadRequest, ServerError
 from sync_server.service import audit, corrections, reports, schedules, users
 from sync_server.service.users import Role
@@ -57,9 +58,9 @@ def _page(request: Request, user: users.CurrentUser, selected: uuid.UUID | None,
         punches = list(session.scalars(
             select(Punch).where(Punch.person_id == selected)
             .order_by(Punch.occurred_at.desc()).limit(50))) if selected else []
-        voided = set(session.scalars(select(corrections.CorrectionRow.punch_id).where(
-            corrections.CorrectionRow.kind == "void_punch",
-            corrections.CorrectionRow.person_id == selected))) if selected else set()
+        voided = set(session.scalars(select(CorrectionRow.punch_id).where(
+            CorrectionRow.kind == "void_punch",
+            CorrectionRow.person_id == selected))) if selected else set()
     return PAGES.render(request, "corrections.html", user, status_code=status_code,
                         people=everyone, rows=rows, names={p.id: p.display_name
                                                            for p in everyone},

@@ -77,6 +77,11 @@ def test_a_silent_kiosk_makes_days_pending_and_is_named(  # type: ignore[no-unty
     assert page.inner_text("#timesheet tr.pending td.status >> nth=0") == "Chưa chốt"
     page.goto(f"{web_server.url}/hr/")
     assert "back-gate" in page.inner_text("#silent-kiosks")
+    shown = datetime.strptime(page.inner_text("#updated"), "%H:%M:%S")  # site time
+    local_now = utc_now().astimezone(ZONE)
+    apart = (local_now.hour * 3600 + local_now.minute * 60 + local_now.second
+             - shown.hour * 3600 - shown.minute * 60 - shown.second) % 86400
+    assert min(apart, 86400 - apart) < 120  # not UTC (7 hours off)
     context.close()
 
 

@@ -89,7 +89,11 @@ def test_vietnamese_pages_and_exports_have_no_english(  # type: ignore[no-untype
         page.goto(web_server.url + path)
         text = page.inner_text("main") + page.inner_text("header")
         found[path] = {m.group(1) for m in ENGLISH.finditer(text)}
+    printed = f"/hr/timesheet/{staffing.finance_a}?format=print"
+    page.goto(web_server.url + printed)
+    found[printed] = {m.group(1) for m in ENGLISH.finditer(page.inner_text("body"))}
     assert all(not words for words in found.values()), found
+    page.goto(web_server.url + "/hr/")
     assert "admin (Quản trị)" in page.inner_text("header")
     today = utc_now().astimezone(ZONE).date()
     for path in (f"/hr/reports/lateness?start={today - timedelta(days=11)}&end={today}",
