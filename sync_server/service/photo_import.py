@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.vision.imageio import IMAGE_SUFFIXES, MAX_FILE_BYTES
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
-from sync_server.errors import BadRequest, Conflict, NotFound
+from sync_server.errors import BadRequest, Conflict, NotFound, ServerError
 from sync_server.service import audit
 from sync_server.service.enrolment import (
     NOT_AN_IMAGE,
@@ -72,6 +72,7 @@ class PersonOutcome:
     templates: int
     verdicts: list[Verdict]
     refused: str | None = None  # the person-level reason (unknown code, no consent, ...)
+    refusal: ServerError | None = None  # the same, naming its message for the web's words
 
 
 @dataclass
@@ -226,7 +227,9 @@ def _import_one(sessions: sessionmaker[Session], enroller: FaceEnroller, key: st
                 notice_version: str, collected_by: str) -> PersonOutcome:
     names = [str(e.path) for e in group]
     if person is None:
-        return PersonOutcome(key, None, 0, [], f"no person has the employee code {key!r}")
+        unknown = BadRequest(f"no person has the employee code {key!r}", "zip_no_person",
+                             code=key)
+        return PersonOutcome(key, None, 0, [], unknown.detail, unknown)
     person_id, display_name = person
     photos, unreadable = [], []
     limit = enroller.settings.max_photos
@@ -249,5 +252,5 @@ def _import_one(sessions: sessionmaker[Session], enroller: FaceEnroller, key: st
                          {"photos": names, "templates": len(ids),
                           "rejected": len(analysis.rejected)})
     except (BadRequest, Conflict, NotFound) as exc:
-        return PersonOutcome(key, display_name, 0, verdicts, exc.detail)
+        return PersonOutcome(key, display_name, 0, verdicts, exc.detail, exc)
     return PersonOutcome(key, display_name, len(ids), verdicts)

@@ -61,7 +61,7 @@ def _render_person(request: Request, user: CurrentUser, person_id: uuid.UUID,
     with transaction(common.sessions_of(request)) as session:
         person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"no person {person_id}")
+            raise NotFound(f"no person {person_id}", "no_person")
         templates = session.scalar(select(func.count()).select_from(Template)
                                    .where(Template.person_id == person_id)) or 0
         consent = session.scalars(
@@ -94,7 +94,7 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
     try:
         with transaction(common.sessions_of(request)) as session:
             if session.get(Person, person_id) is None:
-                raise NotFound(f"no person {person_id}")
+                raise NotFound(f"no person {person_id}", "no_person")
             consent = consent_for(session, person_id, notice_version, collected_by)
         uploads = [Photo(u.filename or f"photo {i + 1}", u.file.read())
                    for i, u in enumerate(photos)]
@@ -102,7 +102,8 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
     except VisionUnavailable as exc:
         return _render_person(request, user, person_id, 503, models_problem=exc.detail)
     except BadRequest as exc:
-        return _render_person(request, user, person_id, 422, problem=exc.detail)
+        return _render_person(request, user, person_id, 422,
+                              problem=i18n.error_text(common.language_of(request), exc))
     minimum = enroller_of(request).settings.min_photos
     if analysis.accepted < minimum:
         return _render_person(request, user, person_id, 422, analysis=analysis,
@@ -112,7 +113,7 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
         stored = _store(request, user, person_id, analysis, consent, minimum)
     except (BadRequest, Conflict, NotFound) as exc:
         return _render_person(request, user, person_id, 409, analysis=analysis,
-                              problem=exc.detail)
+                              problem=i18n.error_text(common.language_of(request), exc))
     return _render_person(request, user, person_id, analysis=analysis, stored=stored)
 
 

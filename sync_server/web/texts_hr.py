@@ -103,6 +103,12 @@ EN = {
     "err_task_assignee": "Give the task to one person or one department.",
     "err_department_empty": "The department {name} has no active members.",
     "err_code_exists": "Someone already has the code {code}.",
+    "err_consent_too_long": "The notice version (64) or the collector (200) is too long.",
+    "err_no_consent": "No consent on record for this person: give the notice version they "
+                      "agreed to and who collected their consent.",
+    "err_too_few_photos": "Only {accepted} photos were accepted; at least {needed} are "
+                          "needed.",
+    "err_zip_no_person": "No person has the employee code {code}.",
     "err_unknown_correction": "Unknown kind of correction.",
     "err_not_an_id": "The selection is not valid; reload the page.",
     "err_csrf": "The form has expired; reload the page and try again.",
@@ -257,6 +263,11 @@ VI = {
     "err_task_assignee": "Giao việc cho một người hoặc một phòng ban.",
     "err_department_empty": "Phòng ban {name} không có ai đang làm.",
     "err_code_exists": "Đã có người mang mã {code}.",
+    "err_consent_too_long": "Phiên bản thông báo (64) hoặc người thu thập (200) quá dài.",
+    "err_no_consent": "Chưa có ghi nhận đồng ý của người này: hãy điền phiên bản thông báo "
+                      "họ đã đồng ý và người thu thập.",
+    "err_too_few_photos": "Chỉ {accepted} ảnh được nhận; cần ít nhất {needed} ảnh.",
+    "err_zip_no_person": "Không có nhân viên mã {code}.",
     "err_unknown_correction": "Loại điều chỉnh không hợp lệ.",
     "err_not_an_id": "Lựa chọn không hợp lệ; hãy tải lại trang.",
     "err_csrf": "Biểu mẫu đã hết hạn; hãy tải lại trang và thử lại.",
