@@ -18,8 +18,8 @@ MONDAY_TO_FRIDAY = frozenset(range(5))
 
 
 class PunchKind(enum.Enum):
-    CHECK_IN = "check_in"
-    CHECK_OUT = "check_out"
+    CHECK_IN = "in"
+    CHECK_OUT = "out"
     AUTO = "auto"  # the rules decide: first of a shift is a check-in, later ones check-outs
 
 

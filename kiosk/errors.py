@@ -2,40 +2,42 @@
 
     KioskError
     ├── SettingsError          bad or unknown settings
-    ├── ModelError             model registry, installer, converters
-    │   ├── ModelMissingError      a model the pack needs is not installed
-    │   ├── ModelIntegrityError    sha256 mismatch of a fetched, produced or installed file
-    │   ├── ModelSourceError       every source of a model failed (names each one tried)
-    │   └── ConversionError        a converter could not read or write a model
-    ├── VisionError            inference and image problems
-    │   ├── ImageDecodeError       an image could not be read or is too large
-    │   └── GalleryError           templates from another recognizer, empty gallery, ...
     ├── CameraError            a camera source could not be opened or stopped delivering
     ├── StoreError             the local SQLite store
     └── SyncError              talking to the server
         ├── AuthError              credential missing, refused or revoked
         └── ServerUnavailable      network down, timeout, 5xx: retry later
+
+The face engine's errors (``faceid.errors``: models, vision, data keys) are re-exported here,
+and the model installer adds two kinds of ``ModelError``:
+
+    ModelError
+    ├── ModelSourceError       every source of a model failed (names each one tried)
+    └── ConversionError        a converter could not read or write a model
+
+Code that must survive any expected failure catches ``EXPECTED_ERRORS``.
 """
+
+from faceid.errors import (
+    DataKeyError,
+    FaceIdError,
+    GalleryError,
+    ImageDecodeError,
+    ModelError,
+    ModelIntegrityError,
+    ModelMissingError,
+    VisionError,
+)
+from protocol.errors import ProtocolError, SettingsError
+
+__all__ = ["EXPECTED_ERRORS", "AuthError", "CameraError", "ConversionError", "DataKeyError",
+           "FaceIdError", "GalleryError", "ImageDecodeError", "KioskError", "ModelError",
+           "ModelIntegrityError", "ModelMissingError", "ModelSourceError", "ServerUnavailable",
+           "SettingsError", "StoreError", "SyncError", "VisionError"]
 
 
 class KioskError(Exception):
     """Base of every error the kiosk raises on purpose."""
-
-
-class SettingsError(KioskError):
-    pass
-
-
-class ModelError(KioskError):
-    pass
-
-
-class ModelMissingError(ModelError):
-    pass
-
-
-class ModelIntegrityError(ModelError):
-    pass
 
 
 class ModelSourceError(ModelError):
@@ -43,18 +45,6 @@ class ModelSourceError(ModelError):
 
 
 class ConversionError(ModelError):
-    pass
-
-
-class VisionError(KioskError):
-    pass
-
-
-class ImageDecodeError(VisionError):
-    pass
-
-
-class GalleryError(VisionError):
     pass
 
 
@@ -76,3 +66,7 @@ class AuthError(SyncError):
 
 class ServerUnavailable(SyncError):
     pass
+
+
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (KioskError, FaceIdError, ProtocolError)
+"""Every error raised on purpose by the kiosk, the face engine or the protocol package."""

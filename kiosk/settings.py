@@ -5,7 +5,7 @@ The file is found at ``--config``, else ``$KIOSK_CONFIG``, else built-in default
 
 Layers, later wins: built-in defaults < the settings file < the kiosk's own settings saved
 on its admin screen (only the keys in LOCAL_KEYS; kept in the store, see
-kiosk.store.local_settings) < ``KIOSK_*`` environment variables. The environment stays on top
+kiosk.local_settings) < ``KIOSK_*`` environment variables. The environment stays on top
 because it is how an installation (systemd unit, container) pins a value on purpose.
 """
 
@@ -18,14 +18,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kiosk.config import load_settings, overlay_dotted
 from kiosk.errors import SettingsError
-
-
-def default_data_dir() -> Path:
-    """Where models, the store and credentials live unless configured (outside git)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "face-attendance"
+from protocol.paths import default_data_dir
+from protocol.settings_loader import load_settings, overlay_dotted
 
 
 class Section(BaseModel):
@@ -144,16 +139,16 @@ class AdminSettings(Section):
 class KioskSettings(Section):
     kiosk_name: str = "kiosk-1"
     site: SiteSettings = SiteSettings()
-    camera: CameraSettings = CameraSettings()  # type: ignore[call-arg]
-    vision: VisionSettings = VisionSettings()  # type: ignore[call-arg]
-    models: ModelSettings = ModelSettings()  # type: ignore[call-arg]
+    camera: CameraSettings = CameraSettings()
+    vision: VisionSettings = VisionSettings()
+    models: ModelSettings = ModelSettings()
     store: StoreSettings = StoreSettings()
-    sync: SyncSettings = SyncSettings()  # type: ignore[call-arg]
-    attendance: AttendanceSettings = AttendanceSettings()  # type: ignore[call-arg]
-    ui: UiSettings = UiSettings()  # type: ignore[call-arg]
-    gpio: GpioSettings = GpioSettings()  # type: ignore[call-arg]
-    greeting: GreetingSettings = GreetingSettings()  # type: ignore[call-arg]
-    admin: AdminSettings = AdminSettings()  # type: ignore[call-arg]
+    sync: SyncSettings = SyncSettings()
+    attendance: AttendanceSettings = AttendanceSettings()
+    ui: UiSettings = UiSettings()
+    gpio: GpioSettings = GpioSettings()
+    greeting: GreetingSettings = GreetingSettings()
+    admin: AdminSettings = AdminSettings()
 
 
 # What the admin screen may change on the kiosk itself (dotted keys of KioskSettings).
@@ -169,7 +164,7 @@ def load_kiosk_settings(path: Path | None = None, *, local: bool = True) -> Kios
     settings = load_settings(KioskSettings, path, "KIOSK_")
     if not local:
         return settings
-    from kiosk.store.local_settings import read_local_settings
+    from kiosk.local_settings import read_local_settings
 
     saved = {key: value for key, value in read_local_settings(settings.store.path).items()
              if key in LOCAL_KEYS}  # a key this version no longer offers is ignored

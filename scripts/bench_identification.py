@@ -3,9 +3,9 @@
 
 DIR holds ``<identity>/<images>``. Identities (sorted, then shuffled with ``--seed``) are split
 in half. For the enrolled half, the first K images (sorted by name) go through the kiosk's own
-enrollment (kiosk.vision.enrollment.enroll_images: quality gate, agreement check) and the rest
+enrollment (faceid.enrollment.enroll_images: quality gate, agreement check) and the rest
 are mated probes; every image of the other half is a non-mated (stranger) probe. The kiosk's
-matcher (kiosk.vision.matcher.Gallery) decides with the pack's default thresholds (match and
+matcher (faceid.matcher.Gallery) decides with the pack's default thresholds (match and
 margin, cosine) unless ``--match-threshold`` / ``--margin`` override them.
 
 Figures (percentages):
@@ -61,7 +61,7 @@ def split_identities(names: list[str], seed: int) -> tuple[list[str], list[str]]
 def enroll(pack: Any, gallery: Any, people: dict[str, list[Path]], k: int,
            agreement: float | None) -> dict[str, uuid.UUID]:
     """Enroll each person's first k images; returns the ids of those with >= 1 template."""
-    from kiosk.vision.enrollment import enroll_images
+    from faceid.enrollment import enroll_images
 
     enrolled = {}
     for index, (name, paths) in enumerate(people.items()):
@@ -82,7 +82,7 @@ def enroll(pack: Any, gallery: Any, people: dict[str, list[Path]], k: int,
 def run(pack: Any, data: Path, k: int, seed: int, threshold: float | None,
         margin: float | None, agreement: float | None = None) -> dict[str, Any]:
     """Every figure of the module docstring for one dataset folder."""
-    from kiosk.vision.matcher import Gallery
+    from faceid.matcher import Gallery
 
     identities = list_identities(data)
     enrolled_names, stranger_names = split_identities(list(identities), seed)

@@ -88,9 +88,9 @@ def measure(path: Path, detector: object, liveness: object, repeat: int
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
+    from faceid.detectors.yunet import YuNetDetector
+    from faceid.liveness import V1SE_FILE, V2_FILE, MiniFasNetLiveness, MiniFasNetModel
     from kiosk.settings import load_kiosk_settings
-    from kiosk.vision.detectors.yunet import YuNetDetector
-    from kiosk.vision.liveness import V1SE_FILE, V2_FILE, MiniFasNetLiveness, MiniFasNetModel
 
     settings = load_kiosk_settings()  # $KIOSK_CONFIG and KIOSK_* variables, else defaults
     models_dir = args.models_dir or settings.models.dir

@@ -50,7 +50,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 def random_gallery(recognizer_id: str, size: int, dim: int, seed: int = 0) -> Any:
     """A kiosk Gallery of ``size`` people with one random unit template each."""
-    from kiosk.vision.matcher import Gallery
+    from faceid.matcher import Gallery
 
     rng = np.random.default_rng(seed)
     rows = rng.standard_normal((size, dim)).astype(np.float32)

@@ -87,7 +87,7 @@ def default_models_dir() -> Path:
 
 def load_kiosk_pack(name: str, models_dir: Path) -> Any:
     """The kiosk's own pack, single-threaded (ModelMissingError says how to install it)."""
-    from kiosk.vision.packs import load_pack
+    from faceid.packs import load_pack
 
     return load_pack(name, models_dir, threads=1)
 

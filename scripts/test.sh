@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up for development (see scripts/setup.sh --dev) and run the whole test suite, then the
-# static checks: ruff, mypy on the domain core, and the import contracts.
+# static checks (ruff, mypy --strict on every package, the import contracts) and, under CI or
+# with --extras, each deployable installed alone (scripts/check_extras.sh).
 # Extra arguments go to pytest, e.g. scripts/test.sh -k matcher
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,11 @@ if [ $status -eq 5 ]; then
   exit 1
 fi
 "$venv/bin/ruff" check . || status=1
-"$venv/bin/mypy" attendance || status=1
+"$venv/bin/mypy" attendance protocol faceid kiosk sync_server || status=1
 "$venv/bin/lint-imports" || status=1
+# Each extra in a fresh venv: .[kiosk] (with the kiosk boards' PySide6 6.7.3 and its window
+# tests) and .[server] (migrate, run, GET /api/v1/health). A few minutes; always under CI.
+if [ "${CI:-}" = "true" ] || [ -n "${FACE_ATTENDANCE_CHECK_EXTRAS:-}" ]; then
+  bash scripts/check_extras.sh || status=1
+fi
 exit $status

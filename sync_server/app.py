@@ -11,8 +11,8 @@ from sync_server import __version__
 from sync_server.api import events, feed, health, kiosks, metrics, people, punches, templates
 from sync_server.api import tasks as reminder_tasks
 from sync_server.api.middleware import BodyLimitAndClock
-from sync_server.api.problems import install_problem_handlers
 from sync_server.db.engine import make_engine, session_factory
+from sync_server.problems import install_problem_handlers
 from sync_server.settings import ServerSettings, load_server_settings
 from sync_server.web import install as install_web
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kiosk.config import load_settings
-from kiosk.settings import default_data_dir
+from protocol.paths import default_data_dir
+from protocol.settings_loader import load_settings
 
 
 class Section(BaseModel):
@@ -87,13 +87,13 @@ class RetentionSettings(Section):
 
 
 class ServerSettings(Section):
-    database: DatabaseSettings = DatabaseSettings()  # type: ignore[call-arg]
-    api: ApiSettings = ApiSettings()  # type: ignore[call-arg]
-    http: HttpSettings = HttpSettings()  # type: ignore[call-arg]
-    provisioning: ProvisioningSettings = ProvisioningSettings()  # type: ignore[call-arg]
-    vision: VisionSettings = VisionSettings()  # type: ignore[call-arg]
-    mail: MailSettings = MailSettings()  # type: ignore[call-arg]
-    retention: RetentionSettings = RetentionSettings()  # type: ignore[call-arg]
+    database: DatabaseSettings = DatabaseSettings()
+    api: ApiSettings = ApiSettings()
+    http: HttpSettings = HttpSettings()
+    provisioning: ProvisioningSettings = ProvisioningSettings()
+    vision: VisionSettings = VisionSettings()
+    mail: MailSettings = MailSettings()
+    retention: RetentionSettings = RetentionSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

@@ -174,8 +174,8 @@ def installed_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     A model that cannot be installed fails the session's users under CI=true (CI prefetches
     everything) and is left missing otherwise (the tests that need it skip or fail then).
     """
+    from faceid.registry import load_registry
     from kiosk.modelhub.installer import Installer
-    from kiosk.modelhub.registry import load_registry
     from kiosk.modelhub.sources import default_cache_dir
 
     shared_models = need_shared("models")

@@ -17,8 +17,8 @@ import logging
 import sys
 from pathlib import Path
 
+from faceid.registry import SourceKind, load_registry
 from kiosk.modelhub.installer import Installer
-from kiosk.modelhub.registry import SourceKind, load_registry
 from kiosk.modelhub.sources import (
     DownloadCache,
     FetchContext,

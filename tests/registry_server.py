@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from kiosk.modelhub.registry import Registry, SourceKind
+from faceid.registry import Registry, SourceKind
 
 
 @dataclass(frozen=True)

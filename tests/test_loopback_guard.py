@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.modelhub.registry import SourceKind, sha256_of
+from faceid.registry import SourceKind, sha256_of
 from tests import conftest
 from tests.registry_server import LocalPackageRegistry, PackageFile, pypi_project
 

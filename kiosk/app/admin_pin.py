@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 
 from kiosk.errors import SettingsError
-from kiosk.files import write_private
+from protocol.files import write_private
 
 ENV_VAR = "KIOSK_ADMIN_PIN_HASH"
 FILE_NAME = "admin_pin"

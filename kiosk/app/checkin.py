@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
+from faceid.badges import BadgeScanner
+from faceid.types import ImageBGR
 from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
 from kiosk.app.liveness_guard import ChallengePhase, RefusalReason, guard_for
@@ -62,8 +64,6 @@ from kiosk.app.state import (
 )
 from kiosk.camera import CameraReader, CameraStatus, Frame, LatestFrameBuffer
 from kiosk.errors import ModelError, StoreError
-from kiosk.vision.badges import BadgeScanner
-from kiosk.vision.types import ImageBGR
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ import cv2
 
 import attendance
 from attendance.reminders import MAX_ON_SCREEN
+from faceid.types import FloatArray, ImageBGR
 from kiosk.app import reminders
 from kiosk.app.greeting import (
     earlier_punches,
@@ -26,10 +27,9 @@ from kiosk.app.greeting import (
     verdict_text,
 )
 from kiosk.app.state import EnrollmentFinished, Greeting, PersonChoice, ReminderItem
-from kiosk.errors import KioskError, StoreError, VisionError
+from kiosk.errors import EXPECTED_ERRORS, StoreError, VisionError
 from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
-from kiosk.vision.types import FloatArray, ImageBGR
 
 if TYPE_CHECKING:
     from kiosk.hw.speech import GreetingSpeaker
@@ -90,7 +90,7 @@ class StoreDesk:
 
     def _loaded_pack(self) -> Any:
         if self._pack is None:
-            from kiosk.vision.packs import load_pack
+            from faceid.packs import load_pack
 
             self._pack = load_pack(self._vision.pack, self._models_dir,
                                    threads=self._vision.threads)
@@ -181,7 +181,7 @@ class StoreDesk:
         A new (pending) person is created when ``person_id`` is None. Nothing is stored when
         fewer than MIN_ENROLLED_SAMPLES images pass the checks.
         """
-        from kiosk.vision.enrollment import enroll_images
+        from faceid.enrollment import enroll_images
 
         person = self._person_for_enrollment(person_id, new_person_name, department)
         pack = self._loaded_pack()
@@ -235,7 +235,7 @@ class StoreDesk:
 
 def _chip(image: ImageBGR) -> Chip:
     """A canonical enrollment chip as PNG bytes with its (recognizer-independent) alignment."""
-    from kiosk.vision.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
+    from faceid.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
 
     ok, encoded = cv2.imencode(".png", image)
     if not ok:
@@ -275,7 +275,7 @@ def start_sync_worker(settings: KioskSettings) -> SyncHandle | None:
     store = open_store(settings.store.path)
     try:
         worker = build_sync_worker(store, settings.sync, software_version=__version__)
-    except KioskError:
+    except EXPECTED_ERRORS:
         store.close()
         raise
     if worker is None:

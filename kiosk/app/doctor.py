@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from kiosk.app.admin_pin import load_pin_hash
-from kiosk.errors import CameraError, KioskError
+from kiosk.errors import EXPECTED_ERRORS, CameraError
 from kiosk.settings import KioskSettings
 
 log = logging.getLogger(__name__)
@@ -66,12 +66,12 @@ def check_camera(settings: KioskSettings) -> CheckResult:
 
 
 def check_models(settings: KioskSettings) -> CheckResult:
-    from kiosk.vision.packs import pack_status
+    from faceid.packs import pack_status
 
     models_dir = settings.models.dir
     try:
         statuses = pack_status(models_dir)
-    except KioskError as exc:
+    except EXPECTED_ERRORS as exc:
         return CheckResult("models", False, str(exc), "kiosk models install")
     installed = [s.name for s in statuses if s.installed]
     corrupt = sorted({m for s in statuses for m in s.corrupt_models})
@@ -97,7 +97,7 @@ def check_models(settings: KioskSettings) -> CheckResult:
 
 
 def check_provider(settings: KioskSettings) -> CheckResult:
-    from kiosk.vision.onnx_session import available_providers
+    from faceid.onnx_session import available_providers
 
     providers = available_providers()
     return CheckResult("execution provider", True,
@@ -158,14 +158,6 @@ def check_credential(settings: KioskSettings) -> CheckResult:
                        "re-provision the kiosk")
 
 
-def check_font() -> CheckResult:
-    from kiosk.ui.app import vietnamese_font_families
-
-    families = vietnamese_font_families()
-    return CheckResult("font", bool(families), ", ".join(families[:3]) or "no Vietnamese font",
-                       "apt install fonts-dejavu-core")
-
-
 def check_admin_pin(settings: KioskSettings) -> CheckResult:
     stored = load_pin_hash(settings.sync.credential_file.parent)
     return CheckResult("admin PIN", stored is not None,
@@ -182,7 +174,7 @@ def run_checks(settings: KioskSettings, *, skip_camera: bool = False) -> list[Ch
     checks: list[Callable[[], CheckResult | list[CheckResult]]] = [
         lambda: check_models(settings), lambda: check_provider(settings),
         lambda: check_server_and_clock(settings), lambda: check_credential(settings),
-        lambda: check_disk(settings), check_font, lambda: check_admin_pin(settings),
+        lambda: check_disk(settings), lambda: check_admin_pin(settings),
         lambda: check_liveness(settings)]
     if not skip_camera:
         checks.insert(0, lambda: check_camera(settings))
@@ -190,7 +182,7 @@ def run_checks(settings: KioskSettings, *, skip_camera: bool = False) -> list[Ch
     for check in checks:
         try:
             outcome = check()
-        except KioskError as exc:
+        except EXPECTED_ERRORS as exc:
             outcome = CheckResult("check", False, str(exc))
         results.extend(outcome if isinstance(outcome, list) else [outcome])
     return results

@@ -25,7 +25,7 @@ from uuid import UUID
 
 import attendance
 from kiosk.app.state import PunchDirection
-from kiosk.store import KioskStore, Punch, PunchKind
+from kiosk.store import KioskStore, Punch
 from kiosk.store import Person as StorePerson
 
 log = logging.getLogger(__name__)
@@ -33,14 +33,10 @@ log = logging.getLogger(__name__)
 LOOK_BACK = timedelta(hours=36)  # a night shift's check-in is on the previous local date
 RecordT = TypeVar("RecordT")
 
-_KINDS = {PunchKind.AUTO: attendance.PunchKind.AUTO, PunchKind.IN: attendance.PunchKind.CHECK_IN,
-          PunchKind.OUT: attendance.PunchKind.CHECK_OUT}
-
-
 def to_domain_punch(punch: Punch, device_id: str) -> attendance.Punch:
     return attendance.Punch(id=punch.id, person_id=punch.person_id, device_id=device_id,
-                            captured_at=punch.captured_at, kind=_KINDS[punch.kind],
-                            source=attendance.PunchSource(punch.source.value))
+                            captured_at=punch.captured_at, kind=punch.kind,
+                            source=punch.source)
 
 
 def to_domain_person(person: StorePerson) -> attendance.Person:

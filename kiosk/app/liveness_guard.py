@@ -7,10 +7,10 @@ person_id = the enrolled identity the face resembled (None: nobody), data = {"re
 Once per attempt: the pipeline emits one decision per tracked face, and a face that flickers
 out of the tracker and back within REFUSAL_COOLDOWN_S seconds (same reason, same resembled
 identity) is not recorded twice. A JPEG of the face region rides along only when the site set
-``vision.liveness_snapshots`` (kiosk.vision.snapshot); the store seals it at rest.
+``vision.liveness_snapshots`` (faceid.snapshot); the store seals it at rest.
 
 Active challenge (``vision.active_liveness``, high-security sites): after a passive pass and a
-match, the person is asked to turn their head left then right (kiosk.vision.active_liveness,
+match, the person is asked to turn their head left then right (faceid.active_liveness,
 5 landmarks; a blink cannot be seen with 5 points). Only frames of the SAME tracked face
 count; the punch is recorded when the challenge passes, and a time-out
 (``vision.active_liveness_timeout_s`` on the frames' capture clock) is a refused attempt with
@@ -29,13 +29,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from faceid.active_liveness import ChallengeState, HeadTurnChallenge, TurnDirection
+from faceid.snapshot import face_snapshot_jpeg
+from faceid.types import ImageBGR
 from kiosk.app.ports import Analysis, FaceDecision
 from kiosk.app.state import GuidanceKey
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 from kiosk.settings import KioskSettings
-from kiosk.vision.active_liveness import ChallengeState, HeadTurnChallenge, TurnDirection
-from kiosk.vision.snapshot import face_snapshot_jpeg
-from kiosk.vision.types import ImageBGR
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class LivenessGuard:
             return None
         try:
             return face_snapshot_jpeg(image, decision.box)
-        except KioskError as exc:  # evidence is a bonus: the refusal is recorded anyway
+        except EXPECTED_ERRORS as exc:  # evidence is a bonus: the refusal is recorded anyway
             log.warning("refused attempt without snapshot: %s", exc)
             return None
 

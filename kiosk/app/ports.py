@@ -1,7 +1,7 @@
 """What the check-in engine needs from vision, the store and the domain rules.
 
 Small protocols so the engine reads plainly; kiosk/app/runtime.py adapts the real pieces
-(kiosk.vision pack + pipeline, kiosk.store, attendance) to them. Every method here runs on
+(faceid pack + pipeline, kiosk.store, attendance) to them. Every method here runs on
 the inference worker thread.
 """
 
@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from faceid.types import ImageBGR
 from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceKey, PersonChoice
-from kiosk.vision.types import ImageBGR
 
 
 class DecisionKind(enum.Enum):
@@ -52,7 +52,7 @@ class Analysis:
     faces: tuple[FaceOutline, ...]
     frame_size: tuple[int, int]
     decision: FaceDecision | None = None
-    # The primary (largest) face's tracker id and 5 landmarks (x, y image pixels, kiosk.vision
+    # The primary (largest) face's tracker id and 5 landmarks (x, y image pixels, faceid
     # order), for the active head-turn challenge; None when no face was seen.
     primary_track: int | None = None
     primary_landmarks: tuple[tuple[float, float], ...] | None = None

@@ -1,4 +1,4 @@
-"""Adapts the vision pipeline (kiosk.vision) to the engine's Recognizer port.
+"""Adapts the vision pipeline (faceid) to the engine's Recognizer port.
 
 Runs on the inference worker thread: the pack's ONNX Runtime sessions, the gallery and the
 frame pipeline (tracker + consensus state) all live there.
@@ -12,16 +12,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from faceid.types import FloatArray, ImageBGR
 from kiosk.app.ports import Analysis, CaptureCheck, DecisionKind, FaceDecision
 from kiosk.app.state import FaceOutline, GuidanceKey
 from kiosk.settings import VisionSettings
-from kiosk.vision.types import FloatArray, ImageBGR
 
 log = logging.getLogger(__name__)
 
 TemplateLoader = Callable[[str], tuple[list[UUID], FloatArray]]
 
-# kiosk.vision.quality.QualityIssue values are mostly GuidanceKey values already; these are
+# faceid.quality.QualityIssue values are mostly GuidanceKey values already; these are
 # the names and values that differ.
 _ISSUE_GUIDANCE = {
     "CENTRE_FACE_PARTIAL": GuidanceKey.CENTRE_FACE,
@@ -56,7 +56,7 @@ def guidance_for(issue: object) -> GuidanceKey:
 
 
 class PipelineRecognizer:
-    """kiosk.vision FramePipeline + Gallery behind the Recognizer port."""
+    """faceid FramePipeline + Gallery behind the Recognizer port."""
 
     def __init__(self, pack: Any, vision: VisionSettings, load_templates: TemplateLoader) -> None:
         self._pack = pack
@@ -79,8 +79,8 @@ class PipelineRecognizer:
 
     def reload_gallery(self) -> int:
         """Rebuild the gallery from the store's templates of this pack's recognizer."""
-        from kiosk.vision.matcher import Gallery
-        from kiosk.vision.pipeline import FramePipeline
+        from faceid.matcher import Gallery
+        from faceid.pipeline import FramePipeline
 
         thresholds = self._pack.thresholds
         threshold = (self._vision.match_threshold if self._vision.match_threshold is not None
@@ -119,7 +119,7 @@ class PipelineRecognizer:
                         primary_landmarks=landmarks)
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
-        from kiosk.vision.quality import assess_face
+        from faceid.quality import assess_face
 
         detections = self._pack.detector.detect(image)
         if not detections:
@@ -140,7 +140,7 @@ def _guidance_of(result: Any) -> GuidanceKey:
 
 
 def _decision_of(decision: Any, faces: Any = ()) -> FaceDecision | None:
-    """The port's FaceDecision for a kiosk.vision Decision, with the deciding face's box."""
+    """The port's FaceDecision for a faceid Decision, with the deciding face's box."""
     if decision is None:
         return None
     kind_name = str(getattr(getattr(decision, "kind", None), "name", "")).upper()

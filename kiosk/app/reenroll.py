@@ -17,7 +17,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.vision.enrollment import rebuild_templates
+from faceid.enrollment import rebuild_templates
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from kiosk.app.checkin import CheckInEngine
 from kiosk.app.ports import Recognizer
 from kiosk.app.state import DoctorReport, EnrollmentFinished
 from kiosk.camera import CameraReader, LatestFrameBuffer, open_source
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 from kiosk.settings import KioskSettings
 
 if TYPE_CHECKING:
@@ -104,10 +104,10 @@ class KioskRuntime:
 
 def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
     """Load the model pack and the gallery (worker thread). Raises ModelError if missing."""
+    from faceid.packs import load_pack
     from kiosk.app.desk import StoreDesk
     from kiosk.app.recognition import PipelineRecognizer
     from kiosk.errors import ModelMissingError
-    from kiosk.vision.packs import load_pack
 
     if not isinstance(desk, StoreDesk):
         raise TypeError("build_recognizer needs the StoreDesk it reads templates from")
@@ -157,7 +157,7 @@ class SyncRunner:
 
         try:
             handle = start_sync_worker(self._settings)
-        except KioskError as exc:
+        except EXPECTED_ERRORS as exc:
             log.error("sync not started, punches stay in the outbox: %s", exc)
             return
         with self._lock:
@@ -174,8 +174,8 @@ def enroll_from_folder(settings: KioskSettings, *, person_id: UUID | None, name:
                        department: str, folder: Path, consent_version: str,
                        collected_by: str) -> EnrollmentFinished:
     """``kiosk enroll``: enroll one person from the photos in ``folder`` (CLI thread)."""
+    from faceid.imageio import read_image
     from kiosk.app.desk import StoreDesk
-    from kiosk.vision.imageio import read_image
 
     paths = sorted(p for p in folder.iterdir()
                    if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".bmp", ".webp"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from kiosk.vision.types import ImageBGR
+from faceid.types import ImageBGR
 
 
 class CameraPhase(enum.Enum):

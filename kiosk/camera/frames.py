@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.vision.types import ImageBGR
+from faceid.types import ImageBGR
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from faceid.types import ImageBGR
 from kiosk.errors import CameraError
-from kiosk.vision.types import ImageBGR
 
 log = logging.getLogger(__name__)
 

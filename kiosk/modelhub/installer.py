@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.errors import ConversionError, ModelError, ModelIntegrityError, ModelSourceError
-from kiosk.modelhub.registry import (
+from faceid.registry import (
     MANIFEST,
     FileCheck,
     ModelSpec,
@@ -33,6 +32,7 @@ from kiosk.modelhub.registry import (
     model_state,
     sha256_of,
 )
+from kiosk.errors import ConversionError, ModelError, ModelIntegrityError, ModelSourceError
 from kiosk.modelhub.sources import (
     DownloadCache,
     FetchContext,

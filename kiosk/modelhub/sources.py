@@ -26,8 +26,8 @@ from typing import IO
 
 import httpx
 
+from faceid.registry import Source, SourceKind, sha256_of
 from kiosk.errors import ModelSourceError
-from kiosk.modelhub.registry import Source, SourceKind, sha256_of
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The enrollment outbox: kiosk enrollments waiting to be uploaded to the server.
 
 An enrollment made at the kiosk is queued in the same transaction that stores its templates
-and chips (``KioskStore.save_enrollment(..., queue_upload=True)``). The queue row names the
+and chips (``Biometrics.save_enrollment(..., queue_upload=True)``). The queue row names the
 rows to send (template ids, chip ids, consent id) rather than copying the biometrics, so an
 erasure or a consent withdrawal before the upload leaves nothing to send:
 
@@ -27,9 +27,10 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
+from faceid.sealing import DataKeyring
 from kiosk.store import feed
-from kiosk.store.crypto import DataKeyring
-from kiosk.store.records import Chip, Consent, from_iso
+from kiosk.store.connection import Connection
+from kiosk.store.records import Chip, Consent, from_iso, to_iso, utc_now
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,44 @@ def load(raw: sqlite3.Connection, keyring: DataKeyring, row: dict[str, Any]) -> 
         recognizer_id=row["recognizer_id"], consent=consent, template_ids=tuple(ids),
         embeddings=matrix, chips=tuple(chips), new_person_name=row["new_person_name"],
         new_person_department=row["new_person_department"], attempts=int(row["attempts"]))
+
+
+class EnrollmentOutbox:
+    """Kiosk enrolments waiting for upload (queued by ``Biometrics.save_enrollment``)."""
+
+    def __init__(self, conn: Connection, keyring: DataKeyring) -> None:
+        self._conn = conn
+        self._keyring = keyring
+
+    def pending(self, limit: int = 10) -> list[PendingEnrollment]:
+        """The oldest ``limit`` queued enrollments not refused by the server, decrypted.
+
+        A row whose templates are all gone (consent withdrawn meanwhile) comes back with no
+        ``template_ids``: the uploader drops it.
+        """
+        with self._conn.transaction() as raw:
+            cursor = raw.execute("SELECT * FROM pending_enrollments WHERE failed_at IS NULL"
+                                 " ORDER BY queued_at, id LIMIT ?", (limit,))
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            return [load(raw, self._keyring, row) for row in rows]
+
+    def uploaded(self, enrollment_id: UUID) -> None:
+        """The server acknowledged (or nothing is left to send): drop the queue row."""
+        with self._conn.transaction() as raw:
+            raw.execute("DELETE FROM pending_enrollments WHERE id = ?", (str(enrollment_id),))
+
+    def failed(self, enrollment_id: UUID, error: str, permanent: bool) -> None:
+        """Record a failed attempt; ``permanent`` (the server refused it) stops retries."""
+        with self._conn.transaction() as raw:
+            raw.execute("UPDATE pending_enrollments SET attempts = attempts + 1,"
+                        " last_error = ?, failed_at = ? WHERE id = ?",
+                        (error[:500], to_iso(utc_now()) if permanent else None,
+                         str(enrollment_id)))
+
+    def backlog(self) -> dict[str, int]:
+        """How many enrollments wait for upload ("waiting") and were refused ("refused")."""
+        rows = self._conn.query(
+            "SELECT count(*) - count(failed_at) AS waiting, count(failed_at) AS refused"
+            " FROM pending_enrollments")
+        return {"waiting": int(rows[0]["waiting"] or 0), "refused": int(rows[0]["refused"] or 0)}

@@ -24,9 +24,9 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
+from faceid.sealing import DataKeyring
 from kiosk.errors import StoreError
 from kiosk.store.alt_checkin import apply_person_credentials
-from kiosk.store.crypto import DataKeyring
 from kiosk.store.records import (
     FeedChange,
     FeedEntity,

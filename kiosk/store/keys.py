@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.store.crypto import (
-    DataKeyError,
+from faceid.errors import DataKeyError
+from faceid.sealing import (
     DataKeyring,
     generate_key_file,
     new_key,

@@ -6,28 +6,17 @@ All times are timezone-aware UTC ``datetime`` objects; ids are UUIDs.
 from __future__ import annotations
 
 import base64
-import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from attendance.model import PunchKind, PunchSource
+from protocol.events import EventIn
+from protocol.feed import FeedEntity, FeedOp
+from protocol.punches import PunchIn
 
-class PunchKind(enum.Enum):
-    """What a punch means. AUTO: the domain rules decide in or out from the schedule."""
-
-    AUTO = "auto"
-    IN = "in"
-    OUT = "out"
-
-
-class PunchSource(enum.Enum):
-    """How the person was identified at the kiosk."""
-
-    FACE = "face"
-    PIN = "pin"
-    QR = "qr"
-    MANUAL = "manual"
+__all__ = ["PunchKind", "PunchSource", "FeedEntity", "FeedOp"]
 
 
 def utc_now() -> datetime:
@@ -65,16 +54,11 @@ class Punch:
     clock_offset_s: float | None
     synced_at: datetime | None = None
 
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON body the sync server's ingest expects for this punch."""
-        return {
-            "id": str(self.id),
-            "person_id": str(self.person_id),
-            "kind": self.kind.value,
-            "source": self.source.value,
-            "captured_at": to_iso(self.captured_at),
-            "clock_offset_s": self.clock_offset_s,
-        }
+    def to_wire(self) -> PunchIn:
+        """The wire model the sync server's ingest takes for this punch."""
+        return PunchIn(id=self.id, person_id=self.person_id, kind=self.kind,
+                       source=self.source, captured_at=self.captured_at,
+                       clock_offset_s=self.clock_offset_s)
 
 
 @dataclass(frozen=True)
@@ -139,23 +123,6 @@ class ShiftData:
     holidays: tuple[dict[str, Any], ...]
 
 
-class FeedEntity(enum.Enum):
-    """What a change-feed entry is about."""
-
-    PERSON = "person"
-    TEMPLATE = "template"
-    REMINDER = "reminder"
-    SHIFT_TYPE = "shift_type"
-    SHIFT_ASSIGNMENT = "shift_assignment"
-    HOLIDAY = "holiday"
-
-
-class FeedOp(enum.Enum):
-    """UPSERT carries the entity's whole current state; DELETE is a tombstone."""
-
-    UPSERT = "upsert"
-    DELETE = "delete"
-
 
 @dataclass(frozen=True)
 class FeedChange:
@@ -185,13 +152,9 @@ class KioskEvent:
     data: dict[str, Any] = field(default_factory=dict)
     attachment: bytes | None = None
 
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON object the sync server's event ingest expects (attachment in base64)."""
-        wire: dict[str, Any] = {
-            "id": str(self.id), "kind": self.kind,
-            "person_id": str(self.person_id) if self.person_id else None,
-            "occurred_at": to_iso(self.occurred_at), "data": self.data,
-        }
-        if self.attachment is not None:
-            wire["attachment"] = base64.b64encode(self.attachment).decode()
-        return wire
+    def to_wire(self) -> EventIn:
+        """The wire model the sync server's event ingest takes (attachment in base64)."""
+        attachment = (base64.b64encode(self.attachment).decode()
+                      if self.attachment is not None else None)
+        return EventIn(id=self.id, kind=self.kind, person_id=self.person_id,
+                       occurred_at=self.occurred_at, data=self.data, attachment=attachment)

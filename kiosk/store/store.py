@@ -19,11 +19,14 @@ from uuid import UUID, uuid4
 import numpy as np
 import numpy.typing as npt
 
+from faceid import sealing as crypto
+from faceid.errors import DataKeyError
+from faceid.sealing import DataKeyring, generate_key_file, missing_key_message
+from kiosk import local_settings
 from kiosk.errors import StoreError
-from kiosk.store import clockref, crypto, enrollment_outbox, feed, local_settings
+from kiosk.store import clockref, enrollment_outbox, feed
 from kiosk.store.alt_checkin import AltCheckinStore
 from kiosk.store.connection import Connection, migrate
-from kiosk.store.crypto import DataKeyError, DataKeyring, generate_key_file, missing_key_message
 from kiosk.store.enrollment_outbox import PendingEnrollment
 from kiosk.store.keys import KEY_ENV, configured_keyring, default_key_file
 from kiosk.store.records import (
@@ -477,7 +480,7 @@ class KioskStore:
                         " DO UPDATE SET value = excluded.value", (key, value))
 
     def local_settings(self) -> dict[str, Any]:
-        """The settings saved on the admin screen (kiosk.store.local_settings), decoded."""
+        """The settings saved on the admin screen (kiosk.local_settings), decoded."""
         rows = self._conn.query("SELECT key, value FROM settings WHERE key LIKE ?",
                                 (local_settings.PREFIX + "%",))
         return {row["key"][len(local_settings.PREFIX):]: json.loads(row["value"])

@@ -24,22 +24,18 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import AuthError, ServerUnavailable, SyncError
-from kiosk.store.records import (
-    Chip,
-    Consent,
-    FeedChange,
-    FeedEntity,
-    FeedOp,
-    KioskEvent,
-    Punch,
-    to_iso,
-)
+from kiosk.store.records import Chip, Consent, FeedChange, FeedEntity, FeedOp, KioskEvent, Punch
 from kiosk.sync.credentials import KioskCredential
+from protocol.api import API_PREFIX, SERVER_TIME_HEADER
+from protocol.enrolment import ChipBody, ConsentBody, EnrollmentIn, EnrollmentOut, NewPersonBody
+from protocol.events import EventAck, EventBatch
+from protocol.feed import FeedPageOut
+from protocol.kiosks import CredentialOut, DeviceReport, ProvisionIn
+from protocol.punches import PunchAck, PunchBatch
 
 log = logging.getLogger(__name__)
 
-API = "/api/v1"
-SERVER_TIME_HEADER = "x-server-time"
+__all__ = ["DeviceReport", "FeedPage", "SyncClient", "provision"]
 
 
 @dataclass(frozen=True)
@@ -47,18 +43,6 @@ class FeedPage:
     changes: list[FeedChange]
     next_cursor: int
     has_more: bool
-
-
-@dataclass(frozen=True)
-class DeviceReport:
-    software_version: str | None = None
-    recognizer_id: str | None = None
-    backlog: int | None = None
-    clock_offset_s: float | None = None
-    feed_cursor: int | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        return {key: value for key, value in self.__dict__.items() if value is not None}
 
 
 class SyncClient:
@@ -83,39 +67,41 @@ class SyncClient:
 
     def push_punches(self, punches: Sequence[Punch]) -> list[uuid.UUID]:
         """Send a batch; returns the ids the server acknowledged (stored durably there)."""
-        body = self._call("POST", "/punches", json={"punches": [p.to_wire() for p in punches]})
-        return [uuid.UUID(text) for text in body["acknowledged"]]
+        batch = PunchBatch(punches=[p.to_wire() for p in punches])
+        body = self._call("POST", "/punches", json=batch.model_dump(mode="json"))
+        return PunchAck.model_validate(body).acknowledged
 
     def push_events(self, events: Sequence[KioskEvent]) -> list[uuid.UUID]:
         """Send a batch of outbox events; returns the ids the server stored durably."""
-        body = self._call("POST", "/events", json={"events": [e.to_wire() for e in events]})
-        return [uuid.UUID(text) for text in body["acknowledged"]]
+        batch = EventBatch(events=[e.to_wire() for e in events])
+        body = self._call("POST", "/events", json=batch.model_dump(mode="json"))
+        return EventAck.model_validate(body).acknowledged
 
     def pull_feed(self, after: int, limit: int = 500) -> FeedPage:
         """One page of changes after ``after``; unknown entity kinds are skipped (logged)."""
-        body = self._call("GET", "/feed", params={"after": after, "limit": limit})
+        page = FeedPageOut.model_validate(
+            self._call("GET", "/feed", params={"after": after, "limit": limit}))
         changes = []
-        for item in body["changes"]:
+        for item in page.changes:
             try:
-                entity, op = FeedEntity(item["entity"]), FeedOp(item["op"])
+                entity, op = FeedEntity(item.entity), FeedOp(item.op)
             except ValueError:
-                log.warning("skipping feed change %s of unknown kind %s/%s", item.get("seq"),
-                            item.get("entity"), item.get("op"))
+                log.warning("skipping feed change %s of unknown kind %s/%s", item.seq,
+                            item.entity, item.op)
                 continue
-            changes.append(FeedChange(seq=int(item["seq"]), entity=entity, op=op,
-                                      entity_id=uuid.UUID(item["entity_id"]),
-                                      data=dict(item.get("data") or {})))
-        return FeedPage(changes, int(body["next_cursor"]), bool(body["has_more"]))
+            changes.append(FeedChange(seq=item.seq, entity=entity, op=op,
+                                      entity_id=item.entity_id, data=dict(item.data)))
+        return FeedPage(changes, page.next_cursor, page.has_more)
 
     def heartbeat(self, report: DeviceReport) -> None:
-        self._call("POST", "/kiosks/me/heartbeat", json=report.to_wire())
+        self._call("POST", "/kiosks/me/heartbeat",
+                   json=report.model_dump(mode="json", exclude_none=True))
 
     def rotate_credential(self) -> KioskCredential:
         """Get a new credential (the old one stops working); the caller saves it."""
-        body = self._call("POST", "/kiosks/me/rotate")
-        self.credential = KioskCredential(self.credential.server_url,
-                                          uuid.UUID(body["kiosk_id"]), body["name"],
-                                          body["credential"])
+        body = CredentialOut.model_validate(self._call("POST", "/kiosks/me/rotate"))
+        self.credential = KioskCredential(self.credential.server_url, body.kiosk_id, body.name,
+                                          body.credential)
         self._http.headers["Authorization"] = f"Bearer {self.credential.credential}"
         return self.credential
 
@@ -131,28 +117,27 @@ class SyncClient:
         later replaces the kiosk's own rows instead of adding copies.
         """
         matrix = np.atleast_2d(np.asarray(embeddings, dtype="<f4"))
-        body: dict[str, Any] = {
-            "person_id": str(person_id), "recognizer_id": recognizer_id,
-            "consent": {"id": str(consent.id), "given_at": to_iso(consent.given_at),
-                        "notice_version": consent.notice_version,
-                        "collected_by": consent.collected_by},
-            "embeddings": [base64.b64encode(row.tobytes()).decode() for row in matrix],
-            "chips": [{"image": base64.b64encode(c.image).decode(),
-                       "image_format": c.image_format, "alignment": c.alignment}
-                      for c in chips],
-        }
-        if template_ids is not None:
-            body["template_ids"] = [str(t) for t in template_ids]
-        if new_person_name is not None:
-            body["new_person"] = {"display_name": new_person_name,
-                                  "department": new_person_department}
-        answer = self._call("POST", "/templates", json=body)
-        return [uuid.UUID(text) for text in answer["template_ids"]]
+        body = EnrollmentIn(
+            person_id=person_id, recognizer_id=recognizer_id,
+            consent=ConsentBody(id=consent.id, given_at=consent.given_at,
+                                notice_version=consent.notice_version,
+                                collected_by=consent.collected_by),
+            embeddings=[base64.b64encode(row.tobytes()).decode() for row in matrix],
+            chips=[ChipBody(image=base64.b64encode(c.image).decode(),
+                            image_format=c.image_format, alignment=c.alignment)
+                   for c in chips],
+            template_ids=list(template_ids) if template_ids is not None else None,
+            new_person=(NewPersonBody(display_name=new_person_name,
+                                      department=new_person_department)
+                        if new_person_name is not None else None))
+        answer = self._call("POST", "/templates",
+                            json=body.model_dump(mode="json", exclude_none=True))
+        return EnrollmentOut.model_validate(answer).template_ids
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         sent = time.time()
         try:
-            response = self._http.request(method, API + path, **kwargs)
+            response = self._http.request(method, API_PREFIX + path, **kwargs)
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         received = time.time()
@@ -183,14 +168,15 @@ def provision(server_url: str, code: str, report: DeviceReport, timeout_s: float
     """Exchange a one-time provisioning code for this kiosk's credential (save it after)."""
     with _http_client(server_url, timeout_s, verify_tls, transport) as http:
         try:
-            response = http.post(API + "/kiosks/provision", json={"code": code,
-                                                                 **report.to_wire()})
+            body = ProvisionIn(code=code, **report.model_dump())
+            response = http.post(API_PREFIX + "/kiosks/provision",
+                                 json=body.model_dump(mode="json", exclude_none=True))
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"provisioning: {type(exc).__name__}: {exc}") from exc
         _raise_for_problem(response, "POST", "/kiosks/provision")
-        body = response.json()
-    return KioskCredential(server_url=server_url, kiosk_id=uuid.UUID(body["kiosk_id"]),
-                           name=str(body["name"]), credential=str(body["credential"]))
+        answer = CredentialOut.model_validate(response.json())
+    return KioskCredential(server_url=server_url, kiosk_id=answer.kiosk_id, name=answer.name,
+                           credential=answer.credential)
 
 
 def _http_client(server_url: str, timeout_s: float, verify_tls: bool,

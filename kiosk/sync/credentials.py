@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import AuthError
-from kiosk.files import write_private
+from protocol.files import write_private
 
 
 @dataclass(frozen=True)

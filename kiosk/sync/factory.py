@@ -30,7 +30,8 @@ def provision_and_save(settings: SyncSettings, code: str, software_version: str 
     if not settings.server_url:
         raise ValueError("sync.server_url is not set")
     credential = provision(settings.server_url, code,
-                           DeviceReport(software_version, recognizer_id), settings.timeout_s,
+                           DeviceReport(software_version=software_version,
+                                        recognizer_id=recognizer_id), settings.timeout_s,
                            settings.verify_tls)
     save_credential(settings.credential_file, credential)
     log.info("kiosk provisioned as %s (%s)", credential.name, credential.kiosk_id)

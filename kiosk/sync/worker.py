@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
-from kiosk.errors import AuthError, KioskError, ServerUnavailable
+from kiosk.errors import EXPECTED_ERRORS, AuthError, ServerUnavailable
 from kiosk.store import KioskStore
 from kiosk.store.records import utc_now
 from kiosk.sync.backoff import Backoff
@@ -109,8 +109,7 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
               page_size: int = 500, software_version: str | None = None,
               recognizer_id: str | None = None) -> SyncReport:
     """Heartbeat, push the outbox, pull the feed. Raises SyncError subclasses, StoreError."""
-    client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
-                                  store.clock_offset_s(), int(store.cursor() or 0)))
+    client.heartbeat(_device_report(store, software_version, recognizer_id))
     if client.clock_offset_s is not None:
         store.set_clock_offset_s(client.clock_offset_s)
     # Enrollments first: a person created at this kiosk must exist on the server before
@@ -122,8 +121,7 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
     if pulled:
         # Report the new cursor at once: it is how the server learns that this kiosk has
         # applied (and, for tombstones, erased) everything up to it.
-        client.heartbeat(DeviceReport(software_version, recognizer_id, store.backlog_count(),
-                                      store.clock_offset_s(), int(store.cursor() or 0)))
+        client.heartbeat(_device_report(store, software_version, recognizer_id))
     return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s, events,
                       enrollments_uploaded=uploaded)
 
@@ -195,7 +193,7 @@ class SyncWorker(threading.Thread):
             log.info("server unavailable (%s); retrying in %.1f s", exc, delay)
             self._publish(online=False, auth_failed=False, last_error=str(exc))
             return delay
-        except KioskError as exc:
+        except EXPECTED_ERRORS as exc:
             delay = self._backoff.next_delay()
             log.warning("sync failed (%s); retrying in %.1f s", exc, delay)
             self._publish(online=True, auth_failed=False, last_error=str(exc))
@@ -212,3 +210,10 @@ class SyncWorker(threading.Thread):
             state = self._state
         if self._on_state is not None:
             self._on_state(state)
+
+
+def _device_report(store: KioskStore, software_version: str | None,
+                   recognizer_id: str | None) -> DeviceReport:
+    return DeviceReport(software_version=software_version, recognizer_id=recognizer_id,
+                        backlog=store.backlog_count(), clock_offset_s=store.clock_offset_s(),
+                        feed_cursor=int(store.cursor() or 0))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from faceid.types import ImageBGR
 from kiosk.app.admin_pin import verify_pin
 from kiosk.app.requests import (
     CancelEnrollment,
@@ -47,7 +48,6 @@ from kiosk.app.state import (
 from kiosk.errors import SettingsError
 from kiosk.ui.admin_settings_page import SettingsPage
 from kiosk.ui.strings import Language, text
-from kiosk.vision.types import ImageBGR
 
 CONSENT_NOTICE_VERSION = "2026-01-vi-1"
 MAX_PIN_FAILURES = 5  # then the PIN pad locks for PIN_LOCKOUT_S seconds

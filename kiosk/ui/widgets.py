@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from faceid.types import ImageBGR
 from kiosk.app.state import (
     CameraPhase,
     Greeting,
@@ -27,7 +28,6 @@ from kiosk.app.state import (
     StatusBar,
 )
 from kiosk.ui.strings import Language, text
-from kiosk.vision.types import ImageBGR
 
 MAX_REMINDERS_SHOWN = 3
 

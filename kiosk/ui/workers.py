@@ -11,7 +11,7 @@ from PySide6.QtCore import QThread, Signal
 
 from kiosk.app.checkin import CheckInEngine
 from kiosk.app.requests import WorkerRequest
-from kiosk.errors import KioskError
+from kiosk.errors import EXPECTED_ERRORS
 from kiosk.hw import sdnotify
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class InferenceWorker(QThread):
     def run(self) -> None:
         try:
             engine = self._engine_factory()
-        except KioskError as exc:
+        except EXPECTED_ERRORS as exc:
             log.error("the kiosk engine could not start: %s", exc)
             self.failed.emit(str(exc))
             return
@@ -69,7 +69,7 @@ class InferenceWorker(QThread):
                 if ping_every_s is not None and time.monotonic() >= next_ping:
                     sdnotify.watchdog_ping()
                     next_ping = time.monotonic() + ping_every_s
-        except KioskError as exc:
+        except EXPECTED_ERRORS as exc:
             log.error("the kiosk engine stopped: %s", exc)
             self.failed.emit(str(exc))
         finally:

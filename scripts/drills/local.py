@@ -111,10 +111,10 @@ def _fill(store: KioskStore, confirmed: set[str]) -> str | None:
 def corrupted_model(options: DrillOptions) -> DrillResult:
     """Flip bytes in installed model files: verify, doctor's check and the pack loader must
     all name the sha256 mismatch; reinstalling with --force repairs it."""
+    from faceid.packs import load_pack, pack_status
+    from faceid.registry import load_registry
     from kiosk.modelhub.installer import Installer
-    from kiosk.modelhub.registry import load_registry
     from kiosk.modelhub.sources import default_cache_dir
-    from kiosk.vision.packs import load_pack, pack_status
 
     result = DrillResult("corrupted_model", iterations=options.count(8, 2))
     if not options.models_from.is_dir():

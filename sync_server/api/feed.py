@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
+from protocol.api import API_PREFIX
+from protocol.feed import FeedChangeOut, FeedPageOut
 from sync_server.api.deps import Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk as KioskRow
 from sync_server.service import datakeys, erasure, feed
 
-router = APIRouter(prefix="/api/v1", tags=["feed"])
+router = APIRouter(prefix=API_PREFIX, tags=["feed"])
 
-
-class ChangeOut(BaseModel):
-    seq: int
-    entity: str
-    op: str
-    entity_id: uuid.UUID
-    data: dict[str, Any]
-    created_at: datetime
-
-
-class FeedPageOut(BaseModel):
-    changes: list[ChangeOut]
-    next_cursor: int
-    has_more: bool
 
 
 @router.get("/feed", response_model=FeedPageOut, summary="Changes after a cursor")
@@ -54,6 +39,6 @@ def read_feed(kiosk: Kiosk, sessions: Sessions, settings: Settings,
             if datakeys.SEALED_FIELD in data:
                 keyring = keyring or datakeys.keyring_for(session)
                 data = datakeys.unseal_feed_data(keyring, c.entity_id, data)
-            changes.append(ChangeOut(seq=c.seq, entity=c.entity, op=c.op, entity_id=c.entity_id,
+            changes.append(FeedChangeOut(seq=c.seq, entity=c.entity, op=c.op, entity_id=c.entity_id,
                                      data=data, created_at=c.created_at))
     return FeedPageOut(changes=changes, next_cursor=page.next_cursor, has_more=page.has_more)

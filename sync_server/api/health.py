@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
+from protocol.api import API_PREFIX
+from protocol.health import HealthOut
 from sync_server import __version__
 from sync_server.clock import utc_now
 
-router = APIRouter(prefix="/api/v1", tags=["health"])
+router = APIRouter(prefix=API_PREFIX, tags=["health"])
 
-
-class HealthOut(BaseModel):
-    status: str
-    version: str
-    server_time: datetime
 
 
 @router.get("/health", response_model=HealthOut)

@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from protocol.kiosks import CredentialOut, DeviceReport, ProvisionIn
 from sync_server.api import ratelimit
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
@@ -16,28 +17,7 @@ from sync_server.service import erasure, kiosks
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
 
 
-class DeviceReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-    software_version: str | None = Field(None, max_length=64)
-    recognizer_id: str | None = Field(None, max_length=64)
-    backlog: int | None = Field(None, ge=0)
-    clock_offset_s: float | None = None
-    feed_cursor: int | None = Field(None, ge=0)
-
-    def to_report(self) -> kiosks.DeviceReport:
-        return kiosks.DeviceReport(self.software_version, self.recognizer_id, self.backlog,
-                                   self.clock_offset_s, self.feed_cursor)
-
-
-class ProvisionIn(DeviceReportIn):
-    code: str = Field(min_length=4, max_length=32)
-
-
-class CredentialOut(BaseModel):
-    kiosk_id: uuid.UUID
-    name: str
-    credential: str = Field(description="keep secret; send as 'Authorization: Bearer ...'")
 
 
 class NewKioskIn(BaseModel):
@@ -69,14 +49,14 @@ def provision(body: ProvisionIn, sessions: Sessions, request: Request) -> Creden
     """Rate limited per client address (one-time codes must not be guessable)."""
     ratelimit.check_provision_attempt(request)
     with transaction(sessions) as session:
-        kiosk, credential = kiosks.exchange_code(session, body.code, body.to_report())
+        kiosk, credential = kiosks.exchange_code(session, body.code, _report(body))
         return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)
 
 
 @router.post("/me/heartbeat", status_code=204, summary="Report state to the device registry")
-def heartbeat(body: DeviceReportIn, kiosk: Kiosk, sessions: Sessions) -> None:
+def heartbeat(body: DeviceReport, kiosk: Kiosk, sessions: Sessions) -> None:
     with transaction(sessions) as session:
-        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), body.to_report())
+        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), _report(body))
 
 
 @router.post("/me/rotate", response_model=CredentialOut, summary="Replace this credential")
@@ -115,3 +95,8 @@ def create_kiosk(body: NewKioskIn, admin: Admin, sessions: Sessions,
 def revoke(name_or_id: str, admin: Admin, sessions: Sessions) -> None:
     with transaction(sessions) as session:
         kiosks.revoke(session, name_or_id)
+
+
+def _report(body: DeviceReport) -> kiosks.DeviceReport:
+    return kiosks.DeviceReport(body.software_version, body.recognizer_id, body.backlog,
+                               body.clock_offset_s, body.feed_cursor)

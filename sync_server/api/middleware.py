@@ -14,9 +14,10 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import protocol.api
 from sync_server.clock import utc_now
 
-SERVER_TIME_HEADER = b"x-server-time"
+SERVER_TIME_HEADER = protocol.api.SERVER_TIME_HEADER.encode()
 STRICT_CSP = (b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
               b"form-action 'self'; frame-ancestors 'none'")
 # FastAPI's /docs and /redoc pages load their scripts from a CDN with an inline bootstrap.

@@ -2,56 +2,17 @@
 
 from __future__ import annotations
 
-import enum
-import uuid
-
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from protocol.api import API_PREFIX
+from protocol.punches import PunchAck, PunchBatch
 from sync_server.api.deps import Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
 from sync_server.errors import BadRequest
 from sync_server.service import punches
 
-router = APIRouter(prefix="/api/v1", tags=["punches"])
+router = APIRouter(prefix=API_PREFIX, tags=["punches"])
 
-TEN_YEARS_S = 10 * 365 * 86400
-
-
-class PunchKind(enum.Enum):
-    AUTO = "auto"
-    IN = "in"
-    OUT = "out"
-
-
-class PunchSource(enum.Enum):
-    FACE = "face"
-    PIN = "pin"
-    QR = "qr"
-    MANUAL = "manual"
-
-
-class PunchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: uuid.UUID = Field(description="made by the kiosk at capture; the idempotency key")
-    person_id: uuid.UUID
-    kind: PunchKind
-    source: PunchSource
-    captured_at: AwareDatetime = Field(description="kiosk clock, with zone")
-    clock_offset_s: float | None = Field(None, ge=-TEN_YEARS_S, le=TEN_YEARS_S,
-                                         description="server minus kiosk clock, seconds")
-
-
-class PunchBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    punches: list[PunchIn] = Field(min_length=1)
-
-
-class PunchAck(BaseModel):
-    acknowledged: list[uuid.UUID]
-    conflicts: list[uuid.UUID]
 
 
 @router.post("/punches", response_model=PunchAck, summary="Ingest a batch of punches")

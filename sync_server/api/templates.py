@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protocol.api import API_PREFIX
+from protocol.enrolment import EnrollmentIn, EnrollmentOut
 from sync_server.api.deps import Kiosk, Sessions
 from sync_server.api.uploads import validate_chip
 from sync_server.db.engine import transaction
@@ -19,50 +19,12 @@ from sync_server.db.models import Erasure, Person
 from sync_server.errors import BadRequest, Conflict
 from sync_server.service import erasure, people
 
-router = APIRouter(prefix="/api/v1", tags=["templates"])
+router = APIRouter(prefix=API_PREFIX, tags=["templates"])
 
 
-class ConsentBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: uuid.UUID
-    given_at: AwareDatetime
-    notice_version: str = Field(min_length=1, max_length=64)
-    collected_by: str = Field(min_length=1, max_length=200)
 
 
-class NewPersonBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-    display_name: str = Field(min_length=1, max_length=200)
-    department: str | None = Field(None, max_length=200)
-
-
-class ChipBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    image: str = Field(description="base64 of the encoded chip (PNG or JPEG)")
-    image_format: str = Field(pattern="^(png|jpeg)$")
-    alignment: dict[str, Any]
-
-
-class EnrollmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    person_id: uuid.UUID
-    new_person: NewPersonBody | None = Field(None, description="create the person if unknown")
-    recognizer_id: str = Field(min_length=1, max_length=64)
-    consent: ConsentBody
-    embeddings: list[str] = Field(min_length=1, max_length=50,
-                                  description="base64 of little-endian float32 vectors")
-    chips: list[ChipBody] = Field(default_factory=list, max_length=50)
-    template_ids: list[uuid.UUID] | None = Field(
-        None, max_length=50, description="the kiosk's own template ids, one per embedding: "
-        "a repeated upload with the same ids is answered with them and stores nothing")
-
-
-class EnrollmentOut(BaseModel):
-    template_ids: list[uuid.UUID]
 
 
 @router.post("/templates", response_model=EnrollmentOut, status_code=201,

@@ -2,13 +2,13 @@
 
 A chip is an aligned face crop (about 112 x 112 pixels); anything far bigger, or bytes that
 are not the declared format, or that do not decode, is refused with 422 before storage.
-Decoding uses kiosk.vision.imageio (header checked before pixels). Runs on the request thread.
+Decoding uses faceid.imageio (header checked before pixels). Runs on the request thread.
 """
 
 from __future__ import annotations
 
-from kiosk.errors import ImageDecodeError
-from kiosk.vision.imageio import decode_image
+from faceid.errors import ImageDecodeError
+from faceid.imageio import decode_image
 from sync_server.errors import BadRequest
 
 MAX_CHIP_BYTES = 512 * 1024

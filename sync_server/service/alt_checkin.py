@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attendance import pins
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import audit, feed, people, reminders
-from sync_server.service.feed import Entity, Op
 
 GENERATED_PIN_DIGITS = 6
 
@@ -164,5 +164,5 @@ def _publish(session: Session, person: Person, actor: str, action: str,
              detail: dict[str, object]) -> None:
     session.flush()
     person.updated_at = utc_now()
-    feed.publish(session, Entity.PERSON, Op.UPSERT, person.id, people.person_data(person))
+    feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, people.person_data(person))
     audit.record(session, actor, action, "person", person.id, detail)

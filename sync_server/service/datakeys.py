@@ -19,9 +19,8 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from kiosk.settings import default_data_dir
-from kiosk.store.crypto import (
-    DataKeyError,
+from faceid.errors import DataKeyError
+from faceid.sealing import (
     DataKeyring,
     generate_key_file,
     is_sealed,
@@ -31,6 +30,7 @@ from kiosk.store.crypto import (
     resolve_keyring,
     write_key_file,
 )
+from protocol.paths import default_data_dir
 from sync_server.db.event_models import KioskEventRow
 from sync_server.db.models import Change, Chip, Template
 from sync_server.db.reminder_models import Integration, WebhookSubscription
@@ -145,12 +145,13 @@ def reseal_all(session: Session, keyring: DataKeyring) -> int:
             event.attachment = _resealed(keyring, event.attachment,
                                          event_context(event.id))
             count += 1
-    for kind, model in (("integration", Integration), ("subscription", WebhookSubscription)):
-        for row in session.scalars(select(model)):
-            if keyring.needs_reseal(row.secret_sealed):
-                row.secret_sealed = _resealed(keyring, row.secret_sealed,
-                                              secret_context(kind, row.id))
-                count += 1
+    secret_rows: list[tuple[str, Integration | WebhookSubscription]] = [
+        *(("integration", row) for row in session.scalars(select(Integration))),
+        *(("subscription", row) for row in session.scalars(select(WebhookSubscription)))]
+    for kind, row in secret_rows:
+        if keyring.needs_reseal(row.secret_sealed):
+            row.secret_sealed = _resealed(keyring, row.secret_sealed, secret_context(kind, row.id))
+            count += 1
     for change in session.scalars(select(Change).where(Change.entity == "template")):
         sealed = change.data.get(SEALED_FIELD) if change.data else None
         if isinstance(sealed, str) and keyring.needs_reseal(base64.b64decode(sealed)):

@@ -1,6 +1,6 @@
 """Face enrollment on the server: photos -> checked templates, published to the kiosks.
 
-The server runs the kiosk's own pipeline (``kiosk.vision``: the configured model pack, its
+The server runs the kiosk's own pipeline (``faceid``: the configured model pack, its
 quality gate and ``enroll_images``), so a photo refused at a kiosk is refused here for the
 same reason, and the templates are the ones a kiosk of that recognizer would have made.
 Accepted photos become templates and canonical chips stored encrypted, and the templates go
@@ -27,16 +27,16 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.errors import ImageDecodeError, ModelError
-from kiosk.vision.imageio import decode_image
+from faceid.errors import ImageDecodeError, ModelError
+from faceid.imageio import decode_image
 from sync_server.clock import utc_now
 from sync_server.db.models import ConsentRecord
 from sync_server.errors import BadRequest, ServerError
 from sync_server.service import people
 
 if TYPE_CHECKING:
-    from kiosk.vision.packs import ModelPack
-    from kiosk.vision.types import ImageBGR
+    from faceid.packs import ModelPack
+    from faceid.types import ImageBGR
     from sync_server.settings import VisionSettings
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ class FaceEnroller:
 
     def pack(self) -> ModelPack:
         """The loaded pack; VisionUnavailable (with the install command) when it cannot load."""
-        from kiosk.vision.packs import load_pack
+        from faceid.packs import load_pack
 
         with self._lock:
             if self._pack is None:
@@ -144,7 +144,7 @@ class FaceEnroller:
 
     def analyse(self, photos: Sequence[Photo]) -> Analysis:
         """Decode and check ``photos`` of ONE person; at most ``max_photos`` are used."""
-        from kiosk.vision.enrollment import enroll_images
+        from faceid.enrollment import enroll_images
 
         pack = self.pack()
         limit = self.settings.max_photos
@@ -185,7 +185,7 @@ def _after_name(exc: ImageDecodeError, photo: Photo) -> str:
 
 def _chip(chip: ImageBGR) -> people.ChipIn:
     """The canonical chip as PNG with its alignment, as a kiosk stores and uploads it."""
-    from kiosk.vision.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
+    from faceid.enrollment import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE
 
     ok, encoded = cv2.imencode(".png", chip)
     if not ok:

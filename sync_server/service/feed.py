@@ -8,7 +8,6 @@ one tombstone.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Change, Template
@@ -24,19 +24,6 @@ from sync_server.db.reminder_models import ReminderDelivery
 
 FEED_LOCK_KEY = 5_150_001  # arbitrary, fixed: the advisory lock that orders feed commits
 
-
-class Entity(enum.Enum):
-    PERSON = "person"
-    TEMPLATE = "template"
-    REMINDER = "reminder"
-    SHIFT_TYPE = "shift_type"
-    SHIFT_ASSIGNMENT = "shift_assignment"
-    HOLIDAY = "holiday"
-
-
-class Op(enum.Enum):
-    UPSERT = "upsert"
-    DELETE = "delete"
 
 
 @dataclass(frozen=True)
@@ -46,7 +33,7 @@ class FeedPage:
     has_more: bool
 
 
-def publish(session: Session, entity: Entity, op: Op, entity_id: uuid.UUID,
+def publish(session: Session, entity: FeedEntity, op: FeedOp, entity_id: uuid.UUID,
             data: dict[str, Any] | None = None, recognizer_id: str | None = None) -> Change:
     """Append one change (in the caller's transaction).
 
@@ -56,12 +43,12 @@ def publish(session: Session, entity: Entity, op: Op, entity_id: uuid.UUID,
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
-    if entity is Entity.PERSON and op is Op.UPSERT:
+    if entity is FeedEntity.PERSON and op is FeedOp.UPSERT:
         data = {**(data or {}), **alt_checkin_fields(session, entity_id)}
     change = Change(entity=entity.value, op=op.value, entity_id=entity_id,
                     recognizer_id=recognizer_id, data=data or {}, created_at=utc_now())
     session.add(change)
-    if entity is Entity.TEMPLATE and op is Op.UPSERT and data and data.get("person_id"):
+    if entity is FeedEntity.TEMPLATE and op is FeedOp.UPSERT and data and data.get("person_id"):
         # A person newly enrolled for a recognizer gets their live reminders published
         # again (see reminders_visible); imported here: reminders imports this module.
         from sync_server.service import reminders
@@ -117,8 +104,8 @@ def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
 def page(session: Session, after: int, limit: int, recognizer_id: str | None) -> FeedPage:
     """Changes with seq > ``after``, oldest first, at most ``limit``."""
     wanted = and_(
-        or_(Change.entity != Entity.TEMPLATE.value, Change.recognizer_id == recognizer_id),
-        or_(Change.entity != Entity.REMINDER.value, Change.op == Op.DELETE.value,
+        or_(Change.entity != FeedEntity.TEMPLATE.value, Change.recognizer_id == recognizer_id),
+        or_(Change.entity != FeedEntity.REMINDER.value, Change.op == FeedOp.DELETE.value,
             reminders_visible(recognizer_id)))
     rows = list(session.scalars(select(Change).where(Change.seq > after, wanted)
                                 .order_by(Change.seq).limit(limit + 1)))

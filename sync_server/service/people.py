@@ -22,12 +22,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import datakeys, erasure, feed
-from sync_server.service.feed import Entity, Op
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def create_person(session: Session, display_name: str, employee_code: str | None
         raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists",
                        "code_exists", code=employee_code) \
             from None
-    feed.publish(session, Entity.PERSON, Op.UPSERT, person.id, person_data(person))
+    feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
     return person
 
 
@@ -87,7 +87,7 @@ def erase_person(session: Session, person_id: uuid.UUID,
     session.flush()
     session.delete(person)
     feed.forget(session, [person_id, *template_ids])
-    tombstone = feed.publish(session, Entity.PERSON, Op.DELETE, person_id)
+    tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.DELETE, person_id)
     return erasure.record(session, person_id, erasure.Reason.DELETED, requested_by, tombstone,
                           len(template_ids), chips)
 
@@ -135,7 +135,7 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
             AltCheckinCredential.person_id == person_id))
     feed.forget(session, template_ids)
     data = {**person_data(person), "biometrics_erased": True}
-    tombstone = feed.publish(session, Entity.PERSON, Op.UPSERT, person_id, data)
+    tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person_id, data)
     return erasure.record(session, person_id, reason, requested_by, tombstone,
                           len(template_ids), chips)
 
@@ -199,7 +199,7 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
         ids.append(template.id)
         data = _template_data(template, record)
         data[datakeys.SEALED_FIELD] = datakeys.seal_embedding_field(keyring, template_id, raw)
-        feed.publish(session, Entity.TEMPLATE, Op.UPSERT, template.id, data,
+        feed.publish(session, FeedEntity.TEMPLATE, FeedOp.UPSERT, template.id, data,
                      recognizer_id=recognizer_id)
     for chip in chips:
         chip_id = uuid.uuid4()

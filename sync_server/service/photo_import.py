@@ -14,7 +14,7 @@ ZIP safety (the whole archive is refused, nothing is enrolled): absolute member 
 ``..`` components, symbolic links, more than ``MAX_MEMBERS`` members, a declared
 uncompressed total over ``MAX_TOTAL_BYTES``, a member over ``MAX_MEMBER_BYTES`` or
 compressed more than ``MAX_RATIO`` times (zip bombs); members are read with a byte cap in
-case their headers lie. Images are then decoded with kiosk.vision.imageio's pixel limit.
+case their headers lie. Images are then decoded with faceid.imageio's pixel limit.
 
 Each person is analysed outside any transaction and stored in a transaction of their own, so
 one refusal does not undo the others, and progress is reported after each person.
@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.vision.imageio import IMAGE_SUFFIXES, MAX_FILE_BYTES
+from faceid.imageio import IMAGE_SUFFIXES, MAX_FILE_BYTES
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest, Conflict, NotFound, ServerError

@@ -26,12 +26,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.models import Person, Template
 from sync_server.db.reminder_models import ReminderDelivery, ReminderTask
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import audit, events, reminder_webhooks
-from sync_server.service.feed import Entity, Op, publish
+from sync_server.service.feed import publish
 
 MAX_TITLE = 200
 MAX_DETAILS = 4000
@@ -195,7 +196,7 @@ def set_status(session: Session, task_id: uuid.UUID, status: Status,
         _republish(session, task)
     else:
         for delivery in deliveries_of(session, task.id):
-            publish(session, Entity.REMINDER, Op.DELETE, delivery.id)
+            publish(session, FeedEntity.REMINDER, FeedOp.DELETE, delivery.id)
     _status_changed(session, task, actor)
     return task
 
@@ -225,7 +226,7 @@ def feed_data(task: ReminderTask, delivery: ReminderDelivery) -> dict[str, Any]:
 
 
 def _publish(session: Session, task: ReminderTask, delivery: ReminderDelivery) -> None:
-    publish(session, Entity.REMINDER, Op.UPSERT, delivery.id, feed_data(task, delivery))
+    publish(session, FeedEntity.REMINDER, FeedOp.UPSERT, delivery.id, feed_data(task, delivery))
 
 
 def _republish(session: Session, task: ReminderTask) -> None:

@@ -31,9 +31,6 @@ from sync_server.db.web_models import (
 )
 from sync_server.service import corrections, schedules
 
-_KINDS = {"in": attendance.PunchKind.CHECK_IN, "out": attendance.PunchKind.CHECK_OUT,
-          "check_in": attendance.PunchKind.CHECK_IN,
-          "check_out": attendance.PunchKind.CHECK_OUT}
 MARGIN = timedelta(days=2)  # punches this far around a range can belong to it (night shifts)
 
 
@@ -78,11 +75,12 @@ def load_punches(session: Session, person_ids: list[uuid.UUID], first: date,
     if len(person_ids) <= 500:
         query = query.where(Punch.person_id.in_(person_ids))
     wanted = set(person_ids)
-    auto = attendance.PunchKind.AUTO
+    kinds = {k.value: k for k in attendance.PunchKind}
     sources = {s.value: s for s in attendance.PunchSource}
+    auto, face = attendance.PunchKind.AUTO, attendance.PunchSource.FACE
     return [attendance.Punch(id=punch_id, person_id=person_id, device_id=str(kiosk_id),
-                             captured_at=occurred_at, kind=_KINDS.get(kind, auto),
-                             source=sources.get(source, attendance.PunchSource.FACE))
+                             captured_at=occurred_at, kind=kinds.get(kind, auto),
+                             source=sources.get(source, face))
             for punch_id, person_id, kiosk_id, occurred_at, kind, source
             in session.execute(query) if person_id in wanted]
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import attendance
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.models import Person
 from sync_server.db.web_models import (
@@ -28,7 +29,6 @@ from sync_server.db.web_models import (
 )
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import feed
-from sync_server.service.feed import Entity, Op
 
 SITE_ZONE = "Asia/Ho_Chi_Minh"
 department_uuid = attendance.department_uuid  # the one rule, shared with the kiosks
@@ -75,7 +75,7 @@ def rename_department(session: Session, old: str, new: str) -> None:
     for person in session.scalars(select(Person).where(Person.department == old)):
         person.department = new
         person.updated_at = utc_now()
-        feed.publish(session, Entity.PERSON, Op.UPSERT, person.id,
+        feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id,
                      {"display_name": person.display_name,
                       "employee_code": person.employee_code,
                       "department": new, "active": person.active})
@@ -133,7 +133,7 @@ def save_shift_type(session: Session, spec: ShiftTypeIn,
     row.working_days = ",".join(str(d) for d in sorted(set(spec.working_days)))
     row.updated_at = utc_now()
     session.flush()
-    feed.publish(session, Entity.SHIFT_TYPE, Op.UPSERT, row.id, shift_type_payload(row))
+    feed.publish(session, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, row.id, shift_type_payload(row))
     return row
 
 
@@ -174,7 +174,8 @@ def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end
     row.person_id, row.department = person_id, department or None
     row.updated_at = utc_now()
     session.flush()
-    feed.publish(session, Entity.SHIFT_ASSIGNMENT, Op.UPSERT, row.id, assignment_payload(row))
+    feed.publish(session, FeedEntity.SHIFT_ASSIGNMENT, FeedOp.UPSERT, row.id,
+                 assignment_payload(row))
     return row
 
 
@@ -191,7 +192,7 @@ def delete_assignment(session: Session, assignment_id: uuid.UUID) -> None:
     if row is None:
         raise NotFound(f"no shift assignment {assignment_id}")
     session.delete(row)
-    feed.publish(session, Entity.SHIFT_ASSIGNMENT, Op.DELETE, assignment_id)
+    feed.publish(session, FeedEntity.SHIFT_ASSIGNMENT, FeedOp.DELETE, assignment_id)
 
 
 def list_assignments(session: Session) -> list[ShiftAssignmentRow]:
@@ -210,7 +211,7 @@ def save_holiday(session: Session, day: date, name: str, department: str | None 
     row.day, row.name, row.department = day, name.strip(), department or None
     row.updated_at = utc_now()
     session.flush()
-    feed.publish(session, Entity.HOLIDAY, Op.UPSERT, row.id, holiday_payload(row))
+    feed.publish(session, FeedEntity.HOLIDAY, FeedOp.UPSERT, row.id, holiday_payload(row))
     return row
 
 
@@ -224,7 +225,7 @@ def delete_holiday(session: Session, holiday_id: uuid.UUID) -> None:
     if row is None:
         raise NotFound(f"no holiday {holiday_id}")
     session.delete(row)
-    feed.publish(session, Entity.HOLIDAY, Op.DELETE, holiday_id)
+    feed.publish(session, FeedEntity.HOLIDAY, FeedOp.DELETE, holiday_id)
 
 
 def list_holidays(session: Session) -> list[HolidayRow]:
@@ -262,11 +263,12 @@ def _domain_shift_type(row: ShiftTypeRow) -> attendance.ShiftType:
         working_days=frozenset(int(d) for d in row.working_days.split(",") if d))
 
 
-def feed_snapshot(session: Session) -> list[tuple[Entity, uuid.UUID, dict[str, Any]]]:
+def feed_snapshot(session: Session) -> list[tuple[FeedEntity, uuid.UUID, dict[str, Any]]]:
     """Every schedule entity as (entity, id, data): what a kiosk needs to build its
     ``attendance.Schedule`` from scratch (e.g. to re-publish after a feed reset)."""
-    result = [(Entity.SHIFT_TYPE, r.id, shift_type_payload(r)) for r in list_shift_types(session)]
-    result += [(Entity.SHIFT_ASSIGNMENT, r.id, assignment_payload(r))
+    result = [(FeedEntity.SHIFT_TYPE, r.id, shift_type_payload(r))
+              for r in list_shift_types(session)]
+    result += [(FeedEntity.SHIFT_ASSIGNMENT, r.id, assignment_payload(r))
                for r in list_assignments(session)]
-    result += [(Entity.HOLIDAY, r.id, holiday_payload(r)) for r in list_holidays(session)]
+    result += [(FeedEntity.HOLIDAY, r.id, holiday_payload(r)) for r in list_holidays(session)]
     return result

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity
 from sync_server.db.models import Change, Kiosk, Template
-from sync_server.service.feed import Entity
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def publication_seqs(session: Session, person_id: uuid.UUID) -> dict[str, int]:
     template_ids = select(Template.id).where(Template.person_id == person_id)
     rows = session.execute(
         select(Change.recognizer_id, func.max(Change.seq))
-        .where(Change.entity == Entity.TEMPLATE.value, Change.entity_id.in_(template_ids))
+        .where(Change.entity == FeedEntity.TEMPLATE.value, Change.entity_id.in_(template_ids))
         .group_by(Change.recognizer_id))
     return {str(recognizer): int(seq) for recognizer, seq in rows if recognizer is not None}
 
@@ -53,7 +53,7 @@ def holders_by_person(session: Session) -> dict[uuid.UUID, Holders]:
     rows = session.execute(
         select(Template.person_id, Change.recognizer_id, func.max(Change.seq))
         .join(Change, (Change.entity_id == Template.id)
-              & (Change.entity == Entity.TEMPLATE.value))
+              & (Change.entity == FeedEntity.TEMPLATE.value))
         .group_by(Template.person_id, Change.recognizer_id))
     seqs: dict[uuid.UUID, dict[str, int]] = {}
     for person_id, recognizer, seq in rows:

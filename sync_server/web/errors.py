@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from sync_server.api.problems import problem_response, validation_problem
 from sync_server.errors import BadRequest, NotFound, ServerError
+from sync_server.problems import problem_response, validation_problem
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX
 

@@ -6,11 +6,11 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.models import Person
 from sync_server.errors import NotFound
 from sync_server.service import feed, people
-from sync_server.service.feed import Entity, Op
 
 
 def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
@@ -25,5 +25,5 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
         row.active = active
     row.updated_at = utc_now()
     session.flush()
-    feed.publish(session, Entity.PERSON, Op.UPSERT, row.id, people.person_data(row))
+    feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, row.id, people.person_data(row))
     return row

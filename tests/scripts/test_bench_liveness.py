@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from faceid.liveness import V1SE_FILE, V2_FILE
 from kiosk.modelhub.convert_minifasnet import convert
-from kiosk.vision.liveness import V1SE_FILE, V2_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "bench_liveness.py"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.modelhub.registry import ModelState, load_registry, model_state
+from faceid.registry import ModelState, load_registry, model_state
 from tests.conftest import PROJECT_ROOT, need_shared
 
 SCRIPTS = PROJECT_ROOT / "scripts"

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.errors import AuthError
+from kiosk.store import Punch, PunchKind, PunchSource
 from kiosk.sync import DeviceReport, SyncClient, provision
+from protocol.feed import FeedEntity, FeedOp
 from sync_server.db.engine import transaction
 from sync_server.db.models import Change, Chip, Kiosk, Template
 from sync_server.service import feed, kiosks
@@ -73,8 +75,10 @@ def test_revoked_kiosk_is_refused_and_rotation_replaces_the_credential(
         stale.heartbeat(DeviceReport())
     with transaction(sessions) as session:
         kiosks.revoke(session, "gate-2")
+    punch = Punch(id=uuid.uuid4(), person_id=uuid.uuid4(), kind=PunchKind.AUTO,
+                  source=PunchSource.FACE, captured_at=datetime.now(UTC), clock_offset_s=None)
     with SyncClient(new, verify_tls=False) as client, pytest.raises(AuthError, match="403"):
-        client.push_punches([])
+        client.push_punches([punch])
 
 
 def test_people_need_an_admin_and_list_by_department(live_server: LiveServer,
@@ -124,9 +128,9 @@ def test_feed_pages_in_order_and_filters_templates_by_recognizer(
     with transaction(sessions) as session:
         for index in range(25):
             recognizer = RECOGNIZER if index % 2 else "other-recognizer"
-            feed.publish(session, feed.Entity.TEMPLATE, feed.Op.UPSERT, uuid.uuid4(),
+            feed.publish(session, FeedEntity.TEMPLATE, FeedOp.UPSERT, uuid.uuid4(),
                          {"n": index}, recognizer_id=recognizer)
-            feed.publish(session, feed.Entity.HOLIDAY, feed.Op.UPSERT, uuid.uuid4(),
+            feed.publish(session, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid.uuid4(),
                          {"day": f"2026-12-{index + 1:02d}"})
     seen: list[int] = []
     entities: list[str] = []

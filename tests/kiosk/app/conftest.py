@@ -21,8 +21,8 @@ def installed_pack(installed_models: Path) -> tuple[str, Path]:
     ``installed_models`` (tests/conftest.py: installed once by the real installer from
     ../shared/models and the download cache). Skips (fails under CI=true) when none loads.
     """
+    from faceid.packs import load_pack
     from kiosk.errors import KioskError
-    from kiosk.vision.packs import load_pack
 
     problems = []
     for name in CANDIDATE_PACKS:

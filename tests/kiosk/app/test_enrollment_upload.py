@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from faceid.imageio import read_image
 from kiosk.app.desk import StoreDesk
 from kiosk.app.ports import DecisionKind
 from kiosk.app.runtime import build_recognizer
 from kiosk.errors import ServerUnavailable, SyncError
 from kiosk.store import Consent, Person, open_store
 from kiosk.sync import SyncClient, sync_once
-from kiosk.vision.imageio import read_image
 from sync_server.db.engine import transaction
 from sync_server.db.models import ConsentRecord, Template
 from sync_server.db.models import Person as ServerPerson

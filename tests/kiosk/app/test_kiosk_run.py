@@ -140,8 +140,8 @@ def test_a_phone_replay_of_an_enrolled_person_fails_liveness_and_is_not_punched(
         qapp, installed_pack, faces_dev, tmp_path: Path) -> None:
     import cv2
 
+    from faceid.imageio import read_image
     from kiosk.app.state import LivenessFailed
-    from kiosk.vision.imageio import read_image
 
     pack, models_dir = installed_pack
     live = read_image(faces_dev / "spoof" / "sf_live_T1.jpg")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from faceid.imageio import read_image
 from kiosk.app.desk import StoreDesk
 from kiosk.app.liveness_guard import REFUSAL_COOLDOWN_S, RefusalReason, guard_for
 from kiosk.app.ports import DecisionKind, FaceDecision
 from kiosk.settings import KioskSettings
-from kiosk.vision.imageio import read_image
 
 AT = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

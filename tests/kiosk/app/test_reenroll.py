@@ -10,10 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
+from faceid.matcher import Gallery, MatchDecision
+from faceid.packs import load_pack
 from kiosk.app.desk import StoreDesk
 from kiosk.store import Consent, Person
-from kiosk.vision.matcher import Gallery, MatchDecision
-from kiosk.vision.packs import load_pack
 from tests.conftest import need_shared
 from tests.kiosk.app.helpers import kiosk_settings, lfw_photo
 
@@ -21,8 +21,8 @@ from tests.kiosk.app.helpers import kiosk_settings, lfw_photo
 @pytest.fixture(scope="module")
 def models_dir(installed_pack) -> Path:  # type: ignore[no-untyped-def]
     """The installed pack's folder plus MobileFaceNet and Intel 0095 (cache, ../shared)."""
+    from faceid.registry import load_registry
     from kiosk.modelhub.installer import Installer
-    from kiosk.modelhub.registry import load_registry
 
     _, folder = installed_pack
     reports = Installer(load_registry(), folder, from_dir=need_shared("models"),

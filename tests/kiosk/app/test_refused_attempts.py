@@ -13,13 +13,13 @@ import cv2
 import numpy as np
 import pytest
 
+from faceid.imageio import read_image
 from kiosk.app.runtime import KioskRuntime, enroll_from_folder
 from kiosk.app.state import Greeting, LivenessFailed, NotRecognized
 from kiosk.settings import KioskSettings
 from kiosk.store import open_store
 from kiosk.sync import SyncClient, sync_once
 from kiosk.ui.app import RunLimits, RunReport, run_kiosk_app
-from kiosk.vision.imageio import read_image
 from sync_server.db.event_models import KioskEventRow
 from sync_server.service import events
 from tests.kiosk.app.helpers import kiosk_settings, photo_folder
@@ -130,7 +130,7 @@ def test_spoofs_are_refused_recorded_once_each_and_reach_the_server(
 
 
 # Real head poses of one person in faces-dev (LFW), yaw estimated from YuNet's landmarks
-# (kiosk.vision.active_liveness): 0009 about frontal (-4 deg), 0001 turned to his left
+# (faceid.active_liveness): 0009 about frontal (-4 deg), 0001 turned to his left
 # (+44 deg), 0002 turned to his right (-41 deg). Enrolled from other, near-frontal photos.
 ARNOLD = "Arnold_Schwarzenegger"
 

@@ -18,9 +18,10 @@ import cv2
 import numpy as np
 import pytest
 
+from faceid.embedders.dlib_resnet import DlibResnetEmbedder
+from faceid.registry import SourceKind, load_registry
 from kiosk.errors import ConversionError
 from kiosk.modelhub.convert_dlib import convert, parse_dat
-from kiosk.modelhub.registry import SourceKind, load_registry
 from kiosk.modelhub.sources import (
     DownloadCache,
     FetchContext,
@@ -28,7 +29,6 @@ from kiosk.modelhub.sources import (
     default_cache_dir,
     fetch,
 )
-from kiosk.vision.embedders.dlib_resnet import DlibResnetEmbedder
 from tests.conftest import PROJECT_ROOT, need_prefetched, need_shared
 
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))

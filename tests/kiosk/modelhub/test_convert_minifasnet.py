@@ -16,6 +16,8 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
+from faceid.detectors.yunet import YuNetDetector
+from faceid.liveness import model_input
 from kiosk.errors import ConversionError
 from kiosk.modelhub.convert_minifasnet import (
     LEGACY_MAGIC,
@@ -24,8 +26,6 @@ from kiosk.modelhub.convert_minifasnet import (
     convert,
     read_state_dict,
 )
-from kiosk.vision.detectors.yunet import YuNetDetector
-from kiosk.vision.liveness import model_input
 
 MODELS = {"2.7_80x80_MiniFASNetV2": 2.7, "4_0_0_80x80_MiniFASNetV1SE": 4.0}
 SPOOF_PHOTOS = ("sf_live_T1.jpg", "sf_print_F1.jpg", "sf_replay_F2.jpg")

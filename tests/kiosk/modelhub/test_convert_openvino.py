@@ -15,13 +15,13 @@ import numpy as np
 import onnx
 import pytest
 
+from faceid.align import align_face
+from faceid.detectors.yunet import YuNetDetector
+from faceid.embedders.intel_reid import IntelReidEmbedder
+from faceid.imageio import read_image
+from faceid.registry import load_registry
 from kiosk.errors import ConversionError
 from kiosk.modelhub.convert_openvino import convert
-from kiosk.modelhub.registry import load_registry
-from kiosk.vision.align import align_face
-from kiosk.vision.detectors.yunet import YuNetDetector
-from kiosk.vision.embedders.intel_reid import IntelReidEmbedder
-from kiosk.vision.imageio import read_image
 from tests.conftest import need_shared
 
 MODEL_ID = "intel-reid-0095"

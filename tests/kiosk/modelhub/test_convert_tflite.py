@@ -15,10 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from faceid.align import align_face
+from faceid.detectors.yunet import YuNetDetector
+from faceid.embedders.mobilefacenet import ARCFACE_112_TEMPLATE, chips_with_mirrors_nhwc
+from faceid.imageio import read_image
+from faceid.registry import load_registry
 from kiosk.errors import ConversionError
 from kiosk.modelhub._tflite_schema import read_model
 from kiosk.modelhub.convert_tflite import _same_pads, convert
-from kiosk.modelhub.registry import load_registry
 from kiosk.modelhub.sources import (
     DownloadCache,
     FetchContext,
@@ -26,10 +30,6 @@ from kiosk.modelhub.sources import (
     default_cache_dir,
     fetch,
 )
-from kiosk.vision.align import align_face
-from kiosk.vision.detectors.yunet import YuNetDetector
-from kiosk.vision.embedders.mobilefacenet import ARCFACE_112_TEMPLATE, chips_with_mirrors_nhwc
-from kiosk.vision.imageio import read_image
 from tests.conftest import need_prefetched, need_shared
 
 PARITY_TOLERANCE = 1e-4

@@ -21,16 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
-from kiosk.errors import ModelIntegrityError, ModelSourceError
-from kiosk.modelhub.installer import Installer
-from kiosk.modelhub.registry import (
+from faceid.registry import (
     ModelState,
     SourceKind,
     check_model,
     load_registry,
     sha256_of,
 )
+from kiosk.cli import main
+from kiosk.errors import ModelIntegrityError, ModelSourceError
+from kiosk.modelhub.installer import Installer
 from kiosk.modelhub.sources import (
     DownloadCache,
     FetchContext,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from faceid.registry import SourceKind, Task, load_registry
 from kiosk.errors import ModelError
-from kiosk.modelhub.registry import SourceKind, Task, load_registry
 from models import licenses_dir, registry_path
 from tests.conftest import need_shared
 

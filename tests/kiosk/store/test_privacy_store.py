@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from faceid.sealing import DataKeyError, DataKeyring, new_key, read_key_file, sealed_key_id
+from kiosk.cli import store as store_commands
 from kiosk.store import (
     Chip,
     Consent,
@@ -25,8 +27,6 @@ from kiosk.store import (
     Person,
     open_store,
 )
-from kiosk.store import commands as store_commands
-from kiosk.store.crypto import DataKeyError, DataKeyring, new_key, read_key_file, sealed_key_id
 from kiosk.store.keys import KEY_ENV, rotate_store_key
 from kiosk.store.retention import RetentionPolicy, apply_retention
 

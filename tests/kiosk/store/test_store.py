@@ -81,7 +81,7 @@ def test_outbox_oldest_first_until_acknowledged(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
     start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     person = uuid.uuid4()
-    punches = [store.record_punch(person, PunchKind.IN, PunchSource.FACE,
+    punches = [store.record_punch(person, PunchKind.CHECK_IN, PunchSource.FACE,
                                   captured_at=start + timedelta(minutes=10 - i),
                                   clock_offset_s=1.5) for i in range(10)]
     assert store.backlog_count() == 10
@@ -164,7 +164,7 @@ def test_delete_person_removes_the_bytes_from_the_file(tmp_path: Path) -> None:
                           consent=_consent(person))
     store.record_punch(person.id)
     embedding_bytes = EMBEDDING.astype("<f4").tobytes()
-    # Stored encrypted (kiosk.store.crypto): look for the ciphertexts as they are on disk.
+    # Stored encrypted (faceid.sealing): look for the ciphertexts as they are on disk.
     sealed = [bytes(row[0]) for row in store._conn.raw.execute(
         "SELECT embedding FROM templates UNION ALL SELECT image FROM chips")]
     assert len(sealed) == 2 and all(blob in _file_bytes(path) for blob in sealed)

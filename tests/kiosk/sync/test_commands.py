@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.cli import sync as commands
 from kiosk.store import open_store
-from kiosk.sync import commands
 from sync_server.db.engine import transaction
 from sync_server.db.models import Punch
 from sync_server.service import kiosks

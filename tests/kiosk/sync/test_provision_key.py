@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.store.crypto import read_key_file
-from kiosk.sync import commands
+from faceid.sealing import read_key_file
+from kiosk.cli import sync as commands
 from sync_server.db.engine import transaction
 from sync_server.service import kiosks
 from tests.sync_server.live import LiveServer

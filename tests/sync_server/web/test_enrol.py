@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from faceid.imageio import read_image
+from faceid.matcher import Gallery, MatchDecision
+from faceid.packs import ModelPack, load_pack
 from kiosk.store import open_store
 from kiosk.sync import DeviceReport, SyncClient, sync_once
-from kiosk.vision.imageio import read_image
-from kiosk.vision.matcher import Gallery, MatchDecision
-from kiosk.vision.packs import ModelPack, load_pack
 from sync_server.db.models import Change, Chip, ConsentRecord, Template
 from sync_server.settings import ServerSettings
 from tests.sync_server.helpers import provision_kiosk

@@ -13,10 +13,10 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from sync_server.cli.web_users import register_commands
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.service import audit, users
-from sync_server.web.commands import register_commands
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import PASSWORD, WebServer, log_in, login_token, page_csrf
 from tests.sync_server.web.scenario import ZONE, local, make_kiosk, store_punches

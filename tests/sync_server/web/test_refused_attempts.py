@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from faceid.snapshot import face_snapshot_jpeg
 from kiosk.store import open_store
 from kiosk.sync import SyncClient, sync_once
-from kiosk.vision.snapshot import face_snapshot_jpeg
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.event_models import KioskEventRow

@@ -1,0 +1,188 @@
+"""The gallery of enrolled templates and the 1:N / 1:1 matcher.
+
+A Gallery holds L2-normalised float32 templates (several per person, keyed by person UUID) of
+ONE recognizer: adding a template made by another recognizer raises GalleryError, because
+embeddings of different models are not comparable. Scores are cosine similarities in [-1, 1].
+
+1:N ``identify``: one matrix product of the probe against every template (a contiguous
+(N, dim) float32 matrix, templates grouped by person), the best score per person by
+``np.maximum.reduceat``, then top-1 and top-2 (best score of a DIFFERENT person). Accepted when
+top-1 >= ``match_threshold`` and top-1 - top-2 >= ``margin``; else "unknown" with the reason.
+About 3 ms for 100k 256-d templates on one core here (see tests/faceid/test_matcher.py).
+
+1:1 ``verify``: the probe against the claimed person's templates only (PIN/QR/badge path).
+
+Not thread-safe: build it, then use it from one (worker) thread, or rebuild and swap.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from uuid import UUID
+
+import numpy as np
+import numpy.typing as npt
+
+from faceid.errors import GalleryError
+from faceid.types import FloatArray
+
+log = logging.getLogger(__name__)
+
+NORM_TOLERANCE = 1e-3
+
+
+class MatchDecision(enum.Enum):
+    ACCEPTED = "accepted"
+    BELOW_THRESHOLD = "below_threshold"  # unknown: best score under the match threshold
+    AMBIGUOUS = "ambiguous"  # unknown: two people too close (top-1 - top-2 < margin)
+    EMPTY_GALLERY = "empty_gallery"  # unknown: nobody enrolled
+    REJECTED = "rejected"  # 1:1: the probe is not the claimed person
+
+
+@dataclass(frozen=True)
+class Match:
+    """``person_id`` is None unless ``decision`` is ACCEPTED. Scores are cosine similarities;
+    ``second_score`` is the best score of another person (-1.0 when there is none)."""
+
+    person_id: UUID | None
+    score: float
+    second_score: float
+    decision: MatchDecision
+    best_candidate: UUID | None = None  # top-1 person even when not accepted (for logs)
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision is MatchDecision.ACCEPTED
+
+
+def normalise_rows(rows: npt.ArrayLike) -> FloatArray:
+    """(N, dim) float32 C-contiguous rows scaled to unit length (zero rows raise GalleryError)."""
+    matrix = np.atleast_2d(np.asarray(rows, dtype=np.float32))
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    if matrix.size and (norms < 1e-6).any():
+        raise GalleryError("a template is all zeros")
+    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
+
+
+class Gallery:
+    """Templates of one recognizer: person UUID -> (k, dim) rows. See the module docstring."""
+
+    def __init__(self, recognizer_id: str, match_threshold: float = 0.5,
+                 margin: float = 0.05) -> None:
+        self.recognizer_id = recognizer_id
+        self.match_threshold = match_threshold
+        self.margin = margin
+        self._chunks: dict[UUID, list[FloatArray]] = {}
+        self._dim: int | None = None
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._people: list[UUID] = []
+        self._starts = np.zeros(0, dtype=np.int64)
+        self._dirty = False
+
+    def add(self, person_id: UUID, embeddings: npt.ArrayLike,
+            recognizer_id: str | None = None) -> None:
+        """Add (k, dim) or (dim,) templates of ``person_id`` (normalised here if they are not).
+
+        ``recognizer_id`` (default: the gallery's) must equal the gallery's: GalleryError if not.
+        """
+        if recognizer_id is not None and recognizer_id != self.recognizer_id:
+            raise GalleryError(f"template of recognizer {recognizer_id!r} cannot join a gallery "
+                               f"of {self.recognizer_id!r}: re-enroll or rebuild templates")
+        rows = normalise_rows(embeddings)
+        if rows.shape[0] == 0:
+            return
+        if self._dim is None:
+            self._dim = rows.shape[1]
+        elif rows.shape[1] != self._dim:
+            raise GalleryError(f"template length {rows.shape[1]} differs from the gallery's "
+                               f"{self._dim} ({self.recognizer_id})")
+        self._chunks.setdefault(UUID(str(person_id)), []).append(rows)
+        self._dirty = True
+
+    def remove(self, person_id: UUID) -> bool:
+        """Drop every template of ``person_id``; False if there were none."""
+        removed = self._chunks.pop(UUID(str(person_id)), None) is not None
+        self._dirty = self._dirty or removed
+        return removed
+
+    def __len__(self) -> int:
+        """Number of templates."""
+        return sum(chunk.shape[0] for chunks in self._chunks.values() for chunk in chunks)
+
+    @property
+    def people(self) -> list[UUID]:
+        return list(self._chunks)
+
+    def templates_of(self, person_id: UUID) -> FloatArray:
+        chunks = self._chunks.get(UUID(str(person_id)))
+        if not chunks:
+            raise GalleryError(f"person {person_id} has no templates in this gallery")
+        return np.concatenate(chunks)
+
+    def _compile(self) -> None:
+        """Pack the templates into one contiguous matrix grouped by person (after changes)."""
+        if not self._dirty:
+            return
+        self._people = list(self._chunks)
+        blocks = [np.concatenate(self._chunks[p]) for p in self._people]
+        counts = np.array([b.shape[0] for b in blocks], dtype=np.int64)
+        self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self._matrix = (np.ascontiguousarray(np.concatenate(blocks)) if blocks
+                        else np.zeros((0, self._dim or 0), dtype=np.float32))
+        self._dirty = False
+
+    def _probe(self, embedding: npt.ArrayLike) -> FloatArray:
+        probe = np.asarray(embedding, dtype=np.float32).reshape(-1)
+        if self._dim is not None and probe.shape[0] != self._dim:
+            raise GalleryError(f"probe length {probe.shape[0]} differs from the gallery's "
+                               f"{self._dim} ({self.recognizer_id})")
+        norm = float(np.linalg.norm(probe))
+        if abs(norm - 1.0) > NORM_TOLERANCE:
+            probe = probe / max(norm, 1e-6)
+        return probe
+
+    def person_scores(self, embedding: npt.ArrayLike) -> tuple[list[UUID], FloatArray]:
+        """(people, best cosine score of each person's templates against the probe)."""
+        self._compile()
+        if not self._people:
+            return [], np.zeros(0, dtype=np.float32)
+        scores = self._matrix @ self._probe(embedding)
+        return self._people, np.maximum.reduceat(scores, self._starts)
+
+    def identify(self, embedding: npt.ArrayLike, match_threshold: float | None = None,
+                 margin: float | None = None) -> Match:
+        """1:N: who is this? Thresholds default to the gallery's (cosine similarity)."""
+        threshold = self.match_threshold if match_threshold is None else match_threshold
+        margin = self.margin if margin is None else margin
+        people, best = self.person_scores(embedding)
+        if not people:
+            return Match(None, -1.0, -1.0, MatchDecision.EMPTY_GALLERY)
+        if len(people) == 1:
+            top, second = 0, -1
+        else:
+            two = np.argpartition(-best, 1)[:2]
+            top, second = (int(two[0]), int(two[1])) if best[two[0]] >= best[two[1]] else (
+                int(two[1]), int(two[0]))
+        top_score = float(best[top])
+        second_score = float(best[second]) if second >= 0 else -1.0
+        candidate = people[top]
+        if top_score < threshold:
+            decision = MatchDecision.BELOW_THRESHOLD
+        elif top_score - second_score < margin:
+            decision = MatchDecision.AMBIGUOUS
+        else:
+            return Match(candidate, top_score, second_score, MatchDecision.ACCEPTED, candidate)
+        return Match(None, top_score, second_score, decision, candidate)
+
+    def verify(self, embedding: npt.ArrayLike, person_id: UUID,
+               match_threshold: float | None = None) -> Match:
+        """1:1: is this the claimed person? GalleryError if they have no templates."""
+        threshold = self.match_threshold if match_threshold is None else match_threshold
+        templates = self.templates_of(person_id)
+        score = float((templates @ self._probe(embedding)).max())
+        accepted = score >= threshold
+        claimed = UUID(str(person_id))
+        return Match(claimed if accepted else None, score, -1.0,
+                     MatchDecision.ACCEPTED if accepted else MatchDecision.REJECTED, claimed)

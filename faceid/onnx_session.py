@@ -1,0 +1,53 @@
+"""One place that opens ONNX Runtime sessions: threads, providers, and error translation."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import onnxruntime as ort
+
+from faceid.errors import ModelError, ModelMissingError
+
+log = logging.getLogger(__name__)
+
+# Tried in this order; the first one the installed onnxruntime build offers is used.
+PREFERRED_PROVIDERS = (
+    "TensorrtExecutionProvider",
+    "CUDAExecutionProvider",
+    "CPUExecutionProvider",
+)
+
+
+def available_providers(preferred: tuple[str, ...] = PREFERRED_PROVIDERS) -> list[str]:
+    """The preferred providers this onnxruntime build has, best first (CPU always last)."""
+    have = set(ort.get_available_providers())
+    chosen = [p for p in preferred if p in have]
+    return chosen or ["CPUExecutionProvider"]
+
+
+def make_session(
+    model_path: Path,
+    threads: int = 1,
+    providers: list[str] | None = None,
+) -> ort.InferenceSession:
+    """Open ``model_path`` with ``threads`` intra-op threads (1 = single-threaded).
+
+    Raises ModelMissingError if the file is absent, ModelError if ONNX Runtime rejects it.
+    """
+    if not model_path.is_file():
+        raise ModelMissingError(f"model file not found: {model_path} "
+                                "(run `kiosk models install`)")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(
+            str(model_path), sess_options=options, providers=providers or available_providers()
+        )
+    except Exception as exc:  # onnxruntime raises several unrelated types
+        raise ModelError(f"ONNX Runtime could not load {model_path}: {exc}") from exc
+    log.debug("opened %s with %s", model_path.name, session.get_providers())
+    return session

@@ -1,0 +1,46 @@
+"""``GET /api/v1/feed``: the change feed a kiosk reads from its cursor, in pages."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class FeedEntity(enum.Enum):
+    """What a change-feed entry is about."""
+
+    PERSON = "person"
+    TEMPLATE = "template"
+    REMINDER = "reminder"
+    SHIFT_TYPE = "shift_type"
+    SHIFT_ASSIGNMENT = "shift_assignment"
+    HOLIDAY = "holiday"
+
+
+class FeedOp(enum.Enum):
+    """UPSERT carries the entity's whole current state; DELETE is a tombstone."""
+
+    UPSERT = "upsert"
+    DELETE = "delete"
+
+
+class FeedChangeOut(BaseModel):
+    """One entry as sent. ``entity`` and ``op`` stay strings on the wire: a kiosk skips kinds
+    it does not know (a newer server) instead of failing the page."""
+
+    seq: int
+    entity: str
+    op: str
+    entity_id: uuid.UUID
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class FeedPageOut(BaseModel):
+    changes: list[FeedChangeOut]
+    next_cursor: int
+    has_more: bool
