@@ -95,6 +95,8 @@ def test_vietnamese_pages_and_exports_have_no_english(  # type: ignore[no-untype
     assert all(not words for words in found.values()), found
     page.goto(web_server.url + "/hr/")
     assert "admin (Quản trị)" in page.inner_text("header")
+    icon = page.request.get(web_server.url + page.get_attribute("link[rel=icon]", "href"))
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg")
     today = utc_now().astimezone(ZONE).date()
     for path in (f"/hr/reports/lateness?start={today - timedelta(days=11)}&end={today}",
                  f"/hr/timesheet/{staffing.finance_a}?month={today:%Y-%m}", "/hr/"):
