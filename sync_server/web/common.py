@@ -79,7 +79,7 @@ User = Annotated[CurrentUser, Depends(current_user)]
 def require(user: CurrentUser, *roles: Role) -> None:
     """Refuse unless the user has one of ``roles`` (admins may do everything)."""
     if user.role is not Role.ADMIN and user.role not in roles:
-        raise RoleRefused(f"role {user.role.value} may not do this")
+        raise RoleRefused(f"role {user.role.value} may not do this", "role_refused")
 
 
 def scope_of(user: CurrentUser) -> reports.Scope:

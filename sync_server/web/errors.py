@@ -43,7 +43,7 @@ async def _refused_page(request: Request, exc: Exception) -> Response:
     except common.LoginRequired:
         user = None
     return PAGES.render(request, "refused.html", user, status_code=exc.status,
-                        detail=exc.detail)
+                        problem=exc)
 
 
 async def _invalid_input_page(request: Request, exc: Exception) -> Response:

@@ -101,11 +101,13 @@ def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
 
 def _check_own(session: Session, spec: TaskIn, department: str) -> None:
     if spec.department is not None and spec.department != department:
-        raise common.RoleRefused("leaders give tasks to their own department only")
+        raise common.RoleRefused("leaders give tasks to their own department only",
+                                 "own_department")
     if spec.person_id is not None:
         person = session.get(Person, spec.person_id)
         if person is None or person.department != department:
-            raise common.RoleRefused("leaders give tasks to their own department only")
+            raise common.RoleRefused("leaders give tasks to their own department only",
+                                 "own_department")
 
 
 def _visible_task(session: Session, user: users.CurrentUser,
@@ -113,7 +115,8 @@ def _visible_task(session: Session, user: users.CurrentUser,
     department = _department(user)  # the role first: staff learn nothing about tasks
     task = reminders.get_task(session, task_id)
     if not reminder_views.task_visible(session, task, department):
-        raise common.RoleRefused("this task belongs to another department")
+        raise common.RoleRefused("this task belongs to another department",
+                                 "other_department")
     return task
 
 

@@ -228,7 +228,8 @@ def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.U
     if person is None:
         if user.sees_everyone:
             raise NotFound(f"no person {person_id}")
-        raise common.RoleRefused("this record belongs to someone you may not see")
+        raise common.RoleRefused("this record belongs to someone you may not see",
+                                 "not_yours")
     return person
 
 
