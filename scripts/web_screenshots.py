@@ -79,7 +79,19 @@ def _populate(url: str, rng: random.Random) -> None:
         punches.ingest(session, kiosk_id, [punches.IncomingPunch(
             id=uuid.uuid4(), person_id=pid, kind="auto", source="face",
             captured_at=at.astimezone(UTC), clock_offset_s=0.0) for pid, at in batch])
+        _corrections(session, staff[5].id, now)
     engine.dispose()
+
+
+def _corrections(session: Any, person_id: uuid.UUID, now: datetime) -> None:
+    """A missed punch added and taken back, for the audit trail's sentences."""
+    import attendance
+    from sync_server.service import corrections
+
+    added = corrections.add_missed_punch(
+        session, person_id, (now - timedelta(days=1)).replace(hour=17, minute=5),
+        attendance.PunchKind.AUTO, "máy chấm công mất điện", "hr")
+    corrections.undo(session, added.id, "hr")
 
 
 def _silent_kiosk(session: Any, lobby: uuid.UUID, now: datetime) -> None:
