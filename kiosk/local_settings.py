@@ -2,8 +2,9 @@
 
 Each is a row ``local.<dotted settings key>`` whose value is JSON (``"vi"``, ``0.62``, a list
 of ids, ...). kiosk.settings lays them over the settings file at startup; the admin screen
-writes them with ``KioskStore.set_local_settings``. Reading here needs no data key and never
-creates or migrates the file: a kiosk without a store yet simply has no local settings.
+writes them with ``store.settings.set_local`` (kiosk.store.device_settings). Reading here
+needs no data key and never creates or migrates the file: a kiosk without a store yet simply
+has no local settings.
 """
 
 from __future__ import annotations

@@ -55,17 +55,19 @@ def populate(sessions: object, args: argparse.Namespace) -> int:
     first, last = reports.month_bounds(args.month)
     now = datetime.now(UTC)
     with transaction(sessions) as session:  # type: ignore[arg-type]
-        kiosk_id, _code = kiosks.create_provisioning_code(session, "bench", ttl_s=600)
-        day = schedules.save_shift_type(session, schedules.ShiftTypeIn("Day", "08:00", "17:00"))
+        kiosk_id, _code = kiosks.create_provisioning_code(session, "bench", ttl_s=600,
+                                                          actor="script")
+        day = schedules.save_shift_type(session, schedules.ShiftTypeIn("Day", "08:00", "17:00"),
+                                        actor="script")
         night = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-            "Night", "22:00", "06:00", working_days=(0, 1, 2, 3, 4, 5, 6)))
+            "Night", "22:00", "06:00", working_days=(0, 1, 2, 3, 4, 5, 6)), actor="script")
         departments = [f"Department {n:02d}" for n in range(args.departments)]
         for name in departments:
-            schedules.create_department(session, name)
+            schedules.create_department(session, name, actor="script")
             schedules.save_assignment(session, day.id, first - timedelta(days=365), None,
-                                      department=name)
-        schedules.save_holiday(session, first + timedelta(days=1), "Holiday")
-        schedules.save_holiday(session, first + timedelta(days=20), "Holiday")
+                                      department=name, actor="script")
+        schedules.save_holiday(session, first + timedelta(days=1), "Holiday", actor="script")
+        schedules.save_holiday(session, first + timedelta(days=20), "Holiday", actor="script")
         people = []
         for n in range(args.people):
             people.append({"id": uuid.uuid4(), "display_name": f"Person {n:05d}",
@@ -76,7 +78,7 @@ def populate(sessions: object, args: argparse.Namespace) -> int:
         night_people = {p["id"] for p in people[: max(1, args.people // 100)]}
         for person_id in night_people:
             schedules.save_assignment(session, night.id, first - timedelta(days=30), None,
-                                      person_id=person_id)
+                                      person_id=person_id, actor="script")
     count = 0
     current = first
     while current <= last:
@@ -154,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<32}{seconds:>10.2f}")
     print(f"late entries {overall.late_entries}, late minutes {overall.late_minutes_total}, "
           f"absences {overall.absences}")
-    print(json.dumps({"people": args.people, "punches": len(loaded), "db": args.db,  # type: ignore[arg-type]
+    print(json.dumps({"people": args.people, "punches": len(loaded), "db": args.db,
+                       # type: ignore[arg-type]
                       "load_s": round(load_s, 3), "report_cold_s": round(cold_s, 3),
                       "report_repeat_s": round(warm_s, 3), "data_version_s": round(version_s, 3),
                       "department_report_s": round(dept_s, 3),

@@ -58,7 +58,8 @@ def provision_all(url: str, count: int, server_url: str) -> list[KioskCredential
     credentials = []
     with transaction(sessions) as session:
         for index in range(count):
-            kiosk_id, code = kiosks.create_provisioning_code(session, f"bench-{index}", 3600)
+            kiosk_id, code = kiosks.create_provisioning_code(session, f"bench-{index}", 3600,
+                                                             actor="script")
             kiosk, secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
                 "bench", "sface-2021dec", 0, 0.0, 0))
             credentials.append(KioskCredential(server_url, kiosk.id, kiosk.name, secret))
@@ -145,17 +146,17 @@ def backlog(args: argparse.Namespace, url: str, server_url: str, scratch: Path
     credential = provision_all(url, 1, server_url)[0]
     store = open_store(scratch / "kiosk.sqlite3")
     began = time.perf_counter()
-    expected = {str(store.record_punch(uuid.uuid4()).id) for _ in range(args.backlog)}
+    expected = {str(store.punches.record(uuid.uuid4()).id) for _ in range(args.backlog)}
     recorded_s = time.perf_counter() - began
     with SyncClient(credential, verify_tls=False) as client:
         began = time.perf_counter()
-        while store.backlog_count():
+        while store.punches.backlog():
             sync_once(store, client, batch_size=args.batch * 5)
         drained_s = time.perf_counter() - began
         client.heartbeat(DeviceReport(backlog=0))
     return {"mode": "backlog", "punches": args.backlog, "record_s": round(recorded_s, 2),
             "record_ms_per_punch": round(recorded_s * 1000 / args.backlog, 3),
-            "drain_s": round(drained_s, 2), "kiosk_backlog_after": store.backlog_count(),
+            "drain_s": round(drained_s, 2), "kiosk_backlog_after": store.punches.backlog(),
             **count_in_database(url, expected)}
 
 

@@ -27,6 +27,7 @@ GUARDS = "Tổ bảo vệ"  # a night duty over midnight
 PEOPLE_PER_DEPARTMENT = 6
 DAYS = 30
 BATCH = 500
+ACTOR = "demo"  # the audit log's name for the sample data's author
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,19 @@ def _schedule(database_url: str, today: date) -> None:
     try:
         with transaction(session_factory(engine)) as session:
             office = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-                "Giờ hành chính", "08:00", "17:00", working_days=(0, 1, 2, 3, 4)))
+                "Giờ hành chính", "08:00", "17:00", working_days=(0, 1, 2, 3, 4)), actor=ACTOR)
             night = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-                "Trực đêm", "22:00", "06:00", working_days=tuple(range(7))))
+                "Trực đêm", "22:00", "06:00", working_days=tuple(range(7))), actor=ACTOR)
             start = today - timedelta(days=DAYS + 5)
             for department in DEPARTMENTS:
-                schedules.create_department(session, department)
-                schedules.save_assignment(session, office.id, start, None, department=department)
-            schedules.create_department(session, GUARDS)
-            schedules.save_assignment(session, night.id, start, None, department=GUARDS)
-            schedules.save_holiday(session, today - timedelta(days=DAYS // 2), "Ngày lễ mẫu")
+                schedules.create_department(session, department, actor=ACTOR)
+                schedules.save_assignment(session, office.id, start, None, department=department,
+                                          actor=ACTOR)
+            schedules.create_department(session, GUARDS, actor=ACTOR)
+            schedules.save_assignment(session, night.id, start, None, department=GUARDS,
+                                      actor=ACTOR)
+            schedules.save_holiday(session, today - timedelta(days=DAYS // 2), "Ngày lễ mẫu",
+                                   actor=ACTOR)
     finally:
         engine.dispose()
 

@@ -43,21 +43,23 @@ def _populate(url: str, rng: random.Random) -> None:
                 (now - timedelta(minutes=90)).replace(second=0, microsecond=0))
     engine = make_engine(url)
     with transaction(session_factory(engine)) as session:
-        users.create_user(session, "hr", PASSWORD, users.Role.HR)
-        kiosk_id, _ = kiosks.create_provisioning_code(session, "Lobby", ttl_s=600)
+        users.create_user(session, "hr", PASSWORD, users.Role.HR, actor="script")
+        kiosk_id, _ = kiosks.create_provisioning_code(session, "Lobby", ttl_s=600, actor="script")
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
             "Office", start.strftime("%H:%M"), (start + timedelta(hours=8)).strftime("%H:%M"),
-            working_days=(0, 1, 2, 3, 4)))
+            working_days=(0, 1, 2, 3, 4)), actor="script")
         for department in DEPARTMENTS:
-            schedules.create_department(session, department)
+            schedules.create_department(session, department, actor="script")
             schedules.save_assignment(session, shift.id, date(2025, 1, 1), None,
-                                      department=department)
+                                      department=department, actor="script")
         staff = [people.create_person(session, f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} "
                                       f"{rng.choice(GIVEN)}", f"E{n:04d}",
-                                      DEPARTMENTS[n % len(DEPARTMENTS)]) for n in range(18)]
+                                      DEPARTMENTS[n % len(DEPARTMENTS)],
+                                          actor="script") for n in range(18)]
         leaves.add_leave(session, leaves.LeaveIn(staff[3].id, now.date(), now.date(),
                                                   "annual leave"), "hr")
-        people.create_person(session, "Tran Thi Moi Den", "E0100", None)  # no department
+        people.create_person(session, "Tran Thi Moi Den", "E0100", None,  # no department
+                             actor="script")
         _silent_kiosk(session, kiosk_id, now)
         batch = []
         for back in range(31, -1, -1):
@@ -99,7 +101,8 @@ def _silent_kiosk(session: Any, lobby: uuid.UUID, now: datetime) -> None:
     from sync_server.db.models import Kiosk
     from sync_server.service import kiosks
 
-    gate_id, _ = kiosks.create_provisioning_code(session, "Back gate", ttl_s=600)
+    gate_id, _ = kiosks.create_provisioning_code(session, "Back gate", ttl_s=600,
+                                                 actor="script")
     for kiosk_id, seen in ((lobby, now), (gate_id, now - timedelta(days=4, hours=3))):
         row = session.get(Kiosk, kiosk_id)
         row.provisioned_at, row.last_seen_at = seen, seen

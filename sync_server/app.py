@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from sync_server import __version__
 from sync_server.api import events, feed, health, kiosks, metrics, people, punches, templates
 from sync_server.api import tasks as reminder_tasks
-from sync_server.api.middleware import BodyLimitAndClock
+from sync_server.api.middleware import AuditDoor, BodyLimitAndClock
 from sync_server.db.engine import make_engine, session_factory
 from sync_server.problems import install_problem_handlers
+from sync_server.service import audit
 from sync_server.settings import ServerSettings, load_server_settings
 from sync_server.web import install as install_web
 
@@ -38,6 +39,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(reminder_tasks.router)  # reminders: other systems' tasks
     app.add_middleware(BodyLimitAndClock, max_body_bytes=settings.api.max_body_bytes,
                        max_upload_bytes=settings.api.max_upload_bytes)
+    app.add_middleware(AuditDoor)
+    audit.install_guard(strict=settings.audit.strict)
     install_web(app)  # HR and admin pages under /hr
     return app
 

@@ -86,6 +86,11 @@ class RetentionSettings(Section):
     refused_attempt_days: int = Field(365, ge=1, description="refused-attempt records")
 
 
+class AuditSettings(Section):
+    strict: bool = Field(False, description="a change to audited data without an audit entry "
+                         "fails its request (tests) instead of being logged as an error")
+
+
 class ServerSettings(Section):
     database: DatabaseSettings = DatabaseSettings()
     api: ApiSettings = ApiSettings()
@@ -94,6 +99,7 @@ class ServerSettings(Section):
     vision: VisionSettings = VisionSettings()
     mail: MailSettings = MailSettings()
     retention: RetentionSettings = RetentionSettings()
+    audit: AuditSettings = AuditSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

@@ -186,3 +186,14 @@ def installed_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if failed and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         need_prefetched("some models' files", " | ".join(failed))
     return models_dir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def strict_audit() -> None:
+    """Inside every door of an in-process server (each HTTP request) or CLI command, a change
+    to audited data that writes no audit entry fails the test (sync_server.service.audit)."""
+    try:
+        from sync_server.service import audit
+    except ImportError:  # a kiosk-only install (scripts/check_extras.sh): no server here
+        return
+    audit.install_guard(strict=True)

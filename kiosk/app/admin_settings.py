@@ -15,21 +15,19 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 from uuid import UUID
 
-from kiosk.app.ports import DecisionKind, FaceDecision
+from kiosk.app.ports import AttendanceDesk, DecisionKind, FaceDecision, Recognizer
 from kiosk.app.requests import SaveSettings
 from kiosk.app.state import (
     AdminFaceEntry,
     LocalSettingsView,
-    PersonChoice,
     SettingsProblem,
     SettingsSaved,
 )
 from kiosk.errors import CameraError, SettingsError
 from kiosk.settings import KioskSettings, with_local_settings
-from kiosk.store import KioskStore
 
 log = logging.getLogger(__name__)
 
@@ -37,22 +35,11 @@ LANGUAGES = ("vi", "en")
 MAX_NAME = 64
 
 
-@runtime_checkable
-class SettingsDesk(Protocol):
-    """What the settings screen needs from the desk (kiosk.app.desk.StoreDesk)."""
 
-    settings: KioskSettings
-    store: KioskStore
-
-    def people(self) -> tuple[PersonChoice, ...]: ...
-
-    def apply_settings(self, settings: KioskSettings) -> None: ...
-
-
-def settings_view(desk: SettingsDesk, recognizer: Any) -> LocalSettingsView:
+def settings_view(desk: AttendanceDesk, recognizer: Recognizer | None) -> LocalSettingsView:
     """The screen's current values: the desk's effective settings."""
     settings = desk.settings
-    pack_threshold = getattr(recognizer, "pack_match_threshold", None)
+    pack_threshold = recognizer.pack_match_threshold if recognizer is not None else None
     return LocalSettingsView(
         kiosk_name=settings.kiosk_name, camera_source=settings.camera.source,
         match_threshold=settings.vision.match_threshold,
@@ -62,7 +49,7 @@ def settings_view(desk: SettingsDesk, recognizer: Any) -> LocalSettingsView:
         people=desk.people())
 
 
-def save_settings(request: SaveSettings, desk: SettingsDesk, recognizer: Any,
+def save_settings(request: SaveSettings, desk: AttendanceDesk, recognizer: Recognizer | None,
                   camera: Any) -> SettingsSaved:
     """Validate ``request``; if it is all valid save the changed values, audit, and apply."""
     values, problems = _parse(request, {p.person_id for p in desk.people()})
@@ -77,8 +64,8 @@ def save_settings(request: SaveSettings, desk: SettingsDesk, recognizer: Any,
     except SettingsError as exc:
         return SettingsSaved(False, settings_view(desk, recognizer),
                              (SettingsProblem("", "invalid", str(exc)),))
-    desk.store.set_local_settings(changed)
-    desk.store.audit(request.actor, "settings", desk.settings.kiosk_name,
+    desk.store.settings.set_local(changed)
+    desk.store.audit_log.record(request.actor, "settings", desk.settings.kiosk_name,
                      {"changed": {key: [_dig(current, key), value]
                                   for key, value in changed.items()}})
     desk.apply_settings(updated)
@@ -87,7 +74,7 @@ def save_settings(request: SaveSettings, desk: SettingsDesk, recognizer: Any,
     return SettingsSaved(True, settings_view(desk, recognizer), (), tuple(sorted(changed)))
 
 
-def admin_face_entry(decision: FaceDecision, desk: SettingsDesk) -> AdminFaceEntry | None:
+def admin_face_entry(decision: FaceDecision, desk: AttendanceDesk) -> AdminFaceEntry | None:
     """AdminFaceEntry when the site allows it and ``decision`` recognized a listed admin.
 
     Only a MATCH counts: the recognizer's liveness check already turned photos and screens
@@ -97,10 +84,10 @@ def admin_face_entry(decision: FaceDecision, desk: SettingsDesk) -> AdminFaceEnt
     if (not admin.face_entry or decision.kind is not DecisionKind.MATCH
             or decision.person_id is None or decision.person_id not in admin.face_people):
         return None
-    person = desk.store.person(decision.person_id)
+    person = desk.store.biometrics.person(decision.person_id)
     if person is None or not person.active:
         return None
-    desk.store.audit(str(person.id), "admin_face_entry", desk.settings.kiosk_name,
+    desk.store.audit_log.record(str(person.id), "admin_face_entry", desk.settings.kiosk_name,
                      {"score": round(decision.score, 4)})
     return AdminFaceEntry(person.id, person.display_name)
 
@@ -174,13 +161,12 @@ def _dig(data: dict[str, Any], dotted: str) -> Any:
     return sorted(node) if isinstance(node, list) else node
 
 
-def _apply_running(updated: KioskSettings, changed: dict[str, Any], recognizer: Any,
+def _apply_running(updated: KioskSettings, changed: dict[str, Any],
+                   recognizer: Recognizer | None,
                    camera: Any) -> None:
     """Apply what the running kiosk can take without a restart (worker thread)."""
     if any(key.startswith("vision.") for key in changed) and recognizer is not None:
-        use_vision = getattr(recognizer, "use_vision", None)
-        if use_vision is not None:
-            use_vision(updated.vision)
+        recognizer.use_vision(updated.vision)
     if "camera.source" in changed and camera is not None:
         from kiosk.camera import open_source
 

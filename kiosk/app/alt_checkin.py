@@ -59,7 +59,7 @@ class AltCheckinDesk:
             if counted.locked_until is not None:
                 log.warning("PIN check-in locked for code %r until %s", code,
                             counted.locked_until.isoformat())
-                self._desk.store.audit(self._actor, "pin_locked", code,
+                self._desk.store.audit_log.record(self._actor, "pin_locked", code,
                                        {"failures": counted.failures,
                                         "locked_until": counted.locked_until.isoformat()})
                 return AltCheckinRefused(AltRefusal.LOCKED, locked_until=counted.locked_until)

@@ -9,6 +9,7 @@ itself: ``ModelsMissing`` is shown and the pack is loaded again every RETRY_MODE
 
 from __future__ import annotations
 
+import enum
 import logging
 import queue
 import time
@@ -21,7 +22,7 @@ from faceid.badges import BadgeScanner
 from faceid.types import ImageBGR
 from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
-from kiosk.app.liveness_guard import ChallengePhase, RefusalReason, guard_for
+from kiosk.app.liveness_guard import ChallengePhase, LivenessGuard, RefusalReason
 from kiosk.app.ports import (
     Analysis,
     AttendanceDesk,
@@ -80,9 +81,29 @@ _CAMERA_PHASES = {
 }
 
 
+class EngineMode(enum.Enum):
+    """What the engine does with frames; exactly one at a time.
+
+    FACES      recognise, punch, scan QR badges (the resting mode)
+    CHALLENGE  an active head-turn challenge runs: frames go to it (from FACES)
+    KEYPAD     someone types a PIN: faces wait, badges are not scanned (from FACES/CHALLENGE)
+    ADMIN      admin screens: no punches; a listed admin's face may enter (from any)
+    ENROLLING  capturing enrolment frames; back to where it started when done or cancelled
+
+    Leaving CHALLENGE for anything but its own end cancels the challenge.
+    """
+
+    FACES = "faces"
+    CHALLENGE = "challenge"
+    KEYPAD = "keypad"
+    ADMIN = "admin"
+    ENROLLING = "enrolling"
+
+
 @dataclass
 class _Capture:
     request: StartEnrollment
+    return_to: EngineMode  # the mode the enrolment was started from
     images: list[ImageBGR] = field(default_factory=list)
     usable_seen: int = 0
 
@@ -120,8 +141,8 @@ class CheckInEngine:
         self._retry_models_s = retry_models_s
         self._clock = clock
         self._requests: queue.SimpleQueue[WorkerRequest] = queue.SimpleQueue()
-        self._admin = False
-        self._capture: _Capture | None = None
+        self._mode = EngineMode.FACES
+        self._capture: _Capture | None = None  # set exactly while ENROLLING
         self._camera_phase: CameraPhase | None = None
         self._next_status = 0.0
         self._pack_name = "-"
@@ -130,13 +151,24 @@ class CheckInEngine:
         # PIN keypad and QR badges (people who decline face check-in); None: faces only.
         self._alt = alt_checkin
         self._badges = BadgeScanner() if alt_checkin is not None else None
-        self._keypad_open = False
-        # Refused attempts recorded and the active challenge (when the desk has a store).
-        self._guard = guard_for(desk)
+        # Refused attempts recorded, and the active challenge.
+        self._guard = LivenessGuard(desk)
 
     def submit(self, request: WorkerRequest) -> None:
         """Queue a request from the GUI thread; handled at the start of the next step."""
         self._requests.put(request)
+
+    @property
+    def mode(self) -> EngineMode:
+        return self._mode
+
+    def _enter(self, mode: EngineMode) -> None:
+        """The one place the mode changes (see EngineMode for the transitions)."""
+        if self._mode is EngineMode.CHALLENGE and self._guard.challenging:
+            self._guard.cancel_challenge()  # left before the challenge ended
+        if mode is not EngineMode.ENROLLING:
+            self._capture = None
+        self._mode = mode
 
     def step(self, timeout_s: float = 0.2) -> list[KioskState]:
         """Handle requests, then one frame (waiting up to ``timeout_s`` s for it)."""
@@ -148,7 +180,7 @@ class CheckInEngine:
             frame = self._frames.get(timeout_s)
             if frame is not None and recognizer is not None:
                 self.counters.frames_analysed += 1
-                if self._capture is not None:
+                if self._mode is EngineMode.ENROLLING:
                     self._capture_step(recognizer, frame.image, out)
                 else:
                     self._recognize_step(recognizer, frame, out)
@@ -186,35 +218,35 @@ class CheckInEngine:
                         out: list[KioskState]) -> None:
         at = frame.captured_at
         analysis = recognizer.analyse(frame.image, at)
-        if self._challenge_step(analysis, frame, out):
+        if self._mode is EngineMode.CHALLENGE:
+            self._challenge_step(analysis, frame, out)
             return
         out.append(Guidance(analysis.guidance, analysis.faces, analysis.frame_size,
                             frame.monotonic_s))
         decision = analysis.decision
-        if decision is None:
-            if not (self._admin or self._keypad_open):
-                self._scan_badge(frame, analysis.guidance, out)
+        if self._mode is EngineMode.KEYPAD:  # someone is typing a PIN: faces wait
             return
-        if self._keypad_open:  # someone is typing a PIN: faces wait
-            return
-        if self._admin:  # no punches in admin mode; a listed admin's face may open it
+        if self._mode is EngineMode.ADMIN:  # no punches; a listed admin's face may enter
             entry = (admin_settings.admin_face_entry(decision, self._desk)
-                     if isinstance(self._desk, admin_settings.SettingsDesk) else None)
+                     if decision is not None else None)
             if entry is not None:
                 out.append(entry)
             return
+        if decision is None:
+            self._scan_badge(frame, analysis.guidance, out)
+            return
         if decision.kind is DecisionKind.MATCH and decision.person_id is not None:
-            if self._guard is not None and self._guard.wants_challenge():
+            if self._guard.wants_challenge():
                 prompt = self._guard.start_challenge(decision, frame.image, analysis, at,
                                                      frame.monotonic_s)
+                self._enter(EngineMode.CHALLENGE)
                 out.append(Guidance(prompt, analysis.faces, analysis.frame_size,
                                     frame.monotonic_s))
                 return
             self._punch(decision, at, out)
         elif decision.kind is DecisionKind.SPOOF:
-            if self._guard is not None:
-                self._guard.record_refusal(decision, RefusalReason.LIVENESS, frame.image, at,
-                                           frame.monotonic_s)
+            self._guard.record_refusal(decision, RefusalReason.LIVENESS, frame.image, at,
+                                       frame.monotonic_s)
             self._liveness_failed(decision, at, out)
         else:
             self.counters.unknown += 1
@@ -250,22 +282,18 @@ class CheckInEngine:
         if self._door is not None:
             self._door.refused()
 
-    def _challenge_step(self, analysis: Analysis, frame: Frame, out: list[KioskState]) -> bool:
-        """While an active challenge runs, frames go to it; True when this frame was its."""
-        guard = self._guard
-        if guard is None or not guard.challenging:
-            return False
-        if self._admin or self._keypad_open:
-            guard.cancel_challenge()
-            return False
-        step = guard.challenge_step(analysis, frame.captured_at, frame.monotonic_s)
+    def _challenge_step(self, analysis: Analysis, frame: Frame, out: list[KioskState]) -> None:
+        """One frame of the active challenge; it ends (back to FACES) passed or failed."""
+        step = self._guard.challenge_step(analysis, frame.captured_at, frame.monotonic_s)
         key = analysis.guidance if step.phase is ChallengePhase.PASSED else step.guidance
         out.append(Guidance(key, analysis.faces, analysis.frame_size, frame.monotonic_s))
+        if step.phase is ChallengePhase.PROMPT:
+            return
+        self._enter(EngineMode.FACES)
         if step.phase is ChallengePhase.PASSED:
             self._punch(step.decision, frame.captured_at, out)
-        elif step.phase is ChallengePhase.FAILED:
+        else:
             self._liveness_failed(step.decision, frame.captured_at, out)
-        return True
 
     def _scan_badge(self, frame: Frame, guidance: GuidanceKey, out: list[KioskState]) -> None:
         """Look for a QR badge, at a bounded rate, unless a face decision is in progress."""
@@ -309,7 +337,7 @@ class CheckInEngine:
                                       check.guidance, check.chip))
         if len(capture.images) < request.frames:
             return
-        self._capture = None
+        self._enter(capture.return_to)
         finished = self._desk.enroll(request.person_id, request.new_person_name,
                                      capture.images, request.consent_notice_version,
                                      request.collected_by)
@@ -327,21 +355,27 @@ class CheckInEngine:
                 return
             match request:
                 case SetAdminMode(active=active):
-                    self._admin = active
                     if not active:
-                        self._capture = None
+                        self._enter(EngineMode.FACES)
+                    elif self._mode is not EngineMode.ENROLLING:
+                        self._enter(EngineMode.ADMIN)
                 case ListPeople():
                     out.append(PeopleDirectory(self._desk.people()))
                 case StartEnrollment():
-                    self._capture = _Capture(request)
+                    start = (EngineMode.ADMIN if self._mode in (EngineMode.ADMIN,
+                                                                 EngineMode.ENROLLING)
+                             else EngineMode.FACES)
+                    self._enter(EngineMode.ENROLLING)
+                    self._capture = _Capture(request, return_to=start)
                 case LoadSettings() | SaveSettings():
                     out.extend(self._settings_request(request))
                 case PinEntered(employee_code=code, pin=pin):
-                    if self._alt is not None and not self._admin:
+                    if self._alt is not None and self._mode in (EngineMode.FACES,
+                                                                EngineMode.KEYPAD):
                         self._alt_outcome(self._alt.punch_with_pin(code, pin, self._clock()),
                                           out)
                 case SetKeypadOpen(active=active):
-                    self._keypad_open = active
+                    self._keypad(active)
                 case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
                     self._acknowledge(person_id, reminder_id)
                 case RunDoctor():
@@ -351,23 +385,23 @@ class CheckInEngine:
                     if self._capture is not None:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
                                                       error="cancelled"))
-                    self._capture = None
+                        self._enter(self._capture.return_to)
+
+    def _keypad(self, open_: bool) -> None:
+        """The PIN keypad opened or closed on the staff screen (ignored in admin modes)."""
+        if open_ and self._mode in (EngineMode.FACES, EngineMode.CHALLENGE):
+            self._enter(EngineMode.KEYPAD)
+        elif not open_ and self._mode is EngineMode.KEYPAD:
+            self._enter(EngineMode.FACES)
 
     def _acknowledge(self, person_id: UUID, reminder_id: str) -> None:
         """A touch on "Got it" (kiosk.app.reminders): a reminder_ack event, status kept."""
-        acknowledge = getattr(self._desk, "acknowledge_reminder", None)
-        if acknowledge is None:
-            log.error("reminder acknowledgement ignored: the desk cannot record it")
-            return
-        if acknowledge(person_id, reminder_id, self._clock()):
+        if self._desk.acknowledge_reminder(person_id, reminder_id, self._clock()):
             log.info("reminder %s acknowledged by %s", reminder_id, person_id)
 
     def _settings_request(self, request: LoadSettings | SaveSettings) -> list[KioskState]:
-        """The admin settings screen (kiosk.app.admin_settings); needs a StoreDesk."""
+        """The admin settings screen (kiosk.app.admin_settings)."""
         desk = self._desk
-        if not isinstance(desk, admin_settings.SettingsDesk):
-            log.error("settings request ignored: the desk cannot save settings")
-            return []
         if isinstance(request, LoadSettings):
             return [admin_settings.settings_view(desk, self._recognizer)]
         saved = admin_settings.save_settings(request, desk, self._recognizer, self._camera)

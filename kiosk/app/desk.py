@@ -84,7 +84,7 @@ class StoreDesk:
 
         report = reenroll_from_chips(self.store, embedder, progress)
         if report.rebuilt:
-            self.store.audit(self._actor, "reenroll", report.recognizer_id,
+            self.store.audit_log.record(self._actor, "reenroll", report.recognizer_id,
                              {"people": report.rebuilt, "without_chips": report.without_chips})
         return report
 
@@ -108,10 +108,10 @@ class StoreDesk:
         cooldown (attendance.is_duplicate) records nothing and shows the earlier punch's
         verdict, marked ``repeat``.
         """
-        person = self.store.person(person_id)
+        person = self.store.biometrics.person(person_id)
         if person is None:
             raise StoreError(f"recognized person {person_id} is not in the store")
-        last = self.store.last_punch(person_id)
+        last = self.store.punches.last(person_id)
         candidate = attendance.Punch(id=uuid4(), person_id=person_id, device_id=self._actor,
                                      captured_at=at)
         repeat = last is not None and attendance.is_duplicate(
@@ -119,7 +119,7 @@ class StoreDesk:
         if last is not None and repeat:
             shown = last
         else:
-            shown = self.store.record_punch(person_id, PunchKind.AUTO, source,
+            shown = self.store.punches.record(person_id, PunchKind.AUTO, source,
                                             captured_at=at)
         schedule = schedule_from_store(self.store, self._zone_name)
         direction, text = verdict_text(schedule, person, shown,
@@ -163,14 +163,14 @@ class StoreDesk:
         return reminders.acknowledge(self.store, person_id, reminder_id, at)
 
     def backlog(self) -> int:
-        return self.store.backlog_count()
+        return self.store.punches.backlog()
 
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]:
-        return self.store.templates_for(recognizer_id)
+        return self.store.biometrics.templates_for(recognizer_id)
 
     def people(self) -> tuple[PersonChoice, ...]:
         return tuple(PersonChoice(p.id, p.display_name, p.department or "")
-                     for p in self.store.people())
+                     for p in self.store.biometrics.people())
 
     # -- enrollment -------------------------------------------------------------------------
     def enroll(self, person_id: UUID | None, new_person_name: str,
@@ -196,18 +196,19 @@ class StoreDesk:
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
                                       error=f"only {len(result.accepted)} usable images "
                                       f"({reasons or 'none rejected'})")
-        created_here = person_id is None or self.store.person(person.id) is None
+        created_here = person_id is None or self.store.biometrics.person(person.id) is None
         if created_here:
-            self.store.upsert_person(person)
+            self.store.biometrics.upsert_person(person)
         consent = Consent(person_id=person.id, given_at=datetime.now(UTC),
                           notice_version=consent_notice_version, collected_by=collected_by)
         chips = [_chip(sample.chip) for sample in result.accepted]
         # Queued for the server in the same transaction: a crash after this line loses
         # neither the templates nor their upload (kiosk.store.enrollment_outbox).
-        saved = self.store.save_enrollment(person.id, pack.recognizer_id, result.embeddings,
+        saved = self.store.biometrics.save_enrollment(person.id, pack.recognizer_id,
+                                                      result.embeddings,
                                            chips, consent=consent, queue_upload=True,
                                            new_person=person if created_here else None)
-        self.store.audit(collected_by, "enroll", str(person.id),
+        self.store.audit_log.record(collected_by, "enroll", str(person.id),
                          {"templates": len(saved), "rejected": rejected,
                           "recognizer_id": pack.recognizer_id, "kiosk": self._actor,
                           "notice_version": consent_notice_version})
@@ -218,7 +219,7 @@ class StoreDesk:
     def _person_for_enrollment(self, person_id: UUID | None, name: str,
                                department: str) -> Person:
         if person_id is not None:
-            existing = self.store.person(person_id)
+            existing = self.store.biometrics.person(person_id)
             if existing is None:
                 raise StoreError(f"person {person_id} is not in the synced list")
             return existing

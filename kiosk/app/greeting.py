@@ -49,7 +49,7 @@ def to_domain_person(person: StorePerson) -> attendance.Person:
 
 def schedule_from_store(store: KioskStore, zone_name: str) -> attendance.Schedule:
     """The site's schedule from the cached feed records (bad records skipped, logged)."""
-    data = store.shift_data()
+    data = store.feed.shift_data()
     shift_types = _convert(data.shift_types, _shift_type, "shift type")
     known = {s.id for s in shift_types}
     assignments = [a for a in _convert(data.assignments, _assignment, "shift assignment")
@@ -72,7 +72,7 @@ def verdict_text(schedule: attendance.Schedule, person: StorePerson, punch: Punc
 
 def earlier_punches(store: KioskStore, person_id: UUID, punch: Punch) -> list[Punch]:
     """The person's punches in the LOOK_BACK window before ``punch`` (not itself)."""
-    return [p for p in store.punches_between(person_id, punch.captured_at - LOOK_BACK,
+    return [p for p in store.punches.between(person_id, punch.captured_at - LOOK_BACK,
                                              punch.captured_at) if p.id != punch.id]
 
 

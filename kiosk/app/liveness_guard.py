@@ -25,17 +25,16 @@ import enum
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
 from faceid.active_liveness import ChallengeState, HeadTurnChallenge, TurnDirection
 from faceid.snapshot import face_snapshot_jpeg
 from faceid.types import ImageBGR
-from kiosk.app.ports import Analysis, FaceDecision
+from kiosk.app.ports import Analysis, AttendanceDesk, FaceDecision
 from kiosk.app.state import GuidanceKey
 from kiosk.errors import EXPECTED_ERRORS
-from kiosk.settings import KioskSettings
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +47,6 @@ class RefusalReason(enum.Enum):
     LIVENESS = "liveness"  # the passive check (MiniFASNet) said photo or screen
     ACTIVE_CHALLENGE = "active_challenge"  # the head-turn challenge timed out
 
-
-@runtime_checkable
-class EventDesk(Protocol):
-    """What the guard needs from the desk (kiosk.app.desk.StoreDesk has both)."""
-
-    store: Any  # kiosk.store.KioskStore: record_event(...)
-    settings: KioskSettings  # replaced when the admin screen saves settings
 
 
 class ChallengePhase(enum.Enum):
@@ -81,7 +73,7 @@ class _Challenge:
 class LivenessGuard:
     """Records refused attempts and runs the active challenge over the desk's store."""
 
-    def __init__(self, desk: EventDesk) -> None:
+    def __init__(self, desk: AttendanceDesk) -> None:
         self._desk = desk
         self._last_refusal: dict[tuple[str, Any], float] = {}
         self._challenge: _Challenge | None = None
@@ -106,7 +98,7 @@ class LivenessGuard:
                 "match_score": None if person is None else _rounded(decision.score),
                 "threshold": vision.liveness_threshold, "frames": decision.frames}
         snapshot = self._snapshot(image, decision) if vision.liveness_snapshots else None
-        event = self._desk.store.record_event(EVENT_KIND, data, person_id=person,
+        event = self._desk.store.events.record(EVENT_KIND, data, person_id=person,
                                               occurred_at=at, attachment=snapshot)
         log.info("refused attempt %s: reason=%s resembled=%s liveness=%s match=%.3f "
                  "snapshot=%s", event.id, reason.value, person, data["liveness_score"],
@@ -172,10 +164,6 @@ class LivenessGuard:
         """Forget a challenge in progress (admin mode, PIN keypad)."""
         self._challenge = None
 
-
-def guard_for(desk: object) -> LivenessGuard | None:
-    """A guard over ``desk`` when it can record events (StoreDesk); None otherwise."""
-    return LivenessGuard(desk) if isinstance(desk, EventDesk) else None
 
 
 def _rounded(value: float | None) -> float | None:

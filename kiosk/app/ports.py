@@ -11,11 +11,15 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
-from faceid.types import ImageBGR
+from faceid.types import FloatArray, ImageBGR
 from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceKey, PersonChoice
+
+if TYPE_CHECKING:
+    from kiosk.settings import KioskSettings, VisionSettings
+    from kiosk.store import KioskStore
 
 
 class DecisionKind(enum.Enum):
@@ -72,6 +76,15 @@ class Recognizer(Protocol):
 
     pack_name: str
 
+    @property
+    def pack_match_threshold(self) -> float:
+        """The pack's own 1:N threshold (the admin screen shows it beside an override)."""
+        ...
+
+    def use_vision(self, vision: VisionSettings) -> int:
+        """Apply changed thresholds at once; returns how many people are enrolled."""
+        ...
+
     def analyse(self, image: ImageBGR, now: datetime) -> Analysis: ...
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck: ...
@@ -82,7 +95,12 @@ class Recognizer(Protocol):
 
 
 class AttendanceDesk(Protocol):
-    """Records punches durably and builds the greeting with the domain rules."""
+    """Everything the engine, the admin screens and the liveness guard ask of the desk:
+    punches recorded durably with their greeting (domain rules), enrolment, reminders, the
+    store and the effective settings. kiosk.app.desk.StoreDesk is the implementation."""
+
+    store: KioskStore
+    settings: KioskSettings  # replaced when the admin screen saves settings
 
     def punch(self, person_id: UUID, at: datetime) -> Greeting: ...
 
@@ -92,6 +110,22 @@ class AttendanceDesk(Protocol):
 
     def enroll(self, person_id: UUID | None, new_person_name: str, images: Sequence[ImageBGR],
                consent_notice_version: str, collected_by: str) -> EnrollmentFinished: ...
+
+    def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
+        """A touch on "Got it"; False when it is not one of the person's reminders."""
+        ...
+
+    def apply_settings(self, settings: KioskSettings) -> None: ...
+
+    def use_pack(self, pack: Any) -> None:
+        """The loaded faceid pack, reused by enrolment at the kiosk."""
+        ...
+
+    def reenroll(self, embedder: Any) -> Any:
+        """Rebuild templates for ``embedder`` from stored chips (a new pack)."""
+        ...
+
+    def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]: ...
 
     def close(self) -> None: ...
 

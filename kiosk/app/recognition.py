@@ -7,11 +7,14 @@ frame pipeline (tracker + consensus state) all live there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from faceid.consensus import Decision
+from faceid.consensus import DecisionKind as VisionDecisionKind
+from faceid.pipeline import FaceResult, FrameResult
 from faceid.types import FloatArray, ImageBGR
 from kiosk.app.ports import Analysis, CaptureCheck, DecisionKind, FaceDecision
 from kiosk.app.state import FaceOutline, GuidanceKey
@@ -109,7 +112,7 @@ class PipelineRecognizer:
         faces = tuple(FaceOutline((float(f.box[0]), float(f.box[1]), float(f.box[2]),
                                    float(f.box[3])), bool(f.quality_ok)) for f in result.faces)
         height, width = image.shape[:2]
-        primary = next((f for f in result.faces if getattr(f, "primary", False)), None)
+        primary = next((f for f in result.faces if f.primary), None)
         landmarks = None
         if primary is not None:
             landmarks = tuple((float(x), float(y)) for x, y in primary.detection.landmarks)
@@ -133,32 +136,28 @@ class PipelineRecognizer:
         return CaptureCheck(True, GuidanceKey.HOLD_STILL, chip)
 
 
-def _guidance_of(result: Any) -> GuidanceKey:
+def _guidance_of(result: FrameResult) -> GuidanceKey:
     if not result.faces:
         return GuidanceKey.NO_FACE
-    return guidance_for(getattr(result, "guidance", None))
+    return guidance_for(result.guidance)
 
 
-def _decision_of(decision: Any, faces: Any = ()) -> FaceDecision | None:
+def _decision_of(decision: Decision | None,
+                 faces: Sequence[FaceResult] = ()) -> FaceDecision | None:
     """The port's FaceDecision for a faceid Decision, with the deciding face's box."""
     if decision is None:
         return None
-    kind_name = str(getattr(getattr(decision, "kind", None), "name", "")).upper()
-    person_id = getattr(decision, "person_id", None)
-    resembled = getattr(decision, "resembled_id", None)
-    liveness = getattr(decision, "liveness_score", None)
-    track_id = getattr(decision, "track_id", None)
     box = next(((float(f.box[0]), float(f.box[1]), float(f.box[2]), float(f.box[3]))
-                for f in faces if getattr(f, "track_id", None) == track_id), None)
-    if kind_name in ("SPOOF", "LIVENESS_FAILED"):
-        kind, person = DecisionKind.SPOOF, None
-    elif person_id is None:
-        kind, person = DecisionKind.UNKNOWN, None
+                for f in faces if f.track_id == decision.track_id), None)
+    if decision.kind is VisionDecisionKind.SPOOF:
+        kind = DecisionKind.SPOOF
+    elif decision.person_id is None:
+        kind = DecisionKind.UNKNOWN
     else:
-        kind, person = DecisionKind.MATCH, UUID(str(person_id))
+        kind = DecisionKind.MATCH
     return FaceDecision(
-        kind, person, float(getattr(decision, "score", 0.0)),
-        liveness_score=None if liveness is None else float(liveness),
-        resembled_id=(UUID(str(resembled)) if resembled is not None
-                      and kind is DecisionKind.SPOOF else None),
-        frames=int(getattr(decision, "frames", 0)), track_id=track_id, box=box)
+        kind, decision.person_id if kind is DecisionKind.MATCH else None, float(decision.score),
+        liveness_score=(None if decision.liveness_score is None
+                        else float(decision.liveness_score)),
+        resembled_id=decision.resembled_id if kind is DecisionKind.SPOOF else None,
+        frames=decision.frames, track_id=decision.track_id, box=box)

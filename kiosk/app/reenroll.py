@@ -37,8 +37,8 @@ class ReenrollReport:
 def people_needing_templates(store: Any, recognizer_id: str) -> tuple[list[Any], int]:
     """(people without templates of ``recognizer_id`` but enrolled otherwise, already done)."""
     needing, already = [], 0
-    for person in store.people():
-        enrolled = store.recognizers_enrolled(person.id)
+    for person in store.biometrics.people():
+        enrolled = store.biometrics.recognizers_enrolled(person.id)
         if recognizer_id in enrolled:
             already += 1
         elif enrolled:
@@ -53,7 +53,7 @@ def reenroll_from_chips(store: Any, embedder: Any, progress: Progress | None = N
     needing, already = people_needing_templates(store, recognizer_id)
     rebuilt = without_chips = failed = 0
     for done, person in enumerate(needing, start=1):
-        chips = store.chips_for(person.id)
+        chips = store.biometrics.chips_for(person.id)
         images = [image for image in map(_decode, chips) if image is not None]
         failed += len(chips) - len(images)
         if not images:
@@ -62,7 +62,7 @@ def reenroll_from_chips(store: Any, embedder: Any, progress: Progress | None = N
                         person.id, recognizer_id)
         else:
             embeddings = rebuild_templates(embedder, images).astype(np.float32)
-            store.save_enrollment(person.id, recognizer_id, embeddings)
+            store.biometrics.save_enrollment(person.id, recognizer_id, embeddings)
             rebuilt += 1
         if progress is not None:
             progress(done, len(needing), person.display_name)

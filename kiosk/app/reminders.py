@@ -32,7 +32,8 @@ def ranked_items(store: KioskStore, person_id: UUID, now: datetime, zone: str,
 
     ``zone`` is the site's IANA time zone ("due today" is the site's calendar day).
     """
-    cached = {str(r.id): r for r in store.reminders_for(person_id, include_acknowledged=True)}
+    cached = {str(r.id): r for r in store.reminders.for_person(person_id,
+                                                               include_acknowledged=True)}
     facts = [ReminderFacts(key, due_at=r.due_at, priority=r.priority, created_at=r.created_at,
                            urgent=r.urgent, acknowledged=r.acknowledged)
              for key, r in cached.items()]
@@ -48,7 +49,7 @@ def record_shown(store: KioskStore, greeting: Greeting) -> bool:
     (the caller then asks the sync worker to sync now, so the leader's nudge is reported
     delivered within one sync interval)."""
     for item in greeting.reminders:
-        store.record_event(SHOWN, {"reminder_id": item.reminder_id, "urgent": item.urgent},
+        store.events.record(SHOWN, {"reminder_id": item.reminder_id, "urgent": item.urgent},
                            person_id=greeting.person_id, occurred_at=greeting.at)
     return any(item.urgent for item in greeting.reminders)
 
@@ -64,13 +65,13 @@ def acknowledge(store: KioskStore, person_id: UUID, reminder_id: str, at: dateti
         key = UUID(reminder_id)
     except ValueError:
         return False
-    mine = {r.id: r for r in store.reminders_for(person_id, include_acknowledged=True)}
+    mine = {r.id: r for r in store.reminders.for_person(person_id, include_acknowledged=True)}
     reminder = mine.get(key)
     if reminder is None:
         log.warning("acknowledgement for reminder %s ignored: not %s's", reminder_id, person_id)
         return False
     if reminder.acknowledged_at is None:
-        store.record_event(ACKNOWLEDGED, {"reminder_id": str(key)}, person_id=person_id,
+        store.events.record(ACKNOWLEDGED, {"reminder_id": str(key)}, person_id=person_id,
                            occurred_at=at)
-        store.acknowledge_reminder(person_id, key, at)
+        store.reminders.acknowledge(person_id, key, at)
     return True

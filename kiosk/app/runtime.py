@@ -16,7 +16,7 @@ from uuid import UUID
 
 from kiosk.app.admin_pin import load_pin_hash
 from kiosk.app.checkin import CheckInEngine
-from kiosk.app.ports import Recognizer
+from kiosk.app.ports import AttendanceDesk, Recognizer
 from kiosk.app.state import DoctorReport, EnrollmentFinished
 from kiosk.camera import CameraReader, LatestFrameBuffer, open_source
 from kiosk.errors import EXPECTED_ERRORS
@@ -102,15 +102,12 @@ class KioskRuntime:
         self.sync.stop()
 
 
-def build_recognizer(settings: KioskSettings, desk: object) -> Recognizer:
+def build_recognizer(settings: KioskSettings, desk: AttendanceDesk) -> Recognizer:
     """Load the model pack and the gallery (worker thread). Raises ModelError if missing."""
     from faceid.packs import load_pack
-    from kiosk.app.desk import StoreDesk
     from kiosk.app.recognition import PipelineRecognizer
     from kiosk.errors import ModelMissingError
 
-    if not isinstance(desk, StoreDesk):
-        raise TypeError("build_recognizer needs the StoreDesk it reads templates from")
     pack = load_pack(settings.vision.pack, settings.models.dir, threads=settings.vision.threads)
     if pack.liveness is None and settings.vision.require_liveness:
         raise ModelMissingError(

@@ -111,9 +111,9 @@ def applied_migrations(conn: Connection) -> list[str]:
 
 def migrate(conn: Connection) -> list[str]:
     """Apply the migrations not yet recorded, each in its own transaction; return their names."""
-    with conn.transaction() as raw:
-        raw.execute("CREATE TABLE IF NOT EXISTS migrations "
-                    "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    with conn.lock:
+        conn.db.table("migrations").create({"name": str, "applied_at": str}, pk="name",
+                                           not_null={"applied_at"}, if_not_exists=True)
     done = set(applied_migrations(conn))
     applied = []
     for migration in MIGRATIONS:

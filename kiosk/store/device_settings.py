@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk import local_settings
+from kiosk.errors import StoreError
 from kiosk.store import clockref
 from kiosk.store.connection import Connection
 from kiosk.store.records import utc_now
@@ -33,9 +35,13 @@ class DeviceSettings:
         return str(rows[0]["value"]) if rows else None
 
     def set(self, key: str, value: str) -> None:
-        with self._conn.transaction() as raw:
-            raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
-                        " DO UPDATE SET value = excluded.value", (key, value))
+        """Insert or replace one setting (sqlite-utils' upsert: one statement, durable on
+        return; never called inside a ``Connection.transaction``, which it would commit)."""
+        with self._conn.lock:
+            try:
+                self._conn.db.table("settings").upsert({"key": key, "value": value}, pk="key")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self._conn.path}: write failed: {exc}") from exc
 
     def local(self) -> dict[str, Any]:
         """The settings saved on the admin screen (kiosk.local_settings), decoded."""

@@ -75,7 +75,7 @@ def rotate_store_key(store_path: Path, key_file: Path | None = None) -> Rotation
             raise DataKeyError(f"${KEY_ENV} is empty")
         store = open_store(store_path, keyring=keyring)
         try:
-            count = store.reseal_all()
+            count = store.biometrics.reseal_all()
         finally:
             store.close()
         return RotationResult(count, keyring.primary_id.hex(), None)
@@ -84,7 +84,7 @@ def rotate_store_key(store_path: Path, key_file: Path | None = None) -> Rotation
     write_key_file(key_file, rotated)
     store = open_store(store_path, keyring=rotated)
     try:
-        count = store.reseal_all()
+        count = store.biometrics.reseal_all()
     finally:
         store.close()
     write_key_file(key_file, rotated.without_others())

@@ -59,7 +59,7 @@ def apply_retention(store: KioskStore, policy: RetentionPolicy,
     if stale:
         conn.vacuum()
     report = RetentionReport(punches=punches, people=len(stale), events=events)
-    store.audit("retention-job", "retention", None,
+    store.audit_log.record("retention-job", "retention", None,
                 {"punches_deleted": report.punches, "people_biometrics_erased": report.people,
                  "events_deleted": report.events,
                  "policy": {"synced_punch_days": policy.synced_punch_days,

@@ -32,13 +32,13 @@ def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
     """
     uploaded = 0
     while True:
-        batch = store.pending_enrollments(UPLOAD_BATCH)
+        batch = store.enrollments.pending(UPLOAD_BATCH)
         if not batch:
             return uploaded
         for pending in batch:
             if not pending.template_ids or pending.consent is None:
                 # erased or consent withdrawn since: nothing may leave the kiosk
-                store.enrollment_uploaded(pending.id)
+                store.enrollments.uploaded(pending.id)
                 log.info("enrollment %s of %s dropped: its templates were erased",
                          pending.id, pending.person_id)
                 continue
@@ -51,13 +51,13 @@ def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
             except (AuthError, ServerUnavailable):
                 raise
             except SyncError as exc:
-                store.enrollment_upload_failed(pending.id, str(exc), permanent=True)
-                store.audit("sync", "enrollment_refused", str(pending.person_id),
+                store.enrollments.failed(pending.id, str(exc), permanent=True)
+                store.audit_log.record("sync", "enrollment_refused", str(pending.person_id),
                             {"enrollment": str(pending.id), "error": str(exc)})
                 log.warning("server refused enrollment %s of %s: %s", pending.id,
                             pending.person_id, exc)
                 continue
-            store.enrollment_uploaded(pending.id)
+            store.enrollments.uploaded(pending.id)
             uploaded += 1
             log.info("enrollment %s of %s uploaded (%d templates)", pending.id,
                      pending.person_id, len(pending.template_ids))

@@ -76,11 +76,11 @@ def push_all(store: KioskStore, client: SyncClient, batch_size: int) -> int:
     """Push every unacknowledged punch in batches; returns how many were acknowledged."""
 
     def acknowledge(ids: list[UUID]) -> None:
-        store.mark_synced(ids)
+        store.punches.mark_synced(ids)
         if client.clock_offset_s is not None:
-            store.set_clock_offset_s(client.clock_offset_s)
+            store.settings.set_clock_offset_s(client.clock_offset_s)
 
-    return drain(lambda: store.pending_punches(batch_size), client.push_punches, acknowledge)
+    return drain(lambda: store.punches.pending(batch_size), client.push_punches, acknowledge)
 
 
 def push_events(store: KioskStore, client: SyncClient, batch_size: int) -> int:
@@ -89,17 +89,17 @@ def push_events(store: KioskStore, client: SyncClient, batch_size: int) -> int:
     Events go after punches: a punch is what a person was promised, an event (a reminder
     seen, a refused attempt) is bookkeeping that must not delay it.
     """
-    return drain(lambda: store.pending_events(batch_size), client.push_events,
-                 store.mark_events_synced)
+    return drain(lambda: store.events.pending(batch_size), client.push_events,
+                 store.events.mark_synced)
 
 
 def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
     """Apply feed pages from the stored cursor until caught up; returns changes applied."""
     pulled = 0
     while True:
-        after = int(store.cursor() or 0)
+        after = int(store.feed.cursor() or 0)
         page = client.pull_feed(after, page_size)
-        store.apply_feed_page(page.changes, str(page.next_cursor))
+        store.feed.apply_page(page.changes, str(page.next_cursor))
         pulled += len(page.changes)
         if not page.has_more or page.next_cursor <= after:
             return pulled
@@ -111,7 +111,7 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
     """Heartbeat, push the outbox, pull the feed. Raises SyncError subclasses, StoreError."""
     client.heartbeat(_device_report(store, software_version, recognizer_id))
     if client.clock_offset_s is not None:
-        store.set_clock_offset_s(client.clock_offset_s)
+        store.settings.set_clock_offset_s(client.clock_offset_s)
     # Enrollments first: a person created at this kiosk must exist on the server before
     # their punches arrive there.
     uploaded = upload_enrollments(store, client)
@@ -122,7 +122,7 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
         # Report the new cursor at once: it is how the server learns that this kiosk has
         # applied (and, for tombstones, erased) everything up to it.
         client.heartbeat(_device_report(store, software_version, recognizer_id))
-    return SyncReport(pushed, pulled, store.backlog_count(), client.clock_offset_s, events,
+    return SyncReport(pushed, pulled, store.punches.backlog(), client.clock_offset_s, events,
                       enrollments_uploaded=uploaded)
 
 
@@ -215,5 +215,6 @@ class SyncWorker(threading.Thread):
 def _device_report(store: KioskStore, software_version: str | None,
                    recognizer_id: str | None) -> DeviceReport:
     return DeviceReport(software_version=software_version, recognizer_id=recognizer_id,
-                        backlog=store.backlog_count(), clock_offset_s=store.clock_offset_s(),
-                        feed_cursor=int(store.cursor() or 0))
+                        backlog=store.punches.backlog(),
+                            clock_offset_s=store.settings.clock_offset_s(),
+                        feed_cursor=int(store.feed.cursor() or 0))

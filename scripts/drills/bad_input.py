@@ -204,7 +204,7 @@ def bad_input(options: DrillOptions) -> DrillResult:
     folder = options.scratch / result.drill
     url = server_database(options, folder)
     with transaction(session_factory(make_engine(url))) as session:
-        admins.create_admin(session, *ADMIN)
+        admins.create_admin(session, *ADMIN, actor="script")
     server = ServerProcess(url, folder).start()
     credential = provision(url, server.url, 1, "bad-input")[0]
     statuses: dict[str, int] = {}

@@ -187,7 +187,8 @@ def provision(database_url: str, server_url: str, count: int, prefix: str
     credentials = []
     with transaction(sessions) as session:
         for index in range(count):
-            kiosk_id, code = kiosks.create_provisioning_code(session, f"{prefix}-{index}", 3600)
+            kiosk_id, code = kiosks.create_provisioning_code(session, f"{prefix}-{index}", 3600,
+                                                             actor="script")
             kiosk, secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
                 "drill", "sface-2021dec", 0, 0.0, 0))
             credentials.append(KioskCredential(server_url, kiosk.id, kiosk.name, secret))

@@ -66,9 +66,9 @@ def drain(store_path: Path, credential_path: Path, server_url: str) -> None:
     deadline = time.monotonic() + DRAIN_TIMEOUT_S
     try:
         with SyncClient(credential, timeout_s=10, verify_tls=False) as client:
-            while store.backlog_count():
+            while store.punches.backlog():
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{store_path}: backlog {store.backlog_count()} "
+                    raise RuntimeError(f"{store_path}: backlog {store.punches.backlog()} "
                                        f"not drained in {DRAIN_TIMEOUT_S:.0f} s")
                 try:
                     sync_once(store, client, batch_size=200)

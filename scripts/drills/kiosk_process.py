@@ -41,7 +41,7 @@ def main() -> int:
     rng = random.Random()
     while True:
         for _ in range(rng.randint(1, 10)):  # a queue at the door: punches in bursts
-            store.record_punch(rng.choice(PEOPLE))
+            store.punches.record(rng.choice(PEOPLE))
         worker.wake()
         time.sleep(args.interval_s)
 

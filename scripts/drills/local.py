@@ -37,13 +37,13 @@ DRILL_PACK = "yunet-intel0095"
 
 def _drain(store: KioskStore, client: SyncClient, result: DrillResult) -> None:
     for _ in range(50):
-        if not store.backlog_count():
+        if not store.punches.backlog():
             return
         try:
             sync_once(store, client, batch_size=200)
         except KioskError as exc:
             result.notes.append(f"drain retry: {exc}")
-    result.fail(f"outbox not drained: {store.backlog_count()} left")
+    result.fail(f"outbox not drained: {store.punches.backlog()} left")
 
 
 def _limit_pages(store: KioskStore, pages: int) -> None:
@@ -65,7 +65,7 @@ def disk_full(options: DrillOptions) -> DrillResult:
                 as client:
             for _ in range(result.iterations):
                 for _ in range(rng.randint(5, 30)):
-                    store.record_punch(uuid.UUID(int=rng.randint(1, 50)))
+                    store.punches.record(uuid.UUID(int=rng.randint(1, 50)))
                 if rng.random() < 0.5:
                     sync_once(store, client, batch_size=rng.randint(5, 50))
                 confirmed = set(store_punch_ids(store.path))
@@ -85,7 +85,7 @@ def disk_full(options: DrillOptions) -> DrillResult:
                 result.check(confirmed <= set(store_punch_ids(store.path)),
                              "a confirmed punch vanished from the full store")
                 _limit_pages(store, SQLITE_MAX_PAGES)
-                store.record_punch(uuid.UUID(int=1))
+                store.punches.record(uuid.UUID(int=1))
                 resumed += 1
             _drain(store, client, result)
         result.add_counts(compare(store_punch_ids(store.path), url))
@@ -102,7 +102,7 @@ def _fill(store: KioskStore, confirmed: set[str]) -> str | None:
     """Record until the store refuses; every accepted punch joins ``confirmed``."""
     for _ in range(100_000):
         try:
-            confirmed.add(str(store.record_punch(uuid.UUID(int=2)).id))
+            confirmed.add(str(store.punches.record(uuid.UUID(int=2)).id))
         except StoreError as exc:
             return str(exc)
     return None
@@ -186,7 +186,7 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
     store = open_store(folder / "kiosk" / "kiosk.sqlite3")
     sent: dict[str, tuple[datetime, float | None, datetime]] = {}
     skew = timedelta(0)
-    store._wall_clock = lambda: datetime.now(UTC) + skew  # the kiosk's own (jumping) clock
+    store.settings.wall_clock = lambda: datetime.now(UTC) + skew  # the kiosk's own (jumping) clock
     try:
         with SyncClient(provision(url, server.url, 1, "clock-drill")[0], verify_tls=False) \
                 as client:
@@ -210,7 +210,7 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
 
 def _punch(store: KioskStore, sent: dict[str, Any], rng: random.Random) -> None:
     real = datetime.now(UTC)
-    punch = store.record_punch(uuid.UUID(int=rng.randint(1, 50)))  # at the kiosk's clock
+    punch = store.punches.record(uuid.UUID(int=rng.randint(1, 50)))  # at the kiosk's clock
     sent[str(punch.id)] = (punch.captured_at, punch.clock_offset_s, real)
 
 
@@ -222,7 +222,7 @@ def _sync(store: KioskStore, client: SyncClient, skew: timedelta,
         result.fail(f"sync failed: {exc}")
     if client.clock_offset_s is not None:
         # What the client measures when the kiosk's own clock is ``skew`` ahead.
-        store.set_clock_offset_s(client.clock_offset_s - skew.total_seconds())
+        store.settings.set_clock_offset_s(client.clock_offset_s - skew.total_seconds())
 
 
 def _judge_clock_rows(url: str, sent: dict[str, Any], result: DrillResult) -> None:

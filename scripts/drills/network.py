@@ -44,21 +44,21 @@ def network_faults(options: DrillOptions) -> DrillResult:
             with SyncClient(credential, timeout_s=CLIENT_TIMEOUT_S, verify_tls=False) as client:
                 for _ in range(result.iterations):
                     for _ in range(rng.randint(1, 5)):
-                        store.record_punch(uuid.UUID(int=rng.randint(1, 50)))
+                        store.punches.record(uuid.UUID(int=rng.randint(1, 50)))
                     try:
                         sync_once(store, client, batch_size=10)
                     except KioskError as exc:
                         failures[type(exc).__name__] += 1
                 proxy.enabled = False
                 rounds = 0
-                while store.backlog_count() and rounds < CONVERGE_ROUNDS:
+                while store.punches.backlog() and rounds < CONVERGE_ROUNDS:
                     rounds += 1
                     try:
                         sync_once(store, client, batch_size=200)
                     except KioskError as exc:
                         result.fail(f"sync failed with the faults off: {exc}")
-            result.check(store.backlog_count() == 0,
-                         f"outbox not empty after convergence: {store.backlog_count()}")
+            result.check(store.punches.backlog() == 0,
+                         f"outbox not empty after convergence: {store.punches.backlog()}")
             result.faults = {a: proxy.counts[a] for a in ACTIONS if a != "pass"}
             result.faults |= {f"{a}/push": proxy.counts[f"{a}/push"] for a in ACTIONS
                               if a != "pass"}

@@ -63,7 +63,7 @@ def heartbeat(body: DeviceReport, kiosk: Kiosk, sessions: Sessions) -> None:
 def rotate(kiosk: Kiosk, sessions: Sessions) -> CredentialOut:
     with transaction(sessions) as session:
         row = kiosks.find_kiosk(session, str(kiosk.id))
-        credential = kiosks.rotate_credential(row)
+        credential = kiosks.rotate_credential(session, row)
         return CredentialOut(kiosk_id=row.id, name=row.name, credential=credential)
 
 
@@ -86,15 +86,15 @@ def list_kiosks(admin: Admin, sessions: Sessions) -> list[KioskOut]:
 def create_kiosk(body: NewKioskIn, admin: Admin, sessions: Sessions,
                  settings: Settings) -> ProvisioningCodeOut:
     with transaction(sessions) as session:
-        kiosk_id, code = kiosks.create_provisioning_code(session, body.name,
-                                                         settings.provisioning.code_ttl_s)
+        kiosk_id, code = kiosks.create_provisioning_code(
+            session, body.name, settings.provisioning.code_ttl_s, actor=f"admin:{admin}")
     return ProvisioningCodeOut(kiosk_id=kiosk_id, code=code)
 
 
 @router.post("/{name_or_id}/revoke", status_code=204, summary="Revoke a kiosk")
 def revoke(name_or_id: str, admin: Admin, sessions: Sessions) -> None:
     with transaction(sessions) as session:
-        kiosks.revoke(session, name_or_id)
+        kiosks.revoke(session, name_or_id, actor=f"admin:{admin}")
 
 
 def _report(body: DeviceReport) -> kiosks.DeviceReport:

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import protocol.api
 from sync_server.clock import utc_now
+from sync_server.service import audit
 
 SERVER_TIME_HEADER = protocol.api.SERVER_TIME_HEADER.encode()
 STRICT_CSP = (b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -125,3 +126,17 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class AuditDoor:
+    """Every HTTP request is a door for the audit guard (sync_server.service.audit)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with audit.door(f"{scope.get('method', '')} {scope.get('path', '')}"):
+            await self.app(scope, receive, send)

@@ -38,7 +38,7 @@ class PersonOut(BaseModel):
 def create_person(body: PersonIn, admin: Admin, sessions: Sessions) -> PersonOut:
     with transaction(sessions) as session:
         person = people.create_person(session, body.display_name, body.employee_code,
-                                      body.department)
+                                      body.department, actor=f"admin:{admin}")
         return PersonOut.model_validate(person, from_attributes=True)
 
 

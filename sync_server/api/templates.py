@@ -41,10 +41,10 @@ def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions) -> E
             _refuse_erased(session, body.person_id)
             people.create_person(session, body.new_person.display_name,
                                  department=body.new_person.department,
-                                 person_id=body.person_id)
+                                 person_id=body.person_id, actor=f"kiosk:{kiosk.name}")
         ids = people.enroll(session, body.person_id, body.recognizer_id, consent,
                             body.embeddings, chips, source_kiosk_id=kiosk.id,
-                            template_ids=body.template_ids)
+                            template_ids=body.template_ids, actor=f"kiosk:{kiosk.name}")
     return EnrollmentOut(template_ids=ids)
 
 

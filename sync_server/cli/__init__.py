@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 
 from protocol.errors import SettingsError
 from sync_server import __version__
+from sync_server.cli.actor import cli_actor
 from sync_server.errors import ServerError
+from sync_server.service import audit
 from sync_server.settings import ServerSettings, load_server_settings
 
 if TYPE_CHECKING:
@@ -146,7 +148,7 @@ def _create_admin(args: argparse.Namespace, settings: ServerSettings) -> int:
 
     password = os.environ.get("SYNC_ADMIN_PASSWORD") or getpass.getpass("password: ")
     with transaction(_sessions(settings)) as session:
-        admins.create_admin(session, args.username, password)
+        admins.create_admin(session, args.username, password, actor=cli_actor())
         web = _web_admin(session, args.username, password)
     if web:
         _say(f"admin {args.username} created: logs into the HR web (/hr) and the admin API "
@@ -161,13 +163,11 @@ def _create_admin(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 def _web_admin(session: Session, username: str, password: str) -> bool:
     """The same admin as an HR web login (role admin), unless that name is taken there."""
-    from sync_server.service import audit, users
+    from sync_server.service import users
 
     if users.find_user(session, username) is not None:
         return False
-    user = users.create_user(session, username, password, users.Role.ADMIN)
-    audit.record(session, "cli", "user.create", "web_user", user.id,
-                 {"username": user.username, "role": user.role})
+    users.create_user(session, username, password, users.Role.ADMIN, actor=cli_actor())
     return True
 
 
@@ -176,8 +176,8 @@ def _provision(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.service import kiosks
 
     with transaction(_sessions(settings)) as session:
-        kiosk_id, code = kiosks.create_provisioning_code(session, args.name,
-                                                         settings.provisioning.code_ttl_s)
+        kiosk_id, code = kiosks.create_provisioning_code(
+            session, args.name, settings.provisioning.code_ttl_s, actor=cli_actor())
     hours = settings.provisioning.code_ttl_s / 3600
     _say(f"kiosk {args.name} ({kiosk_id})\none-time code: {code}\n(valid {hours:g} h, once)")
     return 0
@@ -188,7 +188,7 @@ def _revoke(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.service import kiosks
 
     with transaction(_sessions(settings)) as session:
-        kiosk = kiosks.revoke(session, args.name)
+        kiosk = kiosks.revoke(session, args.name, actor=cli_actor())
         _say(f"kiosk {kiosk.name} ({kiosk.id}) revoked")
     return 0
 
@@ -198,7 +198,7 @@ def _rotate_key(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.service import datakeys
 
     with transaction(_sessions(settings)) as session:
-        count, key_id = datakeys.rotate(session, settings.database.url)
+        count, key_id = datakeys.rotate(session, settings.database.url, actor=cli_actor())
     datakeys.drop_old_keys(settings.database.url)
     _say(f"re-encrypted {count} blobs under key {key_id}")
     return 0
@@ -238,7 +238,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_server_settings(args.config)
-        return int(args.handler(args, settings))
+        if args.command == "run":  # each request is its own door
+            return int(args.handler(args, settings))
+        audit.install_guard(strict=settings.audit.strict)
+        with audit.door(f"sync-server {args.command}"):
+            return int(args.handler(args, settings))
     except (ServerError, SettingsError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from sync_server.cli.actor import cli_actor
 from sync_server.settings import ServerSettings
 
 
@@ -67,12 +68,10 @@ def _say(text: str) -> None:
 
 def _create_integration(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.db.engine import transaction
-    from sync_server.service import audit, reminder_webhooks
+    from sync_server.service import reminder_webhooks
 
     with transaction(_sessions(settings)) as session:
-        issued = reminder_webhooks.create_integration(session, args.name)
-        audit.record(session, "cli", "integration.create", "integration", issued.id,
-                     {"name": issued.name})
+        issued = reminder_webhooks.create_integration(session, args.name, actor=cli_actor())
     _say(f"integration {issued.name} ({issued.id})\napi token: {issued.token}\n"
          f"webhook secret: {issued.secret}\n(shown once)")
     return 0

@@ -13,6 +13,7 @@ import sys
 import uuid
 from typing import Any
 
+from sync_server.cli.actor import cli_actor
 from sync_server.settings import ServerSettings
 
 
@@ -32,17 +33,15 @@ def register_commands(subparsers: Any) -> None:
 def create_user_command(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync_server.db.engine import make_engine, session_factory, transaction
     from sync_server.db.migrate import upgrade
-    from sync_server.service import audit, users
+    from sync_server.service import users
 
     password = os.environ.get("SYNC_USER_PASSWORD") or getpass.getpass("password: ")
     upgrade(settings.database.url)
     engine = make_engine(settings.database.url)
     try:
         with transaction(session_factory(engine)) as session:
-            user = users.create_user(session, args.username, password, users.Role(args.role),
-                                     args.department, args.person_id)
-            audit.record(session, "cli", "user.create", "web_user", user.id,
-                         {"username": user.username, "role": user.role})
+            users.create_user(session, args.username, password, users.Role(args.role),
+                              args.department, args.person_id, actor=cli_actor())
     finally:
         engine.dispose()
     sys.stdout.write(f"user {args.username} ({args.role}) created\n")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sync_server.clock import utc_now
 from sync_server.db.models import AdminUser
 from sync_server.errors import BadRequest, Conflict, Unauthorized
+from sync_server.service import audit
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_CHARS = 12
@@ -39,7 +40,8 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate, base64.b64decode(digest))
 
 
-def create_admin(session: Session, username: str, password: str) -> uuid.UUID:
+def create_admin(session: Session, username: str, password: str, *, actor: str) -> uuid.UUID:
+    """An account for the JSON admin API (and the HR web: see create-admin); audited."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
     if session.scalars(select(AdminUser).where(AdminUser.username == username)).first():
@@ -47,6 +49,7 @@ def create_admin(session: Session, username: str, password: str) -> uuid.UUID:
     admin = AdminUser(id=uuid.uuid4(), username=username, password_hash=hash_password(password),
                       created_at=utc_now())
     session.add(admin)
+    audit.record(session, actor, "admin.create", "admin_user", admin.id, {"username": username})
     return admin.id
 
 

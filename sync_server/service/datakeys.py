@@ -35,6 +35,7 @@ from sync_server.db.event_models import KioskEventRow
 from sync_server.db.models import Change, Chip, Template
 from sync_server.db.reminder_models import Integration, WebhookSubscription
 from sync_server.errors import ServerError
+from sync_server.service import audit
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ def _resealed(keyring: DataKeyring, blob: bytes, context: bytes) -> bytes:
     return keyring.seal(plain, context)
 
 
-def rotate(session: Session, database_url: str) -> tuple[int, str]:
+def rotate(session: Session, database_url: str, *, actor: str) -> tuple[int, str]:
     """Rotate to a new key and re-encrypt everything (in the caller's transaction).
 
     With ``$SYNC_SERVER_DATA_KEY`` set, its first key is the new one (put ``new,old`` there,
@@ -187,7 +188,10 @@ def rotate(session: Session, database_url: str) -> tuple[int, str]:
         raise DataKeyUnavailable(str(exc)) from None
     if keyring is None:
         raise DataKeyUnavailable(f"${KEY_ENV} is empty")
-    return reseal_all(session, keyring), keyring.primary_id.hex()
+    count = reseal_all(session, keyring)
+    audit.record(session, actor, "data_key.rotate", "data_key", keyring.primary_id.hex(),
+                 {"resealed": count})
+    return count, keyring.primary_id.hex()
 
 
 def drop_old_keys(database_url: str) -> None:

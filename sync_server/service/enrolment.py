@@ -20,7 +20,7 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -220,7 +220,8 @@ def consent_for(session: Session, person_id: uuid.UUID, notice_version: str = ""
 
 
 def store_enrolment(session: Session, person_id: uuid.UUID, analysis: Analysis,
-                    consent: people.ConsentIn, min_accepted: int) -> list[uuid.UUID]:
+                    consent: people.ConsentIn, min_accepted: int, *, actor: str,
+                    detail: dict[str, Any] | None = None) -> list[uuid.UUID]:
     """Store the accepted templates and chips (encrypted) and publish the templates.
 
     Refused (BadRequest, nothing stored) with fewer than ``min_accepted`` accepted photos:
@@ -231,4 +232,6 @@ def store_enrolment(session: Session, person_id: uuid.UUID, analysis: Analysis,
                          f"{min_accepted} are needed", "too_few_photos",
                          accepted=analysis.accepted, needed=min_accepted)
     return people.enroll(session, person_id, analysis.recognizer_id, consent,
-                         analysis.embeddings, analysis.chips, source_kiosk_id=None)
+                         analysis.embeddings, analysis.chips, source_kiosk_id=None,
+                         actor=actor, detail={"rejected": len(analysis.rejected),
+                                              **(detail or {})})

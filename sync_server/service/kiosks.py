@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
 from sync_server.db.models import Kiosk
-from sync_server.errors import Conflict, Forbidden, NotFound, Unauthorized
+from sync_server.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from sync_server.service import audit
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 CODE_LENGTH = 10
@@ -44,7 +45,8 @@ def _normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def create_provisioning_code(session: Session, name: str, ttl_s: int) -> tuple[uuid.UUID, str]:
+def create_provisioning_code(session: Session, name: str, ttl_s: int, *,
+                             actor: str) -> tuple[uuid.UUID, str]:
     """Register (or re-arm, if not yet provisioned) a kiosk; returns (id, one-time code)."""
     kiosk = session.scalars(select(Kiosk).where(Kiosk.name == name)).one_or_none()
     now = utc_now()
@@ -60,6 +62,7 @@ def create_provisioning_code(session: Session, name: str, ttl_s: int) -> tuple[u
     kiosk.previous_credential_hash = None
     kiosk.revoked_at = None
     session.flush()
+    audit.record(session, actor, "kiosk.provision", "kiosk", kiosk.id, {"name": name})
     return kiosk.id, f"{raw[:5]}-{raw[5:]}"
 
 
@@ -75,7 +78,14 @@ def exchange_code(session: Session, code: str, report: DeviceReport) -> tuple[Ki
     kiosk.code_expires_at = None
     kiosk.provisioned_at = now
     record_heartbeat(kiosk, report, now)
+    audit.record(session, kiosk_actor(kiosk), "kiosk.provisioned", "kiosk", kiosk.id,
+                 {"name": kiosk.name})
     return kiosk, credential
+
+
+def kiosk_actor(kiosk: Kiosk) -> str:
+    """How a kiosk's own actions are attributed in the audit log."""
+    return f"kiosk:{kiosk.name}"
 
 
 def _new_credential(kiosk: Kiosk) -> str:
@@ -107,11 +117,12 @@ def authenticate(session: Session, credential: str) -> Kiosk:
     raise Unauthorized("wrong kiosk credential")
 
 
-def rotate_credential(kiosk: Kiosk) -> str:
+def rotate_credential(session: Session, kiosk: Kiosk) -> str:
     """Issue a new credential. The one used for this request stays valid until the new one
     is first presented, so a lost rotation answer cannot lock the kiosk out."""
     if kiosk.previous_credential_hash is None:
         kiosk.previous_credential_hash = kiosk.credential_hash
+    audit.record(session, kiosk_actor(kiosk), "kiosk.credential_rotated", "kiosk", kiosk.id)
     return _new_credential(kiosk)
 
 
@@ -127,13 +138,28 @@ def find_kiosk(session: Session, name_or_id: str) -> Kiosk:
     return kiosk
 
 
-def revoke(session: Session, name_or_id: str) -> Kiosk:
+def revoke(session: Session, name_or_id: str, *, actor: str) -> Kiosk:
+    """Revoke a kiosk's credential (and any unused code); audited under ``actor``."""
     kiosk = find_kiosk(session, name_or_id)
     if kiosk.revoked_at is None:
         kiosk.revoked_at = utc_now()
     kiosk.code_hash = None
     kiosk.previous_credential_hash = None
+    audit.record(session, actor, "kiosk.revoke", "kiosk", kiosk.id, {"name": kiosk.name})
     return kiosk
+
+
+def rename(session: Session, kiosk_id: uuid.UUID, name: str, *, actor: str) -> Kiosk:
+    """Give a kiosk another (unique) name; audited."""
+    row = find_kiosk(session, str(kiosk_id))
+    name = name.strip()
+    if not name:
+        raise BadRequest("a kiosk needs a name")
+    if session.scalars(select(Kiosk).where(Kiosk.name == name, Kiosk.id != kiosk_id)).first():
+        raise Conflict(f"kiosk {name!r} exists")
+    audit.record(session, actor, "kiosk.rename", "kiosk", kiosk_id, {"from": row.name, "to": name})
+    row.name = name
+    return row
 
 
 def record_heartbeat(kiosk: Kiosk, report: DeviceReport, now: datetime | None = None) -> None:

@@ -27,7 +27,7 @@ from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import datakeys, erasure, feed
+from sync_server.service import audit, datakeys, erasure, feed
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ def person_data(person: Person) -> dict[str, Any]:
 
 
 def create_person(session: Session, display_name: str, employee_code: str | None = None,
-                  department: str | None = None, person_id: uuid.UUID | None = None) -> Person:
+                  department: str | None = None, person_id: uuid.UUID | None = None, *,
+                  actor: str) -> Person:
+    """Add a person (published to the kiosks); ``actor`` is audited as its creator."""
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,
@@ -64,7 +66,40 @@ def create_person(session: Session, display_name: str, employee_code: str | None
                        "code_exists", code=employee_code) \
             from None
     feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
+    audit.record(session, actor, "person.create", "person", person.id, person_data(person))
     return person
+
+
+def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
+                employee_code: str | None, department: str | None, *, actor: str) -> Person:
+    """Change a person's fields and publish them (kiosks learn the change); audited."""
+    row = _person_row(session, person_id)
+    row.display_name, row.employee_code, row.department = display_name, employee_code, department
+    _published(session, row)
+    audit.record(session, actor, "person.edit", "person", row.id, person_data(row))
+    return row
+
+
+def reactivate_person(session: Session, person_id: uuid.UUID, *, actor: str) -> Person:
+    """A person who left comes back (biometrics erased at leaving stay erased); audited."""
+    row = _person_row(session, person_id)
+    row.active = True
+    _published(session, row)
+    audit.record(session, actor, "person.activate", "person", row.id)
+    return row
+
+
+def _person_row(session: Session, person_id: uuid.UUID) -> Person:
+    row = session.get(Person, person_id)
+    if row is None:
+        raise NotFound(f"no person {person_id}")
+    return row
+
+
+def _published(session: Session, row: Person) -> None:
+    row.updated_at = utc_now()
+    session.flush()
+    feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, row.id, person_data(row))
 
 
 def list_people(session: Session, department: str | None = None) -> list[Person]:
@@ -103,7 +138,9 @@ def withdraw_consent(session: Session, person_id: uuid.UUID,
 
 def deactivate_person(session: Session, person_id: uuid.UUID,
                       requested_by: str = "system") -> erasure.ErasureRecord:
-    """Deactivate a person (left the organisation) and erase their templates and chips."""
+    """Deactivate a person (left the organisation) and erase their templates and chips.
+    Audited twice: the decision (``person.deactivate``) and the erasure it causes."""
+    audit.record(session, requested_by, "person.deactivate", "person", person_id)
     return _erase_biometrics_of(session, person_id, requested_by, erasure.Reason.DEACTIVATED)
 
 
@@ -156,8 +193,10 @@ def _delete_biometrics(session: Session, person_id: uuid.UUID) -> tuple[list[uui
 def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: ConsentIn,
            embeddings: Sequence[str], chips: Sequence[ChipIn],
            source_kiosk_id: uuid.UUID | None,
-           template_ids: Sequence[uuid.UUID] | None = None) -> list[uuid.UUID]:
+           template_ids: Sequence[uuid.UUID] | None = None, *, actor: str,
+           detail: dict[str, Any] | None = None) -> list[uuid.UUID]:
     """Store consent, templates and chips for an existing person; publish the templates.
+    Audited as ``person.enrol`` under ``actor`` (``detail`` added to the entry).
 
     ``template_ids`` (a kiosk's own ids, one per embedding) make the upload idempotent: when
     they are already stored for this person and consent, the upload is a replay (its answer
@@ -207,6 +246,10 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
                          image=keyring.seal(chip.image, datakeys.chip_context(chip_id)),
                          image_format=chip.image_format, alignment=chip.alignment,
                          created_at=now))
+    audit.record(session, actor, "person.enrol", "person", person_id,
+                 {"templates": len(ids), "chips": len(chips), "recognizer_id": recognizer_id,
+                  "kiosk_id": None if source_kiosk_id is None else str(source_kiosk_id),
+                  **(detail or {})})
     return ids
 
 

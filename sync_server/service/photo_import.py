@@ -38,7 +38,6 @@ from faceid.imageio import IMAGE_SUFFIXES, MAX_FILE_BYTES
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest, Conflict, NotFound, ServerError
-from sync_server.service import audit
 from sync_server.service.enrolment import (
     NOT_AN_IMAGE,
     TOO_MANY_PHOTOS,
@@ -247,10 +246,8 @@ def _import_one(sessions: sessionmaker[Session], enroller: FaceEnroller, key: st
         with transaction(sessions) as session:
             consent = consent_for(session, person_id, notice_version, collected_by)
             ids = store_enrolment(session, person_id, analysis, consent,
-                                  enroller.settings.min_photos)
-            audit.record(session, actor, "person.enrol", "person", person_id,
-                         {"photos": names, "templates": len(ids),
-                          "rejected": len(analysis.rejected)})
+                                  enroller.settings.min_photos, actor=actor,
+                                  detail={"photos": names})
     except (BadRequest, Conflict, NotFound) as exc:
         return PersonOutcome(key, display_name, 0, verdicts, exc.detail, exc)
     return PersonOutcome(key, display_name, len(ids), verdicts)

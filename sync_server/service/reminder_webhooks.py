@@ -40,7 +40,7 @@ from sync_server.db.reminder_models import (
     WebhookSubscription,
 )
 from sync_server.errors import BadRequest, Conflict, NotFound, Unauthorized
-from sync_server.service import datakeys
+from sync_server.service import audit, datakeys
 
 MAX_SKEW_S = 300
 NONCE_TTL_S = 2 * MAX_SKEW_S
@@ -83,7 +83,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_integration(session: Session, name: str) -> IssuedIntegration:
+def create_integration(session: Session, name: str, *, actor: str) -> IssuedIntegration:
     """A new integration; its token is stored hashed, its webhook secret sealed."""
     name = name.strip()
     if not name or len(name) > 100 or name in ("web", "import"):
@@ -96,6 +96,7 @@ def create_integration(session: Session, name: str) -> IssuedIntegration:
     session.add(Integration(id=row_id, name=name, token_hash=_token_hash(token),
                             secret_sealed=sealed, created_at=utc_now()))
     session.flush()
+    audit.record(session, actor, "integration.create", "integration", row_id, {"name": name})
     return IssuedIntegration(row_id, name, token, secret)
 
 

@@ -28,7 +28,7 @@ from sync_server.db.web_models import (
     ShiftTypeRow,
 )
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import feed
+from sync_server.service import audit, feed
 
 SITE_ZONE = "Asia/Ho_Chi_Minh"
 department_uuid = attendance.department_uuid  # the one rule, shared with the kiosks
@@ -51,7 +51,7 @@ def list_departments(session: Session) -> list[str]:
     return sorted(named)
 
 
-def create_department(session: Session, name: str) -> Department:
+def create_department(session: Session, name: str, *, actor: str) -> Department:
     name = name.strip()
     if not name:
         raise BadRequest("a department needs a name", "name_needed")
@@ -59,10 +59,11 @@ def create_department(session: Session, name: str) -> Department:
         raise Conflict(f"department {name!r} exists", "department_exists", name=name)
     row = Department(id=department_uuid(name), name=name, created_at=utc_now())
     session.add(row)
+    audit.record(session, actor, "department.create", "department", row.id, {"name": name})
     return row
 
 
-def rename_department(session: Session, old: str, new: str) -> None:
+def rename_department(session: Session, old: str, new: str, *, actor: str) -> None:
     """Rename everywhere: the table, people, assignments and holidays (people go to the feed)."""
     new = new.strip()
     if not new:
@@ -81,6 +82,8 @@ def rename_department(session: Session, old: str, new: str) -> None:
                       "department": new, "active": person.active})
     for model in (ShiftAssignmentRow, HolidayRow):
         session.execute(update(model).where(model.department == old).values(department=new))
+    audit.record(session, actor, "department.rename", "department", None,
+                 {"from": old, "to": new})
 
 
 # -- shift types -------------------------------------------------------------------------
@@ -115,8 +118,8 @@ def _validated(spec: ShiftTypeIn, shift_id: uuid.UUID) -> attendance.ShiftType:
         raise BadRequest(str(exc)) from None
 
 
-def save_shift_type(session: Session, spec: ShiftTypeIn,
-                    shift_id: uuid.UUID | None = None) -> ShiftTypeRow:
+def save_shift_type(session: Session, spec: ShiftTypeIn, shift_id: uuid.UUID | None = None, *,
+                    actor: str) -> ShiftTypeRow:
     """Create (``shift_id`` None) or update a shift type; publishes it."""
     row = session.get(ShiftTypeRow, shift_id) if shift_id else None
     if shift_id is not None and row is None:
@@ -134,6 +137,7 @@ def save_shift_type(session: Session, spec: ShiftTypeIn,
     row.updated_at = utc_now()
     session.flush()
     feed.publish(session, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, row.id, shift_type_payload(row))
+    audit.record(session, actor, "shift_type.save", "shift_type", row.id, shift_type_payload(row))
     return row
 
 
@@ -157,7 +161,8 @@ def shift_type_payload(row: ShiftTypeRow) -> dict[str, Any]:
 
 def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end: date | None,
                     person_id: uuid.UUID | None = None, department: str | None = None,
-                    assignment_id: uuid.UUID | None = None) -> ShiftAssignmentRow:
+                    assignment_id: uuid.UUID | None = None, *,
+                    actor: str) -> ShiftAssignmentRow:
     """Create or update an assignment of a shift type to a person or a department."""
     if session.get(ShiftTypeRow, shift_type_id) is None:
         raise NotFound(f"no shift type {shift_type_id}")
@@ -176,6 +181,8 @@ def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end
     session.flush()
     feed.publish(session, FeedEntity.SHIFT_ASSIGNMENT, FeedOp.UPSERT, row.id,
                  assignment_payload(row))
+    audit.record(session, actor, "shift_assignment.save", "shift_assignment", row.id,
+                 assignment_payload(row))
     return row
 
 
@@ -187,10 +194,12 @@ def assignment_payload(row: ShiftAssignmentRow) -> dict[str, Any]:
             "department_id": str(department_uuid(row.department)) if row.department else None}
 
 
-def delete_assignment(session: Session, assignment_id: uuid.UUID) -> None:
+def delete_assignment(session: Session, assignment_id: uuid.UUID, *, actor: str) -> None:
     row = session.get(ShiftAssignmentRow, assignment_id)
     if row is None:
         raise NotFound(f"no shift assignment {assignment_id}")
+    audit.record(session, actor, "shift_assignment.delete", "shift_assignment", assignment_id,
+                 assignment_payload(row))
     session.delete(row)
     feed.publish(session, FeedEntity.SHIFT_ASSIGNMENT, FeedOp.DELETE, assignment_id)
 
@@ -201,7 +210,7 @@ def list_assignments(session: Session) -> list[ShiftAssignmentRow]:
 
 
 def save_holiday(session: Session, day: date, name: str, department: str | None = None,
-                 holiday_id: uuid.UUID | None = None) -> HolidayRow:
+                 holiday_id: uuid.UUID | None = None, *, actor: str) -> HolidayRow:
     if not name.strip():
         raise BadRequest("a holiday needs a name", "name_needed")
     row = session.get(HolidayRow, holiday_id) if holiday_id else None
@@ -212,6 +221,7 @@ def save_holiday(session: Session, day: date, name: str, department: str | None 
     row.updated_at = utc_now()
     session.flush()
     feed.publish(session, FeedEntity.HOLIDAY, FeedOp.UPSERT, row.id, holiday_payload(row))
+    audit.record(session, actor, "holiday.save", "holiday", row.id, holiday_payload(row))
     return row
 
 
@@ -220,10 +230,11 @@ def holiday_payload(row: HolidayRow) -> dict[str, Any]:
             "department_id": str(department_uuid(row.department)) if row.department else None}
 
 
-def delete_holiday(session: Session, holiday_id: uuid.UUID) -> None:
+def delete_holiday(session: Session, holiday_id: uuid.UUID, *, actor: str) -> None:
     row = session.get(HolidayRow, holiday_id)
     if row is None:
         raise NotFound(f"no holiday {holiday_id}")
+    audit.record(session, actor, "holiday.delete", "holiday", holiday_id, holiday_payload(row))
     session.delete(row)
     feed.publish(session, FeedEntity.HOLIDAY, FeedOp.DELETE, holiday_id)
 

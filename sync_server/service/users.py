@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sync_server.clock import utc_now
 from sync_server.db.web_models import LoginFailure, WebSession, WebUser
 from sync_server.errors import BadRequest, Conflict, NotFound, Unauthorized
+from sync_server.service import audit
 from sync_server.service.admins import MIN_PASSWORD_CHARS, hash_password, verify_password
 
 SESSION_TTL = timedelta(hours=10)  # one working day; then log in again
@@ -52,7 +53,8 @@ class CurrentUser:
 
 
 def create_user(session: Session, username: str, password: str, role: Role,
-                department: str | None = None, person_id: uuid.UUID | None = None) -> WebUser:
+                department: str | None = None, person_id: uuid.UUID | None = None, *,
+                actor: str) -> WebUser:
     """A new user; leaders need a department, staff their person id."""
     username = username.strip()
     if not username:
@@ -72,11 +74,13 @@ def create_user(session: Session, username: str, password: str, role: Role,
                    created_at=utc_now())
     session.add(user)
     session.flush()
+    audit.record(session, actor, "user.create", "web_user", user.id,
+                 {"username": user.username, "role": user.role})
     return user
 
 
 def update_user(session: Session, user_id: uuid.UUID, role: Role, department: str | None,
-                person_id: uuid.UUID | None) -> WebUser:
+                person_id: uuid.UUID | None, *, actor: str) -> WebUser:
     """Change what a user may see; refused where it would leave no active admin."""
     user = _existing(session, user_id)
     if role is Role.LEADER and not department:
@@ -87,10 +91,13 @@ def update_user(session: Session, user_id: uuid.UUID, role: Role, department: st
     if user.role == Role.ADMIN.value and role is not Role.ADMIN:
         _keep_an_admin(session, user)
     user.role, user.department, user.person_id = role.value, department, person_id
+    audit.record(session, actor, "user.update", "web_user", user.id,
+                 {"username": user.username, "role": user.role, "department": user.department})
     return user
 
 
-def reset_password(session: Session, user_id: uuid.UUID, password: str) -> WebUser:
+def reset_password(session: Session, user_id: uuid.UUID, password: str, *,
+                   actor: str) -> WebUser:
     """Set a new password and end the user's open sessions (they log in again)."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters",
@@ -98,6 +105,8 @@ def reset_password(session: Session, user_id: uuid.UUID, password: str) -> WebUs
     user = _existing(session, user_id)
     user.password_hash = hash_password(password)
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    audit.record(session, actor, "user.password_reset", "web_user", user.id,
+                 {"username": user.username})
     return user
 
 
@@ -126,7 +135,7 @@ def list_users(session: Session) -> list[WebUser]:
     return list(session.scalars(select(WebUser).order_by(WebUser.username)))
 
 
-def set_active(session: Session, user_id: uuid.UUID, active: bool) -> WebUser:
+def set_active(session: Session, user_id: uuid.UUID, active: bool, *, actor: str) -> WebUser:
     """Deactivate (ends their sessions at once) or reactivate a user."""
     user = _existing(session, user_id)
     if not active and user.role == Role.ADMIN.value and user.active:
@@ -134,6 +143,8 @@ def set_active(session: Session, user_id: uuid.UUID, active: bool) -> WebUser:
     user.active = active
     if not active:
         session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    audit.record(session, actor, "user.activate" if user.active else "user.deactivate",
+                 "web_user", user.id, {"username": user.username})
     return user
 
 

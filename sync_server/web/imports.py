@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest
 from sync_server.service import audit, people
-from sync_server.web.people_admin import edit_person
 
 MAX_ROWS = 10_000
 _COLUMNS = {"name": ("name", "display_name", "full_name", "họ tên", "ho ten"),
@@ -152,10 +151,11 @@ def import_people(session: Session, rows: list[Sequence[object]], actor: str) ->
         existing = session.scalars(select(Person).where(Person.employee_code == code)).first() \
             if code else None
         if existing is None:
-            people.create_person(session, name, code or None, department or None)
+            people.create_person(session, name, code or None, department or None, actor=actor)
             report.created += 1
         else:
-            edit_person(session, existing.id, name, code, department or None)
+            people.edit_person(session, existing.id, name, code, department or None,
+                               actor=actor)
             report.updated += 1
     audit.record(session, actor, "person.import", "person", None,
                  {"created": report.created, "updated": report.updated,

@@ -19,7 +19,7 @@ from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk
 from sync_server.errors import BadRequest, Conflict
-from sync_server.service import audit, kiosks, reports, schedules, users
+from sync_server.service import kiosks, reports, schedules, users
 from sync_server.service.users import Role
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX, User, form_action
@@ -80,10 +80,8 @@ def create_user(request: Request, user: User, csrf_token: Text, username: Text,
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        row = users.create_user(session, username, password, _role(role), department or None,
-                                _uuid(person_id) if person_id else None)
-        audit.record(session, user.username, "user.create", "web_user", row.id,
-                     {"username": row.username, "role": row.role})
+        users.create_user(session, username, password, _role(role), department or None,
+                          _uuid(person_id) if person_id else None, actor=user.username)
 
     return form_action(request, f"{PREFIX}/users", act)
 
@@ -101,11 +99,8 @@ def edit_user(request: Request, user: User, user_id: uuid.UUID, csrf_token: Text
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        row = users.update_user(session, user_id, _role(role), department or None,
-                                _uuid(person_id) if person_id else None)
-        audit.record(session, user.username, "user.update", "web_user", row.id,
-                     {"username": row.username, "role": row.role,
-                      "department": row.department})
+        users.update_user(session, user_id, _role(role), department or None,
+                          _uuid(person_id) if person_id else None, actor=user.username)
 
     return form_action(request, f"{PREFIX}/users", act)
 
@@ -116,10 +111,7 @@ def set_user_active(request: Request, user: User, user_id: uuid.UUID, csrf_token
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        row = users.set_active(session, user_id, active == "1")
-        audit.record(session, user.username,
-                     "user.activate" if row.active else "user.deactivate", "web_user", row.id,
-                     {"username": row.username})
+        users.set_active(session, user_id, active == "1", actor=user.username)
 
     return form_action(request, f"{PREFIX}/users", act)
 
@@ -130,9 +122,7 @@ def reset_user_password(request: Request, user: User, user_id: uuid.UUID, csrf_t
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        row = users.reset_password(session, user_id, password)
-        audit.record(session, user.username, "user.password_reset", "web_user", row.id,
-                     {"username": row.username})
+        users.reset_password(session, user_id, password, actor=user.username)
 
     return form_action(request, f"{PREFIX}/users", act)
 
@@ -144,10 +134,8 @@ def provision_kiosk(request: Request, user: User, csrf_token: Text, name: Text) 
     settings = request.app.state.settings
     try:
         with transaction(common.sessions_of(request)) as session:
-            kiosk_id, code = kiosks.create_provisioning_code(
-                session, name.strip(), settings.provisioning.code_ttl_s)
-            audit.record(session, user.username, "kiosk.provision", "kiosk", kiosk_id,
-                         {"name": name.strip()})
+            _kiosk_id, code = kiosks.create_provisioning_code(
+                session, name.strip(), settings.provisioning.code_ttl_s, actor=user.username)
     except (BadRequest, Conflict) as exc:
         return common.error_redirect(request, f"{PREFIX}/kiosks", exc)
     return _kiosks(request, user, code=code, code_for=name.strip())
@@ -159,15 +147,7 @@ def rename_kiosk(request: Request, user: User, kiosk_id: uuid.UUID, csrf_token: 
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        row = kiosks.find_kiosk(session, str(kiosk_id))
-        if not name.strip():
-            raise BadRequest("a kiosk needs a name")
-        if session.scalars(select(Kiosk).where(Kiosk.name == name.strip(),
-                                               Kiosk.id != kiosk_id)).first():
-            raise Conflict(f"kiosk {name.strip()!r} exists")
-        audit.record(session, user.username, "kiosk.rename", "kiosk", kiosk_id,
-                     {"from": row.name, "to": name.strip()})
-        row.name = name.strip()
+        kiosks.rename(session, kiosk_id, name, actor=user.username)
 
     return form_action(request, f"{PREFIX}/kiosks", act)
 
@@ -178,8 +158,6 @@ def revoke_kiosk(request: Request, user: User, kiosk_id: uuid.UUID,
     _guard(user, csrf_token)
 
     def act(session: Session) -> None:
-        row = kiosks.revoke(session, str(kiosk_id))
-        audit.record(session, user.username, "kiosk.revoke", "kiosk", kiosk_id,
-                     {"name": row.name})
+        kiosks.revoke(session, str(kiosk_id), actor=user.username)
 
     return form_action(request, f"{PREFIX}/kiosks", act)

@@ -18,7 +18,6 @@ from sync_server.db.engine import transaction
 from sync_server.db.models import Person, Template
 from sync_server.errors import BadRequest
 from sync_server.service import (
-    audit,
     people,
     reports,
     schedules,
@@ -28,7 +27,6 @@ from sync_server.service import (
 from sync_server.service.users import Role
 from sync_server.web import common, imports
 from sync_server.web.common import PAGES, PREFIX, User, form_action
-from sync_server.web.people_admin import edit_person
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -107,9 +105,8 @@ def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, 
                                      late_grace_min=late_grace_min,
                                      early_exit_grace_min=early_exit_grace_min,
                                      working_days=days)
-        row = schedules.save_shift_type(session, spec, _uuid(shift_id) if shift_id else None)
-        audit.record(session, user.username, "shift_type.save", "shift_type", row.id,
-                     schedules.shift_type_payload(row))
+        schedules.save_shift_type(session, spec, _uuid(shift_id) if shift_id else None,
+                                  actor=user.username)
 
     return form_action(request, f"{PREFIX}/shifts", act)
 
@@ -121,12 +118,10 @@ def save_assignment(request: Request, user: User, csrf_token: Text, shift_type_i
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
-        row = schedules.save_assignment(session, _uuid(shift_type_id), _date(start),
-                                        _date(end) if end else None,
-                                        _uuid(person_id) if person_id else None,
-                                        department or None)
-        audit.record(session, user.username, "shift_assignment.save", "shift_assignment",
-                     row.id, schedules.assignment_payload(row))
+        schedules.save_assignment(session, _uuid(shift_type_id), _date(start),
+                                  _date(end) if end else None,
+                                  _uuid(person_id) if person_id else None,
+                                  department or None, actor=user.username)
 
     return form_action(request, f"{PREFIX}/shifts", act)
 
@@ -137,9 +132,7 @@ def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
-        schedules.delete_assignment(session, assignment_id)
-        audit.record(session, user.username, "shift_assignment.delete", "shift_assignment",
-                     assignment_id)
+        schedules.delete_assignment(session, assignment_id, actor=user.username)
 
     return form_action(request, f"{PREFIX}/shifts", act)
 
@@ -150,9 +143,8 @@ def save_holiday(request: Request, user: User, csrf_token: Text, day: Text, name
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
-        row = schedules.save_holiday(session, _date(day), name, department or None)
-        audit.record(session, user.username, "holiday.save", "holiday", row.id,
-                     schedules.holiday_payload(row))
+        schedules.save_holiday(session, _date(day), name, department or None,
+                               actor=user.username)
 
     return form_action(request, f"{PREFIX}/shifts", act)
 
@@ -163,8 +155,7 @@ def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
-        schedules.delete_holiday(session, holiday_id)
-        audit.record(session, user.username, "holiday.delete", "holiday", holiday_id)
+        schedules.delete_holiday(session, holiday_id, actor=user.username)
 
     return form_action(request, f"{PREFIX}/shifts", act)
 
@@ -195,16 +186,12 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
         if not display_name.strip():
             raise BadRequest("a person needs a name")
         if person_id:
-            row = edit_person(session, _uuid(person_id), display_name.strip(),
-                              employee_code.strip() or None, department.strip() or None)
-            audit.record(session, user.username, "person.edit", "person", row.id,
-                         people.person_data(row))
+            people.edit_person(session, _uuid(person_id), display_name.strip(),
+                               employee_code.strip() or None, department.strip() or None,
+                               actor=user.username)
         else:
-            row = people.create_person(session, display_name.strip(),
-                                       employee_code.strip() or None,
-                                       department.strip() or None)
-            audit.record(session, user.username, "person.create", "person", row.id,
-                         people.person_data(row))
+            people.create_person(session, display_name.strip(), employee_code.strip() or None,
+                                 department.strip() or None, actor=user.username)
 
     return form_action(request, f"{PREFIX}/people", act)
 
@@ -215,16 +202,12 @@ def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_t
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
-        row = session.get(Person, person_id)
-        if row is None:
+        if session.get(Person, person_id) is None:
             raise BadRequest(f"no person {person_id}")
         if active:
-            edit_person(session, person_id, row.display_name, row.employee_code,
-                        row.department, True)
+            people.reactivate_person(session, person_id, actor=user.username)
         else:  # left the organisation: biometrics erased here and, via the feed, on kiosks
             people.deactivate_person(session, person_id, requested_by=user.username)
-        audit.record(session, user.username, "person.activate" if active
-                     else "person.deactivate", "person", person_id)
 
     return form_action(request, f"{PREFIX}/people", act)
 
@@ -250,12 +233,8 @@ def save_department(request: Request, user: User, csrf_token: Text, name: Text,
 
     def act(session: Session) -> None:
         if old_name:
-            schedules.rename_department(session, old_name, name)
-            audit.record(session, user.username, "department.rename", "department", None,
-                         {"from": old_name, "to": name})
+            schedules.rename_department(session, old_name, name, actor=user.username)
         else:
-            row = schedules.create_department(session, name)
-            audit.record(session, user.username, "department.create", "department", row.id,
-                         {"name": row.name})
+            schedules.create_department(session, name, actor=user.username)
 
     return form_action(request, f"{PREFIX}/people", act)

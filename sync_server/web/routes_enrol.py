@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sync_server.db.engine import transaction
 from sync_server.db.models import ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import audit, people
+from sync_server.service import people
 from sync_server.service.enrolment import (
     Analysis,
     FaceEnroller,
@@ -120,10 +120,8 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
 def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: Analysis,
            consent: people.ConsentIn, minimum: int) -> int:
     with transaction(common.sessions_of(request)) as session:
-        ids = store_enrolment(session, person_id, analysis, consent, minimum)
-        audit.record(session, user.username, "person.enrol", "person", person_id,
-                     {"templates": len(ids), "rejected": len(analysis.rejected),
-                      "recognizer_id": analysis.recognizer_id})
+        ids = store_enrolment(session, person_id, analysis, consent, minimum,
+                              actor=user.username)
     return len(ids)
 
 

@@ -154,7 +154,7 @@ def test_compare_finds_lost_and_duplicated(tmp_path: Path) -> None:
     sessions = session_factory(engine)
     stored = [uuid.uuid4() for _ in range(3)]
     with transaction(sessions) as session:
-        kiosk_id, code = kiosks.create_provisioning_code(session, "k", 600)
+        kiosk_id, code = kiosks.create_provisioning_code(session, "k", 600, actor="test")
         kiosk, _secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
             "t", "sface-2021dec", 0, 0.0, 0))
         punches.ingest(session, kiosk.id, [punches.IncomingPunch(

@@ -34,7 +34,7 @@ def sessions_for(settings: ServerSettings) -> sessionmaker[Session]:
 
 def make_admin(sessions: sessionmaker[Session], username: str = "admin") -> tuple[str, str]:
     with transaction(sessions) as session:
-        admins.create_admin(session, username, ADMIN_PASSWORD)
+        admins.create_admin(session, username, ADMIN_PASSWORD, actor="test")
     return username, ADMIN_PASSWORD
 
 
@@ -42,7 +42,7 @@ def provision_kiosk(sessions: sessionmaker[Session], server_url: str, name: str,
                     recognizer_id: str = RECOGNIZER) -> KioskCredential:
     """Make a one-time code in the database and exchange it over HTTP, like a real kiosk."""
     with transaction(sessions) as session:
-        _kiosk_id, code = kiosks.create_provisioning_code(session, name, ttl_s=600)
+        _kiosk_id, code = kiosks.create_provisioning_code(session, name, ttl_s=600, actor="test")
     return provision(server_url, code, DeviceReport(software_version="test",
                                                     recognizer_id=recognizer_id),
                      verify_tls=False)
@@ -51,7 +51,7 @@ def provision_kiosk(sessions: sessionmaker[Session], server_url: str, name: str,
 def add_person(sessions: sessionmaker[Session], name: str = "Nguyen Van A",
                department: str | None = "Finance") -> uuid.UUID:
     with transaction(sessions) as session:
-        return people.create_person(session, name, department=department).id
+        return people.create_person(session, name, department=department, actor="test").id
 
 
 def table_names(url: str) -> set[str]:

@@ -47,7 +47,7 @@ def _enrollment(person_id: uuid.UUID, recognizer: str = RECOGNIZER,
 def test_provisioning_code_works_once(live_server: LiveServer,
                                       sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as session:
-        _kiosk_id, code = kiosks.create_provisioning_code(session, "lobby", ttl_s=600)
+        _kiosk_id, code = kiosks.create_provisioning_code(session, "lobby", ttl_s=600, actor="test")
     first = provision(live_server.url, code.lower(), DeviceReport(recognizer_id=RECOGNIZER),
                       verify_tls=False)
     with pytest.raises(AuthError):
@@ -74,7 +74,7 @@ def test_revoked_kiosk_is_refused_and_rotation_replaces_the_credential(
     with SyncClient(credential, verify_tls=False) as stale, pytest.raises(AuthError):
         stale.heartbeat(DeviceReport())
     with transaction(sessions) as session:
-        kiosks.revoke(session, "gate-2")
+        kiosks.revoke(session, "gate-2", actor="test")
     punch = Punch(id=uuid.uuid4(), person_id=uuid.uuid4(), kind=PunchKind.AUTO,
                   source=PunchSource.FACE, captured_at=datetime.now(UTC), clock_offset_s=None)
     with SyncClient(new, verify_tls=False) as client, pytest.raises(AuthError, match="403"):

@@ -26,8 +26,9 @@ SCRIPTS = ROOT / "hardware" / "server"
 
 def fill(sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as session:
-        kiosk_id, _ = kiosks.create_provisioning_code(session, "gate-1", 3600)
-        staff = [people.create_person(session, f"Nhân viên {n}", f"NV{n:03d}", "Tài chính")
+        kiosk_id, _ = kiosks.create_provisioning_code(session, "gate-1", 3600, actor="test")
+        staff = [people.create_person(session, f"Nhân viên {n}", f"NV{n:03d}", "Tài chính",
+                                      actor="test")
                  for n in range(12)]
         start = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
         batch = [punches.IncomingPunch(uuid.uuid4(), person.id, "auto", "face",
@@ -56,7 +57,8 @@ def fresh_url(database_url: str, tmp_path: Path, request) -> str:  # type: ignor
     return request.getfixturevalue("postgres").create_database()
 
 
-def test_backup_then_restore_into_a_fresh_database(database_url: str, sessions,  # type: ignore[no-untyped-def]
+def test_backup_then_restore_into_a_fresh_database(database_url: str, sessions,
+                                                    # type: ignore[no-untyped-def]
                                                    tmp_path: Path, request) -> None:
     fill(sessions)
     before = counts(sessions)
@@ -76,7 +78,8 @@ def test_backup_then_restore_into_a_fresh_database(database_url: str, sessions, 
         restored.kw["bind"].dispose()
 
 
-def test_backups_keep_only_the_newest(database_url: str, sessions, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_backups_keep_only_the_newest(database_url: str, sessions, tmp_path: Path,
+                                       # type: ignore[no-untyped-def]
                                       monkeypatch) -> None:
     fill(sessions)
     folder = tmp_path / "backups"

@@ -40,8 +40,9 @@ def test_enroll_folder_prints_progress_and_a_rejection_report(
     url = sqlite_url(tmp_path / "server")
     sessions = sessions_for(migrated_settings(url))
     with transaction(sessions) as session:
-        powell = people.create_person(session, "Tran Van Powell", "E001", "Finance").id
-        blair = people.create_person(session, "Le Thi Blair", "e002", "Finance").id
+        powell = people.create_person(session, "Tran Van Powell", "E001", "Finance",
+                                      actor="test").id
+        blair = people.create_person(session, "Le Thi Blair", "e002", "Finance", actor="test").id
     folder = _photo_folder(faces_dev, tmp_path / "photos")
     monkeypatch.setenv("SYNC_SERVER_DATABASE__URL", url)
     monkeypatch.setenv("SYNC_SERVER_VISION__MODELS_DIR", str(installed_models))
@@ -71,7 +72,7 @@ def test_enroll_folder_prints_progress_and_a_rejection_report(
     # without one is refused (and nothing of theirs stored).
     shutil.rmtree(folder / "Z999")
     with transaction(sessions) as session:
-        newcomer = people.create_person(session, "Vo Van Chirac", "E003").id
+        newcomer = people.create_person(session, "Vo Van Chirac", "E003", actor="test").id
     (folder / "E003").mkdir()
     for photo in sorted((faces_dev / "lfw_color_10x10" / "Jacques_Chirac").glob("*.jpg"))[:3]:
         shutil.copy(photo, folder / "E003" / photo.name)

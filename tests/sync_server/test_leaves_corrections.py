@@ -22,11 +22,11 @@ ZONE = ZoneInfo(schedules.SITE_ZONE)
 
 def _person(sessions: sessionmaker[Session]):  # type: ignore[no-untyped-def]
     with transaction(sessions) as session:
-        person = people.create_person(session, "Trần Lan", "T001", "Finance")
+        person = people.create_person(session, "Trần Lan", "T001", "Finance", actor="hr")
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-            "Office", "08:00", "17:00", working_days=(0, 1, 2, 3, 4)))
+            "Office", "08:00", "17:00", working_days=(0, 1, 2, 3, 4)), actor="hr")
         schedules.save_assignment(session, shift.id, date(2025, 1, 1), None,
-                                  department="Finance")
+                                  department="Finance", actor="hr")
         return person.id
 
 

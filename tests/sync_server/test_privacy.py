@@ -86,7 +86,7 @@ def test_server_stores_templates_chips_and_feed_encrypted(
         assert row.tobytes() not in b"".join(blobs)
         assert base64.b64encode(row.tobytes()).decode() not in feed_text
     _sync(credential, store)  # the kiosk still receives usable templates
-    ids, matrix = store.templates_for(RECOGNIZER)
+    ids, matrix = store.biometrics.templates_for(RECOGNIZER)
     assert ids == [person_id, person_id] and len(template_ids) == 2
     assert np.allclose(np.sort(matrix, axis=0), np.sort(VECTORS, axis=0))
 
@@ -99,7 +99,7 @@ def test_withdrawal_erases_everywhere_and_tracks_each_kiosk(
     _enroll(cred_a, person_id)
     for credential, store in two_kiosks:
         _sync(credential, store)
-        assert store.recognizers_enrolled(person_id) == [RECOGNIZER]
+        assert store.biometrics.recognizers_enrolled(person_id) == [RECOGNIZER]
     with _admin(live_server, sessions) as admin:
         answer = admin.post(f"/people/{person_id}/withdraw-consent")
         assert answer.status_code == 200, answer.text
@@ -107,17 +107,17 @@ def test_withdrawal_erases_everywhere_and_tracks_each_kiosk(
         assert (erasure["templates_erased"], erasure["chips_erased"]) == (2, 1)
         assert sorted(erasure["pending_kiosks"]) == ["gate-a", "gate-b"]
         _sync(cred_a, store_a)
-        assert store_a.recognizers_enrolled(person_id) == []
-        assert store_a.person(person_id) is not None  # PIN/QR attendance continues
+        assert store_a.biometrics.recognizers_enrolled(person_id) == []
+        assert store_a.biometrics.person(person_id) is not None  # PIN/QR attendance continues
         pending = admin.get("/people/erasures", params={"pending_only": True}).json()
         assert [(e["id"], e["pending_kiosks"], e["confirmed_kiosks"]) for e in pending] == \
             [(erasure["id"], ["gate-b"], ["gate-a"])]
-        assert store_b.recognizers_enrolled(person_id) == [RECOGNIZER]  # not synced yet
+        assert store_b.biometrics.recognizers_enrolled(person_id) == [RECOGNIZER]  # not synced yet
         with SyncClient(cred_b, timeout_s=5, verify_tls=False) as client:
             client._call("POST", f"/kiosks/me/erasures/{erasure['id']}/ack")
         assert admin.get("/people/erasures", params={"pending_only": True}).json() == []
         _sync(cred_b, store_b)
-        assert store_b.recognizers_enrolled(person_id) == []
+        assert store_b.biometrics.recognizers_enrolled(person_id) == []
         # A withdrawn consent cannot carry new templates.
         with sessions() as session:
             assert session.scalars(select(Template)).all() == []
@@ -160,7 +160,7 @@ def test_deletion_reaches_both_kiosk_files_and_is_confirmed_by_cursor(
         data = store.path.read_bytes()
         wal = store.path.with_name(store.path.name + "-wal")
         data += wal.read_bytes() if wal.exists() else b""
-        assert blob not in data and store.person(person_id) is None
+        assert blob not in data and store.biometrics.person(person_id) is None
 
 
 def test_deactivation_erases_and_kiosk_cannot_ack_for_unknown_erasure(
@@ -174,7 +174,8 @@ def test_deactivation_erases_and_kiosk_cannot_ack_for_unknown_erasure(
         answer = admin.post(f"/people/{person_id}/deactivate")
         assert answer.status_code == 200 and answer.json()["reason"] == "deactivated"
     _sync(credential, store)
-    assert store.recognizers_enrolled(person_id) == [] and store.chips_for(person_id) == []
+    assert store.biometrics.recognizers_enrolled(person_id) == []
+    assert store.biometrics.chips_for(person_id) == []
     headers = {"Authorization": f"Bearer {credential.credential}"}
     answer = httpx.post(f"{live_server.url}/api/v1/kiosks/me/erasures/{uuid.uuid4()}/ack",
                         headers=headers)
@@ -203,7 +204,7 @@ def test_rotate_key_command_reencrypts_server_data(
         after = {t.embedding[4:12] for t in session.scalars(select(Template))}
     assert after == {keyring.primary_id} and after != before
     _sync(credential, store)
-    assert np.allclose(np.sort(store.templates_for(RECOGNIZER)[1], axis=0),
+    assert np.allclose(np.sort(store.biometrics.templates_for(RECOGNIZER)[1], axis=0),
                        np.sort(VECTORS, axis=0))
 
 

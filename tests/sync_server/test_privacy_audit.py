@@ -36,10 +36,14 @@ def test_access_requests_exports_and_every_erasure_are_audited(
         assert admin.delete(f"/{deleted}").status_code == 204
 
     assert _entries(sessions, withdrawing) == [
-        ("checkin.badge_issue", "hr"), ("access_request.open", "admin:admin"),
-        ("person.export", "admin:admin"), ("erasure.consent_withdrawn", "admin:admin")]
-    assert _entries(sessions, leaving) == [("erasure.deactivated", "admin:admin")]
-    assert _entries(sessions, deleted) == [("erasure.deleted", "admin:admin")]
+        ("person.create", "test"), ("checkin.badge_issue", "hr"),
+        ("access_request.open", "admin:admin"), ("person.export", "admin:admin"),
+        ("erasure.consent_withdrawn", "admin:admin")]
+    assert _entries(sessions, leaving) == [("person.create", "test"),
+                                           ("person.deactivate", "admin:admin"),
+                                           ("erasure.deactivated", "admin:admin")]
+    assert _entries(sessions, deleted) == [("person.create", "test"),
+                                           ("erasure.deleted", "admin:admin")]
     with transaction(sessions) as session:
         [entry] = [e for e in audit.recent(session, 500, "person")
                    if e.action == "access_request.open"]
@@ -47,4 +51,4 @@ def test_access_requests_exports_and_every_erasure_are_audited(
 
     with transaction(sessions) as session:  # what the retention job calls per person
         people.erase_biometrics_for_retention(session, leaving)
-    assert _entries(sessions, leaving)[1:] == [("erasure.retention", "retention-job")]
+    assert _entries(sessions, leaving)[3:] == [("erasure.retention", "retention-job")]

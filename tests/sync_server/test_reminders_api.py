@@ -44,7 +44,7 @@ def _key_file_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def integration(sessions: sessionmaker[Session]) -> reminder_webhooks.IssuedIntegration:
     with transaction(sessions) as session:
-        return reminder_webhooks.create_integration(session, "hrm")
+        return reminder_webhooks.create_integration(session, "hrm", actor="test")
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_rest_api_is_authenticated_and_idempotent_on_the_external_id(
         assert client.post("/tasks", json={**body, "external_id": "T-2",
                                            "priority": 9}).status_code == 422
     with transaction(sessions) as session:
-        other = reminder_webhooks.create_integration(session, "erp")
+        other = reminder_webhooks.create_integration(session, "erp", actor="test")
         assert session.scalars(select(ReminderTask)).one().status == "done"
     with _api(live_server, other.token) as client:
         assert client.get(f"/tasks/{task_id}").status_code == 403
@@ -169,9 +169,9 @@ def test_daily_digest_mails_each_leader_their_overdue_and_unacknowledged_tasks(
     past = datetime.now(UTC) - timedelta(days=2)
     with transaction(sessions) as session:
         users.create_user(session, "lead-fin", "a long enough password", users.Role.LEADER,
-                          department="Finance")
+                          department="Finance", actor="test")
         users.create_user(session, "lead-ops", "a long enough password", users.Role.LEADER,
-                          department="Operations")
+                          department="Operations", actor="test")
         reminders.create_task(session, TaskIn("Overdue audit", person_id=mine, due_at=past),
                               "lead-fin")
         reminders.create_task(session, TaskIn("Read the memo", department="Finance"),
@@ -202,7 +202,7 @@ def test_digest_sends_nothing_while_mail_is_off(sessions: sessionmaker[Session])
     person = add_person(sessions)
     with transaction(sessions) as session:
         users.create_user(session, "lead", "a long enough password", users.Role.LEADER,
-                          department="Finance")
+                          department="Finance", actor="test")
         reminders.create_task(session, TaskIn("Late", person_id=person,
                                               due_at=datetime.now(UTC) - timedelta(hours=1)),
                               "lead")
@@ -216,7 +216,7 @@ def test_digest_goes_to_a_leader_webhook_as_json(sessions: sessionmaker[Session]
     person = add_person(sessions, "Dinh Van Giang")
     with transaction(sessions) as session:
         users.create_user(session, "lead", "a long enough password", users.Role.LEADER,
-                          department="Finance")
+                          department="Finance", actor="test")
         task, _ = reminders.create_task(session, TaskIn(
             "Close the books", person_id=person,
             due_at=datetime.now(UTC) - timedelta(days=1)), "lead")
@@ -237,7 +237,7 @@ def test_key_rotation_reencrypts_integration_and_webhook_secrets(
     with transaction(sessions) as session:
         _sub_id, sub_secret = reminder_webhooks.subscribe(session, "http://127.0.0.1:9/hook")
     with transaction(sessions) as session:
-        count, _key = datakeys.rotate(session, url)
+        count, _key = datakeys.rotate(session, url, actor="test")
     datakeys.drop_old_keys(url)
     assert count >= 2
     with sessions() as session:

@@ -123,13 +123,14 @@ def test_a_leaders_task_is_shown_at_the_kiosk_acknowledged_and_reported_back(
     assert enrolled.ok and enrolled.person_id is not None, enrolled.error
     person_id = enrolled.person_id
     store = open_store(settings.store.path)
-    [recognizer_id] = store.recognizers_enrolled(person_id)
+    [recognizer_id] = store.biometrics.recognizers_enrolled(person_id)
     store.close()
     credential = provision_kiosk(sessions, live_server.url, KIOSK, recognizer_id=recognizer_id)
     _sync(settings, credential, recognizer_id)  # the enrollment reaches the server
 
     with transaction(sessions) as session:
-        users.create_user(session, "leader", PASSWORD, users.Role.LEADER, department="Finance")
+        users.create_user(session, "leader", PASSWORD, users.Role.LEADER, department="Finance",
+                          actor="test")
         overdue, _ = reminders.create_task(session, TaskIn(
             "Return the signed contract", person_id=person_id,
             due_at=datetime.now(UTC) - timedelta(days=2)), "leader")
@@ -160,7 +161,8 @@ def test_a_leaders_task_is_shown_at_the_kiosk_acknowledged_and_reported_back(
         assert first is not None and second is not None
         assert first.shown_at is not None and first.acknowledged_at is not None
         assert second.shown_at is not None and second.acknowledged_at is None
-        assert session.get(ReminderTask, overdue.id).status == "acknowledged"  # type: ignore[union-attr]
+        assert session.get(ReminderTask,
+                           overdue.id).status == "acknowledged"  # type: ignore[union-attr]
         shown_at = first.shown_at.astimezone(ZONE).strftime("%d/%m/%Y %H:%M")
     with httpx.Client(base_url=live_server.url, follow_redirects=True, timeout=30) as web:
         assert log_in(web, "leader").status_code == 200

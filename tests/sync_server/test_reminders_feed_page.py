@@ -28,7 +28,7 @@ def _key_file_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _enroll(session: Session, person_id: uuid.UUID, recognizer: str) -> None:
     vector = base64.b64encode(np.ones(8, dtype="<f4").tobytes()).decode()
     consent = people.ConsentIn(uuid.uuid4(), datetime.now(UTC), "v1", "HR")
-    people.enroll(session, person_id, recognizer, consent, [vector], [], None)
+    people.enroll(session, person_id, recognizer, consent, [vector], [], None, actor="test")
 
 
 def _reminders(sessions: sessionmaker[Session], recognizer: str) -> list[tuple[str, uuid.UUID]]:
@@ -59,7 +59,7 @@ def test_people_with_a_pin_or_badge_get_their_reminders_at_every_kiosk(
     """No face template, but a PIN: every kiosk can greet them, so every kiosk gets their
     reminders; one created before the PIN was issued is published again when it is."""
     with transaction(sessions) as session:
-        person = people.create_person(session, "Pin User", "P-7", "Finance").id
+        person = people.create_person(session, "Pin User", "P-7", "Finance", actor="test").id
         task, _ = reminders.create_task(session, TaskIn("Sign the minutes", person_id=person),
                                         "hr")
     reminder = reminders.reminder_id(task.id, person)

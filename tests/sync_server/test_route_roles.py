@@ -210,7 +210,7 @@ class Walker:
         admin_login = make_admin(sessions, "api-admin")
         kiosk = provision_kiosk(sessions, server.url, "route-walker")
         with transaction(sessions) as session:
-            integration = reminder_webhooks.create_integration(session, "route-walk")
+            integration = reminder_webhooks.create_integration(session, "route-walk", actor="test")
         for role in ROLES:
             client = httpx.Client(base_url=server.url, timeout=30)
             if role == "admin":

@@ -29,8 +29,8 @@ def _desk(tmp_path: Path, face_entry: bool, admins: tuple = ()) -> StoreDesk:
 def people(tmp_path: Path) -> tuple[Person, Person]:
     store = open_store(tmp_path / "kiosk.sqlite3")
     admin, staff = Person(uuid4(), "Phạm Quản Trị"), Person(uuid4(), "Nhân Viên")
-    store.upsert_person(admin)
-    store.upsert_person(staff)
+    store.biometrics.upsert_person(admin)
+    store.biometrics.upsert_person(staff)
     store.close()
     return admin, staff
 
@@ -45,7 +45,7 @@ def test_only_a_listed_live_admin_opens_admin_mode_and_it_is_audited(
         assert admin_face_entry(FaceDecision(DecisionKind.UNKNOWN, None, 0.4), desk) is None
         entry = admin_face_entry(FaceDecision(DecisionKind.MATCH, admin.id, 0.91), desk)
         assert entry == AdminFaceEntry(admin.id, "Phạm Quản Trị")
-        [audit] = [e for e in desk.store.audit_entries() if e["action"] == "admin_face_entry"]
+        [audit] = [e for e in desk.store.audit_log.entries() if e["action"] == "admin_face_entry"]
         assert audit["actor"] == str(admin.id) and audit["subject"] == "door-1"
     finally:
         desk.close()
@@ -69,13 +69,13 @@ def test_invalid_settings_are_refused_and_nothing_is_saved(
         if Path("/dev/video7").exists():
             expected.discard("camera_missing")
         assert {p.key for p in saved.problems} == expected
-        assert desk.store.local_settings() == {}
-        assert not [e for e in desk.store.audit_entries() if e["action"] == "settings"]
+        assert desk.store.settings.local() == {}
+        assert not [e for e in desk.store.audit_log.entries() if e["action"] == "settings"]
         same = save_settings(SaveSettings(
             kiosk_name="door-1", camera_source=str(tmp_path), match_threshold="",
             liveness_threshold="0.7", language="vi"), desk, None, None)
         assert same.ok and same.changed == ("camera.source",)
-        assert desk.store.local_settings() == {"camera.source": str(tmp_path)}
+        assert desk.store.settings.local() == {"camera.source": str(tmp_path)}
     finally:
         desk.close()
 

@@ -168,11 +168,11 @@ def test_admin_changes_settings_that_apply_at_once_and_persist(
 
     store = open_store(settings.store.path)
     try:
-        assert store.local_settings() == {
+        assert store.settings.local() == {
             "kiosk_name": "Cổng chính", "camera.source": str(second),
             "vision.match_threshold": None, "vision.liveness_threshold": 0.6,
             "ui.language": "vi", "admin.face_people": [str(enrolled.person_id)]}
-        entries = store.audit_entries()
+        entries = store.audit_log.entries()
         changes = [json.loads(e["details"])["changed"] for e in reversed(entries)
                    if e["action"] == "settings" and e["actor"] == "kiosk-admin"]
         assert len(changes) == 2

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.shared]
 def _people(settings: KioskSettings, rows: list[tuple[UUID, str, dict[str, str]]]) -> None:
     store = open_store(settings.store.path)
     try:
-        store.apply_feed_page([
+        store.feed.apply_page([
             FeedChange(seq=n, entity=FeedEntity.PERSON, op=FeedOp.UPSERT, entity_id=person,
                        data={"display_name": f"Person {code}", "employee_code": code,
                              "department": "Finance", "active": True, **hashes})
@@ -41,7 +41,7 @@ def _people(settings: KioskSettings, rows: list[tuple[UUID, str, dict[str, str]]
 def _outbox(settings: KioskSettings) -> list[tuple[UUID, PunchSource]]:
     store = open_store(settings.store.path)
     try:
-        return [(p.person_id, p.source) for p in store.pending_punches()]
+        return [(p.person_id, p.source) for p in store.punches.pending()]
     finally:
         store.close()
 

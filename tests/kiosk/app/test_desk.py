@@ -29,8 +29,8 @@ def person_with_shift(tmp_path: Path) -> Person:
     """A person assigned an 08:00-17:00 shift (5 min grace), delivered through the feed."""
     person = Person(id=uuid4(), display_name="Lê Văn Nam", department="Vụ Pháp chế")
     store = open_store(tmp_path / "kiosk.sqlite3")
-    store.upsert_person(person)
-    store.apply_feed_page([
+    store.biometrics.upsert_person(person)
+    store.feed.apply_page([
         FeedChange(1, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, SHIFT_ID,
                    {"id": str(SHIFT_ID), "name": "Office", "start": "08:00", "end": "17:00",
                     "late_grace_min": 5}),
@@ -65,7 +65,7 @@ def test_check_in_late_repeat_then_check_out(tmp_path: Path, person_with_shift: 
     finally:
         desk.close()
     reopened = open_store(tmp_path / "kiosk.sqlite3")  # durable: a new connection sees both
-    assert [p.captured_at for p in reopened.pending_punches()] == [
+    assert [p.captured_at for p in reopened.punches.pending()] == [
         MONDAY + timedelta(hours=1, minutes=12, seconds=30),
         MONDAY + timedelta(hours=9, minutes=30)]
     reopened.close()
@@ -87,8 +87,8 @@ def test_just_outside_the_cooldown_is_a_new_punch(tmp_path: Path,
 def test_a_bad_cached_shift_record_is_skipped_not_fatal(tmp_path: Path) -> None:
     person = Person(id=uuid4(), display_name="Phạm Thu")
     store = open_store(tmp_path / "kiosk.sqlite3")
-    store.upsert_person(person)
-    store.apply_feed_page([FeedChange(1, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, SHIFT_ID,
+    store.biometrics.upsert_person(person)
+    store.feed.apply_page([FeedChange(1, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, SHIFT_ID,
                                       {"id": str(SHIFT_ID), "start": "8 o'clock"})], cursor="1")
     store.close()
     desk = StoreDesk.open(_settings(tmp_path, "vi"))

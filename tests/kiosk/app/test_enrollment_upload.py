@@ -92,10 +92,10 @@ def test_kiosk_enrollment_reaches_a_second_kiosk_once_despite_a_lost_answer(
                                department="Cabinet")
         assert finished.ok and finished.person_id is not None, finished
         person_id = finished.person_id
-        [recognizer_id] = desk.store.recognizers_enrolled(person_id)
-        own_ids, _ = desk.store.templates_for(recognizer_id)
-        assert desk.store.enrollment_upload_backlog() == {"waiting": 1, "refused": 0}
-        punch = desk.store.record_punch(person_id)  # the new person checks in at once
+        [recognizer_id] = desk.store.biometrics.recognizers_enrolled(person_id)
+        own_ids, _ = desk.store.biometrics.templates_for(recognizer_id)
+        assert desk.store.enrollments.backlog() == {"waiting": 1, "refused": 0}
+        punch = desk.store.punches.record(person_id)  # the new person checks in at once
 
         # The server stores the upload but the answer is lost: the row stays queued, no
         # punch is pushed before the person exists there.
@@ -106,7 +106,7 @@ def test_kiosk_enrollment_reaches_a_second_kiosk_once_despite_a_lost_answer(
         assert losing.delivered == 1
         templates, consents, name = _server_counts(sessions, person_id)
         assert (templates, consents, name) == (finished.templates_saved, 1, "Tony Blair")
-        assert desk.store.enrollment_upload_backlog()["waiting"] == 1
+        assert desk.store.enrollments.backlog()["waiting"] == 1
         assert desk.backlog() == 1
 
         # The retry is recognised as a replay: nothing new on the server, the row leaves.
@@ -117,9 +117,9 @@ def test_kiosk_enrollment_reaches_a_second_kiosk_once_despite_a_lost_answer(
         assert report.pulled >= finished.templates_saved + 1  # + the person
         assert report.enrollments_uploaded == 1
         assert _server_counts(sessions, person_id)[:2] == (finished.templates_saved, 1)
-        assert desk.store.enrollment_upload_backlog() == {"waiting": 0, "refused": 0}
+        assert desk.store.enrollments.backlog() == {"waiting": 0, "refused": 0}
         assert desk.backlog() == 0
-        assert len(desk.store.templates_for(recognizer_id)[0]) == len(own_ids)
+        assert len(desk.store.biometrics.templates_for(recognizer_id)[0]) == len(own_ids)
     finally:
         desk.close()
     with transaction(sessions) as session:
@@ -133,9 +133,9 @@ def test_kiosk_enrollment_reaches_a_second_kiosk_once_despite_a_lost_answer(
     store = open_store(second.store.path)
     with SyncClient(other, verify_tls=False) as client:
         sync_once(store, client, recognizer_id=recognizer_id)
-    person = store.person(person_id)
+    person = store.biometrics.person(person_id)
     assert person is not None and person.department == "Cabinet"
-    assert [c.notice_version for c in store.consents_for(person_id)] == ["notice-v2"]
+    assert [c.notice_version for c in store.biometrics.consents_for(person_id)] == ["notice-v2"]
     store.close()
     desk = StoreDesk.open(second)
     try:
@@ -151,8 +151,9 @@ RECOGNIZER = "test-recognizer-128"
 def _enroll_vectors(store, person: Person, seed: int) -> None:
     vectors = np.random.default_rng(seed).normal(size=(3, 128)).astype(np.float32)
     consent = Consent(person.id, datetime.now(UTC), "notice-v2", "guard-1")
-    store.upsert_person(person)
-    store.save_enrollment(person.id, RECOGNIZER, vectors, consent=consent, queue_upload=True,
+    store.biometrics.upsert_person(person)
+    store.biometrics.save_enrollment(person.id, RECOGNIZER, vectors, consent=consent,
+                                     queue_upload=True,
                           new_person=person)
 
 
@@ -165,13 +166,13 @@ def test_erasure_or_withdrawal_before_upload_sends_nothing(tmp_path: Path, sessi
         kept = Person(uuid.uuid4(), "Uploaded", department="Finance")
         for seed, person in enumerate((erased, withdrawn, kept)):
             _enroll_vectors(store, person, seed)
-        assert store.enrollment_upload_backlog()["waiting"] == 3
-        store.delete_person(erased.id)  # the queue row goes with the person
-        assert store.enrollment_upload_backlog()["waiting"] == 2
-        store.withdraw_consent(withdrawn.id)
+        assert store.enrollments.backlog()["waiting"] == 3
+        store.biometrics.delete_person(erased.id)  # the queue row goes with the person
+        assert store.enrollments.backlog()["waiting"] == 2
+        store.biometrics.withdraw_consent(withdrawn.id)
         with SyncClient(credential, verify_tls=False) as client:
             sync_once(store, client)
-        assert store.enrollment_upload_backlog() == {"waiting": 0, "refused": 0}
+        assert store.enrollments.backlog() == {"waiting": 0, "refused": 0}
     finally:
         store.close()
     assert _server_counts(sessions, erased.id) == (0, 0, None)
@@ -186,17 +187,17 @@ def test_a_refused_upload_is_kept_with_the_reason_and_does_not_block_punches(
         # Known to the kiosk (as if from the feed) but not on the server, and not created
         # here: the server answers 404 and the upload is refused for good.
         ghost = Person(uuid.uuid4(), "Not On The Server")
-        store.upsert_person(ghost)
+        store.biometrics.upsert_person(ghost)
         consent = Consent(ghost.id, datetime.now(UTC), "notice-v2", "guard-1")
-        store.save_enrollment(ghost.id, RECOGNIZER, np.ones((2, 128), np.float32),
+        store.biometrics.save_enrollment(ghost.id, RECOGNIZER, np.ones((2, 128), np.float32),
                               consent=consent, queue_upload=True)
-        store.record_punch(ghost.id)
+        store.punches.record(ghost.id)
         with SyncClient(credential, verify_tls=False) as client:
             report = sync_once(store, client)
-            assert report.pushed == 1 and store.backlog_count() == 0
+            assert report.pushed == 1 and store.punches.backlog() == 0
             sync_once(store, client)  # not retried
-        assert store.enrollment_upload_backlog() == {"waiting": 0, "refused": 1}
-        refused = [e for e in store.audit_entries() if e["action"] == "enrollment_refused"]
+        assert store.enrollments.backlog() == {"waiting": 0, "refused": 1}
+        refused = [e for e in store.audit_log.entries() if e["action"] == "enrollment_refused"]
         assert len(refused) == 1 and "404" in refused[0]["details"]
     finally:
         store.close()
@@ -226,7 +227,7 @@ def test_a_person_erased_on_the_server_is_not_recreated_by_a_late_retry(
     try:
         person = Person(uuid.uuid4(), "Erased Meanwhile")
         _enroll_vectors(store, person, 7)
-        store.record_punch(person.id)
+        store.punches.record(person.id)
         with SyncClient(credential, transport=LosingTransport(lose=1)) as client, \
                 pytest.raises(ServerUnavailable):
             sync_once(store, client)  # stored on the server, the answer lost
@@ -236,7 +237,7 @@ def test_a_person_erased_on_the_server_is_not_recreated_by_a_late_retry(
             report = sync_once(store, client)  # the retry is refused; the tombstone arrives
         assert report.enrollments_uploaded == 0 and report.pushed == 1
         assert _server_counts(sessions, person.id) == (0, 0, None)
-        assert store.person(person.id) is None
-        assert store.enrollment_upload_backlog() == {"waiting": 0, "refused": 0}
+        assert store.biometrics.person(person.id) is None
+        assert store.enrollments.backlog() == {"waiting": 0, "refused": 0}
     finally:
         store.close()

@@ -43,7 +43,7 @@ def test_synced_person_checks_in_and_the_punch_reaches_the_server(
     client = SyncClient(credential, verify_tls=False)
     try:
         sync_once(store, client)
-        assert store.person(person_id) is not None
+        assert store.biometrics.person(person_id) is not None
     finally:
         client.close()
         store.close()

@@ -15,7 +15,7 @@ import pytest
 
 from faceid.imageio import read_image
 from kiosk.app.desk import StoreDesk
-from kiosk.app.liveness_guard import REFUSAL_COOLDOWN_S, RefusalReason, guard_for
+from kiosk.app.liveness_guard import REFUSAL_COOLDOWN_S, LivenessGuard, RefusalReason
 from kiosk.app.ports import DecisionKind, FaceDecision
 from kiosk.settings import KioskSettings
 
@@ -43,8 +43,7 @@ def _spoof(resembled: uuid.UUID | None, box: tuple[float, float, float, float]) 
 
 def test_one_event_per_attempt_with_scores_and_a_snapshot_only_if_enabled(
         desk: StoreDesk, faces_dev: Path) -> None:
-    guard = guard_for(desk)
-    assert guard is not None
+    guard = LivenessGuard(desk)
     image = read_image(faces_dev / "spoof" / "sf_print_F1.jpg")
     height, width = image.shape[:2]
     face = (width * 0.3, height * 0.3, width * 0.4, height * 0.4)
@@ -57,7 +56,7 @@ def test_one_event_per_attempt_with_scores_and_a_snapshot_only_if_enabled(
     assert guard.record_refusal(_spoof(None, face), RefusalReason.LIVENESS, image, AT, 105.0)
     assert guard.record_refusal(_spoof(person, face), RefusalReason.LIVENESS, image, AT,
                                 104.0 + REFUSAL_COOLDOWN_S + 0.1)
-    events = desk.store.events(kind="refused_attempt")
+    events = desk.store.events.recent(kind="refused_attempt")
     assert len(events) == 3
     assert sorted(str(e.person_id) for e in events) == sorted([str(person)] * 2 + ["None"])
     for event in events:
@@ -65,11 +64,7 @@ def test_one_event_per_attempt_with_scores_and_a_snapshot_only_if_enabled(
         assert event.data["liveness_score"] == 0.1235 and event.data["frames"] == 5
         assert event.data["match_score"] == (0.81 if event.person_id else None)
     snapshots_on = desk.settings.vision.liveness_snapshots
-    pending = desk.store.pending_events()
+    pending = desk.store.events.pending()
     assert all((e.attachment is not None) is snapshots_on for e in pending)
     if snapshots_on:
         assert all(e.attachment[:3] == b"\xff\xd8\xff" for e in pending)  # type: ignore[index]
-
-
-def test_a_desk_without_a_store_gets_no_guard() -> None:
-    assert guard_for(object()) is None

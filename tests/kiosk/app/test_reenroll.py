@@ -47,12 +47,12 @@ def test_switching_packs_rebuilds_templates_from_chips(models_dir: Path, faces_d
         finished = desk.enroll(None, name.replace("_", " "), images, "notice-v1", "test")
         assert finished.ok, finished
         ids[name] = finished.person_id
-    assert desk.store.templates_for("intel-reid-0095")[0] == []
+    assert desk.store.biometrics.templates_for("intel-reid-0095")[0] == []
 
     second = load_pack("yunet-intel0095", models_dir)
     report = desk.reenroll(second.embedder)
     assert report.rebuilt == len(PEOPLE) and report.without_chips == 0 and report.failed == 0
-    person_ids, matrix = desk.store.templates_for("intel-reid-0095")
+    person_ids, matrix = desk.store.biometrics.templates_for("intel-reid-0095")
     assert set(person_ids) == set(ids.values()) and matrix.shape[1] == 256
     assert desk.reenroll(second.embedder).rebuilt == 0  # idempotent: nothing left to do
 
@@ -65,7 +65,7 @@ def test_switching_packs_rebuilds_templates_from_chips(models_dir: Path, faces_d
         detections = second.detector.detect(probe)
         match = gallery.identify(second.embed_detections(probe, detections[:1])[0])
         assert match.decision is MatchDecision.ACCEPTED and match.person_id == ids[name], name
-    entries = [e for e in desk.store.audit_entries() if e["action"] == "reenroll"]
+    entries = [e for e in desk.store.audit_log.entries() if e["action"] == "reenroll"]
     assert entries and entries[0]["subject"] == "intel-reid-0095"
     desk.close()
 
@@ -75,10 +75,10 @@ def test_a_person_without_chips_is_reported(models_dir: Path, tmp_path: Path) ->
                               camera=str(tmp_path))
     desk = StoreDesk.open(settings)
     person = Person(id=uuid4(), display_name="Synced Only")
-    desk.store.upsert_person(person)
+    desk.store.biometrics.upsert_person(person)
     consent = Consent(person_id=person.id, given_at=datetime.now(UTC), notice_version="v1",
                       collected_by="test")
-    desk.store.save_enrollment(person.id, "dlib-resnet-v1",
+    desk.store.biometrics.save_enrollment(person.id, "dlib-resnet-v1",
                                np.ones((1, 128), dtype=np.float32) / np.sqrt(128),
                                consent=consent)
     report = desk.reenroll(load_pack("yunet-intel0095", models_dir).embedder)

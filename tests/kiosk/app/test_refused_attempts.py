@@ -91,8 +91,8 @@ def test_spoofs_are_refused_recorded_once_each_and_reach_the_server(
     assert report.punches == 0
     store = open_store(settings.store.path)
     try:
-        assert store.backlog_count() == 0
-        refused = sorted(store.events(kind="refused_attempt"), key=lambda e: e.occurred_at)
+        assert store.punches.backlog() == 0
+        refused = sorted(store.events.recent(kind="refused_attempt"), key=lambda e: e.occurred_at)
         assert len(refused) == 2  # once per attempt, not once per frame
         replay, printed = refused
         assert replay.person_id == her  # the identity the replay resembled
@@ -174,7 +174,7 @@ def test_active_challenge_a_real_head_turn_checks_in(
     assert report.punches == 1
     store = open_store(settings.store.path)
     try:
-        assert store.events(kind="refused_attempt") == []
+        assert store.events.recent(kind="refused_attempt") == []
     finally:
         store.close()
 
@@ -196,8 +196,8 @@ def test_active_challenge_a_still_photo_times_out_and_is_recorded(
     assert report.punches == 0
     store = open_store(settings.store.path)
     try:
-        assert store.backlog_count() == 0
-        refused = store.events(kind="refused_attempt")
+        assert store.punches.backlog() == 0
+        refused = store.events.recent(kind="refused_attempt")
         assert len(refused) == 1
         event = refused[0]
         assert event.data["reason"] == "active_challenge"

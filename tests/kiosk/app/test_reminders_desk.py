@@ -52,8 +52,8 @@ def cached(tmp_path: Path) -> dict[str, UUID]:
     ]
     store = open_store(tmp_path / "kiosk.sqlite3")
     for person in (ANNA, BINH):
-        store.upsert_person(person)
-    store.apply_feed_page([change for change, _ in rows], cursor="6")
+        store.biometrics.upsert_person(person)
+    store.feed.apply_page([change for change, _ in rows], cursor="6")
     store.close()
     return {change.data["title"]: reminder_id for change, reminder_id in rows}
 
@@ -69,7 +69,7 @@ def test_the_greeting_shows_the_three_best_and_records_each_as_shown(
         assert shown == [("Ký hợp đồng", True, False, False),  # nudged: first
                          ("Báo cáo quý", False, True, False),  # overdue
                          ("Họp giao ban", False, False, False)]  # due today
-        events = desk.store.events(kind="reminder_shown")
+        events = desk.store.events.recent(kind="reminder_shown")
         assert sorted((e.data["reminder_id"], e.data["urgent"]) for e in events) == sorted(
             (str(cached[title]), urgent) for title, urgent, _, _ in shown)
         assert {e.person_id for e in events} == {ANNA.id}
@@ -78,7 +78,7 @@ def test_the_greeting_shows_the_three_best_and_records_each_as_shown(
         # Binh's card: only his own reminder; not urgent, so no wake.
         assert [r.title for r in desk.punch(BINH.id, NOW).reminders] == ["Việc của Bình"]
         assert wakes == ["wake"]
-        assert len(desk.store.events(kind="reminder_shown")) == 4
+        assert len(desk.store.events.recent(kind="reminder_shown")) == 4
     finally:
         desk.close()
 
@@ -91,14 +91,14 @@ def test_a_touch_acknowledges_once_and_moves_the_reminder_down(
         touched = NOW + timedelta(seconds=4)
         assert desk.acknowledge_reminder(ANNA.id, overdue, touched)
         assert desk.acknowledge_reminder(ANNA.id, overdue, touched)  # a double tap
-        [ack] = desk.store.events(kind="reminder_ack")
+        [ack] = desk.store.events.recent(kind="reminder_ack")
         assert (ack.person_id, ack.data, ack.occurred_at) == (
             ANNA.id, {"reminder_id": overdue}, touched)
         # Nobody acknowledges someone else's reminder, or one that does not exist.
         assert not desk.acknowledge_reminder(BINH.id, overdue, touched)
         assert not desk.acknowledge_reminder(ANNA.id, str(uuid4()), touched)
         assert not desk.acknowledge_reminder(ANNA.id, "not-an-id", touched)
-        assert len(desk.store.events(kind="reminder_ack")) == 1
+        assert len(desk.store.events.recent(kind="reminder_ack")) == 1
         later = desk.punch(ANNA.id, NOW + timedelta(minutes=10))
         assert [r.title for r in later.reminders] == ["Ký hợp đồng", "Họp giao ban",
                                                       "Đọc thông tư"]
@@ -112,7 +112,7 @@ def test_acknowledged_reminders_are_shown_last_when_there_is_room(
     desk = StoreDesk.open(_settings(tmp_path))
     try:
         for title in ("Ký hợp đồng", "Họp giao ban", "Đọc thông tư"):
-            desk.store.apply_feed_page([FeedChange(10, FeedEntity.REMINDER, FeedOp.DELETE,
+            desk.store.feed.apply_page([FeedChange(10, FeedEntity.REMINDER, FeedOp.DELETE,
                                                    cached[title], {})], cursor="10")
         greeting = desk.punch(ANNA.id, NOW)
         assert [(r.title, r.acknowledged) for r in greeting.reminders] == [

@@ -45,7 +45,7 @@ def _cache_reminders(settings: KioskSettings, person: UUID, now: datetime) -> di
     ids = {title: uuid4() for title, *_ in specs}
     store = open_store(settings.store.path)
     try:
-        store.apply_feed_page([
+        store.feed.apply_page([
             FeedChange(seq, FeedEntity.REMINDER, FeedOp.UPSERT, ids[title], {
                 "person_id": str(owner), "title": title,
                 "due_at": due.isoformat() if due else None, "priority": priority,
@@ -111,15 +111,15 @@ def test_recognized_person_sees_ranked_reminders_acknowledges_one_and_a_stranger
 
     store = open_store(settings.store.path)
     try:
-        shown = store.events(kind="reminder_shown")
+        shown = store.events.recent(kind="reminder_shown")
         assert sorted(e.data["reminder_id"] for e in shown) == sorted(
             str(ids[t]) for t in ("Ký hợp đồng", "Báo cáo quý", "Họp giao ban"))
         assert {e.person_id for e in shown} == {person}
         assert {e.data["reminder_id"]: e.data["urgent"] for e in shown}[
             str(ids["Ký hợp đồng"])] is True
-        [ack] = store.events(kind="reminder_ack")
+        [ack] = store.events.recent(kind="reminder_ack")
         assert (ack.person_id, ack.data) == (person, {"reminder_id": str(ids["Ký hợp đồng"])})
-        assert [r.title for r in store.reminders_for(person)] == [
+        assert [r.title for r in store.reminders.for_person(person)] == [
             "Báo cáo quý", "Họp giao ban", "Đọc thông tư"]  # no longer open here
     finally:
         store.close()

@@ -79,6 +79,6 @@ def test_a_full_store_shows_not_saved_and_recovers(installed_pack, faces_dev,
     greeted = {s.punch_id for s in states if isinstance(s, Greeting) and not s.repeat}
     store = open_store(Path(settings.store.path))
     try:
-        assert {p.id for p in store.pending_punches(1000)} == greeted
+        assert {p.id for p in store.punches.pending(1000)} == greeted
     finally:
         store.close()

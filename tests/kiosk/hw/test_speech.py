@@ -58,8 +58,8 @@ def _desk_with_person(tmp_path: Path, greeting: dict[str, object]) -> tuple[Stor
         "greeting": greeting})
     person = Person(id=uuid4(), display_name="Colin Powell")
     store = open_store(settings.store.path)
-    store.upsert_person(person)
-    store.apply_feed_page([FeedChange(1, FeedEntity.REMINDER, FeedOp.UPSERT, uuid4(), {
+    store.biometrics.upsert_person(person)
+    store.feed.apply_page([FeedChange(1, FeedEntity.REMINDER, FeedOp.UPSERT, uuid4(), {
         "person_id": str(person.id), "title": "Quarterly report", "due_at": None,
         "priority": 1, "status": "open", "urgent": False, "created_at": NOW.isoformat()})],
         cursor="1")

@@ -34,14 +34,14 @@ def store(tmp_path: Path) -> KioskStore:
 
 
 def _with(store: KioskStore, clocks: FakeClocks) -> KioskStore:
-    store._wall_clock = lambda: clocks.wall
-    store._boot_clock = lambda: clocks.boot_s
-    store._boot_id = lambda: clocks.boot
+    store.settings.wall_clock = lambda: clocks.wall
+    store.settings.boot_clock = lambda: clocks.boot_s
+    store.settings.boot_id = lambda: clocks.boot
     return store
 
 
 def _server_instant(store: KioskStore) -> datetime:
-    punch = store.record_punch(uuid.uuid4())
+    punch = store.punches.record(uuid.uuid4())
     assert punch.clock_offset_s is not None
     return punch.captured_at + timedelta(seconds=punch.clock_offset_s)
 
@@ -50,34 +50,34 @@ def _server_instant(store: KioskStore) -> datetime:
 def test_punches_after_a_wall_clock_jump_still_land_at_the_right_time(
         store: KioskStore, jump: timedelta) -> None:
     clocks = FakeClocks()
-    _with(store, clocks).set_clock_offset_s(30.0)  # measured by a sync
+    _with(store, clocks).settings.set_clock_offset_s(30.0)  # measured by a sync
     clocks.advance(600)
-    assert store.clock_offset_s() == 30.0  # no jump: exactly as measured
+    assert store.settings.clock_offset_s() == 30.0  # no jump: exactly as measured
     assert abs((_server_instant(store) - (SERVER_NOW + timedelta(seconds=600)))
                .total_seconds()) < 0.001
     clocks.wall += jump  # NTP step, a hand-set clock, an RTC-less reboot-free reset...
     clocks.advance(60)
-    punch = store.record_punch(uuid.uuid4())
+    punch = store.punches.record(uuid.uuid4())
     assert punch.captured_at == clocks.wall  # the kiosk's clock, as it is
     expected = SERVER_NOW + timedelta(seconds=660)
     assert abs((_server_instant(store) - expected).total_seconds()) < 0.001
-    assert abs(store.clock_offset_s() - (30.0 - jump.total_seconds())) < 0.001  # type: ignore[operator]
+    assert abs(store.settings.clock_offset_s() - (30.0 - jump.total_seconds())) < 0.001  # type: ignore[operator]
     store.close()
 
 
 def test_after_a_reboot_the_last_measured_offset_is_used(store: KioskStore) -> None:
     clocks = FakeClocks()
-    _with(store, clocks).set_clock_offset_s(30.0)
+    _with(store, clocks).settings.set_clock_offset_s(30.0)
     clocks.boot, clocks.boot_s = "boot-2", 5.0  # rebooted: the reference means nothing now
     clocks.wall += timedelta(hours=2)
-    assert store.clock_offset_s() == 30.0
+    assert store.settings.clock_offset_s() == 30.0
     store.close()
 
 
 def test_without_a_boot_id_the_offset_is_kept_as_measured(store: KioskStore) -> None:
     clocks = FakeClocks()
     clocks.boot = None  # type: ignore[assignment]
-    _with(store, clocks).set_clock_offset_s(12.5)
+    _with(store, clocks).settings.set_clock_offset_s(12.5)
     clocks.wall += timedelta(hours=3)
-    assert store.clock_offset_s() == 12.5
+    assert store.settings.clock_offset_s() == 12.5
     store.close()

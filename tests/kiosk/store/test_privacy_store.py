@@ -49,8 +49,9 @@ def _file_bytes(path: Path) -> bytes:
 def _enrolled(path: Path) -> tuple[KioskStore, uuid.UUID]:
     store = open_store(path)
     person = Person(uuid.uuid4(), "Tran Thi B")
-    store.upsert_person(person)
-    store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP, "png", {"size": 112})],
+    store.biometrics.upsert_person(person)
+    store.biometrics.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP, "png",
+                                                                          {"size": 112})],
                           consent=Consent(person.id, datetime.now(UTC), "notice-v1", "HR Le"))
     return store, person.id
 
@@ -85,9 +86,9 @@ def test_a_copied_database_file_holds_no_usable_templates(tmp_path: Path) -> Non
     with pytest.raises(DataKeyError):
         thief.open(blob, b"template:whatever")
     reopened = open_store(stolen, keyring=read_key_file(key_file))  # with the key: usable
-    assert np.allclose(np.sort(reopened.templates_for("sface")[1], axis=0),
+    assert np.allclose(np.sort(reopened.biometrics.templates_for("sface")[1], axis=0),
                        np.sort(EMBEDDING, axis=0))
-    assert reopened.chips_for(_person)[0].image == CHIP
+    assert reopened.biometrics.chips_for(_person)[0].image == CHIP
 
 
 def test_key_from_the_environment_and_a_wrong_key_is_refused(
@@ -133,9 +134,9 @@ def test_rotation_with_the_key_file_reencrypts_every_blob(tmp_path: Path,
     assert keyring.others == () and {keyring.primary_id} != old_ids
     store = open_store(path)
     assert _blob_key_ids(store) == {keyring.primary_id}
-    assert np.allclose(np.sort(store.templates_for("sface")[1], axis=0),
+    assert np.allclose(np.sort(store.biometrics.templates_for("sface")[1], axis=0),
                        np.sort(EMBEDDING, axis=0))
-    assert store.chips_for(person_id)[0].image == CHIP
+    assert store.biometrics.chips_for(person_id)[0].image == CHIP
     store.close()
     assert old_blob not in _file_bytes(path)  # the old ciphertext is gone, not just unlinked
 
@@ -151,7 +152,7 @@ def test_rotation_with_the_environment_uses_its_first_key(
     assert result.resealed == 3
     monkeypatch.setenv(KEY_ENV, new)  # the old key can go now
     store = open_store(tmp_path / "k.sqlite3")
-    assert store.templates_for("sface")[1].shape == (2, 128)
+    assert store.biometrics.templates_for("sface")[1].shape == (2, 128)
 
 
 def test_plaintext_left_by_an_older_version_is_encrypted_at_open(tmp_path: Path) -> None:
@@ -164,7 +165,7 @@ def test_plaintext_left_by_an_older_version_is_encrypted_at_open(tmp_path: Path)
     store = open_store(path)
     assert None not in _blob_key_ids(store)
     assert plain not in _file_bytes(path)
-    assert store.templates_for("sface")[1].shape == (2, 128)
+    assert store.biometrics.templates_for("sface")[1].shape == (2, 128)
 
 
 def test_withdrawing_consent_erases_biometrics_and_blocks_new_templates(tmp_path: Path) -> None:
@@ -172,51 +173,54 @@ def test_withdrawing_consent_erases_biometrics_and_blocks_new_templates(tmp_path
     store, person_id = _enrolled(path)
     sealed = [bytes(r[0]) for r in store._conn.raw.execute(
         "SELECT embedding FROM templates UNION ALL SELECT image FROM chips")]
-    assert store.withdraw_consent(person_id) == 3
-    assert store.templates_for("sface")[0] == [] and store.chips_for(person_id) == []
-    assert store.person(person_id) is not None  # PIN/QR attendance continues
+    assert store.biometrics.withdraw_consent(person_id) == 3
+    assert store.biometrics.templates_for("sface")[0] == []
+    assert store.biometrics.chips_for(person_id) == []
+    assert store.biometrics.person(person_id) is not None  # PIN/QR attendance continues
     raw = _file_bytes(path)
     assert not any(blob in raw for blob in sealed)
     with pytest.raises(ConsentMissingError):
-        store.save_enrollment(person_id, "sface", EMBEDDING)
+        store.biometrics.save_enrollment(person_id, "sface", EMBEDDING)
 
 
 def test_feed_withdrawal_and_deactivation_erase_on_the_kiosk(tmp_path: Path) -> None:
     store, person_id = _enrolled(tmp_path / "k.sqlite3")
     other = Person(uuid.uuid4(), "Le Van C")
-    store.upsert_person(other)
-    store.save_enrollment(other.id, "sface", EMBEDDING[:1],
+    store.biometrics.upsert_person(other)
+    store.biometrics.save_enrollment(other.id, "sface", EMBEDDING[:1],
                           consent=Consent(other.id, datetime.now(UTC), "notice-v1", "HR"))
-    store.apply_feed_page([FeedChange(10, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {
+    store.feed.apply_page([FeedChange(10, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {
         "display_name": "Tran Thi B", "active": True, "biometrics_erased": True})], "10")
-    assert store.chips_for(person_id) == [] and store.recognizers_enrolled(person_id) == []
-    assert store.recognizers_enrolled(other.id) == ["sface"]
-    store.apply_feed_page([FeedChange(11, FeedEntity.PERSON, FeedOp.UPSERT, other.id, {
+    assert store.biometrics.chips_for(person_id) == []
+    assert store.biometrics.recognizers_enrolled(person_id) == []
+    assert store.biometrics.recognizers_enrolled(other.id) == ["sface"]
+    store.feed.apply_page([FeedChange(11, FeedEntity.PERSON, FeedOp.UPSERT, other.id, {
         "display_name": "Le Van C", "active": False})], "11")
-    assert store.recognizers_enrolled(other.id) == []
+    assert store.biometrics.recognizers_enrolled(other.id) == []
 
 
 def test_retention_job_keeps_the_outbox_and_expires_the_rest(tmp_path: Path) -> None:
     store, person_id = _enrolled(tmp_path / "k.sqlite3")
     now = datetime.now(UTC)
-    old_synced = store.record_punch(person_id, captured_at=now - timedelta(days=100))
-    old_unsynced = store.record_punch(person_id, captured_at=now - timedelta(days=100))
-    recent = store.record_punch(person_id, captured_at=now - timedelta(days=1))
-    store.mark_synced([old_synced.id, recent.id])
-    store.upsert_person(Person(person_id, "Tran Thi B", active=False))
+    old_synced = store.punches.record(person_id, captured_at=now - timedelta(days=100))
+    old_unsynced = store.punches.record(person_id, captured_at=now - timedelta(days=100))
+    recent = store.punches.record(person_id, captured_at=now - timedelta(days=1))
+    store.punches.mark_synced([old_synced.id, recent.id])
+    store.biometrics.upsert_person(Person(person_id, "Tran Thi B", active=False))
     report = apply_retention(store, RetentionPolicy(synced_punch_days=90,
                                                     inactive_biometrics_days=0))
     assert (report.punches, report.people) == (1, 1)
-    kept = {p.id for p in store.punches_between(person_id, now - timedelta(days=200), now)}
+    kept = {p.id for p in store.punches.between(person_id, now - timedelta(days=200), now)}
     assert kept == {old_unsynced.id, recent.id}
-    assert store.recognizers_enrolled(person_id) == [] and store.chips_for(person_id) == []
-    assert store.audit_entries(1)[0]["action"] == "retention"
+    assert store.biometrics.recognizers_enrolled(person_id) == []
+    assert store.biometrics.chips_for(person_id) == []
+    assert store.audit_log.entries(1)[0]["action"] == "retention"
 
 
 def test_retention_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store, person_id = _enrolled(tmp_path / "k.sqlite3")
-    old = store.record_punch(person_id, captured_at=datetime.now(UTC) - timedelta(days=40))
-    store.mark_synced([old.id])
+    old = store.punches.record(person_id, captured_at=datetime.now(UTC) - timedelta(days=40))
+    store.punches.mark_synced([old.id])
     store.close()
     config = tmp_path / "kiosk.toml"
     config.write_text(f"[store]\npath = '{tmp_path / 'k.sqlite3'}'\n")

@@ -35,30 +35,30 @@ def test_feed_fields_are_cached_and_a_tombstone_removes_the_row(tmp_path: Path) 
     store = open_store(tmp_path / "kiosk.sqlite3")
     try:
         nudged, plain = uuid4(), uuid4()
-        store.apply_feed_page([_reminder(1, nudged, urgent=True),
+        store.feed.apply_page([_reminder(1, nudged, urgent=True),
                                _reminder(2, plain, due_at=None, created_at=None)], cursor="2")
-        by_id = {r.id: r for r in store.reminders_for(PERSON)}
+        by_id = {r.id: r for r in store.reminders.for_person(PERSON)}
         assert by_id[nudged].urgent and by_id[nudged].created_at == CREATED
         assert by_id[nudged].due_at == datetime(2026, 11, 23, 10, tzinfo=UTC)
         assert not by_id[plain].urgent and by_id[plain].created_at is None
         assert by_id[plain].due_at is None
-        store.apply_feed_page([_reminder(3, nudged, urgent=False, title="Nộp báo cáo năm")],
+        store.feed.apply_page([_reminder(3, nudged, urgent=False, title="Nộp báo cáo năm")],
                               cursor="3")
-        [updated] = [r for r in store.reminders_for(PERSON) if r.id == nudged]
+        [updated] = [r for r in store.reminders.for_person(PERSON) if r.id == nudged]
         assert (updated.title, updated.urgent) == ("Nộp báo cáo năm", False)
-        store.apply_feed_page([FeedChange(4, FeedEntity.REMINDER, FeedOp.DELETE, nudged, {})],
+        store.feed.apply_page([FeedChange(4, FeedEntity.REMINDER, FeedOp.DELETE, nudged, {})],
                               cursor="4")
-        assert [r.id for r in store.reminders_for(PERSON)] == [plain]
+        assert [r.id for r in store.reminders.for_person(PERSON)] == [plain]
     finally:
         store.close()
 
 
 def _ack_then_feed(store: KioskStore, reminder_id: UUID) -> None:
     at = datetime(2026, 11, 23, 2, 5, tzinfo=UTC)
-    acked = store.acknowledge_reminder(PERSON, reminder_id, at)
+    acked = store.reminders.acknowledge(PERSON, reminder_id, at)
     assert acked is not None and acked.acknowledged and acked.acknowledged_at == at
     # Before the server processed the ack event, the feed re-sends the task still "open".
-    store.apply_feed_page([_reminder(9, reminder_id, title="Renamed", status="open")],
+    store.feed.apply_page([_reminder(9, reminder_id, title="Renamed", status="open")],
                           cursor="9")
 
 
@@ -67,19 +67,19 @@ def test_an_acknowledgement_survives_a_feed_update_that_still_says_open(
     store = open_store(tmp_path / "kiosk.sqlite3")
     try:
         reminder_id = uuid4()
-        store.apply_feed_page([_reminder(1, reminder_id)], cursor="1")
-        assert [r.id for r in store.reminders_for(PERSON)] == [reminder_id]
+        store.feed.apply_page([_reminder(1, reminder_id)], cursor="1")
+        assert [r.id for r in store.reminders.for_person(PERSON)] == [reminder_id]
         _ack_then_feed(store, reminder_id)
-        assert store.reminders_for(PERSON) == []  # not open any more
-        [kept] = store.reminders_for(PERSON, include_acknowledged=True)
+        assert store.reminders.for_person(PERSON) == []  # not open any more
+        [kept] = store.reminders.for_person(PERSON, include_acknowledged=True)
         assert kept.title == "Renamed" and kept.status == "open" and kept.acknowledged
         # The server's own status arrives later: still acknowledged, still listed as such.
-        store.apply_feed_page([_reminder(10, reminder_id, status="acknowledged")], cursor="10")
-        [echoed] = store.reminders_for(PERSON, include_acknowledged=True)
+        store.feed.apply_page([_reminder(10, reminder_id, status="acknowledged")], cursor="10")
+        [echoed] = store.reminders.for_person(PERSON, include_acknowledged=True)
         assert echoed.status == "acknowledged" and echoed.acknowledged
         # Another person cannot acknowledge it; an unknown id is not acknowledged either.
-        assert store.acknowledge_reminder(uuid4(), reminder_id) is None
-        assert store.acknowledge_reminder(PERSON, uuid4()) is None
+        assert store.reminders.acknowledge(uuid4(), reminder_id) is None
+        assert store.reminders.acknowledge(PERSON, uuid4()) is None
     finally:
         store.close()
 
@@ -102,7 +102,7 @@ def test_rows_cached_before_the_new_fields_still_load(tmp_path: Path) -> None:
     raw.close()
     store = open_store(path)
     try:
-        [old] = store.reminders_for(PERSON)
+        [old] = store.reminders.for_person(PERSON)
         assert (old.id, old.title, old.priority) == (old_id, "Họp giao ban", 1)
         assert (old.urgent, old.created_at, old.acknowledged_at) == (False, None, None)
         assert not old.acknowledged

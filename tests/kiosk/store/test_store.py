@@ -37,7 +37,7 @@ EMBEDDING = np.full((1, 128), 1234.5678, dtype=np.float32)
 def _person(store_path: Path) -> tuple[object, Person]:
     store = open_store(store_path)
     person = Person(uuid.uuid4(), "Pham Thi D", department="Legal")
-    store.upsert_person(person)
+    store.biometrics.upsert_person(person)
     return store, person
 
 
@@ -64,7 +64,7 @@ def test_punch_is_durable_when_record_punch_returns(tmp_path: Path) -> None:
         "import os, signal, sys, uuid\n"
         "from kiosk.store import open_store\n"
         "s = open_store(sys.argv[1])\n"
-        "p = s.record_punch(uuid.UUID(sys.argv[2]))\n"
+        "p = s.punches.record(uuid.UUID(sys.argv[2]))\n"
         "print(p.id, flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
@@ -72,7 +72,7 @@ def test_punch_is_durable_when_record_punch_returns(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == -9
     store = open_store(path)
-    pending = store.pending_punches(10)
+    pending = store.punches.pending(10)
     assert [str(p.id) for p in pending] == [result.stdout.strip()]
     assert pending[0].person_id == person
 
@@ -81,28 +81,28 @@ def test_outbox_oldest_first_until_acknowledged(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
     start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     person = uuid.uuid4()
-    punches = [store.record_punch(person, PunchKind.CHECK_IN, PunchSource.FACE,
+    punches = [store.punches.record(person, PunchKind.CHECK_IN, PunchSource.FACE,
                                   captured_at=start + timedelta(minutes=10 - i),
                                   clock_offset_s=1.5) for i in range(10)]
-    assert store.backlog_count() == 10
-    first = store.pending_punches(3)
+    assert store.punches.backlog() == 10
+    first = store.punches.pending(3)
     assert [p.captured_at for p in first] == sorted(p.captured_at for p in punches)[:3]
-    assert store.mark_synced([p.id for p in first]) == 3
-    assert store.mark_synced([p.id for p in first]) == 0  # a replayed ack changes nothing
-    assert store.backlog_count() == 7
-    assert {p.id for p in store.pending_punches(100)} == {p.id for p in punches[:7]}
-    last = store.last_punch(person)
+    assert store.punches.mark_synced([p.id for p in first]) == 3
+    assert store.punches.mark_synced([p.id for p in first]) == 0  # a replayed ack changes nothing
+    assert store.punches.backlog() == 7
+    assert {p.id for p in store.punches.pending(100)} == {p.id for p in punches[:7]}
+    last = store.punches.last(person)
     assert last is not None and last.captured_at == start + timedelta(minutes=10)
     assert last.clock_offset_s == 1.5 and last.captured_at.tzinfo is not None
 
 
 def test_punch_uses_the_last_measured_clock_offset(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
-    assert store.record_punch(uuid.uuid4()).clock_offset_s is None
-    store.set_clock_offset_s(-42.25)
-    assert store.record_punch(uuid.uuid4()).clock_offset_s == -42.25
+    assert store.punches.record(uuid.uuid4()).clock_offset_s is None
+    store.settings.set_clock_offset_s(-42.25)
+    assert store.punches.record(uuid.uuid4()).clock_offset_s == -42.25
     with pytest.raises(ValueError):
-        store.record_punch(uuid.uuid4(), captured_at=datetime(2026, 1, 1))  # naive
+        store.punches.record(uuid.uuid4(), captured_at=datetime(2026, 1, 1))  # naive
 
 
 def test_concurrent_punches_from_threads(tmp_path: Path) -> None:
@@ -110,45 +110,49 @@ def test_concurrent_punches_from_threads(tmp_path: Path) -> None:
 
     def punch_many() -> None:
         for _ in range(50):
-            store.record_punch(uuid.uuid4())
+            store.punches.record(uuid.uuid4())
 
     threads = [threading.Thread(target=punch_many) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert store.backlog_count() == 200
+    assert store.punches.backlog() == 200
 
 
 def test_no_template_without_consent(tmp_path: Path) -> None:
     store, person = _person(tmp_path / "k.sqlite3")
     with pytest.raises(ConsentMissingError):
-        store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {})])
-    assert store.templates_for("sface") == ([], pytest.approx(np.zeros((0, 0))))
-    assert store.chips_for(person.id) == []
-    store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {"a": 1})],
+        store.biometrics.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png",
+                                                                              {})])
+    assert store.biometrics.templates_for("sface") == ([], pytest.approx(np.zeros((0, 0))))
+    assert store.biometrics.chips_for(person.id) == []
+    store.biometrics.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png",
+                                                                          {"a": 1})],
                           consent=_consent(person))
-    assert [c.notice_version for c in store.consents_for(person.id)] == ["notice-v3"]
-    assert store.chips_for(person.id)[0].alignment == {"a": 1}
+    assert [c.notice_version for c in store.biometrics.consents_for(person.id)] == ["notice-v3"]
+    assert store.biometrics.chips_for(person.id)[0].alignment == {"a": 1}
 
 
 def test_templates_are_kept_per_recognizer(tmp_path: Path) -> None:
     store, person = _person(tmp_path / "k.sqlite3")
     other = Person(uuid.uuid4(), "Vo Van E")
-    store.upsert_person(other)
-    store.record_consent(_consent(person))
-    store.record_consent(_consent(other))
+    store.biometrics.upsert_person(other)
+    store.biometrics.record_consent(_consent(person))
+    store.biometrics.record_consent(_consent(other))
     rng = np.random.default_rng(0)
     mine = rng.normal(size=(3, 128)).astype(np.float32)
-    store.save_enrollment(person.id, "sface", mine)
-    store.save_enrollment(other.id, "sface", rng.normal(size=(1, 128)).astype(np.float32))
-    store.save_enrollment(person.id, "dlib", rng.normal(size=(2, 128)).astype(np.float32))
-    ids, matrix = store.templates_for("sface")
+    store.biometrics.save_enrollment(person.id, "sface", mine)
+    store.biometrics.save_enrollment(other.id, "sface", rng.normal(size=(1,
+                                                                         128)).astype(np.float32))
+    store.biometrics.save_enrollment(person.id, "dlib", rng.normal(size=(2,
+                                                                         128)).astype(np.float32))
+    ids, matrix = store.biometrics.templates_for("sface")
     assert matrix.shape == (4, 128) and matrix.dtype == np.float32
     assert ids.count(person.id) == 3 and ids.count(other.id) == 1
     rows = [matrix[i] for i, pid in enumerate(ids) if pid == person.id]
     assert np.allclose(np.sort(np.vstack(rows), axis=0), np.sort(mine, axis=0))
-    assert store.recognizers_enrolled(person.id) == ["dlib", "sface"]
+    assert store.biometrics.recognizers_enrolled(person.id) == ["dlib", "sface"]
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -160,21 +164,22 @@ def _file_bytes(path: Path) -> bytes:
 def test_delete_person_removes_the_bytes_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
     store, person = _person(path)
-    store.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {})],
+    store.biometrics.save_enrollment(person.id, "sface", EMBEDDING, [Chip(CHIP_MARKER, "png", {})],
                           consent=_consent(person))
-    store.record_punch(person.id)
+    store.punches.record(person.id)
     embedding_bytes = EMBEDDING.astype("<f4").tobytes()
     # Stored encrypted (faceid.sealing): look for the ciphertexts as they are on disk.
     sealed = [bytes(row[0]) for row in store._conn.raw.execute(
         "SELECT embedding FROM templates UNION ALL SELECT image FROM chips")]
     assert len(sealed) == 2 and all(blob in _file_bytes(path) for blob in sealed)
-    assert store.delete_person(person.id) is True
+    assert store.biometrics.delete_person(person.id) is True
     raw = _file_bytes(path)
     assert CHIP_MARKER not in raw and embedding_bytes not in raw
     assert not any(blob in raw for blob in sealed)
-    assert store.person(person.id) is None and store.templates_for("sface")[0] == []
-    assert store.backlog_count() == 1  # the punch is an attendance record, it stays
-    assert store.delete_person(person.id) is False
+    assert store.biometrics.person(person.id) is None
+    assert store.biometrics.templates_for("sface")[0] == []
+    assert store.punches.backlog() == 1  # the punch is an attendance record, it stays
+    assert store.biometrics.delete_person(person.id) is False
 
 
 def _template_change(seq: int, person_id: uuid.UUID, vector: np.ndarray) -> FeedChange:
@@ -199,13 +204,13 @@ def test_feed_page_is_applied_atomically(tmp_path: Path) -> None:
         FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid.uuid4(), {"nope": 1}),  # bad
     ]
     with pytest.raises(StoreError, match="feed change 4"):
-        store.apply_feed_page(page, "4")
-    assert store.people() == [] and store.cursor() is None
-    store.apply_feed_page(page[:3], "3")
-    assert store.cursor() == "3"
-    assert [p.display_name for p in store.people()] == ["Hoang F"]
-    assert store.templates_for("sface")[1].shape == (1, 128)
-    assert [r.title for r in store.reminders_for(person_id)] == ["Submit report"]
+        store.feed.apply_page(page, "4")
+    assert store.biometrics.people() == [] and store.feed.cursor() is None
+    store.feed.apply_page(page[:3], "3")
+    assert store.feed.cursor() == "3"
+    assert [p.display_name for p in store.biometrics.people()] == ["Hoang F"]
+    assert store.biometrics.templates_for("sface")[1].shape == (1, 128)
+    assert [r.title for r in store.reminders.for_person(person_id)] == ["Submit report"]
 
 
 def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
@@ -214,7 +219,7 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
     person_id = uuid.uuid4()
     marker = np.full(128, 987.654, dtype=np.float32)
     holiday_id = uuid.uuid4()
-    store.apply_feed_page([
+    store.feed.apply_page([
         FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {"display_name": "G"}),
         _template_change(2, person_id, marker),
         FeedChange(3, FeedEntity.SHIFT_TYPE, FeedOp.UPSERT, uuid.uuid4(),
@@ -224,11 +229,11 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
     assert marker.tobytes() not in _file_bytes(path)  # stored encrypted
     sealed = bytes(store._conn.raw.execute("SELECT embedding FROM templates").fetchone()[0])
     assert sealed in _file_bytes(path)
-    assert np.allclose(store.templates_for("sface")[1][0], marker)
-    store.apply_feed_page([FeedChange(5, FeedEntity.PERSON, FeedOp.DELETE, person_id, {})], "5")
+    assert np.allclose(store.biometrics.templates_for("sface")[1][0], marker)
+    store.feed.apply_page([FeedChange(5, FeedEntity.PERSON, FeedOp.DELETE, person_id, {})], "5")
     assert sealed not in _file_bytes(path)
-    assert store.person(person_id) is None
-    shifts = store.shift_data()
+    assert store.biometrics.person(person_id) is None
+    shifts = store.feed.shift_data()
     assert shifts.shift_types[0]["start"] == "08:00"
     # The feed entity id comes back as "id" (the server's data does not repeat it).
     assert shifts.holidays == ({"day": "2026-09-02", "id": str(holiday_id)},)
@@ -236,10 +241,10 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
 
 def test_settings_and_audit(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
-    store.set_setting("site", "A")
-    store.set_setting("site", "B")
-    store.audit("admin-pin", "erase-person", "p1", {"reason": "left"})
-    assert store.setting("site") == "B" and store.setting("missing") is None
-    entry = store.audit_entries(1)[0]
+    store.settings.set("site", "A")
+    store.settings.set("site", "B")
+    store.audit_log.record("admin-pin", "erase-person", "p1", {"reason": "left"})
+    assert store.settings.get("site") == "B" and store.settings.get("missing") is None
+    entry = store.audit_log.entries(1)[0]
     assert (entry["actor"], entry["action"], entry["subject"]) == ("admin-pin", "erase-person",
                                                                    "p1")

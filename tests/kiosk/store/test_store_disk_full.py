@@ -18,16 +18,16 @@ from kiosk.store import open_store
 
 def test_full_store_refuses_clearly_keeps_punches_and_recovers(tmp_path: Path) -> None:
     store = open_store(tmp_path / "kiosk.sqlite3")
-    recorded = {store.record_punch(uuid.uuid4()).id for _ in range(10)}
+    recorded = {store.punches.record(uuid.uuid4()).id for _ in range(10)}
     raw = store._conn.raw
     raw.execute(f"PRAGMA max_page_count={raw.execute('PRAGMA page_count').fetchone()[0]}")
     with pytest.raises(StoreError, match="database or disk is full"):
         for _ in range(10_000):
-            recorded.add(store.record_punch(uuid.uuid4()).id)
+            recorded.add(store.punches.record(uuid.uuid4()).id)
     with pytest.raises(StoreError, match="database or disk is full"):
-        store.mark_synced(list(recorded))  # the acknowledgement cannot be written either
-    assert {p.id for p in store.pending_punches(100_000)} == recorded
+        store.punches.mark_synced(list(recorded))  # the acknowledgement cannot be written either
+    assert {p.id for p in store.punches.pending(100_000)} == recorded
     raw.execute("PRAGMA max_page_count=1073741823")
-    recorded.add(store.record_punch(uuid.uuid4()).id)
-    assert store.backlog_count() == len(recorded)
+    recorded.add(store.punches.record(uuid.uuid4()).id)
+    assert store.punches.backlog() == len(recorded)
     store.close()

@@ -19,7 +19,7 @@ def main() -> int:
     until_empty = "--until-empty" in sys.argv
     while True:
         sync_once(store, client, batch_size=batch)
-        if until_empty and store.backlog_count() == 0:
+        if until_empty and store.punches.backlog() == 0:
             return 0
 
 

@@ -35,13 +35,13 @@ def test_pin_and_badge_punches_count_like_face_punches_in_the_lateness_report(
         store: KioskStore, credential: KioskCredential, sessions: sessionmaker[Session],
         tmp_path: Path) -> None:
     with transaction(sessions) as session:
-        by_pin = people.create_person(session, "Nguyen Van An", "P001", "Finance").id
-        by_badge = people.create_person(session, "Tran Thi Ba", "P002", "Finance").id
-        by_face = people.create_person(session, "Pham Van Chi", "P003", "Finance").id
+        by_pin = people.create_person(session, "Nguyen Van An", "P001", "Finance", actor="test").id
+        by_badge = people.create_person(session, "Tran Thi Ba", "P002", "Finance", actor="test").id
+        by_face = people.create_person(session, "Pham Van Chi", "P003", "Finance", actor="test").id
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-            "Office", "08:00", "17:00", working_days=tuple(range(7))))
+            "Office", "08:00", "17:00", working_days=tuple(range(7))), actor="test")
         schedules.save_assignment(session, shift.id, date(2025, 1, 1), None,
-                                  department="Finance")
+                                  department="Finance", actor="test")
         alt_checkin.issue_pin(session, by_pin, "hr", "2580")
         token = alt_checkin.issue_badge(session, by_badge, "hr")
     with SyncClient(credential, timeout_s=10, verify_tls=False) as client:
@@ -60,7 +60,7 @@ def test_pin_and_badge_punches_count_like_face_punches_in_the_lateness_report(
         desk.punch(by_face, at)  # what the engine calls after a face match
     with SyncClient(credential, timeout_s=10, verify_tls=False) as client:
         sync_once(store, client)
-    assert store.backlog_count() == 0
+    assert store.punches.backlog() == 0
 
     with transaction(sessions) as session:
         sources = {(p.person_id, p.source) for p in session.scalars(select(ServerPunch))}
@@ -69,8 +69,10 @@ def test_pin_and_badge_punches_count_like_face_punches_in_the_lateness_report(
         everyone = reports.load_people(session)
         report = reports.lateness_report(session, everyone, day, day, utc_now())
     face = report.by_person[by_face]
-    # The server corrects each punch by the kiosk's measured clock offset (server - kiosk).
-    late_s = 20 * 60 + (store.clock_offset_s() or 0.0)
+    # The server corrects each punch by the clock offset (server - kiosk) the kiosk had
+    # measured when it captured the punch (none here: the punches came before the first sync).
+    first = store.punches.between(by_face, _at(day, 0, 0), _at(day, 12, 0))[0]
+    late_s = 20 * 60 + (first.clock_offset_s or 0.0)
     assert face.late_entries == 1 and face.late_minutes_total == int(late_s // 60)
     assert face.days_worked == 1 and face.absences == 0
     assert face.worked_minutes_total > 0

@@ -34,13 +34,14 @@ def test_provision_then_sync_from_the_command_line(
                       f"verify_tls = false\ncredential_file = '{tmp_path / 'cred.json'}'\n")
     assert _run(["sync"], config) == 1  # no server configured yet
     with transaction(sessions) as session:
-        _kiosk_id, code = kiosks.create_provisioning_code(session, "west-gate", ttl_s=600)
+        _kiosk_id, code = kiosks.create_provisioning_code(session, "west-gate", ttl_s=600,
+                                                          actor="test")
     assert _run(["provision", "--code", code, "--server", live_server.url], config) == 0
     assert "provisioned as west-gate" in capsys.readouterr().out
     config.write_text(config.read_text() + f"server_url = '{live_server.url}'\n")
     store = open_store(tmp_path / "k.sqlite3")
     for _ in range(3):
-        store.record_punch(uuid.uuid4())
+        store.punches.record(uuid.uuid4())
     store.close()
     assert _run(["sync"], config) == 0
     assert "pushed 3, pulled 0, waiting 0" in capsys.readouterr().out

@@ -41,18 +41,18 @@ def test_events_reach_the_server_once_and_run_their_handler_once(
         store: KioskStore, credential: KioskCredential, sessions: sessionmaker[Session],
         handled: list[tuple[uuid.UUID, str]]) -> None:
     person = uuid.uuid4()
-    first = store.record_event("test_probe", {"n": 1}, person_id=person)
-    store.record_event("test_probe", {"n": 2})
-    store.record_event("newer_kind", {"x": True})  # no handler here: stored, not stuck
-    assert store.events_backlog() == 3
+    first = store.events.record("test_probe", {"n": 1}, person_id=person)
+    store.events.record("test_probe", {"n": 2})
+    store.events.record("newer_kind", {"x": True})  # no handler here: stored, not stuck
+    assert store.events.backlog() == 3
 
     with SyncClient(credential, verify_tls=False) as client:
         report = sync_once(store, client)
         assert report.events_pushed == 3
-        assert store.events_backlog() == 0
+        assert store.events.backlog() == 0
         # A replay of the same events (a lost answer) changes nothing and is acknowledged.
-        again = client.push_events(store.events(limit=10))
-        assert sorted(again) == sorted(e.id for e in store.events(limit=10))
+        again = client.push_events(store.events.recent(limit=10))
+        assert sorted(again) == sorted(e.id for e in store.events.recent(limit=10))
 
     assert _count(sessions) == 3
     assert sorted(n for _kiosk, n in handled) == ["1", "2"]
@@ -64,8 +64,8 @@ def test_events_reach_the_server_once_and_run_their_handler_once(
 
 def test_an_attachment_is_sealed_at_rest_and_leaves_the_kiosk_at_acknowledgement(
         store: KioskStore, credential: KioskCredential, sessions: sessionmaker[Session]) -> None:
-    event = store.record_event("refused_probe", {"score": 0.12}, attachment=SNAPSHOT)
-    assert store.pending_events()[0].attachment == SNAPSHOT
+    event = store.events.record("refused_probe", {"score": 0.12}, attachment=SNAPSHOT)
+    assert store.events.pending()[0].attachment == SNAPSHOT
     raw = sqlite3.connect(store.path)
     try:
         blob = raw.execute("SELECT attachment FROM events").fetchone()[0]
@@ -75,7 +75,7 @@ def test_an_attachment_is_sealed_at_rest_and_leaves_the_kiosk_at_acknowledgement
 
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client)
-    assert store.events(limit=1)[0].attachment is None  # dropped once the server holds it
+    assert store.events.recent(limit=1)[0].attachment is None  # dropped once the server holds it
 
     with sessions() as session:
         row = session.get(KioskEventRow, event.id)
@@ -112,5 +112,5 @@ def test_events_need_a_kiosk_credential(credential: KioskCredential) -> None:
 
 def test_malformed_event_kinds_are_refused_by_the_store(store: KioskStore) -> None:
     with pytest.raises(ValueError, match="lower-case"):
-        store.record_event("Refused Attempt")
-    assert store.events_backlog() == 0
+        store.events.record("Refused Attempt")
+    assert store.events.backlog() == 0

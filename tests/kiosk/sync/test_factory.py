@@ -33,7 +33,8 @@ def test_provision_save_and_build_worker(live_server: LiveServer, tmp_path: Path
     with pytest.raises(AuthError, match="provision this kiosk first"):
         build_sync_worker(store, settings)
     with transaction(sessions) as session:
-        _kiosk_id, code = kiosks.create_provisioning_code(session, "side-door", ttl_s=600)
+        _kiosk_id, code = kiosks.create_provisioning_code(session, "side-door", ttl_s=600,
+                                                          actor="test")
     with pytest.raises(AuthError):
         provision_and_save(settings, "WRONG-CODE1")
     credential = provision_and_save(settings, code, "0.1.0", "sface-2021dec")
@@ -41,12 +42,12 @@ def test_provision_save_and_build_worker(live_server: LiveServer, tmp_path: Path
     assert credential.credential not in repr(credential)
     worker = build_sync_worker(store, settings, "0.1.0", "sface-2021dec")
     assert worker is not None and not worker.is_alive()
-    store.record_punch(uuid.uuid4())
+    store.punches.record(uuid.uuid4())
     assert sync_once(store, worker.client).pushed == 1
     rotated = rotate_and_save(worker.client, settings)
     assert rotated.credential != credential.credential
     assert load_credential(settings.credential_file) == rotated
-    store.record_punch(uuid.uuid4())
+    store.punches.record(uuid.uuid4())
     assert sync_once(store, worker.client).pushed == 1
     worker.client.close()
     unset = SyncSettings(server_url=None)  # type: ignore[call-arg]

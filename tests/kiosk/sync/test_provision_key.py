@@ -25,7 +25,7 @@ def test_provisioning_generates_the_data_key(
     config.write_text(f"[store]\npath = '{tmp_path / 'data' / 'k.sqlite3'}'\n[sync]\n"
                       f"verify_tls = false\ncredential_file = '{tmp_path / 'data' / 'c.json'}'\n")
     with transaction(sessions) as session:
-        _kiosk_id, code = kiosks.create_provisioning_code(session, "north", ttl_s=600)
+        _kiosk_id, code = kiosks.create_provisioning_code(session, "north", ttl_s=600, actor="test")
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", type=Path)
     commands.register(parser.add_subparsers(dest="command", required=True))

@@ -34,8 +34,8 @@ def _settings(tmp_path: Path, server_url: str) -> KioskSettings:
 def _cache(settings: KioskSettings, person: Person, title: str, urgent: bool) -> UUID:
     reminder_id = uuid4()
     store = open_store(settings.store.path)
-    store.upsert_person(person)
-    store.apply_feed_page([FeedChange(1, FeedEntity.REMINDER, FeedOp.UPSERT, reminder_id, {
+    store.biometrics.upsert_person(person)
+    store.feed.apply_page([FeedChange(1, FeedEntity.REMINDER, FeedOp.UPSERT, reminder_id, {
         "person_id": str(person.id), "title": title, "due_at": None, "priority": 1,
         "status": "open", "urgent": urgent, "created_at": "2026-11-20T02:00:00+00:00"})],
         cursor="0")  # the server feed is still read from its start

@@ -65,11 +65,11 @@ def test_reminders_reach_only_kiosks_where_the_person_is_enrolled(
     try:
         _sync(credential, store)
         _sync(other, other_store)
-        shown = store.reminders_for(enrolled)
+        shown = store.reminders.for_person(enrolled)
         assert [(r.title, r.priority, r.due_at) for r in shown] == [("Quarterly budget", 2, due)]
         assert shown[0].id == reminders.reminder_id(task_id, enrolled)
-        assert store.reminders_for(later) == []  # not enrolled here: nothing sent
-        assert other_store.reminders_for(enrolled) == []  # another recognizer: not enrolled
+        assert store.reminders.for_person(later) == []  # not enrolled here: nothing sent
+        assert other_store.reminders.for_person(enrolled) == []  # another recognizer: not enrolled
     finally:
         other_store.close()
     with sessions() as session:
@@ -80,7 +80,7 @@ def test_reminders_reach_only_kiosks_where_the_person_is_enrolled(
 
     _enroll(credential, later)  # enrolled after the kiosk's cursor passed the reminder
     _sync(credential, store)
-    assert [r.title for r in store.reminders_for(later)] == ["Quarterly budget"]
+    assert [r.title for r in store.reminders.for_person(later)] == ["Quarterly budget"]
 
 
 def test_shown_and_acknowledged_events_update_the_delivery_once(
@@ -90,15 +90,15 @@ def test_shown_and_acknowledged_events_update_the_delivery_once(
     _enroll(credential, person)
     task_id = _task(sessions, TaskIn("Sign the contract", person_id=person))
     _sync(credential, store)
-    [reminder] = store.reminders_for(person)
+    [reminder] = store.reminders.for_person(person)
     first = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
-    store.record_event("reminder_shown", {"reminder_id": str(reminder.id), "urgent": False},
+    store.events.record("reminder_shown", {"reminder_id": str(reminder.id), "urgent": False},
                        person_id=person, occurred_at=first)
-    store.record_event("reminder_shown", {"reminder_id": str(reminder.id), "urgent": False},
+    store.events.record("reminder_shown", {"reminder_id": str(reminder.id), "urgent": False},
                        person_id=person, occurred_at=first + timedelta(minutes=2))
-    store.record_event("reminder_ack", {"reminder_id": str(reminder.id)}, person_id=person,
+    store.events.record("reminder_ack", {"reminder_id": str(reminder.id)}, person_id=person,
                        occurred_at=first + timedelta(minutes=3))
-    store.record_event("reminder_ack", {"reminder_id": str(uuid.uuid4())}, person_id=person)
+    store.events.record("reminder_ack", {"reminder_id": str(uuid.uuid4())}, person_id=person)
     _sync(credential, store)
     with sessions() as session:
         delivery = session.get(ReminderDelivery, reminder.id)
@@ -109,7 +109,7 @@ def test_shown_and_acknowledged_events_update_the_delivery_once(
         assert delivery.acknowledged_at == first + timedelta(minutes=3)
         assert task.status == Status.ACKNOWLEDGED.value
     # The kiosk learns it is acknowledged: no longer an open reminder on screen.
-    assert store.reminders_for(person) == []
+    assert store.reminders.for_person(person) == []
 
     with transaction(sessions) as session:
         reminders.set_status(session, task_id, Status.DONE, "leader")
@@ -131,8 +131,8 @@ def test_a_done_task_is_tombstoned_and_a_nudge_is_reported_delivered(
     with transaction(sessions) as session:
         reminders.nudge(session, task_id, "leader")
     _sync(credential, store)
-    [reminder] = store.reminders_for(person)
-    store.record_event("reminder_shown", {"reminder_id": str(reminder.id), "urgent": True},
+    [reminder] = store.reminders.for_person(person)
+    store.events.record("reminder_shown", {"reminder_id": str(reminder.id), "urgent": True},
                        person_id=person)
     _sync(credential, store)
     with sessions() as session:
@@ -141,7 +141,7 @@ def test_a_done_task_is_tombstoned_and_a_nudge_is_reported_delivered(
     with transaction(sessions) as session:
         reminders.set_status(session, task_id, Status.CANCELLED, "leader")
     _sync(credential, store)
-    assert store.reminders_for(person) == []
+    assert store.reminders.for_person(person) == []
 
 
 @pytest.mark.parametrize("spec, message", [

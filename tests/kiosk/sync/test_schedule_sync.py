@@ -25,15 +25,16 @@ def test_a_department_shift_made_on_the_server_drives_the_kiosk_verdict(
         tmp_path: Path, store: KioskStore, credential: KioskCredential,
         sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as session:
-        finance = people.create_person(session, "Trần Thị Lan", "F100", "Tài chính").id
+        finance = people.create_person(session, "Trần Thị Lan", "F100", "Tài chính",
+                                       actor="test").id
         office = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-            "Hành chính", "08:00", "17:00", late_grace_min=5))
+            "Hành chính", "08:00", "17:00", late_grace_min=5), actor="test")
         schedules.save_assignment(session, office.id, date(2026, 1, 1), None,
-                                  department="Tài chính")
-        schedules.save_holiday(session, date(2026, 11, 24), "Ngày lễ thử")
+                                  department="Tài chính", actor="test")
+        schedules.save_holiday(session, date(2026, 11, 24), "Ngày lễ thử", actor="test")
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client)
-    assert store.person(finance) == Person(id=finance, display_name="Trần Thị Lan",
+    assert store.biometrics.person(finance) == Person(id=finance, display_name="Trần Thị Lan",
                                            employee_code="F100", department="Tài chính",
                                            active=True)
     path = store.path

@@ -43,7 +43,7 @@ def _server_punch_ids(sessions: sessionmaker[Session]) -> list[uuid.UUID]:
 
 
 def _record(store: KioskStore, count: int) -> set[uuid.UUID]:
-    return {store.record_punch(uuid.uuid4()).id for _ in range(count)}
+    return {store.punches.record(uuid.uuid4()).id for _ in range(count)}
 
 
 def test_offline_punches_are_delivered_when_the_server_returns(
@@ -54,7 +54,7 @@ def test_offline_punches_are_delivered_when_the_server_returns(
     with SyncClient(credential, timeout_s=2, verify_tls=False) as client:
         with pytest.raises(ServerUnavailable):
             sync_once(store, client, batch_size=50)
-        assert store.backlog_count() == 120
+        assert store.punches.backlog() == 120
         live_server.start()
         report = sync_once(store, client, batch_size=50)
     assert report.pushed == 120 and report.backlog == 0
@@ -86,12 +86,12 @@ def test_batch_replayed_after_a_lost_response_creates_no_duplicates(
         with pytest.raises(ServerUnavailable):
             sync_once(store, client, batch_size=100)
         assert len(_server_punch_ids(sessions)) == 30  # stored, but the kiosk never heard
-        assert store.backlog_count() == 30
+        assert store.punches.backlog() == 30
         sync_once(store, client, batch_size=100)
     assert transport.dropped == 1
     ids = _server_punch_ids(sessions)
     assert len(ids) == 30 and set(ids) == recorded
-    assert store.backlog_count() == 0
+    assert store.punches.backlog() == 0
 
 
 def _start_loop(store_path: Path, credential_path: Path, *extra: str) -> subprocess.Popen[bytes]:
@@ -123,17 +123,17 @@ def test_kiosk_killed_mid_sync_loses_and_duplicates_nothing(
     assert restart.returncode == 0, err.decode()[-2000:]
     ids = _server_punch_ids(sessions)
     assert len(ids) == len(set(ids)) == 600 and set(ids) == recorded
-    assert open_store(store_path).backlog_count() == 0
+    assert open_store(store_path).punches.backlog() == 0
 
 
 def test_revoked_kiosk_is_refused(credential: KioskCredential, store: KioskStore,
                                   sessions: sessionmaker[Session]) -> None:
     _record(store, 3)
     with transaction(sessions) as session:
-        kiosks.revoke(session, credential.name)
+        kiosks.revoke(session, credential.name, actor="test")
     with SyncClient(credential, verify_tls=False) as client, pytest.raises(AuthError):
         sync_once(store, client)
-    assert store.backlog_count() == 3
+    assert store.punches.backlog() == 3
 
 
 def test_server_deletion_erases_templates_and_chips_from_the_kiosk_file(
@@ -141,17 +141,17 @@ def test_server_deletion_erases_templates_and_chips_from_the_kiosk_file(
         ) -> None:
     # Enrolled at this kiosk (templates, chip, consent), uploaded, then erased by HR.
     person_id = uuid.uuid4()
-    store.upsert_person(Person(person_id, "Dang Van H"))
+    store.biometrics.upsert_person(Person(person_id, "Dang Van H"))
     consent = Consent(person_id, datetime.now(UTC), "notice-v3", "guard at gate")
     vectors = np.full((2, 128), 4321.125, dtype=np.float32)
     pixels = np.random.default_rng(5).integers(0, 255, (112, 112, 3), dtype=np.uint8)
     chip = Chip(cv2.imencode(".jpg", pixels)[1].tobytes(), "jpeg", {"template": "arcface-112"})
-    store.save_enrollment(person_id, RECOGNIZER, vectors, [chip], consent=consent)
+    store.biometrics.save_enrollment(person_id, RECOGNIZER, vectors, [chip], consent=consent)
     with SyncClient(credential, verify_tls=False) as client:
         client.upload_enrollment(person_id, RECOGNIZER, consent, vectors, [chip],
                                  new_person_name="Dang Van H")
         sync_once(store, client, recognizer_id=RECOGNIZER)
-        assert len(store.templates_for(RECOGNIZER)[0]) == 4  # own two + the feed's two
+        assert len(store.biometrics.templates_for(RECOGNIZER)[0]) == 4  # own two + the feed's two
         with transaction(sessions) as session:
             people.erase_person(session, person_id)
         sync_once(store, client, recognizer_id=RECOGNIZER)
@@ -160,7 +160,8 @@ def test_server_deletion_erases_templates_and_chips_from_the_kiosk_file(
     raw += wal.read_bytes() if wal.exists() else b""
     assert vectors[0].tobytes() not in raw and chip.image not in raw
     assert base64.b64encode(vectors[0].tobytes())[:40] not in raw
-    assert store.person(person_id) is None and store.templates_for(RECOGNIZER)[0] == []
+    assert store.biometrics.person(person_id) is None
+    assert store.biometrics.templates_for(RECOGNIZER)[0] == []
 
 
 def test_offline_kiosk_catches_up_in_pages(credential: KioskCredential, store: KioskStore,
@@ -177,19 +178,19 @@ def test_offline_kiosk_catches_up_in_pages(credential: KioskCredential, store: K
         report = sync_once(store, client, page_size=100)
         assert report.pulled == 1202  # the person, their template, 1200 reminders
         assert sync_once(store, client, page_size=100).pulled == 0
-    assert len(store.reminders_for(person)) == 1200
-    assert int(store.cursor() or 0) >= 1201
+    assert len(store.reminders.for_person(person)) == 1200
+    assert int(store.feed.cursor() or 0) >= 1201
 
 
 def test_clock_offset_is_measured_and_stamped_on_later_punches(
         credential: KioskCredential, store: KioskStore) -> None:
-    assert store.clock_offset_s() is None
+    assert store.settings.clock_offset_s() is None
     with SyncClient(credential, verify_tls=False) as client:
         sync_once(store, client)
         assert client.round_trip_s is not None and client.round_trip_s < 5
-    offset = store.clock_offset_s()
+    offset = store.settings.clock_offset_s()
     assert offset is not None and abs(offset) < 1.0  # same machine: near zero
-    assert store.record_punch(uuid.uuid4()).clock_offset_s == offset  # no jump: as measured
+    assert store.punches.record(uuid.uuid4()).clock_offset_s == offset  # no jump: as measured
 
 
 def test_sync_worker_delivers_and_reports_state(
@@ -204,7 +205,7 @@ def test_sync_worker_delivers_and_reports_state(
         recorded = _record(store, 25)
         worker.wake()
         # The state is published after the whole exchange, a moment after the outbox empties.
-        _wait_for(lambda: store.backlog_count() == 0 and worker.online() is True)
+        _wait_for(lambda: store.punches.backlog() == 0 and worker.online() is True)
         assert worker.state().last_success_at is not None and worker.state().backlog == 0
         live_server.stop()
         _wait_for(lambda: worker.online() is False)

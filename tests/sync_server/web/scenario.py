@@ -23,7 +23,7 @@ def local(day: date, hh: int, mm: int) -> datetime:
 def make_kiosk(sessions: sessionmaker[Session], name: str = "lobby") -> uuid.UUID:
     """A registered (not provisioned) kiosk row that punches can refer to."""
     with transaction(sessions) as session:
-        kiosk_id, _code = kiosks.create_provisioning_code(session, name, ttl_s=600)
+        kiosk_id, _code = kiosks.create_provisioning_code(session, name, ttl_s=600, actor="test")
     return kiosk_id
 
 

@@ -146,7 +146,7 @@ def test_only_hr_and_admin_manage_check_in_methods(web_server: WebServer,
 def test_pin_needs_an_employee_code_and_credentials_go_with_the_person(
         web_server: WebServer, staffing: Staffing, sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as session:
-        nameless = people.create_person(session, "No Code Person").id
+        nameless = people.create_person(session, "No Code Person", actor="test").id
     with _client(web_server) as client:
         client.get("/hr/lang/en")
         log_in(client, "hr")

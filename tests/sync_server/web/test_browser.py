@@ -80,9 +80,9 @@ def test_hr_and_staff_in_the_browser(browser, web_server: WebServer, staffing: S
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
             "Today", shift_start.strftime("%H:%M"),
             (shift_start + timedelta(hours=8)).strftime("%H:%M"),
-            working_days=tuple(range(7))))
+            working_days=tuple(range(7))), actor="test")
         schedules.save_assignment(session, shift.id, now_local.date(), None,
-                                  person_id=staffing.finance_a)
+                                  person_id=staffing.finance_a, actor="test")
     kiosk = provision_kiosk(sessions, web_server.url, "front-door")
     yesterday = now_local.date() - timedelta(days=1)
     for at in (local(yesterday, 8, 20), local(yesterday, 17, 0)):

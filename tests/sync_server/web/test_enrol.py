@@ -129,7 +129,7 @@ def test_upload_enrols_good_photos_rejects_poor_ones_and_a_kiosk_recognizes_the_
     try:
         with SyncClient(entrance, verify_tls=False) as kiosk_client:
             sync_once(store, kiosk_client, recognizer_id=pack.recognizer_id)
-        owners, matrix = store.templates_for(pack.recognizer_id)
+        owners, matrix = store.biometrics.templates_for(pack.recognizer_id)
     finally:
         store.close()
     assert owners == [person] * 4

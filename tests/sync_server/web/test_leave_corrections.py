@@ -91,7 +91,7 @@ def _excuse(page, day: str, reason: str) -> None:  # type: ignore[no-untyped-def
 
 def _holiday(sessions: sessionmaker[Session], day) -> None:  # type: ignore[no-untyped-def]
     with transaction(sessions) as session:
-        schedules.save_holiday(session, day, "Giỗ Tổ")
+        schedules.save_holiday(session, day, "Giỗ Tổ", actor="hr")
 
 
 @pytest.mark.timeout(180)

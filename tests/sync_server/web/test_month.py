@@ -22,17 +22,17 @@ def _weekdays() -> list[date]:
 def test_month_totals_match_hand_computed(sessions) -> None:  # type: ignore[no-untyped-def]
     kiosk_id = make_kiosk(sessions)
     with transaction(sessions) as session:
-        day_worker = people.create_person(session, "Tran Thi Day", "D1", "Finance").id
-        night_worker = people.create_person(session, "Le Van Night", "N1", "Ops").id
+        day_worker = people.create_person(session, "Tran Thi Day", "D1", "Finance", actor="test").id
+        night_worker = people.create_person(session, "Le Van Night", "N1", "Ops", actor="test").id
         day_shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-            "Office", "08:00", "17:00", late_grace_min=5, early_exit_grace_min=5))
+            "Office", "08:00", "17:00", late_grace_min=5, early_exit_grace_min=5), actor="test")
         night_shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
-            "Night", "22:00", "06:00", late_grace_min=5, early_exit_grace_min=5))
+            "Night", "22:00", "06:00", late_grace_min=5, early_exit_grace_min=5), actor="test")
         schedules.save_assignment(session, day_shift.id, date(2026, 1, 1), None,
-                                  department="Finance")
+                                  department="Finance", actor="test")
         schedules.save_assignment(session, night_shift.id, date(2026, 1, 1), None,
-                                  person_id=night_worker)
-        schedules.save_holiday(session, HOLIDAY, "Test holiday")
+                                  person_id=night_worker, actor="test")
+        schedules.save_holiday(session, HOLIDAY, "Test holiday", actor="test")
         special = {
             date(2026, 3, 3): [local(date(2026, 3, 3), 8, 20), local(date(2026, 3, 3), 17, 0)],
             date(2026, 3, 4): [local(date(2026, 3, 4), 8, 12), local(date(2026, 3, 4), 17, 10)],

@@ -53,7 +53,7 @@ def _report(server: WebServer, sessions: sessionmaker[Session], tmp_path: Path, 
     credential = provision_kiosk(sessions, server.url, kiosk)
     store = open_store(tmp_path / kiosk / "kiosk.sqlite3")
     try:
-        ids = [store.record_event("refused_attempt", {
+        ids = [store.events.record("refused_attempt", {
             "reason": "liveness", "liveness_score": 0.0123, "threshold": 0.7, "frames": 4,
             "match_score": None if person is None else 0.8765}, person_id=person,
             occurred_at=at, attachment=jpeg).id for person, at, jpeg in attempts]

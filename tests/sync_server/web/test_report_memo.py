@@ -21,11 +21,11 @@ def finance(sessions: sessionmaker[Session]) -> tuple[sessionmaker[Session], obj
     reports._REPORTS.clear()
     kiosk_id = make_kiosk(sessions)
     with transaction(sessions) as session:
-        worker = people.create_person(session, "Tran Thi Memo", "M1", "Finance").id
+        worker = people.create_person(session, "Tran Thi Memo", "M1", "Finance", actor="test").id
         shift = schedules.save_shift_type(session, schedules.ShiftTypeIn("Office", "08:00",
-                                                                         "17:00"))
+                                                                         "17:00"), actor="test")
         schedules.save_assignment(session, shift.id, date(2026, 1, 1), None,
-                                  department="Finance")
+                                  department="Finance", actor="test")
         for day in (date(2026, 3, 2), date(2026, 3, 3)):
             store_punches(session, kiosk_id, worker, [local(day, 8, 20), local(day, 17, 0)])
     return sessions, kiosk_id, worker
@@ -55,7 +55,7 @@ def test_a_repeat_is_the_same_object_and_changes_are_seen(finance) -> None:  # t
     assert third is not second and third.overall.late_entries == 1
 
     with transaction(sessions) as session:  # a holiday declared afterwards
-        schedules.save_holiday(session, date(2026, 3, 6), "Declared late")
+        schedules.save_holiday(session, date(2026, 3, 6), "Declared late", actor="test")
     fourth = _report(sessions)
     assert fourth is not third and fourth.overall.absences == 1
 

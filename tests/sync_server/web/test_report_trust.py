@@ -126,8 +126,10 @@ def test_a_bad_range_is_a_form_error_with_the_input_kept(  # type: ignore[no-unt
 def test_department_filter_and_chart_with_people_outside_any_shift(  # type: ignore[no-untyped-def]
         browser, web_server: WebServer, staffing: Staffing, sessions) -> None:
     with transaction(sessions) as session:
-        loner = people.create_person(session, "Lý Thị Không Phòng", "N001", None).id
-        people.create_person(session, "Mai Văn Lưu Trữ", "A001", "Archive")  # no shift
+        loner = people.create_person(session, "Lý Thị Không Phòng", "N001", None,
+                                      actor="test").id
+        people.create_person(session, "Mai Văn Lưu Trữ", "A001", "Archive",  # no shift
+                             actor="test")
     today = utc_now().astimezone(ZONE).date()
     first, last = today - timedelta(days=7), today - timedelta(days=1)
     page = browser.new_context().new_page()

@@ -67,12 +67,12 @@ def _a_busy_month(sessions: sessionmaker[Session], server: WebServer,
     with transaction(sessions) as session:
         session.execute(update(Kiosk).where(Kiosk.name == "back-gate").values(
             last_seen_at=local(today - timedelta(days=5), 6, 0)))
-        kiosks.revoke(session, "old-lobby")
+        kiosks.revoke(session, "old-lobby", actor="hr")
         leaves.add_leave(session, leaves.LeaveIn(staffing.ops_c, today - timedelta(days=3),
                                                  today), "hr")
         corrections.excuse_late(session, staffing.finance_a, today - timedelta(days=8),
                                 "tắc đường", "hr")
-        people.create_person(session, LONG_NAME, "X001", None)
+        people.create_person(session, LONG_NAME, "X001", None, actor="hr")
         reminders.create_task(session, reminders.TaskIn(LONG_TITLE, department="Finance"),
                               "hr")
 
