@@ -41,7 +41,8 @@ def _board_json(request: Request, user: users.CurrentUser) -> dict[str, object]:
     language = common.language_of(request)
     departments: dict[str, list[dict[str, object]]] = {}
     for entry in entries:
-        departments.setdefault(entry.department or "-", []).append({
+        heading = entry.department or i18n.translate(language, "no_department")
+        departments.setdefault(heading, []).append({
             "person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
             "state_text": i18n.translate(language, "state_" + entry.state),
             "late_minutes": entry.late_minutes, "first_in": i18n.format_time(entry.first_in),

@@ -149,3 +149,5 @@ def test_department_filter_and_chart_with_people_outside_any_shift(  # type: ign
     assert page.locator(f"#by-person tr[data-person='{loner}']").count() == 1
     assert page.locator("#report-filters select[name=department] option:checked"
                         ).inner_text() == "(chưa có phòng ban)"
+    page.goto(f"{web_server.url}/hr/")  # the today board names the group, not "-"
+    assert "(chưa có phòng ban)" in page.inner_text("#board")
