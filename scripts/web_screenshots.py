@@ -35,7 +35,7 @@ PASSWORD = "screenshot-password"
 
 def _populate(url: str, rng: random.Random) -> None:
     from sync_server.db.engine import make_engine, session_factory, transaction
-    from sync_server.service import kiosks, leaves, people, punches, schedules, users
+    from sync_server.service import kiosks, people, punches, schedules, users
 
     zone = ZoneInfo(schedules.SITE_ZONE)
     now = datetime.now(UTC).astimezone(zone)
@@ -56,11 +56,6 @@ def _populate(url: str, rng: random.Random) -> None:
                                       f"{rng.choice(GIVEN)}", f"E{n:04d}",
                                       DEPARTMENTS[n % len(DEPARTMENTS)],
                                           actor="script") for n in range(18)]
-        leaves.add_leave(session, leaves.LeaveIn(staff[3].id, now.date(), now.date(),
-                                                  "annual leave"), "hr")
-        people.create_person(session, "Tran Thi Moi Den", "E0100", None,  # no department
-                             actor="script")
-        _silent_kiosk(session, kiosk_id, now)
         batch = []
         for back in range(31, -1, -1):
             day = now.date() - timedelta(days=back)
@@ -81,17 +76,22 @@ def _populate(url: str, rng: random.Random) -> None:
         punches.ingest(session, kiosk_id, [punches.IncomingPunch(
             id=uuid.uuid4(), person_id=pid, kind="auto", source="face",
             captured_at=at.astimezone(UTC), clock_offset_s=0.0) for pid, at in batch])
-        _corrections(session, staff[5].id, now)
+        _what_hr_did(session, [p.id for p in staff], now)
+        _silent_kiosk(session, kiosk_id, now)
     engine.dispose()
 
 
-def _corrections(session: Any, person_id: uuid.UUID, now: datetime) -> None:
-    """A missed punch added and taken back, for the audit trail's sentences."""
+def _what_hr_did(session: Any, staff: list[uuid.UUID], now: datetime) -> None:
+    """Leave, a person without a department, and a missed punch added and taken back (for
+    the audit trail's sentences)."""
     import attendance
-    from sync_server.service import corrections
+    from sync_server.service import corrections, leaves, people
 
+    leaves.add_leave(session, leaves.LeaveIn(staff[3], now.date(), now.date(), "annual leave"),
+                     "hr")
+    people.create_person(session, "Tran Thi Moi Den", "E0100", None, actor="script")
     added = corrections.add_missed_punch(
-        session, person_id, (now - timedelta(days=1)).replace(hour=17, minute=5),
+        session, staff[5], (now - timedelta(days=1)).replace(hour=17, minute=5),
         attendance.PunchKind.AUTO, "máy chấm công mất điện", "hr")
     corrections.undo(session, added.id, "hr")
 
