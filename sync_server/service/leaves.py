@@ -3,9 +3,10 @@
 Leave is whole local days, inclusive. A leave range must make sense for a person's year:
 it lies within :data:`HORIZON_DAYS` of today (a typo such as 1900 or 2999 is refused, not
 stored as "on leave forever"), lasts at most :data:`MAX_LEAVE_DAYS` (six months: the
-longest statutory leave, maternity leave, fits) and does not overlap the person's other
-leave. A change replaces the row (new id, stamped now) so that every report computed before
-it is recomputed (see ``reports.data_version``).
+longest statutory leave, maternity leave, fits), does not overlap the person's other leave,
+and covers at least one day on which the person's schedule has a shift (leave over days off
+and holidays only excuses nothing). A change replaces the row (new id, stamped now) so
+that every report computed before it is recomputed (see ``reports.data_version``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sync_server.clock import utc_now
 from sync_server.db.models import Person
 from sync_server.db.web_models import LeaveRow
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import audit
+from sync_server.service import audit, reports, schedules
 from sync_server.service.schedules import SITE_ZONE
 
 HORIZON_DAYS = 366  # leave starts and ends within a year of today, either way
@@ -60,12 +61,26 @@ def validate(session: Session, leave: LeaveIn, now: datetime,
     if (leave.end - leave.start).days + 1 > MAX_LEAVE_DAYS:
         raise BadRequest(f"leave lasts at most {MAX_LEAVE_DAYS} days", "leave_too_long", "end",
                          days=MAX_LEAVE_DAYS)
+    _check_schedule(session, leave)
     other = session.scalars(select(LeaveRow).where(
         LeaveRow.person_id == leave.person_id, LeaveRow.start <= leave.end,
         LeaveRow.end >= leave.start, LeaveRow.id != (replacing or uuid.UUID(int=0)))).first()
     if other is not None:
         raise BadRequest(f"leave from {other.start} to {other.end} overlaps", "leave_overlap",
                          "start", start=other.start, end=other.end)
+
+
+def _check_schedule(session: Session, leave: LeaveIn) -> None:
+    """Refuse leave whose days are all days off or holidays for this person."""
+    person = session.get(Person, leave.person_id)
+    if person is None:
+        raise NotFound(f"no person {leave.person_id}", "no_person", "person_id")
+    schedule = schedules.load_schedule(session)
+    domain = reports.to_domain_person(person)
+    days = (leave.start + timedelta(days=n) for n in range((leave.end - leave.start).days + 1))
+    if not any(schedule.occurrence_on(domain, day) is not None for day in days):
+        raise BadRequest("no shift on any day of this leave", "leave_no_shift", "start",
+                         start=leave.start, end=leave.end)
 
 
 def _payload(row: LeaveRow) -> dict[str, str]:

@@ -44,6 +44,8 @@ EN = {
     "err_leave_too_far": "Leave must fall within one year of today ({earliest} to {latest}).",
     "err_leave_too_long": "Leave can last at most {days} days.",
     "err_leave_overlap": "This person already has leave from {start} to {end}.",
+    "err_leave_no_shift": "From {start} to {end} this person has no shift (days off or "
+                          "holidays only): no leave is needed.",
     "err_no_person": "This person does not exist.",
     "err_no_leave": "This leave no longer exists.",
     "err_no_correction": "This correction no longer exists.",
@@ -212,6 +214,8 @@ VI = {
                          "({earliest} đến {latest}).",
     "err_leave_too_long": "Nghỉ phép dài tối đa {days} ngày.",
     "err_leave_overlap": "Người này đã có nghỉ phép từ {start} đến {end}.",
+    "err_leave_no_shift": "Từ {start} đến {end} người này không có ca (chỉ ngày nghỉ hoặc "
+                          "ngày lễ): không cần nghỉ phép.",
     "err_no_person": "Không có nhân viên này.",
     "err_no_leave": "Đợt nghỉ phép này không còn nữa.",
     "err_no_correction": "Điều chỉnh này không còn nữa.",

@@ -49,6 +49,9 @@ def test_leave_ranges_overlaps_edit_and_delete(sessions: sessionmaker[Session]) 
     assert _refused(sessions, add(today, today - timedelta(days=1))).key == "leave_backwards"
     assert _refused(sessions, add(today, today + timedelta(days=200))).key == \
         "leave_too_long"
+    saturday = _last_weekday(today, 5)
+    assert _refused(sessions, add(saturday, saturday + timedelta(days=1))).key == \
+        "leave_no_shift"  # Office runs Monday to Friday
     with transaction(sessions) as session:
         first = add(today, today + timedelta(days=4))(session).id
     assert _refused(sessions, add(today + timedelta(days=4), today + timedelta(days=6))
