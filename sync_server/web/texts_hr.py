@@ -29,7 +29,7 @@ EN = {
     "kiosk_sync": "Kiosks' last sync",
     "silent_kiosks": "Not synced for a while: punches may be missing. Days after a kiosk's "
                      "last sync are counted as pending (neither absent nor present) until it "
-                     "syncs.",
+                     "syncs. A kiosk taken out of use should be revoked on the Kiosks page.",
     "silent_kiosk": "{kiosk}: last sync {when}", "never_synced": "never synced",
     "pending_note": "Pending: the day is not final yet (still running, or a kiosk has not "
                     "synced past it).",
@@ -200,7 +200,8 @@ VI = {
     "kiosk_sync": "Lần đồng bộ cuối của thiết bị",
     "silent_kiosks": "Thiết bị lâu chưa đồng bộ: có thể còn thiếu lượt chấm. Các ngày sau lần "
                      "đồng bộ cuối của thiết bị được tính là chưa chốt (không tính vắng, "
-                     "không tính có mặt) cho đến khi thiết bị đồng bộ.",
+                     "không tính có mặt) cho đến khi thiết bị đồng bộ. Thiết bị đã thôi sử "
+                     "dụng cần được thu hồi ở trang Thiết bị.",
     "silent_kiosk": "{kiosk}: đồng bộ lần cuối {when}", "never_synced": "chưa đồng bộ lần nào",
     "pending_note": "Chưa chốt: ngày chưa kết thúc hoặc có thiết bị chưa đồng bộ qua ngày đó.",
     "invalid_input": "Vui lòng kiểm tra lại thông tin", "back": "Quay lại",
