@@ -71,6 +71,10 @@ def test_a_silent_kiosk_makes_days_pending_and_is_named(  # type: ignore[no-unty
     an = staffing.finance_a
     assert [_cell(page, an, c) for c in (EXPECTED, WORKED, PENDING, ABSENCES)] == \
         ["14", "14", "0", "0"]
+    exported = page.request.get(f"{web_server.url}/hr/reports/lateness?start={first}"
+                                f"&end={last}&format=csv").text()
+    assert "Ngày chưa chốt" in exported.splitlines()[0]  # the pending column
+    assert any(line.startswith("back-gate: đồng bộ lần cuối") for line in exported.splitlines())
 
     page.goto(f"{web_server.url}/hr/timesheet/{binh}?month={last:%Y-%m}")
     assert "back-gate" in page.inner_text("#silent-kiosks")
