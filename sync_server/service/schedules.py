@@ -106,6 +106,12 @@ def _validated(spec: ShiftTypeIn, shift_id: uuid.UUID) -> attendance.ShiftType:
     """The domain shift type (its own checks raise ValueError -> BadRequest)."""
     if not spec.name.strip():
         raise BadRequest("a shift type needs a name", "name_needed")
+    if any(not 0 <= day <= 6 for day in spec.working_days):
+        raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated",
+                         "working_days", "working_days")
+    if spec.late_grace_min < 0 or spec.early_exit_grace_min < 0:
+        raise BadRequest("a grace period cannot be negative", "grace_negative",
+                         "late_grace_min")
     try:
         return attendance.ShiftType(
             id=shift_id, name=spec.name.strip(), start=parse_hhmm(spec.start),

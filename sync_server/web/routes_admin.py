@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person, Template
-from sync_server.errors import BadRequest
+from sync_server.errors import BadRequest, ServerError
 from sync_server.service import (
     people,
     reports,
@@ -63,8 +63,9 @@ def shifts_page(request: Request, user: User, edit: str = "", edit_leave: str = 
 
 def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                 edit_leave: str = "", leave_form: dict[str, object] | None = None,
-                status_code: int = 200) -> Response:
-    """The shifts page; ``leave_form`` re-shows a refused leave form (input and error)."""
+                status_code: int = 200, type_form: dict[str, object] | None = None) -> Response:
+    """The shifts page; ``leave_form`` and ``type_form`` re-show a refused leave or shift
+    type form (the input and the error)."""
     with transaction(common.sessions_of(request)) as session:
         types = schedules.list_shift_types(session)
         assignments = schedules.list_assignments(session)
@@ -84,7 +85,7 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         names={p.id: p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
-                        leave_form=leave_form or {})
+                        leave_form=leave_form or {}, type_form=type_form or {})
 
 
 @router.post("/shifts/types")
@@ -94,13 +95,17 @@ def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, 
                     working_days: OptionalText = "0,1,2,3,4",
                     shift_id: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"name": name, "start": start, "end": end,
+                               "late_grace_min": late_grace_min,
+                               "early_exit_grace_min": early_exit_grace_min,
+                               "working_days": working_days, "shift_id": shift_id}
 
     def act(session: Session) -> None:
         try:
             days = tuple(int(d) for d in working_days.replace(" ", "").split(",") if d)
         except ValueError:
-            raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated") \
-                from None
+            raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated",
+                             "working_days", "working_days") from None
         spec = schedules.ShiftTypeIn(name=name, start=start, end=end,
                                      late_grace_min=late_grace_min,
                                      early_exit_grace_min=early_exit_grace_min,
@@ -108,7 +113,11 @@ def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, 
         schedules.save_shift_type(session, spec, _uuid(shift_id) if shift_id else None,
                                   actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, shift_id, status_code=error.status,
+                           type_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/assignments")

@@ -98,6 +98,9 @@ EN = {
     "err_last_admin": "This is the last active admin: make another admin first.",
     "err_not_a_time_of_day": "“{value}” is not a time HH:MM.",
     "err_name_needed": "A name is required.",
+    "err_working_days": "Working days are numbers from 0 (Monday) to 6 (Sunday), separated "
+                        "by commas, e.g. 0,1,2,3,4.",
+    "err_grace_negative": "A grace period cannot be negative.",
     "err_department_exists": "The department {name} exists already.",
     "err_assign_one": "Assign the shift to a person or to a department, not both.",
     "err_task_title": "A task needs a title.",
@@ -268,6 +271,9 @@ VI = {
     "err_last_admin": "Đây là quản trị viên cuối cùng: hãy tạo quản trị viên khác trước.",
     "err_not_a_time_of_day": "“{value}” không phải là giờ HH:MM.",
     "err_name_needed": "Cần có tên.",
+    "err_working_days": "Ngày làm là các số từ 0 (thứ Hai) đến 6 (Chủ nhật), cách nhau bằng "
+                        "dấu phẩy, ví dụ 0,1,2,3,4.",
+    "err_grace_negative": "Thời gian cho phép không được âm.",
     "err_department_exists": "Phòng ban {name} đã có.",
     "err_assign_one": "Phân ca cho một người hoặc một phòng ban, không phải cả hai.",
     "err_task_title": "Công việc cần có tiêu đề.",

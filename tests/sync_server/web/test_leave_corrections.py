@@ -45,6 +45,12 @@ def test_leave_is_range_checked_edited_and_withdrawn(  # type: ignore[no-untyped
     page = browser.new_context().new_page()
     _log_in(page, web_server, "hr")
     page.goto(f"{web_server.url}/hr/shifts")
+    page.fill("#shift-type-form input[name=name]", "Ca sáng")
+    page.fill("#shift-type-form input[name=working_days]", "0,1,9")
+    page.click("#shift-type-form button[type=submit]")  # a shift type refused, input kept
+    assert "0 (thứ Hai) đến 6" in page.inner_text("#error-type-working_days")
+    assert page.input_value("#shift-type-form input[name=name]") == "Ca sáng"
+    assert page.input_value("#shift-type-form input[name=working_days]") == "0,1,9"
     page.select_option("#leave-form select[name=person_id]", str(staffing.finance_b))
     _leave(page, "1900-01-01", "2999-12-31", "forever")
     assert "trong vòng một năm" in page.inner_text("#error-leave-start")
