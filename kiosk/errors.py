@@ -6,7 +6,9 @@
     ├── StoreError             the local SQLite store
     └── SyncError              talking to the server
         ├── AuthError              credential missing, refused or revoked
-        └── ServerUnavailable      network down, timeout, 5xx: retry later
+        ├── ServerUnavailable      network down, timeout, 5xx: retry later
+        │   └── RateLimited            429: this kind of request, later
+        └── FeedCursorRefused      the server has no feed entry as far as our cursor
 
 The face engine's errors (``faceid.errors``: models, vision, data keys) are re-exported here,
 and the model installer adds two kinds of ``ModelError``:
@@ -31,9 +33,10 @@ from faceid.errors import (
 from protocol.errors import ProtocolError, SettingsError
 
 __all__ = ["EXPECTED_ERRORS", "AuthError", "CameraError", "ConversionError", "DataKeyError",
-           "FaceIdError", "GalleryError", "ImageDecodeError", "KioskError", "ModelError",
-           "ModelIntegrityError", "ModelMissingError", "ModelSourceError", "ServerUnavailable",
-           "SettingsError", "StoreError", "SyncError", "VisionError"]
+           "FaceIdError", "FeedCursorRefused", "GalleryError", "ImageDecodeError", "KioskError",
+           "ModelError", "ModelIntegrityError", "ModelMissingError", "ModelSourceError",
+           "RateLimited", "ServerUnavailable", "SettingsError", "StoreError", "SyncError",
+           "VisionError"]
 
 
 class KioskError(Exception):
@@ -66,6 +69,16 @@ class AuthError(SyncError):
 
 class ServerUnavailable(SyncError):
     pass
+
+
+class RateLimited(ServerUnavailable):
+    """429: the server refuses this kind of request for now (e.g. too many enrolments of one
+    person today); other requests may still go through."""
+
+
+class FeedCursorRefused(SyncError):
+    """The server's feed ends before this kiosk's cursor (it was restored from an older
+    backup): the kiosk reads the feed again from the start (kiosk.sync.worker)."""
 
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (KioskError, FaceIdError, ProtocolError)

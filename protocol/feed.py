@@ -1,4 +1,9 @@
-"""``GET /api/v1/feed``: the change feed a kiosk reads from its cursor, in pages."""
+"""``GET /api/v1/feed``: the change feed a kiosk reads from its cursor, in pages.
+
+A cursor beyond the server's newest entry (on the feed, a heartbeat or provisioning) is
+refused with 409 and the problem title ``CURSOR_BEYOND_FEED``: no kiosk can have applied
+entries the server never wrote.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+
+CURSOR_BEYOND_FEED = "Feed cursor beyond the feed"
 
 
 class FeedEntity(enum.Enum):

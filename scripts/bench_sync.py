@@ -9,7 +9,10 @@ throw-away Debian server with fsync ON (tests/sync_server/pg.py). Throughput mod
 kiosk (an asyncio task with its own credential) pushes its punches in batches; afterwards
 the database is counted: lost = sent ids missing, duplicated = rows beyond distinct ids.
 Backlog mode: one real kiosk store holding N punches syncs with the real client until
-empty. The last line printed is one JSON object.
+empty. The punches are of ``--people`` real people with QR badges, which every kiosk has
+received through the feed before punching, so the server accepts them as a working kiosk's
+(``punches_held`` counts any it held for review: 0 expected). The last line printed is one
+JSON object.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -37,7 +41,7 @@ from kiosk.store import open_store  # noqa: E402
 from kiosk.sync import DeviceReport, KioskCredential, SyncClient, sync_once  # noqa: E402
 from sync_server.db.engine import make_engine, session_factory, transaction  # noqa: E402
 from sync_server.db.migrate import upgrade  # noqa: E402
-from sync_server.service import kiosks  # noqa: E402
+from sync_server.service import alt_checkin, feed, kiosks, people  # noqa: E402
 from tests.sync_server.pg import ThrowawayPostgres, free_port, start_postgres  # noqa: E402
 
 
@@ -50,18 +54,33 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--backlog", type=int, default=0,
                         help="backlog-drain mode: one kiosk with this many queued punches")
+    parser.add_argument("--people", type=int, default=500,
+                        help="people with a QR badge the punches are of")
     return parser.parse_args()
 
 
+def make_people(url: str, count: int) -> list[uuid.UUID]:
+    """``count`` people, each with a QR badge (published to every kiosk by the feed)."""
+    sessions = session_factory(make_engine(url))
+    with transaction(sessions) as session:
+        made = [people.create_person(session, f"Bench {index}", f"B{index:05d}", "Bench",
+                                     actor="script").id for index in range(count)]
+        for person_id in made:
+            alt_checkin.issue_badge(session, person_id, "script")
+    return made
+
+
 def provision_all(url: str, count: int, server_url: str) -> list[KioskCredential]:
+    """Provision ``count`` kiosks that report having applied the whole feed."""
     sessions = session_factory(make_engine(url))
     credentials = []
     with transaction(sessions) as session:
+        head = feed.head(session)
         for index in range(count):
             kiosk_id, code = kiosks.create_provisioning_code(session, f"bench-{index}", 3600,
                                                              actor="script")
             kiosk, secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
-                "bench", "sface-2021dec", 0, 0.0, 0))
+                "bench", "sface-2021dec", 0, 0.0, head))
             credentials.append(KioskCredential(server_url, kiosk.id, kiosk.name, secret))
     return credentials
 
@@ -81,10 +100,10 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not come up")
 
 
-def make_punches(count: int) -> list[dict[str, Any]]:
+def make_punches(count: int, people_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
     now = datetime.now(UTC).isoformat()
-    return [{"id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "kind": "auto",
-             "source": "face", "captured_at": now, "clock_offset_s": 0.01}
+    return [{"id": str(uuid.uuid4()), "person_id": str(random.choice(people_ids)),
+             "kind": "auto", "source": "qr", "captured_at": now, "clock_offset_s": 0.01}
             for _ in range(count)]
 
 
@@ -121,15 +140,19 @@ def count_in_database(url: str, expected: set[str]) -> dict[str, int]:
     with engine.connect() as conn:
         stored = [str(uuid.UUID(str(row[0])))
                   for row in conn.execute(text("SELECT id FROM punches"))]
+        held = conn.execute(text("SELECT count(*) FROM punches WHERE review = 'held'"))
+        punches_held = int(held.scalar() or 0)
     engine.dispose()
     present = set(stored)
     return {"stored_rows": len(stored), "lost": len(expected - present),
-            "duplicated": len(stored) - len(present)}
+            "duplicated": len(stored) - len(present), "punches_held": punches_held}
 
 
 def throughput(args: argparse.Namespace, url: str, server_url: str) -> dict[str, Any]:
+    people_ids = make_people(url, args.people)
     credentials = provision_all(url, args.kiosks, server_url)
-    per_kiosk = {c.kiosk_id: make_punches(args.punches_per_kiosk) for c in credentials}
+    per_kiosk = {c.kiosk_id: make_punches(args.punches_per_kiosk, people_ids)
+                 for c in credentials}
     elapsed, latencies = asyncio.run(push_everything(server_url, credentials, per_kiosk,
                                                      args.batch))
     expected = {p["id"] for punches in per_kiosk.values() for p in punches}
@@ -143,10 +166,14 @@ def throughput(args: argparse.Namespace, url: str, server_url: str) -> dict[str,
 
 def backlog(args: argparse.Namespace, url: str, server_url: str, scratch: Path
             ) -> dict[str, Any]:
+    people_ids = make_people(url, args.people)
     credential = provision_all(url, 1, server_url)[0]
     store = open_store(scratch / "kiosk.sqlite3")
+    with SyncClient(credential, verify_tls=False) as client:
+        sync_once(store, client)  # the people and their badges arrive, as after provisioning
     began = time.perf_counter()
-    expected = {str(store.punches.record(uuid.uuid4()).id) for _ in range(args.backlog)}
+    expected = {str(store.punches.record(random.choice(people_ids)).id)
+                for _ in range(args.backlog)}
     recorded_s = time.perf_counter() - began
     with SyncClient(credential, verify_tls=False) as client:
         began = time.perf_counter()

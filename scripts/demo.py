@@ -8,10 +8,12 @@ Runs every step the way an operator would, through the real commands (``sync-ser
    scikit-image's wheel on PyPI (sha256-checked; nothing personal ships with the project);
 3. start the server on SQLite (127.0.0.1), create an admin, register a person, provision the
    kiosk with a one-time code;
-4. enrol the person at the kiosk (consent recorded) and run the kiosk headless on an image
-   folder camera: the cat (no face), then the astronaut walking up;
+4. enrol the person at the kiosk (consent recorded), sync it up, approve it on the server as
+   HR would (``sync-server kiosk-enrolments``: a kiosk's enrolment counts only once a person
+   approved it), and run the kiosk headless on an image folder camera: the cat (no face),
+   then the astronaut walking up;
 5. sync, and show what happened: faces decided, punches recorded and synced, what the server
-   holds, and the kiosk on the server's device list.
+   counts (and holds for review, if anything), and the kiosk on the server's device list.
 
 6. (unless ``--no-serve``) fill the server with a sample ministry (``sample_ministry.py``:
    departments, shifts, a month of punches through the kiosk API, a few tasks) and keep it
@@ -303,6 +305,9 @@ def demo_with_server(args: argparse.Namespace, workdir: Path, port: int, passwor
                     "--images", str(workdir / "enroll"), "--consent-version", "demo-2026-11",
                     "--collected-by", "demo"], env)
     say("  " + enrolled.stdout.strip())
+    run([*kiosk, "sync"], env)  # the enrolment goes up, pending review
+    approved = run([str(BIN / "sync-server"), "kiosk-enrolments", "--approve-all"], env)
+    say("  " + approved.stdout.strip())
     started = time.monotonic()
     ran = run([*kiosk, "run", "--offscreen", "--max-seconds", "240",
                "--exit-after-punches", "1"], env)
@@ -316,28 +321,35 @@ def demo_with_server(args: argparse.Namespace, workdir: Path, port: int, passwor
     say("  " + synced.stdout.strip().replace("\n", "\n[demo]   "))
     kiosks = admin.get("/kiosks").json()
     server_punches = count_server_punches(workdir / "server.sqlite3", person_id)
+    held = count_server_punches(workdir / "server.sqlite3", person_id, ("held",))
     local = sqlite3.connect(f"file:{workdir / 'kiosk.sqlite3'}?mode=ro", uri=True)
     recorded = local.execute("SELECT count(*) FROM punches").fetchone()[0]
     waiting = local.execute("SELECT count(*) FROM punches WHERE synced_at IS NULL").fetchone()[0]
     local.close()
     figures = {"frames": frames, "decisions": len(decisions), "punches_recorded": recorded,
                "punches_waiting": waiting, "punches_on_server": server_punches,
+               "punches_held_on_server": held,
                "kiosks_registered": len(kiosks), "liveness": liveness,
                "kiosk_run_s": round(run_s, 1)}
     print(f"\nServer http://127.0.0.1:{port} (SQLite {workdir / 'server.sqlite3'})")
     print(f"Kiosk 'demo-kiosk' saw {frames} frames and made {len(decisions)} decision(s); "
           f"{recorded} punch(es) recorded, {recorded - waiting} synced, {waiting} waiting.")
-    print(f"The server holds {server_punches} punch(es) for {PERSON_NAME}; kiosks on its list: "
+    print(f"The server counts {server_punches} punch(es) for {PERSON_NAME} ({held} held for "
+          "review); kiosks on its list: "
           + ", ".join(f"{k['name']} (last seen {k.get('last_seen_at')})" for k in kiosks))
     print(json.dumps(figures))
     return 0 if server_punches >= 1 and waiting == 0 else 1
 
 
-def count_server_punches(database: Path, person_id: str) -> int:
+def count_server_punches(database: Path, person_id: str,
+                         reviews: tuple[str, ...] = ("accepted", "approved")) -> int:
+    """The person's punches on the server in these review states (default: those counted)."""
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    marks = ", ".join("?" for _ in reviews)
     try:
-        rows = connection.execute("SELECT count(*) FROM punches WHERE person_id IN (?, ?)",
-                                  (person_id, person_id.replace("-", ""))).fetchone()
+        rows = connection.execute(
+            f"SELECT count(*) FROM punches WHERE person_id IN (?, ?) AND review IN ({marks})",
+            (person_id, person_id.replace("-", ""), *reviews)).fetchone()
     finally:
         connection.close()
     return int(rows[0])

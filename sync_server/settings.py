@@ -86,6 +86,25 @@ class RetentionSettings(Section):
     refused_attempt_days: int = Field(365, ge=1, description="refused-attempt records")
 
 
+class TrustSettings(Section):
+    """What the server believes of a kiosk (docs/security.md). Punches outside these bounds
+    are stored but held for review; enrolment uploads beyond the rate are refused (429)."""
+
+    punch_skew_s: float = Field(300.0, ge=0, le=86400,
+                                description="seconds a punch may lie after its receipt, or "
+                                "before the kiosk's provisioning, from clock error")
+    max_offline_days: float = Field(7.0, gt=0, le=366,
+                                    description="the longest a kiosk of this site may be "
+                                    "offline: punches older than its previous batch by more "
+                                    "are held")
+    offset_tolerance_s: float = Field(300.0, ge=0, le=86400,
+                                      description="seconds a punch's clock offset may differ "
+                                      "from the one the server measured on the kiosk")
+    enrolments_per_person_per_day: int = Field(3, ge=1, le=100,
+                                               description="kiosk enrolment uploads per "
+                                               "person and kiosk in 24 hours")
+
+
 class AuditSettings(Section):
     strict: bool = Field(False, description="a change to audited data without an audit entry "
                          "fails its request (tests) instead of being logged as an error")
@@ -99,6 +118,7 @@ class ServerSettings(Section):
     vision: VisionSettings = VisionSettings()
     mail: MailSettings = MailSettings()
     retention: RetentionSettings = RetentionSettings()
+    trust: TrustSettings = TrustSettings()
     audit: AuditSettings = AuditSettings()
 
 

@@ -1,8 +1,11 @@
 """Applying the server's change feed to the kiosk tables (inside the caller's transaction).
 
-Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries no data):
+Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries at most the erasure ids below):
 - person: display_name, employee_code, department, active; pin_hash and badge_hash when
-  the person has a PIN or a QR badge (absent = none: applying the entry revokes them)
+  the person has a PIN or a QR badge (absent = none: applying the entry revokes them);
+  an erasure (upsert with biometrics_erased, or a DELETE) names itself in ``erasure_id``
+  and, on a DELETE, earlier erasures it stands for in ``covers``: the kiosk confirms them
+  to the server once applied (``erasure_ids``)
 - template: person_id, recognizer_id, dim, embedding (base64 of little-endian float32),
   created_at, consent {id, given_at, notice_version, collected_by}
 - reminder: person_id, title, due_at (ISO UTC or null), priority (0 low, 1 normal, 2 high),
@@ -93,6 +96,34 @@ def delete_person_rows(raw: sqlite3.Connection, person_id: UUID) -> bool:
     raw.execute("DELETE FROM reminders WHERE person_id = ?", key)
     raw.execute("DELETE FROM consents WHERE person_id = ?", key)
     return raw.execute("DELETE FROM people WHERE id = ?", key).rowcount > 0
+
+
+ERASURES_TO_CONFIRM = "sync.erasures_to_confirm"  # settings key: JSON list of ids
+
+
+def erasure_ids(changes: Sequence[FeedChange]) -> list[str]:
+    """The erasures a page carries (person entries' ``erasure_id`` and ``covers``)."""
+    found: list[str] = []
+    for change in changes:
+        if change.entity is not FeedEntity.PERSON:
+            continue
+        if isinstance(change.data.get("erasure_id"), str):
+            found.append(change.data["erasure_id"])
+        found += [str(e) for e in change.data.get("covers") or [] if isinstance(e, str)]
+    return found
+
+
+def note_erasures_to_confirm(raw: sqlite3.Connection, ids: Sequence[str]) -> None:
+    """Add ``ids`` to the erasures this kiosk must still confirm (same transaction as the
+    page that applied them: a crash cannot lose a confirmation, nor confirm early)."""
+    if not ids:
+        return
+    rows = raw.execute("SELECT value FROM settings WHERE key = ?",
+                       (ERASURES_TO_CONFIRM,)).fetchall()
+    pending = json.loads(rows[0][0]) if rows else []
+    merged = list(dict.fromkeys([*pending, *ids]))
+    raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                " DO UPDATE SET value = excluded.value", (ERASURES_TO_CONFIRM, json.dumps(merged)))
 
 
 def apply_changes(raw: sqlite3.Connection, changes: Sequence[FeedChange],

@@ -1,11 +1,13 @@
 """The caches the server's change feed fills (people, templates, reminders, schedules), the
-feed cursor, and the schedules as the domain rules read them."""
+feed cursor, the schedules as the domain rules read them, and the erasures applied here that
+the server has not yet been told about (confirmed by id: docs/security.md)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from faceid.sealing import DataKeyring
 from kiosk.store import feed
@@ -29,6 +31,7 @@ class FeedCache:
         """
         with self._conn.transaction() as raw:
             erased = feed.apply_changes(raw, changes, self._keyring)
+            feed.note_erasures_to_confirm(raw, feed.erasure_ids(changes))
             raw.execute(
                 "INSERT INTO sync_cursors (stream, cursor, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor,"
@@ -36,6 +39,23 @@ class FeedCache:
         if erased:
             self._conn.vacuum()
         return len(changes)
+
+    def erasures_to_confirm(self) -> list[UUID]:
+        """Erasures applied here and not yet confirmed to the server, oldest first."""
+        rows = self._conn.query("SELECT value FROM settings WHERE key = ?",
+                                (feed.ERASURES_TO_CONFIRM,))
+        return [UUID(item) for item in json.loads(rows[0]["value"])] if rows else []
+
+    def mark_erasures_confirmed(self, ids: Sequence[UUID]) -> None:
+        """The server recorded these confirmations (or knows no such erasure): forget them."""
+        done = {str(i) for i in ids}
+        with self._conn.transaction() as raw:
+            rows = raw.execute("SELECT value FROM settings WHERE key = ?",
+                               (feed.ERASURES_TO_CONFIRM,)).fetchall()
+            left = [i for i in (json.loads(rows[0][0]) if rows else []) if i not in done]
+            raw.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                        " DO UPDATE SET value = excluded.value",
+                        (feed.ERASURES_TO_CONFIRM, json.dumps(left)))
 
     def cursor(self, stream: str = FEED_STREAM) -> str | None:
         rows = self._conn.query("SELECT cursor FROM sync_cursors WHERE stream = ?", (stream,))

@@ -3,7 +3,9 @@
 Errors are translated into kiosk.errors: 401/403 -> AuthError; network failures, timeouts,
 429 and 5xx -> ServerUnavailable (retry later); other 4xx -> SyncError with the server's
 problem detail. Every exchange measures the clock offset (server minus kiosk, seconds) from
-the ``X-Server-Time`` header, NTP style: server stamp minus the midpoint of send and receive.
+the ``X-Server-Time`` header, NTP style: server stamp minus the midpoint of send and receive;
+every request carries the kiosk's clock in ``X-Kiosk-Time`` so the server measures it too
+(it holds punches whose offset disagrees).
 
 Not thread safe: one client per thread (the sync worker's).
 """
@@ -14,24 +16,36 @@ import base64
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.errors import AuthError, ServerUnavailable, SyncError
+from kiosk.errors import (
+    AuthError,
+    FeedCursorRefused,
+    RateLimited,
+    ServerUnavailable,
+    SyncError,
+)
 from kiosk.store.records import Chip, Consent, FeedChange, FeedEntity, FeedOp, KioskEvent, Punch
 from kiosk.sync.credentials import KioskCredential
-from protocol.api import API_PREFIX, SERVER_TIME_HEADER
+from protocol.api import API_PREFIX, KIOSK_TIME_HEADER, SERVER_TIME_HEADER
 from protocol.enrolment import ChipBody, ConsentBody, EnrollmentIn, EnrollmentOut, NewPersonBody
 from protocol.events import EventAck, EventBatch
-from protocol.feed import FeedPageOut
-from protocol.kiosks import CredentialOut, DeviceReport, ProvisionIn
-from protocol.punches import PunchAck, PunchBatch
+from protocol.feed import CURSOR_BEYOND_FEED, FeedPageOut
+from protocol.kiosks import (
+    CredentialOut,
+    DeviceReport,
+    ErasureConfirmationIn,
+    ErasureConfirmationOut,
+    ProvisionIn,
+)
+from protocol.punches import PunchAck, PunchBatch, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +63,12 @@ class SyncClient:
     """Talks to one server with one kiosk credential. ``verify_tls`` only off for tests."""
 
     def __init__(self, credential: KioskCredential, timeout_s: float = 10.0,
-                 verify_tls: bool = True, transport: httpx.BaseTransport | None = None) -> None:
+                 verify_tls: bool = True, transport: httpx.BaseTransport | None = None,
+                 wall_clock: Callable[[], datetime] | None = None) -> None:
+        """``wall_clock``: the kiosk's clock as sent in ``X-Kiosk-Time`` (default: the
+        system clock; a drill that fakes the kiosk's clock passes the same fake here)."""
         self.credential = credential
+        self._wall_clock = wall_clock
         self.clock_offset_s: float | None = None
         self.round_trip_s: float | None = None
         self._http = _http_client(credential.server_url, timeout_s, verify_tls, transport)
@@ -66,10 +84,27 @@ class SyncClient:
         self.close()
 
     def push_punches(self, punches: Sequence[Punch]) -> list[uuid.UUID]:
-        """Send a batch; returns the ids the server acknowledged (stored durably there)."""
+        """Send a batch; returns the ids the server acknowledged (stored durably there).
+
+        A punch the server holds for review is acknowledged too (never sent again): it is
+        logged here with the server's reasons, and counts once HR approves it.
+        """
         batch = PunchBatch(punches=[p.to_wire() for p in punches])
         body = self._call("POST", "/punches", json=batch.model_dump(mode="json"))
-        return PunchAck.model_validate(body).acknowledged
+        answer = PunchAck.model_validate(body)
+        for verdict in answer.verdicts:
+            if verdict.verdict is Verdict.HELD:
+                log.warning("punch %s is held for review by the server: %s", verdict.id,
+                            ", ".join(verdict.reasons))
+        return answer.acknowledged
+
+    def confirm_erasures(self, erasure_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Tell the server these erasures were applied here; returns the ids it is done with
+        (confirmed, or unknown to it: nothing to confirm)."""
+        sent = ErasureConfirmationIn(erasure_ids=list(erasure_ids))
+        body = self._call("POST", "/kiosks/me/erasures/confirm", json=sent.model_dump(mode="json"))
+        answer = ErasureConfirmationOut.model_validate(body)
+        return [*answer.confirmed, *answer.unknown]
 
     def push_events(self, events: Sequence[KioskEvent]) -> list[uuid.UUID]:
         """Send a batch of outbox events; returns the ids the server stored durably."""
@@ -136,8 +171,10 @@ class SyncClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         sent = time.time()
+        kiosk_time = self._wall_clock() if self._wall_clock else datetime.fromtimestamp(sent, UTC)
+        headers = {KIOSK_TIME_HEADER: kiosk_time.isoformat()}
         try:
-            response = self._http.request(method, API_PREFIX + path, **kwargs)
+            response = self._http.request(method, API_PREFIX + path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         received = time.time()
@@ -190,12 +227,17 @@ def _raise_for_problem(response: httpx.Response, method: str, path: str) -> None
     if status < 400:
         return
     try:
-        detail = str(response.json().get("detail", response.text[:200]))
-    except ValueError:
-        detail = response.text[:200]
+        problem = response.json()
+        detail, title = str(problem.get("detail", response.text[:200])), problem.get("title")
+    except (ValueError, AttributeError):
+        detail, title = response.text[:200], None
     message = f"{method} {path}: {status} {detail}"
     if status in (401, 403):
         raise AuthError(message)
-    if status == 429 or status >= 500:
+    if status == 409 and title == CURSOR_BEYOND_FEED:
+        raise FeedCursorRefused(message)
+    if status == 429:
+        raise RateLimited(message)
+    if status >= 500:
         raise ServerUnavailable(message)
     raise SyncError(message)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.errors import AuthError, ServerUnavailable, SyncError
+from kiosk.errors import AuthError, RateLimited, ServerUnavailable, SyncError
 from kiosk.store import KioskStore
 from kiosk.sync.client import SyncClient
 
@@ -26,9 +26,11 @@ UPLOAD_BATCH = 10  # queue rows read per round; each upload is one request
 def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
     """Upload every queued enrollment; returns how many the server acknowledged.
 
-    Raises AuthError / ServerUnavailable (the whole exchange is retried later). A refusal by
-    the server (another 4xx: the person was erased there, the consent withdrawn, ...) is
-    permanent: the row is marked refused with the server's reason, audited, and skipped.
+    Raises AuthError / ServerUnavailable (the whole exchange is retried later). A rate limit
+    (429: too many enrolments of one person today) leaves the rows queued for a later round
+    and lets the exchange go on (the punches must not wait a day). A refusal by the server
+    (another 4xx: the person was erased there, the consent withdrawn, ...) is permanent: the
+    row is marked refused with the server's reason, audited, and skipped.
     """
     uploaded = 0
     while True:
@@ -48,6 +50,10 @@ def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
                     pending.embeddings, pending.chips, new_person_name=pending.new_person_name,
                     template_ids=pending.template_ids,
                     new_person_department=pending.new_person_department)
+            except RateLimited as exc:
+                log.warning("enrollment %s of %s waits: %s", pending.id, pending.person_id,
+                            exc)
+                return uploaded
             except (AuthError, ServerUnavailable):
                 raise
             except SyncError as exc:

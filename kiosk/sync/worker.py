@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
-from kiosk.errors import EXPECTED_ERRORS, AuthError, ServerUnavailable
+from kiosk.errors import EXPECTED_ERRORS, AuthError, FeedCursorRefused, ServerUnavailable
 from kiosk.store import KioskStore
 from kiosk.store.records import utc_now
 from kiosk.sync.backoff import Backoff
@@ -98,18 +98,49 @@ def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
     pulled = 0
     while True:
         after = int(store.feed.cursor() or 0)
-        page = client.pull_feed(after, page_size)
+        try:
+            page = client.pull_feed(after, page_size)
+        except FeedCursorRefused as exc:  # the feed shrank after the heartbeat: a restore
+            restart_feed(store, exc)
+            continue
         store.feed.apply_page(page.changes, str(page.next_cursor))
         pulled += len(page.changes)
         if not page.has_more or page.next_cursor <= after:
             return pulled
 
 
+ERASURE_BATCH = 500  # ids per confirmation request
+
+
+def confirm_erasures(store: KioskStore, client: SyncClient) -> int:
+    """Confirm the erasures applied here (recorded with the feed page that carried them);
+    returns how many the server is done with. The only proof of erasure the server takes."""
+    done = 0
+    pending = store.feed.erasures_to_confirm()
+    for start in range(0, len(pending), ERASURE_BATCH):
+        answered = client.confirm_erasures(pending[start:start + ERASURE_BATCH])
+        store.feed.mark_erasures_confirmed(answered)
+        done += len(answered)
+    return done
+
+
+def restart_feed(store: KioskStore, refusal: FeedCursorRefused) -> None:
+    """The server's feed ends before our cursor (restored from an older backup): read it
+    again from the start. Every entry is idempotent (upserts replace, tombstones delete)."""
+    log.warning("the server refused feed cursor %s (%s): reading its feed from the start",
+                store.feed.cursor(), refusal)
+    store.feed.apply_page([], "0")  # moves the cursor only, in one transaction
+
+
 def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
               page_size: int = 500, software_version: str | None = None,
               recognizer_id: str | None = None) -> SyncReport:
     """Heartbeat, push the outbox, pull the feed. Raises SyncError subclasses, StoreError."""
-    client.heartbeat(_device_report(store, software_version, recognizer_id))
+    try:
+        client.heartbeat(_device_report(store, software_version, recognizer_id))
+    except FeedCursorRefused as exc:
+        restart_feed(store, exc)
+        client.heartbeat(_device_report(store, software_version, recognizer_id))
     if client.clock_offset_s is not None:
         store.settings.set_clock_offset_s(client.clock_offset_s)
     # Enrollments first: a person created at this kiosk must exist on the server before
@@ -118,9 +149,10 @@ def sync_once(store: KioskStore, client: SyncClient, batch_size: int = 200,
     pushed = push_all(store, client, batch_size)
     events = push_events(store, client, EVENT_BATCH)
     pulled = pull_all(store, client, page_size)
+    confirm_erasures(store, client)
     if pulled:
-        # Report the new cursor at once: it is how the server learns that this kiosk has
-        # applied (and, for tombstones, erased) everything up to it.
+        # Report the new cursor at once: it is how the server learns which templates this
+        # kiosk holds (erasures are confirmed by id, above).
         client.heartbeat(_device_report(store, software_version, recognizer_id))
     return SyncReport(pushed, pulled, store.punches.backlog(), client.clock_offset_s, events,
                       enrollments_uploaded=uploaded)

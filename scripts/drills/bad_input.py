@@ -28,6 +28,7 @@ from scripts.drills.common import (
     DrillResult,
     ServerProcess,
     compare,
+    drill_person,
     provision,
     server_database,
 )
@@ -57,7 +58,7 @@ def _json(value: Any) -> bytes:
 
 
 def _punch(**changes: Any) -> dict[str, Any]:
-    punch = {"id": str(uuid.uuid4()), "person_id": str(uuid.uuid4()), "kind": "auto",
+    punch = {"id": str(uuid.uuid4()), "person_id": str(drill_person(1)), "kind": "auto",
              "source": "face", "captured_at": datetime.now(UTC).isoformat(),
              "clock_offset_s": 0.0}
     punch.update(changes)
@@ -133,6 +134,10 @@ def cases() -> list[Case]:
              _json({"backlog": "lots"})),
         Case("feed_bad_cursor", "GET", "/api/v1/feed?after=abc&limit=10"),
         Case("feed_huge_limit", "GET", "/api/v1/feed?after=0&limit=99999999"),
+        Case("feed_cursor_beyond_the_feed", "GET", "/api/v1/feed?after=1000000000000",
+             expect=409),
+        Case("heartbeat_cursor_beyond_the_feed", "POST", "/api/v1/kiosks/me/heartbeat",
+             _json({"feed_cursor": 10 ** 12}), expect=409),
         Case("chip_decompression_bomb", "POST", "/api/v1/templates", _enrollment(bomb)),
         Case("chip_header_lies", "POST", "/api/v1/templates", _enrollment(lying_header)),
         Case("chip_truncated_png", "POST", "/api/v1/templates", _enrollment(truncated)),

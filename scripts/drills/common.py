@@ -6,6 +6,11 @@ that the process can be SIGKILLed and started again on the same address. The ver
 comes from the two databases: every punch id in the kiosk store(s) must be on the server
 exactly once (lost = recorded at a kiosk but absent; duplicated = extra rows for one id plus
 rows whose id no kiosk recorded).
+
+Kiosks punch the drill's people (``drill_person(1..DRILL_PEOPLE)``, real people with QR
+badges) and apply the feed before punching (``prime``), as a working kiosk does, so the
+server accepts their punches; ``held`` counts any it held for review instead (stored all
+the same: held punches are neither lost nor duplicated).
 """
 
 from __future__ import annotations
@@ -25,14 +30,22 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from kiosk.sync import KioskCredential
+from kiosk.store import open_store
+from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.db.engine import make_engine, session_factory, transaction
 from sync_server.db.migrate import upgrade
-from sync_server.service import kiosks
+from sync_server.db.models import Person
+from sync_server.service import alt_checkin, feed, kiosks, people
 from tests.sync_server.pg import ThrowawayPostgres, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HEALTH = "/api/v1/health"
+DRILL_PEOPLE = 50
+
+
+def drill_person(number: int) -> uuid.UUID:
+    """The id of drill person ``number`` (1..DRILL_PEOPLE)."""
+    return uuid.UUID(int=number)
 
 
 @dataclass
@@ -65,6 +78,7 @@ class DrillResult:
     on_server: int = 0
     lost: int = 0
     duplicated: int = 0
+    held: int = 0
     errors: int = 0
     skipped: str | None = None
     seconds: float = 0.0
@@ -86,12 +100,14 @@ class DrillResult:
         self.on_server += counts.on_server
         self.lost += counts.lost
         self.duplicated += counts.duplicated
+        self.held += counts.held
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "iterations": self.iterations, "punches_confirmed": self.confirmed,
             "punches_on_server": self.on_server, "lost_punches": self.lost,
-            "duplicated_punches": self.duplicated, "errors": self.errors,
+            "duplicated_punches": self.duplicated, "punches_held": self.held,
+            "errors": self.errors,
             "seconds": round(self.seconds, 1), "faults": self.faults, **self.figures}
         if self.skipped:
             data["skipped"] = self.skipped
@@ -106,6 +122,7 @@ class PunchCounts:
     on_server: int
     lost: int
     duplicated: int
+    held: int = 0
 
 
 def server_database(options: DrillOptions, folder: Path) -> str:
@@ -181,19 +198,36 @@ class ServerProcess:
 
 def provision(database_url: str, server_url: str, count: int, prefix: str
               ) -> list[KioskCredential]:
-    """Kiosks made directly in the database (the HTTP exchange is rate limited per address)."""
+    """Kiosks made directly in the database (the HTTP exchange is rate limited per address),
+    after the drill's people (made once per database)."""
     engine = make_engine(database_url)
     sessions = session_factory(engine)
     credentials = []
     with transaction(sessions) as session:
+        if session.get(Person, drill_person(1)) is None:
+            for number in range(1, DRILL_PEOPLE + 1):
+                people.create_person(session, f"Drill {number}", f"D{number:03d}", "Drill",
+                                     person_id=drill_person(number), actor="script")
+                alt_checkin.issue_badge(session, drill_person(number), "script")
         for index in range(count):
             kiosk_id, code = kiosks.create_provisioning_code(session, f"{prefix}-{index}", 3600,
                                                              actor="script")
             kiosk, secret = kiosks.exchange_code(session, code, kiosks.DeviceReport(
-                "drill", "sface-2021dec", 0, 0.0, 0))
+                "drill", "sface-2021dec", 0, 0.0, feed.head(session)))
             credentials.append(KioskCredential(server_url, kiosk.id, kiosk.name, secret))
     engine.dispose()
     return credentials
+
+
+def prime(store_path: Path, credential: KioskCredential) -> None:
+    """Apply the feed to a new kiosk store (the people and their badges), as a kiosk does
+    right after provisioning; before it, the kiosk could not have recognised anyone."""
+    store = open_store(store_path)
+    try:
+        with SyncClient(credential, timeout_s=30, verify_tls=False) as client:
+            sync_once(store, client)
+    finally:
+        store.close()
 
 
 def server_rows(database_url: str, columns: str = "id") -> list[tuple[Any, ...]]:
@@ -214,10 +248,12 @@ def store_punch_ids(store_path: Path) -> list[str]:
 def compare(recorded: Iterable[str], database_url: str) -> PunchCounts:
     """Recorded ids against the server's rows (see the module docstring for the terms)."""
     expected = set(recorded)
-    stored = [str(uuid.UUID(str(row[0]))) for row in server_rows(database_url)]
+    rows = server_rows(database_url, "id, review")
+    stored = [str(uuid.UUID(str(row[0]))) for row in rows]
     present = set(stored)
     duplicated = (len(stored) - len(present)) + len(present - expected)
-    return PunchCounts(len(expected), len(stored), len(expected - present), duplicated)
+    held = sum(row[1] == "held" for row in rows)
+    return PunchCounts(len(expected), len(stored), len(expected - present), duplicated, held)
 
 
 def start_server(options: DrillOptions, result: DrillResult) -> tuple[Path, str, ServerProcess]:

@@ -29,6 +29,7 @@ from scripts.drills.common import (
     DrillResult,
     ServerProcess,
     compare,
+    prime,
     provision,
     server_rows,
     start_server,
@@ -91,7 +92,9 @@ def kiosk_sigkill(options: DrillOptions) -> DrillResult:
     folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
     store, credential_file = folder / "kiosk" / "kiosk.sqlite3", folder / "credential.json"
-    save_credential(credential_file, provision(url, server.url, 1, "kill-drill")[0])
+    credential = provision(url, server.url, 1, "kill-drill")[0]
+    save_credential(credential_file, credential)
+    prime(store, credential)
     kills = backlog_at_kill = acks_lost = 0
     try:
         for _ in range(result.iterations):
@@ -128,6 +131,7 @@ def converge_under(options: DrillOptions, result: DrillResult, kiosk_count: int,
         credential_file = folder / f"credential-{index}.json"
         save_credential(credential_file, credential)
         kiosks.append((folder / f"kiosk-{index}" / "kiosk.sqlite3", credential_file))
+        prime(kiosks[-1][0], credential)
     processes = [start_kiosk(store, cred, interval_s=0.005) for store, cred in kiosks]
     mid_ingest = 0
     resume_s: list[float] = []

@@ -20,7 +20,7 @@ from pathlib import Path
 from kiosk.store import open_store
 from kiosk.sync import Backoff, SyncClient, SyncWorker, load_credential
 
-PEOPLE = [uuid.UUID(int=n) for n in range(1, 41)]
+PEOPLE = [uuid.UUID(int=n) for n in range(1, 41)]  # drill people (scripts/drills/common.py)
 
 
 def main() -> int:

@@ -26,10 +26,12 @@ import httpx
 
 from kiosk.sync import KioskCredential
 from scripts.drills.common import (
+    DRILL_PEOPLE,
     DrillOptions,
     DrillResult,
     ServerProcess,
     compare,
+    drill_person,
     provision,
     server_database,
 )
@@ -58,7 +60,7 @@ class LoadTally:
 
 def _batch(rng: random.Random) -> list[dict[str, Any]]:
     now = datetime.now(UTC).isoformat()
-    return [{"id": str(uuid.uuid4()), "person_id": str(uuid.UUID(int=rng.randint(1, 5000))),
+    return [{"id": str(uuid.uuid4()), "person_id": str(drill_person(rng.randint(1, DRILL_PEOPLE))),
              "kind": "auto", "source": "face", "captured_at": now, "clock_offset_s": 0.0}
             for _ in range(rng.randint(1, 10))]
 

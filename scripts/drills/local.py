@@ -24,6 +24,8 @@ from scripts.drills.common import (
     DrillOptions,
     DrillResult,
     compare,
+    drill_person,
+    prime,
     provision,
     server_rows,
     start_server,
@@ -57,15 +59,16 @@ def disk_full(options: DrillOptions) -> DrillResult:
     result = DrillResult("disk_full", iterations=options.count(20, 3))
     folder, url, server = start_server(options, result)
     rng = random.Random(options.seed)
+    credential = provision(url, server.url, 1, "disk-drill")[0]
+    prime(folder / "kiosk" / "kiosk.sqlite3", credential)
     store = open_store(folder / "kiosk" / "kiosk.sqlite3")
     refused = blocked_syncs = resumed = 0
     messages: set[str] = set()
     try:
-        with SyncClient(provision(url, server.url, 1, "disk-drill")[0], verify_tls=False) \
-                as client:
+        with SyncClient(credential, verify_tls=False) as client:
             for _ in range(result.iterations):
                 for _ in range(rng.randint(5, 30)):
-                    store.punches.record(uuid.UUID(int=rng.randint(1, 50)))
+                    store.punches.record(drill_person(rng.randint(1, 50)))
                 if rng.random() < 0.5:
                     sync_once(store, client, batch_size=rng.randint(5, 50))
                 confirmed = set(store_punch_ids(store.path))
@@ -85,7 +88,7 @@ def disk_full(options: DrillOptions) -> DrillResult:
                 result.check(confirmed <= set(store_punch_ids(store.path)),
                              "a confirmed punch vanished from the full store")
                 _limit_pages(store, SQLITE_MAX_PAGES)
-                store.punches.record(uuid.UUID(int=1))
+                store.punches.record(drill_person(1))
                 resumed += 1
             _drain(store, client, result)
         result.add_counts(compare(store_punch_ids(store.path), url))
@@ -102,7 +105,7 @@ def _fill(store: KioskStore, confirmed: set[str]) -> str | None:
     """Record until the store refuses; every accepted punch joins ``confirmed``."""
     for _ in range(100_000):
         try:
-            confirmed.add(str(store.punches.record(uuid.UUID(int=2)).id))
+            confirmed.add(str(store.punches.record(drill_person(2)).id))
         except StoreError as exc:
             return str(exc)
     return None
@@ -188,8 +191,8 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
     skew = timedelta(0)
     store.settings.wall_clock = lambda: datetime.now(UTC) + skew  # the kiosk's own (jumping) clock
     try:
-        with SyncClient(provision(url, server.url, 1, "clock-drill")[0], verify_tls=False) \
-                as client:
+        with SyncClient(provision(url, server.url, 1, "clock-drill")[0], verify_tls=False,
+                        wall_clock=lambda: store.settings.wall_clock()) as client:
             _sync(store, client, skew, result)  # a kiosk that never synced cannot know
             for _ in range(result.iterations):
                 jump = timedelta(hours=rng.choice([-1, 1]) * rng.uniform(1, 30))
@@ -210,7 +213,7 @@ def clock_jumps(options: DrillOptions) -> DrillResult:
 
 def _punch(store: KioskStore, sent: dict[str, Any], rng: random.Random) -> None:
     real = datetime.now(UTC)
-    punch = store.punches.record(uuid.UUID(int=rng.randint(1, 50)))  # at the kiosk's clock
+    punch = store.punches.record(drill_person(rng.randint(1, 50)))  # at the kiosk's clock
     sent[str(punch.id)] = (punch.captured_at, punch.clock_offset_s, real)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import random
-import uuid
 
 from kiosk.errors import KioskError
 from kiosk.store import open_store
@@ -20,6 +19,8 @@ from scripts.drills.common import (
     DrillOptions,
     DrillResult,
     compare,
+    drill_person,
+    prime,
     provision,
     start_server,
     store_punch_ids,
@@ -39,12 +40,13 @@ def network_faults(options: DrillOptions) -> DrillResult:
     try:
         with FaultProxy(server.port, seed=options.seed, slow_s=CLIENT_TIMEOUT_S * 1.5) as proxy:
             direct = provision(url, server.url, 1, "net-drill")[0]
+            prime(folder / "kiosk" / "kiosk.sqlite3", direct)
             credential = KioskCredential(proxy.url, direct.kiosk_id, direct.name,
                                          direct.credential)
             with SyncClient(credential, timeout_s=CLIENT_TIMEOUT_S, verify_tls=False) as client:
                 for _ in range(result.iterations):
                     for _ in range(rng.randint(1, 5)):
-                        store.punches.record(uuid.UUID(int=rng.randint(1, 50)))
+                        store.punches.record(drill_person(rng.randint(1, 50)))
                     try:
                         sync_once(store, client, batch_size=10)
                     except KioskError as exc:

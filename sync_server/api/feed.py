@@ -23,11 +23,14 @@ def read_feed(kiosk: Kiosk, sessions: Sessions, settings: Settings,
               limit: Annotated[int, Query(ge=1, le=10_000)] = 500) -> FeedPageOut:
     """Changes with seq > ``after``; templates only for the kiosk's recognizer.
 
-    Asking from ``after`` also confirms that the kiosk applied everything up to it (erasure
-    confirmations). Embeddings are stored sealed and opened here for the (TLS) wire.
+    Asking from ``after`` records the kiosk's position (which templates it holds); an
+    ``after`` beyond the newest change is refused (409). Erasures are confirmed only by
+    ``POST /kiosks/me/erasures/confirm``. Embeddings are stored sealed and opened here for
+    the (TLS) wire.
     """
     limit = min(limit, settings.api.feed_page_max)
     with transaction(sessions) as session:
+        feed.check_cursor(session, after)
         row = session.get(KioskRow, kiosk.id)
         if row is not None:
             erasure.note_feed_cursor(row, after)

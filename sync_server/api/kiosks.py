@@ -8,16 +8,20 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from protocol.kiosks import CredentialOut, DeviceReport, ProvisionIn
+from protocol.api import KIOSK_TIME_HEADER
+from protocol.kiosks import (
+    CredentialOut,
+    DeviceReport,
+    ErasureConfirmationIn,
+    ErasureConfirmationOut,
+    ProvisionIn,
+)
 from sync_server.api import ratelimit
 from sync_server.api.deps import Admin, Kiosk, Sessions, Settings
 from sync_server.db.engine import transaction
-from sync_server.service import erasure, kiosks
+from sync_server.service import erasure, feed, kiosks, punch_trust
 
 router = APIRouter(prefix="/api/v1/kiosks", tags=["kiosks"])
-
-
-
 
 
 class NewKioskIn(BaseModel):
@@ -49,14 +53,31 @@ def provision(body: ProvisionIn, sessions: Sessions, request: Request) -> Creden
     """Rate limited per client address (one-time codes must not be guessable)."""
     ratelimit.check_provision_attempt(request)
     with transaction(sessions) as session:
+        if body.feed_cursor is not None:
+            feed.check_cursor(session, body.feed_cursor)
         kiosk, credential = kiosks.exchange_code(session, body.code, _report(body))
         return CredentialOut(kiosk_id=kiosk.id, name=kiosk.name, credential=credential)
 
 
 @router.post("/me/heartbeat", status_code=204, summary="Report state to the device registry")
-def heartbeat(body: DeviceReport, kiosk: Kiosk, sessions: Sessions) -> None:
+def heartbeat(body: DeviceReport, kiosk: Kiosk, sessions: Sessions, request: Request) -> None:
+    """A ``feed_cursor`` beyond the newest feed change is refused (409): nothing recorded."""
     with transaction(sessions) as session:
-        kiosks.record_heartbeat(kiosks.find_kiosk(session, str(kiosk.id)), _report(body))
+        if body.feed_cursor is not None:
+            feed.check_cursor(session, body.feed_cursor)
+        row = kiosks.find_kiosk(session, str(kiosk.id))
+        punch_trust.measure_offset(row, request.headers.get(KIOSK_TIME_HEADER))
+        kiosks.record_heartbeat(row, _report(body))
+
+
+@router.post("/me/erasures/confirm", response_model=ErasureConfirmationOut,
+             summary="Confirm the erasures this kiosk applied")
+def confirm_erasures(body: ErasureConfirmationIn, kiosk: Kiosk,
+                     sessions: Sessions) -> ErasureConfirmationOut:
+    """The only way an erasure becomes confirmed by a kiosk (idempotent)."""
+    with transaction(sessions) as session:
+        confirmed, unknown = erasure.confirm(session, kiosk.id, body.erasure_ids)
+    return ErasureConfirmationOut(confirmed=confirmed, unknown=unknown)
 
 
 @router.post("/me/rotate", response_model=CredentialOut, summary="Replace this credential")

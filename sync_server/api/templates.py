@@ -1,59 +1,46 @@
-"""POST /api/v1/templates: a kiosk uploads an enrollment (consent record required)."""
+"""POST /api/v1/templates: a kiosk uploads an enrollment (consent record required).
+
+The upload waits for an admin's or HR's review before any other kiosk receives it
+(service.kiosk_enrolments); a consent dated before the person's withdrawal is refused (409);
+too many uploads of one person from one kiosk in a day get 429.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import uuid
 
 from fastapi import APIRouter
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from protocol.api import API_PREFIX
 from protocol.enrolment import EnrollmentIn, EnrollmentOut
-from sync_server.api.deps import Kiosk, Sessions
+from sync_server.api.deps import Kiosk, Sessions, Settings
 from sync_server.api.uploads import validate_chip
 from sync_server.db.engine import transaction
-from sync_server.db.models import Erasure, Person
-from sync_server.errors import BadRequest, Conflict
-from sync_server.service import erasure, people
+from sync_server.errors import BadRequest
+from sync_server.service import kiosk_enrolments, people
 
 router = APIRouter(prefix=API_PREFIX, tags=["templates"])
 
 
-
-
-
-
-
 @router.post("/templates", response_model=EnrollmentOut, status_code=201,
-             summary="Upload an enrollment from a kiosk")
-def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions) -> EnrollmentOut:
+             summary="Upload an enrollment from a kiosk (pending review)")
+def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions,
+                      settings: Settings) -> EnrollmentOut:
     chips = [people.ChipIn(_b64(chip.image, f"chips[{i}]"), chip.image_format, chip.alignment)
              for i, chip in enumerate(body.chips)]
     for index, chip_in in enumerate(chips):
         validate_chip(chip_in.image, chip_in.image_format, f"chips[{index}]")
     consent = people.ConsentIn(body.consent.id, body.consent.given_at,
                                body.consent.notice_version, body.consent.collected_by)
+    new_person = None if body.new_person is None else (body.new_person.display_name,
+                                                       body.new_person.department)
+    sent = kiosk_enrolments.Upload(body.person_id, new_person, body.recognizer_id, consent,
+                                   body.embeddings, chips, body.template_ids)
     with transaction(sessions) as session:
-        if body.new_person is not None and session.get(Person, body.person_id) is None:
-            _refuse_erased(session, body.person_id)
-            people.create_person(session, body.new_person.display_name,
-                                 department=body.new_person.department,
-                                 person_id=body.person_id, actor=f"kiosk:{kiosk.name}")
-        ids = people.enroll(session, body.person_id, body.recognizer_id, consent,
-                            body.embeddings, chips, source_kiosk_id=kiosk.id,
-                            template_ids=body.template_ids, actor=f"kiosk:{kiosk.name}")
+        ids = kiosk_enrolments.upload(session, kiosk.id, f"kiosk:{kiosk.name}", sent,
+                                      settings.trust.enrolments_per_person_per_day)
     return EnrollmentOut(template_ids=ids)
-
-
-def _refuse_erased(session: Session, person_id: uuid.UUID) -> None:
-    """A person erased here is never created again by a late (retried) kiosk upload."""
-    erased = session.scalar(select(Erasure.id).where(
-        Erasure.person_id == person_id, Erasure.reason == erasure.Reason.DELETED.value).limit(1))
-    if erased is not None:
-        raise Conflict(f"person {person_id} was erased on the server; the upload is refused")
 
 
 def _b64(text: str, where: str) -> bytes:

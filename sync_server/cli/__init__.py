@@ -1,6 +1,7 @@
 """``sync-server``: run, migrate, create-admin, provision-kiosk, revoke-kiosk, rotate-key,
-retention, create-user, enroll-folder, and the reminders' commands (create-integration,
-subscribe-webhook, deliver-webhooks, digest-recipient, digest).
+retention, create-user, enroll-folder, the reminders' commands (create-integration,
+subscribe-webhook, deliver-webhooks, digest-recipient, digest), and the reviews of what
+kiosks sent (kiosk-enrolments, held-punches).
 
 A thin layer over the services; every command takes the settings file from ``--config`` or
 ``$SYNC_SERVER_CONFIG`` (the database URL from ``SYNC_SERVER_DATABASE__URL`` if set).
@@ -80,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sync_server.cli.reminders import register_reminder_commands
 
     register_reminder_commands(sub)  # integrations, webhooks and the leaders' digest
+
+    from sync_server.cli.reviews import register_review_commands
+
+    register_review_commands(sub)  # kiosk enrolments and held punches awaiting review
 
     rotate = sub.add_parser("rotate-key", help="re-encrypt templates and chips under a new "
                             "data key", description="With $SYNC_SERVER_DATA_KEY='new,old' "

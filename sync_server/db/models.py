@@ -72,6 +72,9 @@ class Template(Base):
     embedding: Mapped[bytes] = mapped_column(LargeBinary)
     source_kiosk_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # While a kiosk's upload (db.trust_models.KioskEnrolment) awaits review: its id (the
+    # template is then in no feed); NULL once approved, and for enrolments made on the server.
+    enrolment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
 
 class Chip(Base):
@@ -86,6 +89,7 @@ class Chip(Base):
     image_format: Mapped[str] = mapped_column(String(16))
     alignment: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    enrolment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
 
 class Kiosk(Base):
@@ -110,10 +114,21 @@ class Kiosk(Base):
     backlog: Mapped[int | None] = mapped_column(Integer)
     clock_offset_s: Mapped[float | None] = mapped_column(Float)
     feed_cursor: Mapped[int | None] = mapped_column(SEQ_TYPE)
+    # Server minus kiosk clock (seconds) as the server measured it from the kiosk's
+    # X-Kiosk-Time header on its latest exchange, and when.
+    measured_offset_s: Mapped[float | None] = mapped_column(Float)
+    measured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the server received (and acknowledged) this kiosk's latest punch batch.
+    punch_batch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Punch(Base):
-    """A punch as captured at a kiosk. ``occurred_at`` = captured_at + clock offset."""
+    """A punch as captured at a kiosk. ``occurred_at`` = captured_at + clock offset.
+
+    ``review`` (service.punch_review.Review): ``accepted`` on ingest when plausible, else
+    ``held`` with ``hold_reasons`` (space-separated codes) until a person approves or
+    rejects it. Only accepted and approved punches count in reports.
+    """
 
     __tablename__ = "punches"
     __table_args__ = (Index("punches_person_time", "person_id", "occurred_at"),
@@ -128,6 +143,11 @@ class Punch(Base):
     clock_offset_s: Mapped[float | None] = mapped_column(Float)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    review: Mapped[str] = mapped_column(String(16), default="accepted",
+                                        server_default="accepted", index=True)
+    hold_reasons: Mapped[str | None] = mapped_column(String(200))
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Change(Base):

@@ -35,12 +35,14 @@ AUDITED_TABLES = frozenset({
     "admin_users", "web_users", "erasures", "access_requests", "reminder_tasks",
     "integrations", "webhook_subscriptions", "digest_recipients", "departments",
     "shift_types", "shift_assignments", "holidays", "leaves", "corrections",
+    "kiosk_enrolments",
 })
 # Columns a kiosk's own heartbeat and sync keep current: telemetry, not decisions.
 TELEMETRY_COLUMNS = frozenset({
     ("kiosks", "last_seen_at"), ("kiosks", "software_version"), ("kiosks", "recognizer_id"),
     ("kiosks", "backlog"), ("kiosks", "clock_offset_s"), ("kiosks", "feed_cursor"),
-    ("kiosks", "previous_credential_hash"),
+    ("kiosks", "previous_credential_hash"), ("kiosks", "measured_offset_s"),
+    ("kiosks", "measured_at"), ("kiosks", "punch_batch_at"),
 })
 
 _door: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_door", default=None)

@@ -1,9 +1,9 @@
 """Erasure records and each kiosk's confirmation of them.
 
 Every erasure of biometrics (person deleted, deactivated, consent withdrawn) is recorded with
-the feed entry (``tombstone_seq``) that carries it to the kiosks. A kiosk has confirmed an
-erasure when the feed cursor it last asked from (``Kiosk.feed_cursor``, advanced only after
-the kiosk committed a page) reached the tombstone, or when it acknowledged it explicitly.
+the feed entry (``tombstone_seq``) that carries it to the kiosks; the entry's data names the
+erasure (``erasure_id``). A kiosk has confirmed an erasure only when it acknowledged that id
+itself, after applying the entry (``confirm``): how far it read the feed proves nothing.
 Kiosks revoked, or provisioned after the erasure (they never held the data), are not waited
 for.
 """
@@ -58,10 +58,12 @@ def _record_of(row: Erasure) -> ErasureRecord:
 
 
 def record(session: Session, person_id: uuid.UUID, reason: Reason, requested_by: str,
-           tombstone: Change, templates: int, chips: int) -> ErasureRecord:
-    """Store the erasure (in the caller's transaction, after the tombstone was published)."""
+           tombstone: Change, templates: int, chips: int,
+           erasure_id: uuid.UUID | None = None) -> ErasureRecord:
+    """Store the erasure (in the caller's transaction, after the tombstone was published
+    with ``erasure_id`` in its data)."""
     session.flush()  # assigns the tombstone's seq
-    row = Erasure(id=uuid.uuid4(), person_id=person_id, reason=reason.value,
+    row = Erasure(id=erasure_id or uuid.uuid4(), person_id=person_id, reason=reason.value,
                   requested_by=requested_by, requested_at=utc_now(),
                   tombstone_seq=tombstone.seq, templates_erased=templates, chips_erased=chips)
     session.add(row)
@@ -80,8 +82,26 @@ def acknowledge(session: Session, erasure_id: uuid.UUID, kiosk_id: uuid.UUID) ->
                                confirmed_at=utc_now()))
 
 
+def confirm(session: Session, kiosk_id: uuid.UUID,
+            erasure_ids: list[uuid.UUID]) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """A kiosk's acknowledgement of the erasures it applied: (confirmed, unknown ids)."""
+    erasure_ids = list(dict.fromkeys(erasure_ids))
+    known = set(session.scalars(select(Erasure.id).where(Erasure.id.in_(erasure_ids))))
+    for erasure_id in erasure_ids:
+        if erasure_id in known:
+            acknowledge(session, erasure_id, kiosk_id)
+    return ([e for e in erasure_ids if e in known], [e for e in erasure_ids if e not in known])
+
+
+def records_of(session: Session, person_id: uuid.UUID) -> list[ErasureRecord]:
+    """The person's erasure records, oldest first."""
+    return [_record_of(row) for row in session.scalars(
+        select(Erasure).where(Erasure.person_id == person_id).order_by(Erasure.requested_at))]
+
+
 def note_feed_cursor(kiosk: Kiosk, after: int) -> None:
-    """A kiosk asked for the feed after ``after``: it has applied everything up to there."""
+    """A kiosk asked for the feed after ``after`` (already checked against the feed's head):
+    its position, for which templates it holds; it confirms no erasure."""
     if kiosk.feed_cursor is None or after > kiosk.feed_cursor:
         kiosk.feed_cursor = after
 
@@ -118,6 +138,6 @@ def _status(session: Session, row: Erasure, kiosks: list[Kiosk]) -> ErasureStatu
     for kiosk in kiosks:
         if kiosk.provisioned_at is not None and kiosk.provisioned_at > row.requested_at:
             continue
-        done = kiosk.id in acked or (kiosk.feed_cursor or 0) >= row.tombstone_seq
+        done = kiosk.id in acked
         (confirmed if done else pending).append(kiosk.name)
     return ErasureStatus(_record_of(row), confirmed, pending)

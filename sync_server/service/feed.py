@@ -16,14 +16,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from protocol.feed import FeedEntity, FeedOp
+from protocol.feed import CURSOR_BEYOND_FEED, FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Change, Template
 from sync_server.db.reminder_models import ReminderDelivery
+from sync_server.errors import Conflict
 
 FEED_LOCK_KEY = 5_150_001  # arbitrary, fixed: the advisory lock that orders feed commits
 
+
+class CursorBeyondFeed(Conflict):
+    """A kiosk claims a feed position the server never reached: it cannot have applied it."""
+
+    title = CURSOR_BEYOND_FEED
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,8 @@ def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
     """
     enrolled = exists().where(ReminderDelivery.id == Change.entity_id,
                               Template.person_id == ReminderDelivery.person_id,
-                              Template.recognizer_id == recognizer_id)
+                              Template.recognizer_id == recognizer_id,
+                              Template.enrolment_id.is_(None))  # not pending review
     # People who check in with a PIN or a QR badge can be greeted at every kiosk.
     by_credential = exists().where(
         ReminderDelivery.id == Change.entity_id,
@@ -99,6 +106,20 @@ def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
         or_(AltCheckinCredential.pin_hash.is_not(None),
             AltCheckinCredential.badge_hash.is_not(None)))
     return or_(enrolled, by_credential)
+
+
+def head(session: Session) -> int:
+    """The newest feed seq (0 for an empty feed). Never decreases: erasure forgets old
+    entries but always appends its tombstone after them."""
+    return int(session.scalar(select(func.max(Change.seq))) or 0)
+
+
+def check_cursor(session: Session, cursor: int) -> None:
+    """CursorBeyondFeed (409) when ``cursor`` lies beyond the newest seq."""
+    newest = head(session)
+    if cursor > newest:
+        raise CursorBeyondFeed(f"feed cursor {cursor} is beyond the newest change {newest}: "
+                               "it cannot have been applied")
 
 
 def page(session: Session, after: int, limit: int, recognizer_id: str | None) -> FeedPage:
@@ -115,6 +136,5 @@ def page(session: Session, after: int, limit: int, recognizer_id: str | None) ->
         next_cursor = rows[-1].seq
     else:
         # Nothing for this kiosk: jump to the head so filtered entries are not rescanned.
-        head = session.scalar(select(func.max(Change.seq)))
-        next_cursor = max(after, int(head or 0))
+        next_cursor = max(after, head(session))
     return FeedPage(changes=rows, next_cursor=next_cursor, has_more=has_more)

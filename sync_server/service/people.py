@@ -16,18 +16,25 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
-from sync_server.db.models import Chip, ConsentRecord, Person, Template
+from sync_server.db.models import Chip, ConsentRecord, Erasure, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
 from sync_server.service import audit, datakeys, erasure, feed
+
+if TYPE_CHECKING:
+    from faceid.sealing import DataKeyring
+
+
+class ConsentBeforeWithdrawal(Conflict):
+    title = "Consent predates a withdrawal"
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,10 @@ def person_data(person: Person) -> dict[str, Any]:
 
 
 def create_person(session: Session, display_name: str, employee_code: str | None = None,
-                  department: str | None = None, person_id: uuid.UUID | None = None, *,
-                  actor: str) -> Person:
-    """Add a person (published to the kiosks); ``actor`` is audited as its creator."""
+                  department: str | None = None, person_id: uuid.UUID | None = None,
+                  publish: bool = True, *, actor: str) -> Person:
+    """Add a person, published to the kiosks unless ``publish=False`` (a kiosk's new person
+    awaiting review: published on approval); ``actor`` is audited as its creator."""
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,
@@ -65,7 +73,8 @@ def create_person(session: Session, display_name: str, employee_code: str | None
         raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists",
                        "code_exists", code=employee_code) \
             from None
-    feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
+    if publish:
+        feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
     audit.record(session, actor, "person.create", "person", person.id, person_data(person))
     return person
 
@@ -122,9 +131,14 @@ def erase_person(session: Session, person_id: uuid.UUID,
     session.flush()
     session.delete(person)
     feed.forget(session, [person_id, *template_ids])
-    tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.DELETE, person_id)
+    # The earlier erasures' entries were just forgotten: this tombstone carries their ids,
+    # so a kiosk that never read them confirms them by applying it.
+    earlier = [str(e.id) for e in erasure.records_of(session, person_id)]
+    erasure_id = uuid.uuid4()
+    tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.DELETE, person_id,
+                             {"erasure_id": str(erasure_id), "covers": earlier})
     return erasure.record(session, person_id, erasure.Reason.DELETED, requested_by, tombstone,
-                          len(template_ids), chips)
+                          len(template_ids), chips, erasure_id)
 
 
 def withdraw_consent(session: Session, person_id: uuid.UUID,
@@ -171,10 +185,11 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
         session.execute(delete(AltCheckinCredential).where(
             AltCheckinCredential.person_id == person_id))
     feed.forget(session, template_ids)
-    data = {**person_data(person), "biometrics_erased": True}
+    erasure_id = uuid.uuid4()
+    data = {**person_data(person), "biometrics_erased": True, "erasure_id": str(erasure_id)}
     tombstone = feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person_id, data)
     return erasure.record(session, person_id, reason, requested_by, tombstone,
-                          len(template_ids), chips)
+                          len(template_ids), chips, erasure_id)
 
 
 def _delete_biometrics(session: Session, person_id: uuid.UUID) -> tuple[list[uuid.UUID], int]:
@@ -193,27 +208,31 @@ def _delete_biometrics(session: Session, person_id: uuid.UUID) -> tuple[list[uui
 def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: ConsentIn,
            embeddings: Sequence[str], chips: Sequence[ChipIn],
            source_kiosk_id: uuid.UUID | None,
-           template_ids: Sequence[uuid.UUID] | None = None, *, actor: str,
+           template_ids: Sequence[uuid.UUID] | None = None,
+           pending_enrolment: uuid.UUID | None = None, *, actor: str,
            detail: dict[str, Any] | None = None) -> list[uuid.UUID]:
-    """Store consent, templates and chips for an existing person; publish the templates.
-    Audited as ``person.enrol`` under ``actor`` (``detail`` added to the entry).
+    """Store consent, templates and chips for an existing person; publish the templates,
+    unless they belong to ``pending_enrolment`` (a kiosk's upload awaiting review:
+    service.kiosk_enrolments publishes them on approval). Audited as ``person.enrol`` under
+    ``actor`` (``detail`` added to the entry).
 
     ``template_ids`` (a kiosk's own ids, one per embedding) make the upload idempotent: when
     they are already stored for this person and consent, the upload is a replay (its answer
-    was lost) and the stored ids are returned with nothing written.
+    was lost) and the stored ids are returned with nothing written. A new consent dated at
+    or before the person's latest withdrawal is refused (Conflict).
     """
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}")
     if template_ids is not None:
-        if len(template_ids) != len(embeddings) or len(set(template_ids)) != len(template_ids):
-            raise BadRequest("template_ids must name each embedding once, in order")
-        if _is_replay(session, person_id, consent.id, template_ids):
+        check_template_ids(template_ids, embeddings)
+        if is_replay(session, person_id, consent.id, template_ids):
             return list(template_ids)
     if not person.active:
         raise Conflict(f"person {person_id} is inactive: no biometrics are kept for them")
     record = session.get(ConsentRecord, consent.id)
     if record is None:
+        _refuse_consent_before_withdrawal(session, person_id, consent.given_at)
         record = ConsentRecord(id=consent.id, person_id=person_id, given_at=consent.given_at,
                                notice_version=consent.notice_version,
                                collected_by=consent.collected_by)
@@ -233,27 +252,55 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
         template = Template(id=template_id, person_id=person_id, consent_id=consent.id,
                             recognizer_id=recognizer_id, dim=len(raw) // 4,
                             embedding=keyring.seal(raw, datakeys.template_context(template_id)),
-                            source_kiosk_id=source_kiosk_id, created_at=now)
+                            source_kiosk_id=source_kiosk_id, created_at=now,
+                            enrolment_id=pending_enrolment)
         session.add(template)
         ids.append(template.id)
-        data = _template_data(template, record)
-        data[datakeys.SEALED_FIELD] = datakeys.seal_embedding_field(keyring, template_id, raw)
-        feed.publish(session, FeedEntity.TEMPLATE, FeedOp.UPSERT, template.id, data,
-                     recognizer_id=recognizer_id)
+        if pending_enrolment is None:
+            publish_template(session, keyring, template, record, raw)
     for chip in chips:
         chip_id = uuid.uuid4()
         session.add(Chip(id=chip_id, person_id=person_id,
                          image=keyring.seal(chip.image, datakeys.chip_context(chip_id)),
                          image_format=chip.image_format, alignment=chip.alignment,
-                         created_at=now))
+                         created_at=now, enrolment_id=pending_enrolment))
     audit.record(session, actor, "person.enrol", "person", person_id,
                  {"templates": len(ids), "chips": len(chips), "recognizer_id": recognizer_id,
                   "kiosk_id": None if source_kiosk_id is None else str(source_kiosk_id),
-                  **(detail or {})})
+                  "pending_review": pending_enrolment is not None, **(detail or {})})
     return ids
 
 
-def _is_replay(session: Session, person_id: uuid.UUID, consent_id: uuid.UUID,
+def publish_template(session: Session, keyring: DataKeyring, template: Template,
+                     consent: ConsentRecord, raw: bytes) -> None:
+    """Send one template (its embedding ``raw``, sealed in the entry) to the feed."""
+    data = _template_data(template, consent)
+    data[datakeys.SEALED_FIELD] = datakeys.seal_embedding_field(keyring, template.id, raw)
+    feed.publish(session, FeedEntity.TEMPLATE, FeedOp.UPSERT, template.id, data,
+                 recognizer_id=template.recognizer_id)
+
+
+def _refuse_consent_before_withdrawal(session: Session, person_id: uuid.UUID,
+                                      given_at: datetime) -> None:
+    """A consent cannot predate the person's latest withdrawal: it would undo it."""
+    withdrawn = [session.scalar(select(func.max(ConsentRecord.withdrawn_at)).where(
+                     ConsentRecord.person_id == person_id)),
+                 session.scalar(select(func.max(Erasure.requested_at)).where(
+                     Erasure.person_id == person_id,
+                     Erasure.reason == erasure.Reason.WITHDRAWN.value))]
+    latest = max((w for w in withdrawn if w is not None), default=None)
+    if latest is not None and given_at <= latest:
+        raise ConsentBeforeWithdrawal(
+            f"consent given {given_at.isoformat()} predates the withdrawal of "
+            f"{latest.isoformat()}: only a consent given after it can enrol this person")
+
+
+def check_template_ids(template_ids: Sequence[uuid.UUID], embeddings: Sequence[str]) -> None:
+    if len(template_ids) != len(embeddings) or len(set(template_ids)) != len(template_ids):
+        raise BadRequest("template_ids must name each embedding once, in order")
+
+
+def is_replay(session: Session, person_id: uuid.UUID, consent_id: uuid.UUID,
                template_ids: Sequence[uuid.UUID]) -> bool:
     """True when every id is stored for this person and consent; Conflict when only some are
     (or for someone else): an id is never reused for different content."""

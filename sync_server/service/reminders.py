@@ -242,7 +242,8 @@ def republish_for_new_template(session: Session, person_id: uuid.UUID,
     if recognizer_id is None:
         return
     count = len(list(session.scalars(select(Template.id).where(
-        Template.person_id == person_id, Template.recognizer_id == recognizer_id).limit(2))))
+        Template.person_id == person_id, Template.recognizer_id == recognizer_id,
+        Template.enrolment_id.is_(None)).limit(2))))
     if count != 1:
         return
     republish_live(session, person_id)

@@ -29,7 +29,7 @@ from sync_server.db.web_models import (
     ShiftAssignmentRow,
     ShiftTypeRow,
 )
-from sync_server.service import corrections, schedules
+from sync_server.service import corrections, punch_review, schedules
 
 MARGIN = timedelta(days=2)  # punches this far around a range can belong to it (night shifts)
 
@@ -65,13 +65,15 @@ def to_domain_person(person: Person) -> attendance.Person:
 
 def load_punches(session: Session, person_ids: list[uuid.UUID], first: date,
                  last: date) -> list[attendance.Punch]:
-    """Punches of these people around [first, last] (with a margin for night shifts)."""
+    """Counted punches (punch_review.counted: never held or rejected ones) of these people
+    around [first, last] (with a margin for night shifts)."""
     zone = ZoneInfo(schedules.SITE_ZONE)
     since = datetime.combine(first, time(0), tzinfo=zone) - MARGIN
     until = datetime.combine(last, time(0), tzinfo=zone) + MARGIN
     # Plain columns, not ORM objects: a month of a ministry is ~200,000 rows.
     query = select(Punch.id, Punch.person_id, Punch.kiosk_id, Punch.occurred_at, Punch.kind,
-                   Punch.source).where(Punch.occurred_at >= since, Punch.occurred_at < until)
+                   Punch.source).where(Punch.occurred_at >= since, Punch.occurred_at < until,
+                                       punch_review.counted())
     if len(person_ids) <= 500:
         query = query.where(Punch.person_id.in_(person_ids))
     wanted = set(person_ids)
@@ -197,14 +199,18 @@ def _lateness_report(session: Session, people: list[Person], first: date, last: 
 
 def data_version(session: Session, first: date, last: date) -> tuple[object, ...]:
     """What a report over [first, last] depends on, condensed: counts and newest change times
-    of the range's punches (an index on occurred_at, received_at answers it), of corrections,
-    people, and every schedule table. Any insert, edit or delete moves one of them."""
+    of the range's punches (an index on occurred_at, received_at answers it), the newest
+    review of a held punch, of corrections, people, and every schedule table. Any insert,
+    edit, review or delete moves one of them."""
     zone = ZoneInfo(schedules.SITE_ZONE)
     since = datetime.combine(first, time(0), tzinfo=zone) - MARGIN
     until = datetime.combine(last, time(0), tzinfo=zone) + MARGIN
     version: list[object] = list(session.execute(
         select(func.count(), func.max(Punch.received_at))
         .where(Punch.occurred_at >= since, Punch.occurred_at < until)).one())
+    # Reviewed punches are few and indexed by review: a cheap global newest review.
+    version.append(session.scalar(select(func.max(Punch.reviewed_at)).where(
+        Punch.review.in_(punch_review.REVIEWED))))
     for stamp in (Person.updated_at, CorrectionRow.made_at, ShiftTypeRow.updated_at,
                   ShiftAssignmentRow.updated_at, HolidayRow.updated_at, LeaveRow.created_at):
         version += session.execute(select(func.count(), func.max(stamp))).one()

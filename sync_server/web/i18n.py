@@ -262,6 +262,55 @@ _VI.update({
     "refused_truncated": "Chỉ hiện các lượt mới nhất: hãy thu hẹp bộ lọc.",
 })
 
+# What a kiosk sent that waits for a person (routes_review).
+_EN.update({
+    "held_punches": "Held punches",
+    "held_punches_help": "Punches a kiosk sent that the server did not believe on their own: "
+                         "they count in no report until approved here. Rejected punches "
+                         "never count. Every decision is in the audit trail.",
+    "received": "Received", "choose": "Choose", "no_such_person": "no such person:",
+    "approve_checked": "Approve the checked punches", "reject_checked": "Reject the checked",
+    "held_truncated": "Only the oldest held punches are shown: decide these first.",
+    "hold_unknown_person": "no such person",
+    "hold_not_at_kiosk": "the kiosk had no way to recognise this person then",
+    "hold_enrolment_pending": "the kiosk's own enrolment of this person is not approved",
+    "hold_after_receipt": "dated after the server received it",
+    "hold_before_window": "dated before the kiosk's plausible window",
+    "hold_clock_offset": "clock offset differs from the kiosk's measured clock",
+    "kiosk_enrolments": "Kiosk enrolments",
+    "kiosk_enrolments_help": "Face enrolments made at a kiosk reach the other kiosks only once "
+                             "approved here. Compare the new photos with the person's "
+                             "existing ones.",
+    "new_chips": "New (from the kiosk)", "existing_chips": "Already on record",
+    "no_chips": "none", "new_person_by_kiosk": "new person, created by the kiosk",
+    "approve": "Approve", "reject": "Reject",
+    "review_held": "held for review (not counted)", "review_rejected": "rejected (not counted)",
+})
+_VI.update({
+    "held_punches": "Lượt chấm công chờ duyệt",
+    "held_punches_help": "Các lượt chấm công mà máy chủ không thể tin chỉ dựa vào thiết bị: "
+                         "chưa được tính vào báo cáo nào cho đến khi được duyệt ở đây. Lượt "
+                         "bị từ chối không bao giờ được tính. Mọi quyết định đều được ghi "
+                         "nhật ký.",
+    "received": "Nhận lúc", "choose": "Chọn", "no_such_person": "không có người này:",
+    "approve_checked": "Duyệt các lượt đã chọn", "reject_checked": "Từ chối các lượt đã chọn",
+    "held_truncated": "Chỉ hiện các lượt cũ nhất: hãy xử lý chúng trước.",
+    "hold_unknown_person": "không có người này",
+    "hold_not_at_kiosk": "lúc đó thiết bị chưa có cách nhận ra người này",
+    "hold_enrolment_pending": "đăng ký khuôn mặt tại thiết bị này chưa được duyệt",
+    "hold_after_receipt": "thời điểm sau lúc máy chủ nhận",
+    "hold_before_window": "thời điểm trước khoảng hợp lệ của thiết bị",
+    "hold_clock_offset": "độ lệch đồng hồ khác với đồng hồ đo được của thiết bị",
+    "kiosk_enrolments": "Đăng ký khuôn mặt từ thiết bị",
+    "kiosk_enrolments_help": "Đăng ký khuôn mặt tại thiết bị chỉ được gửi đến các thiết bị "
+                             "khác sau khi được duyệt ở đây. Hãy so sánh ảnh mới với ảnh đã "
+                             "có của người đó.",
+    "new_chips": "Ảnh mới (từ thiết bị)", "existing_chips": "Ảnh đã có",
+    "no_chips": "không có", "new_person_by_kiosk": "người mới, do thiết bị tạo",
+    "approve": "Duyệt", "reject": "Từ chối",
+    "review_held": "chờ duyệt (chưa tính)", "review_rejected": "bị từ chối (không tính)",
+})
+
 _EN.update(texts_hr.EN)
 _VI.update(texts_hr.VI)
 TEXTS = {"en": _EN, "vi": _VI}

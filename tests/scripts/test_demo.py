@@ -26,6 +26,7 @@ def test_demo_records_a_punch_and_the_server_receives_it(tmp_path: Path) -> None
     assert figures["liveness"] is True  # ../shared/models holds the liveness weights
     assert figures["punches_recorded"] == 1 and figures["punches_waiting"] == 0
     assert figures["punches_on_server"] == 1 and figures["kiosks_registered"] == 1
+    assert figures["punches_held_on_server"] == 0  # the kiosk holds the approved person
     assert "Eileen Collins" in done.stdout
     assert not (tmp_path / "demo" / "photos" / "astronaut.png").is_symlink()
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.sync import DeviceReport, KioskCredential, provision
 from sync_server.db.engine import make_engine, session_factory, transaction
 from sync_server.db.migrate import upgrade
-from sync_server.service import admins, kiosks, people
+from sync_server.service import admins, kiosk_enrolments, kiosks, people
 from sync_server.settings import ApiSettings, DatabaseSettings, ServerSettings
 
 ADMIN_PASSWORD = "correct horse battery staple"
@@ -52,6 +52,16 @@ def add_person(sessions: sessionmaker[Session], name: str = "Nguyen Van A",
                department: str | None = "Finance") -> uuid.UUID:
     with transaction(sessions) as session:
         return people.create_person(session, name, department=department, actor="test").id
+
+
+def approve_enrolments(sessions: sessionmaker[Session], actor: str = "hr-reviewer") -> int:
+    """Approve every kiosk enrolment awaiting review (what HR does on the web page); returns
+    how many."""
+    with transaction(sessions) as session:
+        pending = kiosk_enrolments.list_pending(session)
+        for enrolment in pending:
+            kiosk_enrolments.approve(session, enrolment.id, actor)
+    return len(pending)
 
 
 def table_names(url: str) -> set[str]:

@@ -19,7 +19,7 @@ from kiosk.sync import DeviceReport, SyncClient, provision
 from protocol.feed import FeedEntity, FeedOp
 from sync_server.db.engine import transaction
 from sync_server.db.models import Change, Chip, Kiosk, Template
-from sync_server.service import feed, kiosks
+from sync_server.service import feed, kiosk_enrolments, kiosks
 from tests.sync_server.helpers import RECOGNIZER, add_person, make_admin, provision_kiosk
 from tests.sync_server.live import LiveServer
 
@@ -98,7 +98,7 @@ def test_people_need_an_admin_and_list_by_department(live_server: LiveServer,
     assert empty_name.headers["content-type"] == "application/problem+json"
 
 
-def test_template_upload_needs_consent_and_reaches_the_feed(
+def test_template_upload_needs_consent_and_reaches_the_feed_once_approved(
         live_server: LiveServer, sessions: sessionmaker[Session]) -> None:
     person = add_person(sessions)
     credential = provision_kiosk(sessions, live_server.url, "gate-3")
@@ -117,7 +117,12 @@ def test_template_upload_needs_consent_and_reaches_the_feed(
     assert unknown.headers["content-type"] == "application/problem+json"
     assert stored.status_code == 201, stored.text
     with SyncClient(credential, verify_tls=False) as client:
+        pending = client.pull_feed(0)
+        with transaction(sessions) as session:
+            (enrolment,) = kiosk_enrolments.list_pending(session)
+            kiosk_enrolments.approve(session, enrolment.id, "hr-1")
         page = client.pull_feed(0)
+    assert [c.entity.value for c in pending.changes] == ["person"]
     kinds = [(c.entity.value, c.op.value) for c in page.changes]
     assert kinds == [("person", "upsert"), ("template", "upsert"), ("template", "upsert")]
 
@@ -186,6 +191,8 @@ def test_device_registry_lists_what_kiosks_reported(live_server: LiveServer,
                                                     sessions: sessionmaker[Session]) -> None:
     auth = make_admin(sessions)
     credential = provision_kiosk(sessions, live_server.url, "gate-6")
+    for index in range(3):  # the feed reaches seq 3, the cursor reported below
+        add_person(sessions, f"Person {index}")
     with SyncClient(credential, verify_tls=False) as client:
         client.heartbeat(DeviceReport(software_version="2.0.0", backlog=12,
                                       clock_offset_s=-1.5, feed_cursor=3))

@@ -24,7 +24,13 @@ from sync_server.db.models import Change, Person, Punch, Template
 from sync_server.db.models import Chip as ServerChip
 from sync_server.service import datakeys, people
 from sync_server.service.retention import RetentionPolicy, apply_retention
-from tests.sync_server.helpers import RECOGNIZER, add_person, make_admin, provision_kiosk
+from tests.sync_server.helpers import (
+    RECOGNIZER,
+    add_person,
+    approve_enrolments,
+    make_admin,
+    provision_kiosk,
+)
 from tests.sync_server.live import LiveServer
 
 VECTORS = np.random.default_rng(3).standard_normal((2, 128)).astype("<f4")
@@ -59,11 +65,15 @@ def _sync(credential: KioskCredential, store: KioskStore) -> None:
         sync_once(store, client)
 
 
-def _enroll(credential: KioskCredential, person_id: uuid.UUID) -> list[uuid.UUID]:
+def _enroll(credential: KioskCredential, person_id: uuid.UUID,
+            sessions: sessionmaker[Session]) -> list[uuid.UUID]:
+    """A kiosk enrolment, approved by HR (so every kiosk receives it)."""
     consent = Consent(person_id, datetime.now(UTC), "notice-v2", "HR Pham")
     with SyncClient(credential, timeout_s=5, verify_tls=False) as client:
-        return client.upload_enrollment(person_id, RECOGNIZER, consent, VECTORS,
-                                        [Chip(CHIP, "png", {"size": 112})])
+        ids = client.upload_enrollment(person_id, RECOGNIZER, consent, VECTORS,
+                                       [Chip(CHIP, "png", {"size": 112})])
+    assert approve_enrolments(sessions) == 1
+    return ids
 
 
 def _admin(live_server: LiveServer, sessions: sessionmaker[Session]) -> httpx.Client:
@@ -76,7 +86,7 @@ def test_server_stores_templates_chips_and_feed_encrypted(
         server_settings: object) -> None:
     (credential, store), _other = two_kiosks
     person_id = add_person(sessions)
-    template_ids = _enroll(credential, person_id)
+    template_ids = _enroll(credential, person_id, sessions)
     with sessions() as session:
         blobs = [t.embedding for t in session.scalars(select(Template))]
         blobs += [c.image for c in session.scalars(select(ServerChip))]
@@ -96,7 +106,7 @@ def test_withdrawal_erases_everywhere_and_tracks_each_kiosk(
         sessions: sessionmaker[Session]) -> None:
     (cred_a, store_a), (cred_b, store_b) = two_kiosks
     person_id = add_person(sessions)
-    _enroll(cred_a, person_id)
+    _enroll(cred_a, person_id, sessions)
     for credential, store in two_kiosks:
         _sync(credential, store)
         assert store.biometrics.recognizers_enrolled(person_id) == [RECOGNIZER]
@@ -137,11 +147,11 @@ def _consent_ids(sessions: sessionmaker[Session], person_id: uuid.UUID) -> list[
                                     .where(ConsentRecord.person_id == person_id)))
 
 
-def test_deletion_reaches_both_kiosk_files_and_is_confirmed_by_cursor(
+def test_deletion_reaches_both_kiosk_files_and_each_confirms_it_by_id(
         two_kiosks: list[tuple[KioskCredential, KioskStore]], live_server: LiveServer,
         sessions: sessionmaker[Session]) -> None:
     person_id = add_person(sessions)
-    _enroll(two_kiosks[0][0], person_id)
+    _enroll(two_kiosks[0][0], person_id, sessions)
     sealed = []
     for credential, store in two_kiosks:
         _sync(credential, store)
@@ -168,7 +178,7 @@ def test_deactivation_erases_and_kiosk_cannot_ack_for_unknown_erasure(
         sessions: sessionmaker[Session]) -> None:
     (credential, store), _other = two_kiosks
     person_id = add_person(sessions)
-    _enroll(credential, person_id)
+    _enroll(credential, person_id, sessions)
     _sync(credential, store)
     with _admin(live_server, sessions) as admin:
         answer = admin.post(f"/people/{person_id}/deactivate")
@@ -191,7 +201,7 @@ def test_rotate_key_command_reencrypts_server_data(
         capsys: pytest.CaptureFixture[str]) -> None:
     (credential, store), _other = two_kiosks
     person_id = add_person(sessions)
-    _enroll(credential, person_id)
+    _enroll(credential, person_id, sessions)
     with sessions() as session:
         before = {t.embedding[4:12] for t in session.scalars(select(Template))}
     url = server_settings.database.url  # type: ignore[attr-defined]
@@ -212,7 +222,7 @@ def test_missing_server_key_is_a_clear_error(
         two_kiosks: list[tuple[KioskCredential, KioskStore]], sessions: sessionmaker[Session],
         server_settings: object, tmp_path: Path) -> None:
     credential, _store = two_kiosks[0]
-    _enroll(credential, add_person(sessions))
+    _enroll(credential, add_person(sessions), sessions)
     url = server_settings.database.url  # type: ignore[attr-defined]
     datakeys.default_key_file(url).rename(tmp_path / "elsewhere.key")
     with sessions() as session, pytest.raises(datakeys.DataKeyUnavailable,
@@ -224,7 +234,7 @@ def test_server_retention_job(sessions: sessionmaker[Session], two_kiosks: list[
         tuple[KioskCredential, KioskStore]]) -> None:
     credential, _store = two_kiosks[0]
     person_id = add_person(sessions)
-    _enroll(credential, person_id)
+    _enroll(credential, person_id, sessions)
     now = datetime.now(UTC)
     with transaction(sessions) as session:
         kiosk_id = session.scalars(select(Template.source_kiosk_id)).first()

@@ -37,7 +37,7 @@ from sync_server.settings import MailSettings
 from tests.kiosk.app.conftest import installed_pack
 from tests.kiosk.app.helpers import kiosk_settings, lfw_photo, photo_folder
 from tests.kiosk.sync import conftest as sync_fixtures
-from tests.sync_server.helpers import provision_kiosk
+from tests.sync_server.helpers import approve_enrolments, provision_kiosk
 from tests.sync_server.live import LiveServer
 from tests.sync_server.reminder_helpers import SmtpServer
 from tests.sync_server.web.live_web import PASSWORD, log_in, page_csrf
@@ -127,6 +127,7 @@ def test_a_leaders_task_is_shown_at_the_kiosk_acknowledged_and_reported_back(
     store.close()
     credential = provision_kiosk(sessions, live_server.url, KIOSK, recognizer_id=recognizer_id)
     _sync(settings, credential, recognizer_id)  # the enrollment reaches the server
+    assert approve_enrolments(sessions) == 1  # HR approves it: it now counts everywhere
 
     with transaction(sessions) as session:
         users.create_user(session, "leader", PASSWORD, users.Role.LEADER, department="Finance",

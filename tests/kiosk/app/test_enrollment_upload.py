@@ -26,7 +26,7 @@ from sync_server.db.models import Punch as ServerPunch
 from sync_server.service import people
 from tests.kiosk.app.helpers import kiosk_settings, lfw_photo
 from tests.kiosk.sync import conftest as sync_fixtures
-from tests.sync_server.helpers import provision_kiosk
+from tests.sync_server.helpers import approve_enrolments, provision_kiosk
 
 # A real server on 127.0.0.1 over a SQLite file, and a provisioned kiosk credential.
 server_settings = sync_fixtures.server_settings
@@ -112,19 +112,27 @@ def test_kiosk_enrollment_reaches_a_second_kiosk_once_despite_a_lost_answer(
         # The retry is recognised as a replay: nothing new on the server, the row leaves.
         with SyncClient(credential, transport=LosingTransport(lose=0)) as client:
             report = sync_once(desk.store, client, recognizer_id=recognizer_id)
-        # the same exchange's feed brought the templates back: they replaced the kiosk's
-        # own rows (same ids) instead of adding copies
-        assert report.pulled >= finished.templates_saved + 1  # + the person
         assert report.enrollments_uploaded == 1
         assert _server_counts(sessions, person_id)[:2] == (finished.templates_saved, 1)
         assert desk.store.enrollments.backlog() == {"waiting": 0, "refused": 0}
         assert desk.backlog() == 0
+        # Until HR approves the enrolment, its punch waits (stored, acknowledged, held).
+        with transaction(sessions) as session:
+            stored = session.get(ServerPunch, punch.id)
+            assert stored is not None and stored.person_id == person_id
+            assert (stored.review, stored.hold_reasons) == ("held", "enrolment_pending")
+        assert approve_enrolments(sessions) == 1
+        with SyncClient(credential, transport=LosingTransport(lose=0)) as client:
+            report = sync_once(desk.store, client, recognizer_id=recognizer_id)
+        # the approved templates came back through the feed: they replaced the kiosk's
+        # own rows (same ids) instead of adding copies
+        assert report.pulled >= finished.templates_saved + 1  # + the person
         assert len(desk.store.biometrics.templates_for(recognizer_id)[0]) == len(own_ids)
     finally:
         desk.close()
     with transaction(sessions) as session:
         stored = session.get(ServerPunch, punch.id)
-        assert stored is not None and stored.person_id == person_id
+        assert stored is not None and stored.review == "approved"
 
     # A second kiosk pulls the person and their templates and recognizes another photo.
     second = kiosk_settings(tmp_path / "two", pack=pack, models_dir=models_dir, camera="0")

@@ -22,7 +22,7 @@ from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Punch as ServerPunch
-from sync_server.service import alt_checkin, people, reports, schedules
+from sync_server.service import alt_checkin, people, punch_review, reports, schedules
 from tests.kiosk.app.helpers import kiosk_settings
 from tests.sync_server.web.scenario import ZONE
 
@@ -63,9 +63,16 @@ def test_pin_and_badge_punches_count_like_face_punches_in_the_lateness_report(
     assert store.punches.backlog() == 0
 
     with transaction(sessions) as session:
-        sources = {(p.person_id, p.source) for p in session.scalars(select(ServerPunch))}
+        stored = list(session.scalars(select(ServerPunch)))
+        sources = {(p.person_id, p.source) for p in stored}
         assert sources == {(by_pin, PunchSource.PIN.value), (by_badge, PunchSource.QR.value),
                            (by_face, PunchSource.FACE.value)}
+        # Yesterday's punches from a kiosk provisioned today wait for HR (all alike).
+        assert {p.review for p in stored} == {"held"}
+        assert all("before_window" in (p.hold_reasons or "") for p in stored)
+        punch_review.decide(session, [p.id for p in stored], punch_review.Decision.APPROVE,
+                            "hr")
+    with transaction(sessions) as session:
         everyone = reports.load_people(session)
         report = reports.lateness_report(session, everyone, day, day, utc_now())
     face = report.by_person[by_face]

@@ -20,7 +20,7 @@ from sync_server.db.models import Change
 from sync_server.db.reminder_models import ReminderDelivery, ReminderTask
 from sync_server.service import datakeys, reminders
 from sync_server.service.reminders import Status, TaskIn
-from tests.sync_server.helpers import RECOGNIZER, add_person, provision_kiosk
+from tests.sync_server.helpers import RECOGNIZER, add_person, approve_enrolments, provision_kiosk
 from tests.sync_server.live import LiveServer
 
 VECTORS = np.random.default_rng(8).standard_normal((1, 128)).astype("<f4")
@@ -38,10 +38,13 @@ def _sync(credential: KioskCredential, store: KioskStore) -> None:
         sync_once(store, client)
 
 
-def _enroll(credential: KioskCredential, person_id: uuid.UUID) -> None:
+def _enroll(credential: KioskCredential, person_id: uuid.UUID,
+            sessions: sessionmaker[Session]) -> None:
+    """A kiosk enrolment, approved by HR (until then no kiosk's feed carries it)."""
     consent = Consent(person_id, datetime.now(UTC), "notice-v2", "HR Pham")
     with SyncClient(credential, timeout_s=5, verify_tls=False) as client:
         client.upload_enrollment(person_id, RECOGNIZER, consent, VECTORS, [])
+    assert approve_enrolments(sessions) == 1
 
 
 def _task(sessions: sessionmaker[Session], spec: TaskIn) -> uuid.UUID:
@@ -56,7 +59,7 @@ def test_reminders_reach_only_kiosks_where_the_person_is_enrolled(
         sessions: sessionmaker[Session], tmp_path: Path) -> None:
     enrolled, later = add_person(sessions, "Nguyen Van An"), add_person(sessions, "Le Thi Ba")
     add_person(sessions, "Other Dept", department="Operations")
-    _enroll(credential, enrolled)
+    _enroll(credential, enrolled, sessions)
     due = datetime.now(UTC) + timedelta(hours=3)
     task_id = _task(sessions, TaskIn("Quarterly budget", department="Finance", due_at=due,
                                      priority=2, details="confidential numbers"))
@@ -78,7 +81,7 @@ def test_reminders_reach_only_kiosks_where_the_person_is_enrolled(
     assert data and all("details" not in d and "confidential" not in str(d) for d in data)
     assert {d["status"] for d in data} == {"open"} and all(d["urgent"] is False for d in data)
 
-    _enroll(credential, later)  # enrolled after the kiosk's cursor passed the reminder
+    _enroll(credential, later, sessions)  # enrolled after the kiosk's cursor passed the reminder
     _sync(credential, store)
     assert [r.title for r in store.reminders.for_person(later)] == ["Quarterly budget"]
 
@@ -87,7 +90,7 @@ def test_shown_and_acknowledged_events_update_the_delivery_once(
         store: KioskStore, credential: KioskCredential,
         sessions: sessionmaker[Session]) -> None:
     person = add_person(sessions)
-    _enroll(credential, person)
+    _enroll(credential, person, sessions)
     task_id = _task(sessions, TaskIn("Sign the contract", person_id=person))
     _sync(credential, store)
     [reminder] = store.reminders.for_person(person)
@@ -125,7 +128,7 @@ def test_a_done_task_is_tombstoned_and_a_nudge_is_reported_delivered(
         store: KioskStore, credential: KioskCredential,
         sessions: sessionmaker[Session]) -> None:
     person = add_person(sessions)
-    _enroll(credential, person)
+    _enroll(credential, person, sessions)
     task_id = _task(sessions, TaskIn("Send the report", person_id=person))
     _sync(credential, store)
     with transaction(sessions) as session:

@@ -33,7 +33,7 @@ from sync_server.db.engine import transaction
 from sync_server.db.models import Punch as ServerPunch
 from sync_server.service import kiosks, people, reminders
 from tests.conftest import PROJECT_ROOT
-from tests.sync_server.helpers import RECOGNIZER, add_person
+from tests.sync_server.helpers import RECOGNIZER, add_person, approve_enrolments
 from tests.sync_server.live import LiveServer
 
 
@@ -150,6 +150,7 @@ def test_server_deletion_erases_templates_and_chips_from_the_kiosk_file(
     with SyncClient(credential, verify_tls=False) as client:
         client.upload_enrollment(person_id, RECOGNIZER, consent, vectors, [chip],
                                  new_person_name="Dang Van H")
+        assert approve_enrolments(sessions) == 1
         sync_once(store, client, recognizer_id=RECOGNIZER)
         assert len(store.biometrics.templates_for(RECOGNIZER)[0]) == 4  # own two + the feed's two
         with transaction(sessions) as session:
@@ -170,6 +171,7 @@ def test_offline_kiosk_catches_up_in_pages(credential: KioskCredential, store: K
     consent = Consent(person, datetime.now(UTC), "notice-v3", "HR")
     with SyncClient(credential, verify_tls=False) as client:  # reminders go where enrolled
         client.upload_enrollment(person, RECOGNIZER, consent, np.ones((1, 128), np.float32), [])
+    assert approve_enrolments(sessions) == 1
     with transaction(sessions) as session:
         for day in range(1, 1201):
             reminders.create_task(session, reminders.TaskIn(f"task {day}", person_id=person),

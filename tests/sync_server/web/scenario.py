@@ -1,5 +1,6 @@
 """Test data for the web tests: kiosks, people, shifts and punches through the real
-services (the punch ingest is the one the kiosk API uses)."""
+services (the punch store the kiosk API uses, storing these punches as accepted: the kiosk
+API's plausibility checks are tested in tests/sync_server/test_trust_boundary.py)."""
 
 from __future__ import annotations
 

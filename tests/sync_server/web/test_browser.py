@@ -1,8 +1,10 @@
 """Playwright driving Debian's Chromium against the real server on 127.0.0.1.
 
-HR logs in, sees a late punch (posted through the real kiosk punch API) appear on the today
-board, opens the lateness report, downloads CSV and XLSX, excuses the late entry and sees
-the report change and the audit entry; staff are refused the HR pages.
+HR logs in, approves yesterday's punches that the server held (the kiosk was provisioned
+only today), sees a late punch (recorded by a real kiosk store and synced through the real
+kiosk punch API) appear on the today board, opens the lateness report, downloads CSV and
+XLSX, excuses the late entry and sees the report change and the audit entry; staff are
+refused the HR pages.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 
+from kiosk.store import KioskStore, open_store
+from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
-from sync_server.service import schedules
+from sync_server.service import alt_checkin, schedules
 from tests.sync_server.helpers import provision_kiosk
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import PASSWORD, WebServer
@@ -46,14 +49,13 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-def _post_punch(server_url: str, credential: str, person_id: uuid.UUID,
-                at: datetime) -> None:
-    answer = httpx.post(f"{server_url}/api/v1/punches", headers={
-        "Authorization": f"Bearer {credential}"}, json={"punches": [{
-            "id": str(uuid.uuid4()), "person_id": str(person_id), "kind": "auto",
-            "source": "face", "captured_at": at.isoformat(), "clock_offset_s": 0.0}]},
-        timeout=30)
-    answer.raise_for_status()
+def _punch_and_sync(store: KioskStore, credential: KioskCredential, person_id: uuid.UUID,
+                    at: datetime) -> None:
+    """The kiosk records a punch at ``at`` and syncs it (the real client and punch API)."""
+    store.punches.record(person_id, captured_at=at)
+    with SyncClient(credential, timeout_s=30, verify_tls=False) as client:
+        sync_once(store, client)
+    assert store.punches.backlog() == 0
 
 
 def _log_in(page, server: WebServer, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -83,21 +85,33 @@ def test_hr_and_staff_in_the_browser(browser, web_server: WebServer, staffing: S
             working_days=tuple(range(7))), actor="test")
         schedules.save_assignment(session, shift.id, now_local.date(), None,
                                   person_id=staffing.finance_a, actor="test")
+        alt_checkin.issue_pin(session, staffing.finance_a, "hr", "2580")  # An uses a PIN
     kiosk = provision_kiosk(sessions, web_server.url, "front-door")
+    store = open_store(tmp_path / "front-door.sqlite3")
     yesterday = now_local.date() - timedelta(days=1)
     for at in (local(yesterday, 8, 20), local(yesterday, 17, 0)):
-        _post_punch(web_server.url, kiosk.credential, staffing.finance_a, at)
+        _punch_and_sync(store, kiosk, staffing.finance_a, at)
 
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     _log_in(page, web_server, "hr")
     page.click("#lang-en")
+    # Yesterday's punches predate the kiosk's provisioning: held until HR approves them.
+    page.click("#nav-held")
+    assert page.locator("#held-punches tr.held-punch").count() == 2
+    assert "dated before the kiosk's plausible window" in page.inner_text("#held-punches")
+    for box in page.locator("#held-punches input[name=punch_id]").all():
+        box.check()
+    page.click("#approve-held")
+    page.wait_for_selector("#held-punches >> text=Nothing to show.")
+    page.click("#nav-today")
     entry = f"#board li[data-person='{staffing.finance_a}']"
     page.wait_for_selector(entry)
     assert "late" not in (page.get_attribute(entry, "class") or "")
-    arrival = utc_now() - timedelta(minutes=1)
+    arrival = utc_now()
     late_by = int((arrival - shift_start).total_seconds() // 60)
-    _post_punch(web_server.url, kiosk.credential, staffing.finance_a, arrival)
+    _punch_and_sync(store, kiosk, staffing.finance_a, arrival)
+    store.close()
     page.wait_for_selector(f"{entry}.late", timeout=20_000)  # the board polls every 3 s
     assert f"{late_by} min late" in page.inner_text(entry)
 

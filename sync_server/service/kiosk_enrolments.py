@@ -1,0 +1,214 @@
+"""Enrolments uploaded by kiosks wait for a person: pending, then approved or rejected.
+
+A kiosk's upload is stored (templates and chips sealed, consent recorded) but its templates
+reach no feed, and a person it created reaches no other kiosk, until an admin or HR approves
+it (the web page shows its chips beside the person's existing ones). The kiosk that made it
+holds it already and keeps using it; its punches of that person are held
+(``enrolment_pending``) and counted when the enrolment is approved. A rejection deletes the
+upload's templates and chips (the kiosk that made them is told through the feed), and the
+person too when the kiosk created them. At most ``enrolments_per_person_per_day`` uploads per
+person and kiosk in 24 hours (429 beyond). Every decision is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from protocol.feed import FeedEntity, FeedOp
+from sync_server.clock import utc_now
+from sync_server.db.models import Chip, ConsentRecord, Erasure, Kiosk, Person, Template
+from sync_server.db.trust_models import EnrolmentStatus, KioskEnrolment
+from sync_server.errors import Conflict, NotFound, ServerError
+from sync_server.service import audit, datakeys, erasure, feed, people, punch_review
+
+
+class TooManyEnrolments(ServerError):
+    status = 429
+    title = "Too many enrolments"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A kiosk's enrolment upload, decoded (embeddings still base64 float32)."""
+
+    person_id: uuid.UUID
+    new_person: tuple[str, str | None] | None  # (display name, department)
+    recognizer_id: str
+    consent: people.ConsentIn
+    embeddings: Sequence[str]
+    chips: Sequence[people.ChipIn]
+    template_ids: Sequence[uuid.UUID] | None
+
+
+def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
+           per_person_per_day: int) -> list[uuid.UUID]:
+    """Store a kiosk's enrolment pending review, audited under ``actor`` (the kiosk); a
+    replay returns its ids, storing nothing."""
+    person = session.get(Person, sent.person_id)
+    if person is not None and sent.template_ids is not None:
+        people.check_template_ids(sent.template_ids, sent.embeddings)
+        if people.is_replay(session, sent.person_id, sent.consent.id, sent.template_ids):
+            return list(sent.template_ids)
+    _check_rate(session, kiosk_id, sent.person_id, per_person_per_day)
+    created = person is None and sent.new_person is not None
+    if person is None and sent.new_person is not None:
+        _refuse_erased(session, sent.person_id)
+        name, department = sent.new_person
+        people.create_person(session, name, department=department, person_id=sent.person_id,
+                             publish=False, actor=actor)
+    row = KioskEnrolment(id=uuid.uuid4(), kiosk_id=kiosk_id, person_id=sent.person_id,
+                         consent_id=sent.consent.id, recognizer_id=sent.recognizer_id,
+                         created_person=created, templates=len(sent.embeddings),
+                         status=EnrolmentStatus.PENDING.value, uploaded_at=utc_now())
+    session.add(row)
+    ids = people.enroll(session, sent.person_id, sent.recognizer_id, sent.consent,
+                        sent.embeddings, sent.chips, source_kiosk_id=kiosk_id,
+                        template_ids=sent.template_ids, pending_enrolment=row.id, actor=actor,
+                        detail={"enrolment_id": str(row.id), "created_person": created})
+    return ids
+
+
+def _check_rate(session: Session, kiosk_id: uuid.UUID, person_id: uuid.UUID,
+                limit: int) -> None:
+    since = utc_now() - timedelta(days=1)
+    count = session.scalar(select(func.count()).select_from(KioskEnrolment).where(
+        KioskEnrolment.kiosk_id == kiosk_id, KioskEnrolment.person_id == person_id,
+        KioskEnrolment.uploaded_at > since)) or 0
+    if count >= limit:
+        raise TooManyEnrolments(f"this kiosk uploaded {count} enrolments of person "
+                                f"{person_id} in the last 24 hours (at most {limit})")
+
+
+def _refuse_erased(session: Session, person_id: uuid.UUID) -> None:
+    """A person erased here is never created again by a late (retried) kiosk upload."""
+    erased = session.scalar(select(Erasure.id).where(
+        Erasure.person_id == person_id, Erasure.reason == erasure.Reason.DELETED.value).limit(1))
+    if erased is not None:
+        raise Conflict(f"person {person_id} was erased on the server; the upload is refused")
+
+
+@dataclass(frozen=True)
+class PendingEnrolment:
+    """One upload awaiting review, as the page shows it (chip ids: see ``chip_image``)."""
+
+    id: uuid.UUID
+    uploaded_at: datetime
+    kiosk_name: str
+    person_id: uuid.UUID
+    person_name: str
+    department: str | None
+    created_person: bool
+    templates: int
+    new_chips: list[uuid.UUID]
+    existing_chips: list[uuid.UUID]
+    consent_given_at: datetime | None
+    notice_version: str | None
+
+
+def list_pending(session: Session, limit: int = 200) -> list[PendingEnrolment]:
+    """Uploads awaiting review, oldest first."""
+    rows = session.execute(
+        select(KioskEnrolment, Kiosk.name, Person.display_name, Person.department)
+        .join(Kiosk, Kiosk.id == KioskEnrolment.kiosk_id)
+        .join(Person, Person.id == KioskEnrolment.person_id)
+        .where(KioskEnrolment.status == EnrolmentStatus.PENDING.value)
+        .order_by(KioskEnrolment.uploaded_at).limit(limit))
+    return [_pending(session, row, kiosk, name, department)
+            for row, kiosk, name, department in rows]
+
+
+def _pending(session: Session, row: KioskEnrolment, kiosk: str, name: str,
+             department: str | None) -> PendingEnrolment:
+    chips = session.execute(select(Chip.id, Chip.enrolment_id)
+                            .where(Chip.person_id == row.person_id)
+                            .order_by(Chip.created_at)).all()
+    consent = session.get(ConsentRecord, row.consent_id)
+    return PendingEnrolment(
+        row.id, row.uploaded_at, kiosk, row.person_id, name, department, row.created_person,
+        row.templates, [c for c, e in chips if e == row.id], [c for c, e in chips if e is None],
+        consent.given_at if consent else None, consent.notice_version if consent else None)
+
+
+def count_pending(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(KioskEnrolment).where(
+        KioskEnrolment.status == EnrolmentStatus.PENDING.value)) or 0)
+
+
+def chip_image(session: Session, chip_id: uuid.UUID) -> tuple[bytes, str]:
+    """A chip's encoded image (opened from its sealed form) and its format."""
+    chip = session.get(Chip, chip_id)
+    if chip is None:
+        raise NotFound(f"no chip {chip_id}")
+    keyring = datakeys.keyring_for(session)
+    return (datakeys.open_blob(keyring, chip.image, datakeys.chip_context(chip.id)),
+            chip.image_format)
+
+
+def _pending_row(session: Session, enrolment_id: uuid.UUID) -> KioskEnrolment:
+    row = session.get(KioskEnrolment, enrolment_id)
+    if row is None:
+        raise NotFound(f"no kiosk enrolment {enrolment_id}")
+    if row.status != EnrolmentStatus.PENDING.value:
+        raise Conflict(f"enrolment {enrolment_id} was already {row.status}")
+    return row
+
+
+def approve(session: Session, enrolment_id: uuid.UUID, actor: str) -> int:
+    """Publish the upload's templates (and the person it created) to every kiosk, count the
+    kiosk's punches held only for it; returns how many punches that released."""
+    row = _pending_row(session, enrolment_id)
+    person = session.get(Person, row.person_id)
+    if person is None:
+        raise NotFound(f"the person of enrolment {enrolment_id} no longer exists")
+    if row.created_person:
+        feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id,
+                     people.person_data(person))
+    keyring = datakeys.keyring_for(session)
+    for chip in session.scalars(select(Chip).where(Chip.enrolment_id == row.id)):
+        chip.enrolment_id = None
+    for template in session.scalars(select(Template).where(Template.enrolment_id == row.id)):
+        template.enrolment_id = None
+        consent = session.get(ConsentRecord, template.consent_id)
+        if consent is None:  # a foreign key: cannot happen short of a damaged database
+            raise Conflict(f"template {template.id} has no consent record")
+        raw = datakeys.open_blob(keyring, template.embedding,
+                                 datakeys.template_context(template.id))
+        session.flush()  # the reminders' "first template" check reads it approved
+        people.publish_template(session, keyring, template, consent, raw)
+    _decide(session, row, EnrolmentStatus.APPROVED, actor)
+    return punch_review.release_for_enrolment(session, row.kiosk_id, row.person_id, actor)
+
+
+def reject(session: Session, enrolment_id: uuid.UUID, actor: str) -> None:
+    """Delete the upload's templates and chips; the person too if the kiosk created them and
+    nothing else was enrolled for them. The kiosk that made it drops them via the feed."""
+    row = _pending_row(session, enrolment_id)
+    templates = list(session.scalars(select(Template).where(Template.enrolment_id == row.id)))
+    for template in templates:
+        session.delete(template)
+    for chip in session.scalars(select(Chip).where(Chip.enrolment_id == row.id)):
+        session.delete(chip)
+    session.flush()
+    _decide(session, row, EnrolmentStatus.REJECTED, actor)
+    others = session.scalar(select(func.count()).select_from(Template)
+                            .where(Template.person_id == row.person_id)) or 0
+    if row.created_person and not others and session.get(Person, row.person_id) is not None:
+        people.erase_person(session, row.person_id, requested_by=actor)
+        return
+    for template in templates:
+        feed.publish(session, FeedEntity.TEMPLATE, FeedOp.DELETE, template.id,
+                     recognizer_id=template.recognizer_id)
+
+
+def _decide(session: Session, row: KioskEnrolment, status: EnrolmentStatus,
+            actor: str) -> None:
+    row.status, row.reviewed_by, row.reviewed_at = status.value, actor, utc_now()
+    audit.record(session, actor, f"enrolment.{status.value}", "person", row.person_id,
+                 {"enrolment_id": str(row.id), "kiosk_id": str(row.kiosk_id),
+                  "templates": row.templates, "created_person": row.created_person})
