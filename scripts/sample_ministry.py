@@ -113,6 +113,21 @@ def _punches(site: Site, people: list[tuple[str, str]], today: date, zone: ZoneI
     return len(batch)
 
 
+def _approve_held(database_url: str) -> None:
+    """The month predates the demo kiosk's provisioning, so the server holds those punches
+    for review: approve them as HR would on the held-punches page."""
+    from sync_server.db.engine import make_engine, session_factory, transaction
+    from sync_server.service import punch_review
+
+    engine = make_engine(database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            while held := [p.id for p in punch_review.list_held(session, limit=5000)]:
+                punch_review.decide(session, held, punch_review.Decision.APPROVE, ACTOR)
+    finally:
+        engine.dispose()
+
+
 def _tasks(site: Site, token: str, today: date, zone: ZoneInfo) -> int:
     due = datetime.combine(today + timedelta(days=3), time(17, 0), tzinfo=zone)
     tasks = [("Nộp báo cáo tháng", DEPARTMENTS[2], 2),
@@ -138,5 +153,6 @@ def populate(site: Site, integration_token: str, zone_name: str,
     with httpx.Client(base_url=site.base, auth=site.admin, timeout=30) as client:
         people = _people(client, rng)
     punches = _punches(site, people, today, zone, rng)
+    _approve_held(site.database_url)
     tasks = _tasks(site, integration_token, today, zone)
     return {"sample_people": len(people), "sample_punches": punches, "sample_tasks": tasks}

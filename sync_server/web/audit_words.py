@@ -59,6 +59,9 @@ def sentences(session: Session, language: str, entries: list[AuditEntry]) -> lis
 
 
 def _actor(language: str, username: str, names: _Names) -> str:
+    """"HR Nguyễn An" for a web user; "Thiết bị lobby" for a kiosk; else the name as is."""
+    if username.startswith("kiosk:"):
+        return f"{i18n.translate(language, 'kiosk')} {username.removeprefix('kiosk:')}"
     role, shown = names.actors.get(username, ("", username))
     return f"{i18n.translate(language, 'role_' + role)} {shown}" if role else shown
 
@@ -81,15 +84,16 @@ def _sentence(language: str, entry: AuditEntry, names: _Names) -> Sentence:
     detail: dict[str, Any] = entry.detail if isinstance(entry.detail, dict) else {}
     params: dict[str, object] = {
         "actor": _actor(language, entry.actor, names),
-        "person": names.people.get(entry.entity_id or "", ""),
+        "person": names.people.get(entry.entity_id or "")
+        or names.people.get(str(detail.get("person_id", "")), ""),
         "name": detail.get("name") or detail.get("to") or detail.get("username")
         or names.kiosks.get(entry.entity_id or "", ""),
         "old": detail.get("from", ""), "action": entry.action}
     for field in ("day", "start", "end"):
         if detail.get(field):
             params[field] = _day(language, detail[field])
-    if detail.get("instant"):
-        params["instant"] = _instant(language, detail["instant"])
+    if detail.get("instant") or detail.get("occurred_at"):
+        params["instant"] = _instant(language, detail.get("instant") or detail["occurred_at"])
     elif detail.get("punch_id") in names.punches:
         params["instant"] = i18n.local_datetime(language, names.punches[detail["punch_id"]])
     if entry.action == "correction.undo":

@@ -181,6 +181,16 @@ EN = {
     "audit_reminder_cancelled": "{actor} cancelled a task",
     "audit_reminder_open": "{actor} reopened a task",
     "audit_reminder_acknowledged": "{actor} acknowledged a task",
+    "audit_punch_approve": "{actor} approved {person}'s held punch of {instant}",
+    "audit_punch_reject": "{actor} rejected {person}'s held punch of {instant}",
+    "audit_punch_approve_with_enrolment": "{actor} approved {person}'s punches with their "
+                                          "kiosk enrolment",
+    "audit_enrolment_approved": "{actor} approved {person}'s face enrolment from a kiosk",
+    "audit_enrolment_rejected": "{actor} rejected {person}'s face enrolment from a kiosk",
+    "audit_admin_create": "{actor} created the admin {name}",
+    "audit_kiosk_provisioned": "{actor} was provisioned",
+    "audit_kiosk_credential_rotated": "{actor} rotated its credential",
+    "audit_data_key_rotate": "{actor} rotated the data key",
     "audit_other": "{actor}: {action}",
 }
 
@@ -352,5 +362,15 @@ VI = {
     "audit_reminder_cancelled": "{actor} đã hủy một việc",
     "audit_reminder_open": "{actor} đã mở lại một việc",
     "audit_reminder_acknowledged": "{actor} đã xác nhận một việc",
+    "audit_punch_approve": "{actor} đã duyệt lượt chấm lúc {instant} của {person}",
+    "audit_punch_reject": "{actor} đã từ chối lượt chấm lúc {instant} của {person}",
+    "audit_punch_approve_with_enrolment": "{actor} đã duyệt các lượt chấm của {person} cùng "
+                                          "đăng ký khuôn mặt tại thiết bị",
+    "audit_enrolment_approved": "{actor} đã duyệt đăng ký khuôn mặt của {person} từ thiết bị",
+    "audit_enrolment_rejected": "{actor} đã từ chối đăng ký khuôn mặt của {person} từ thiết bị",
+    "audit_admin_create": "{actor} đã tạo quản trị viên {name}",
+    "audit_kiosk_provisioned": "{actor} đã được cấp phép",
+    "audit_kiosk_credential_rotated": "{actor} đã đổi khóa truy cập",
+    "audit_data_key_rotate": "{actor} đã đổi khóa dữ liệu",
     "audit_other": "{actor}: {action}",
 }

@@ -18,8 +18,8 @@ from sync_server.service import schedules
 from tests.sync_server.helpers import provision_kiosk, sqlite_url
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer
-from tests.sync_server.web.scenario import ZONE, local
-from tests.sync_server.web.test_browser import _log_in, _post_punch, browser
+from tests.sync_server.web.scenario import ZONE, approve_held_punches, local, post_punch
+from tests.sync_server.web.test_browser import _log_in, browser
 
 __all__ = ["browser"]  # the Chromium fixture of test_browser
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -108,7 +108,8 @@ def test_corrections_are_checked_against_the_day_and_can_be_undone(  # type: ign
     _holiday(sessions, holiday)
     front = provision_kiosk(sessions, web_server.url, "front-door")
     for at in (local(yesterday, 8, 20), local(yesterday, 17, 0)):  # An: 20 minutes late
-        _post_punch(web_server.url, front.credential, staffing.finance_a, at)
+        post_punch(web_server.url, front.credential, staffing.finance_a, at)
+    assert approve_held_punches(sessions) == 2  # they predate the kiosk: HR approves
     page = browser.new_context().new_page()
     _log_in(page, web_server, "hr")
     corrections = f"{web_server.url}/hr/corrections"
@@ -149,4 +150,8 @@ def test_corrections_are_checked_against_the_day_and_can_be_undone(  # type: ign
     assert (f"Nhân sự hr đã thêm lượt chấm cho Pham Thi Binh lúc {yesterday:%d/%m/%Y} 08:00"
             in trail)
     assert "Nhân sự hr đã hoàn tác một điều chỉnh của Pham Thi Binh" in trail
+    assert (f"Nhân sự hr đã duyệt lượt chấm lúc {yesterday:%d/%m/%Y} 08:20 của Nguyen Van An"
+            in trail)  # the held punches approved before
+    assert "Thiết bị front-door đã được cấp phép" in trail
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", trail)  # no raw action names
     assert not UUID.search(trail) and "{" not in trail and "\\u" not in trail

@@ -19,8 +19,8 @@ from sync_server.service import people
 from tests.sync_server.helpers import provision_kiosk, sqlite_url
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer
-from tests.sync_server.web.scenario import ZONE, local
-from tests.sync_server.web.test_browser import _log_in, _post_punch, browser
+from tests.sync_server.web.scenario import ZONE, approve_held_punches, local, post_punch
+from tests.sync_server.web.test_browser import _log_in, browser
 
 __all__ = ["browser"]  # the Chromium fixture of test_browser
 
@@ -55,7 +55,8 @@ def test_a_silent_kiosk_makes_days_pending_and_is_named(  # type: ignore[no-unty
     for offset in range(14):  # An punches at the front door every day
         day = first + timedelta(days=offset)
         for at in (local(day, 7, 55), local(day, 17, 5)):
-            _post_punch(web_server.url, front.credential, staffing.finance_a, at)
+            post_punch(web_server.url, front.credential, staffing.finance_a, at)
+    assert approve_held_punches(sessions) == 28  # they predate the kiosk: HR approves
     _silent_since(sessions, "back-gate", local(today - timedelta(days=10), 6, 0))
 
     context = browser.new_context()

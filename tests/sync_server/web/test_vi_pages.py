@@ -22,8 +22,8 @@ from sync_server.service import corrections, datakeys, kiosks, leaves, people, r
 from tests.sync_server.helpers import provision_kiosk, sqlite_url
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer
-from tests.sync_server.web.scenario import ZONE, local
-from tests.sync_server.web.test_browser import _log_in, _post_punch, browser
+from tests.sync_server.web.scenario import ZONE, approve_held_punches, local, post_punch
+from tests.sync_server.web.test_browser import _log_in, browser
 
 __all__ = ["browser"]  # the Chromium fixture of test_browser
 # What leaked before: status and kind values, the refusal page, English labels (role values
@@ -61,9 +61,10 @@ def _a_busy_month(sessions: sessionmaker[Session], server: WebServer,
     provision_kiosk(sessions, server.url, "old-lobby")
     for back in range(1, 12):
         day = today - timedelta(days=back)
-        _post_punch(server.url, front.credential, staffing.finance_a, local(day, 8, 20))
+        post_punch(server.url, front.credential, staffing.finance_a, local(day, 8, 20))
         if back % 3:
-            _post_punch(server.url, front.credential, staffing.finance_a, local(day, 17, 5))
+            post_punch(server.url, front.credential, staffing.finance_a, local(day, 17, 5))
+    approve_held_punches(sessions)  # they predate the kiosk: HR approves
     with transaction(sessions) as session:
         session.execute(update(Kiosk).where(Kiosk.name == "back-gate").values(
             last_seen_at=local(today - timedelta(days=5), 6, 0)))
