@@ -25,9 +25,12 @@ Public API
   cooldown_s)``, ``drop_duplicates(punches, cooldown_s)``.
 - One day: ``summarize_day(DayContext(...), punches, corrections, cooldown_s) ->
   DaySummary``, ``DayStatus``, ``apply_corrections``, ``pair_first_in_last_out``.
+- Overtime: ``overtime_minutes(shift_occurrence, last_out, late_minutes,
+  overtime_after_min)``, ``DEFAULT_OVERTIME_AFTER_MIN``; day summaries carry overtime,
+  holiday-work and rest-day-work minutes, totals their sums.
 - Ranges: ``build_day_summaries(people, first, last, schedule, punches, corrections,
-  watermark, now)``, ``summarize_range(people, days) -> RangeReport(by_person,
-  by_department, overall)`` of ``Totals``.
+  watermark, now, cooldown_s, overtime_after_min)``, ``summarize_range(people, days) ->
+  RangeReport(by_person, by_department, overall)`` of ``Totals``.
 """
 
 from attendance.clock import Clock, FixedClock, SystemClock, require_utc
@@ -47,6 +50,7 @@ from attendance.model import (
     ShiftType,
     department_uuid,
 )
+from attendance.overtime import DEFAULT_OVERTIME_AFTER_MIN, overtime_minutes
 from attendance.report import (
     RangeReport,
     Totals,
@@ -82,12 +86,13 @@ from attendance.verdict import (
 )
 
 __all__ = [
-    "ALL_WEEKDAYS", "DEFAULT_COOLDOWN_S", "MONDAY_TO_FRIDAY", "Clock", "Correction",
-    "CorrectionKind", "DayContext", "DayStatus", "DaySummary", "Department", "FixedClock",
-    "Holiday", "Leave", "Person", "Punch", "PunchKind", "PunchSource", "PunchVerdict",
-    "RangeReport", "Schedule", "ShiftAssignment", "ShiftOccurrence", "ShiftType", "SystemClock",
-    "Totals", "VerdictStatus", "add_day", "apply_corrections", "build_day_summaries",
-    "days_between", "department_uuid", "describe", "drop_duplicates", "is_duplicate",
-    "local_instant", "occurrence", "pair_first_in_last_out", "require_utc", "resolve_shift",
-    "summarize_day", "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
+    "ALL_WEEKDAYS", "DEFAULT_COOLDOWN_S", "DEFAULT_OVERTIME_AFTER_MIN", "MONDAY_TO_FRIDAY",
+    "Clock", "Correction", "CorrectionKind", "DayContext", "DayStatus", "DaySummary",
+    "Department", "FixedClock", "Holiday", "Leave", "Person", "Punch", "PunchKind",
+    "PunchSource", "PunchVerdict", "RangeReport", "Schedule", "ShiftAssignment",
+    "ShiftOccurrence", "ShiftType", "SystemClock", "Totals", "VerdictStatus", "add_day",
+    "apply_corrections", "build_day_summaries", "days_between", "department_uuid", "describe",
+    "drop_duplicates", "is_duplicate", "local_instant", "occurrence", "overtime_minutes",
+    "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
+    "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
 ]

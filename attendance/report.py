@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from attendance.model import Correction, CorrectionKind, Person, Punch
+from attendance.overtime import DEFAULT_OVERTIME_AFTER_MIN
 from attendance.shifts import Schedule
 from attendance.summary import DayContext, DayStatus, DaySummary, summarize_day
 from attendance.verdict import DEFAULT_COOLDOWN_S
@@ -30,11 +31,14 @@ def days_between(first: date, last: date) -> list[date]:
 def build_day_summaries(people: Sequence[Person], first: date, last: date, schedule: Schedule,
                         punches: Iterable[Punch], corrections: Sequence[Correction] = (),
                         watermark: datetime | None = None, now: datetime | None = None,
-                        cooldown_s: int = DEFAULT_COOLDOWN_S) -> list[DaySummary]:
+                        cooldown_s: int = DEFAULT_COOLDOWN_S,
+                        overtime_after_min: int = DEFAULT_OVERTIME_AFTER_MIN
+                        ) -> list[DaySummary]:
     """One summary per person per date in [first, last], punches assigned to their shifts.
 
     A punch outside every shift window counts on its local date (shown on NO_SHIFT days,
-    ignored on days with a shift it does not belong to).
+    ignored on days with a shift it does not belong to). ``overtime_after_min`` is the site's
+    overtime threshold in minutes (see ``overtime.py``).
     """
     by_person: dict[uuid.UUID, list[Punch]] = defaultdict(list)
     for punch in punches:
@@ -52,13 +56,21 @@ def build_day_summaries(people: Sequence[Person], first: date, last: date, sched
             context = DayContext(person.id, day, schedule.occurrence_on(person, day),
                                  holiday=schedule.holiday(person, day) is not None,
                                  on_leave=schedule.on_leave(person, day),
-                                 watermark=watermark, now=now)
+                                 watermark=watermark, now=now,
+                                 rest_day=_is_rest_day(schedule, person, day),
+                                 overtime_after_min=overtime_after_min)
             day_corrections = voids + added_days.get(day, []) + [
                 c for c in own_corrections
                 if c.kind is CorrectionKind.EXCUSE_LATE and c.day == day]
             result.append(summarize_day(context, punch_days.get(day, []), day_corrections,
                                         cooldown_s))
     return result
+
+
+def _is_rest_day(schedule: Schedule, person: Person, day: date) -> bool:
+    """A shift is assigned for ``day`` but does not work on its weekday."""
+    shift = schedule.assigned_shift(person, day)
+    return shift is not None and day.weekday() not in shift.working_days
 
 
 T = TypeVar("T")
@@ -91,6 +103,9 @@ class Totals:
     forgotten_checkouts: int = 0
     pending_days: int = 0
     worked_minutes_total: int = 0
+    overtime_minutes_total: int = 0
+    holiday_work_minutes_total: int = 0
+    rest_day_work_minutes_total: int = 0
 
     @property
     def late_minutes_average(self) -> float:
@@ -119,6 +134,10 @@ def add_day(totals: Totals, day: DaySummary) -> Totals:
         + (day.status is DayStatus.FORGOTTEN_CHECKOUT),
         pending_days=totals.pending_days + (day.status is DayStatus.PENDING),
         worked_minutes_total=totals.worked_minutes_total + (day.worked_minutes or 0),
+        overtime_minutes_total=totals.overtime_minutes_total + day.overtime_minutes,
+        holiday_work_minutes_total=totals.holiday_work_minutes_total + day.holiday_work_minutes,
+        rest_day_work_minutes_total=totals.rest_day_work_minutes_total
+        + day.rest_day_work_minutes,
     )
 
 
@@ -130,16 +149,34 @@ class RangeReport:
 
 
 def summarize_range(people: Sequence[Person], days: Iterable[DaySummary]) -> RangeReport:
-    """Totals per person, per department and overall from day summaries."""
+    """Totals per person, per department and overall from day summaries (each equal to
+    adding the days one by one with ``add_day``, counted in plain lists for speed: a
+    ministry's month is 150,000 days)."""
     department_of = {p.id: p.department_id for p in people}
-    by_person: dict[uuid.UUID, Totals] = {p.id: Totals() for p in people}
-    by_department: dict[uuid.UUID | None, Totals] = {d: Totals() for d in department_of.values()}
-    overall = Totals()
+    by_person = {p.id: [0] * _FIELDS for p in people}
+    by_department = {d: [0] * _FIELDS for d in department_of.values()}
+    overall = [0] * _FIELDS
     for day in days:
-        if day.person_id not in by_person:
+        tally = by_person.get(day.person_id)
+        if tally is None:
             continue
-        by_person[day.person_id] = add_day(by_person[day.person_id], day)
-        department = department_of[day.person_id]
-        by_department[department] = add_day(by_department[department], day)
-        overall = add_day(overall, day)
-    return RangeReport(by_person, by_department, overall)
+        counts = _counts(day)
+        for target in (tally, by_department[department_of[day.person_id]], overall):
+            for index, value in enumerate(counts):
+                target[index] += value
+    return RangeReport({k: Totals(*v) for k, v in by_person.items()},
+                       {k: Totals(*v) for k, v in by_department.items()}, Totals(*overall))
+
+
+_FIELDS = len(fields(Totals))
+
+
+def _counts(day: DaySummary) -> tuple[int, ...]:
+    """What one day adds to each field of ``Totals``, in field order (see ``add_day``)."""
+    status = day.status
+    return (status not in NOT_EXPECTED, status in WORKED, day.late_minutes > 0,
+            day.late_minutes, day.early_exit_minutes > 0, day.early_exit_minutes,
+            status is DayStatus.ABSENT, status is DayStatus.HALF_DAY,
+            status is DayStatus.FORGOTTEN_CHECKOUT, status is DayStatus.PENDING,
+            day.worked_minutes or 0, day.overtime_minutes, day.holiday_work_minutes,
+            day.rest_day_work_minutes)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from attendance.model import Correction, CorrectionKind, Punch, PunchKind, PunchSource
+from attendance.overtime import DEFAULT_OVERTIME_AFTER_MIN, overtime_minutes
 from attendance.shifts import ShiftOccurrence
 from attendance.verdict import (
     DEFAULT_COOLDOWN_S,
@@ -55,6 +56,9 @@ class DaySummary:
     late_excused: bool = False
     punches: int = 0  # punches kept after corrections and the cooldown
     corrected: bool = False  # any correction touched this day
+    overtime_minutes: int = 0  # after the shift end, past the site threshold (overtime.py)
+    holiday_work_minutes: int = 0  # worked on a holiday
+    rest_day_work_minutes: int = 0  # worked on a day the assigned shift does not work
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class DayContext:
     on_leave: bool = False
     watermark: datetime | None = None  # the oldest last-sync instant among the site's devices
     now: datetime | None = None
+    rest_day: bool = False  # a shift is assigned but does not work on this weekday
+    overtime_after_min: int = DEFAULT_OVERTIME_AFTER_MIN  # the site's overtime threshold
 
 
 def apply_corrections(punches: Iterable[Punch], corrections: Iterable[Correction],
@@ -107,7 +113,9 @@ def summarize_day(context: DayContext, punches: Sequence[Punch],
     if context.holiday or context.on_leave or context.shift is None:
         status = (DayStatus.HOLIDAY if context.holiday else
                   DayStatus.ON_LEAVE if context.on_leave else DayStatus.NO_SHIFT)
-        return _with(base, status=status, worked_minutes=_worked(first_in, last_out), **times)
+        worked = _worked(first_in, last_out)
+        return _with(base, status=status, worked_minutes=worked, **times,
+                     **_off_day_work(context, status, worked))
     shift = context.shift
     final = _is_final(context, shift)
     if first_in is None:
@@ -124,8 +132,20 @@ def summarize_day(context: DayContext, punches: Sequence[Punch],
     status = _status_for(shift, worked or 0, late)
     if not final and status in (DayStatus.ABSENT, DayStatus.HALF_DAY):
         status = DayStatus.PENDING  # a later check-out may still arrive from a slow device
+    overtime = overtime_minutes(shift, last_out.captured_at, late, context.overtime_after_min)
     return _with(base, status=status, worked_minutes=worked, late_minutes=late,
-                 early_exit_minutes=early, late_excused=excused, **times)
+                 early_exit_minutes=early, late_excused=excused, overtime_minutes=overtime,
+                 **times)
+
+
+def _off_day_work(context: DayContext, status: DayStatus,
+                  worked: int | None) -> dict[str, int]:
+    """Holiday or rest-day work minutes of a day with nothing expected (overtime.py)."""
+    if status is DayStatus.HOLIDAY:
+        return {"holiday_work_minutes": worked or 0}
+    if status is DayStatus.NO_SHIFT and context.rest_day:
+        return {"rest_day_work_minutes": worked or 0}
+    return {}
 
 
 def pair_first_in_last_out(punches: Sequence[Punch]) -> tuple[Punch | None, Punch | None]:

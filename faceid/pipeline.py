@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from faceid.consensus import Consensus, Decision, DecisionKind
-from faceid.liveness import LivenessCombiner, LivenessState, LivenessVerdict
+from faceid.liveness import DEFAULT_THRESHOLD, LivenessCombiner, LivenessState, LivenessVerdict
 from faceid.matcher import Gallery, Match
 from faceid.quality import Quality, QualityIssue, assess_face
 from faceid.tracking import IouTracker
@@ -72,7 +72,7 @@ class FramePipeline:
                  margin: float | None = None, consensus_frames: int = 3,
                  min_face_px: int = 80, unknown_frames: int = 5,
                  liveness: LivenessModel | None = None,
-                 liveness_threshold: float = 0.7) -> None:
+                 liveness_threshold: float = DEFAULT_THRESHOLD) -> None:
         self.pack = pack
         self.gallery = gallery
         thresholds = getattr(pack, "thresholds", None)

@@ -57,7 +57,7 @@ class VisionSettings(Section):
     margin: float | None = Field(None, description="override the pack's top-1/top-2 margin")
     consensus_frames: int = Field(3, ge=1, le=30)
     min_face_px: int = Field(80, ge=20)
-    liveness_threshold: float = Field(0.7, ge=0.0, le=1.0,
+    liveness_threshold: float = Field(0.3, ge=0.0, le=1.0,
                                       description="mean P(real) over the frames of one face")
     liveness_min_frames: int = Field(3, ge=1, le=30,
                                      description="frames averaged before a liveness decision")

@@ -1,7 +1,8 @@
 """Benchmark passive liveness: APCER / BPCER (ISO/IEC 30107-3) and the time it adds per face.
 
     .venv/bin/python scripts/bench_liveness.py --data DIR [--models-dir DIR] [--threshold 0.7]
-        [--detector PATH] [--repeat 3] [--verbose]
+        [--detector PATH] [--repeat 3] [--verbose] [--extra-attacks DIR]
+        [--calibrate --attempt-frames 3 --max-bpcer-image 0.05 --max-bpcer-attempt 0.02]
 
 DIR has ``live/`` (bona fide presentations) and ``attack/`` (presentation attacks: prints,
 screen replays, ...) sub-folders of images, one face each (the largest detected face is
@@ -12,6 +13,12 @@ used); sub-folders below them are walked too. ``--models-dir`` is either the ins
   APCER = attack presentations accepted as live / attack presentations with a face
   BPCER = bona fide presentations refused as attacks / bona fide presentations with a face
   (images where no face is found are listed and left out of both rates)
+
+``--extra-attacks DIR`` adds a flat folder of attack images (file names without "live"; e.g.
+faces-dev/spoof's print and replay) to every split. ``--calibrate`` chooses the threshold by
+the rule in scripts/liveness_calibration.py (NUAA-style file names give subject and capture)
+on all the data, and checks the rule leave-one-subject-out (held out), per image and per attempt of
+``--attempt-frames`` frames (the kiosk's mean-over-frames rule).
 
 The time is that of the liveness stage alone (crop + resize + both models, single-threaded
 ONNX Runtime) per face, best of ``--repeat`` runs per image; p50 / p95 in milliseconds.
@@ -31,6 +38,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.liveness_calibration import (  # noqa: E402
+    Record,
+    choose_threshold,
+    leave_one_subject_out,
+    rates,
+)
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 YUNET_FILE = "face_detection_yunet_2023mar.onnx"
 
@@ -49,6 +63,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "settings' vision.liveness_threshold, 0.7)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per face (best kept)")
     parser.add_argument("--verbose", action="store_true", help="one line per image")
+    parser.add_argument("--extra-attacks", type=Path, action="append", default=[],
+                        help="flat folder whose images without 'live' in the name are attacks")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="choose the threshold; check the rule leave-one-subject-out")
+    parser.add_argument("--attempt-frames", type=int, default=3,
+                        help="frames averaged per attempt (the kiosk's min_frames)")
+    parser.add_argument("--max-bpcer-image", type=float, default=0.05,
+                        help="target: real images refused, fraction")
+    parser.add_argument("--max-bpcer-attempt", type=float, default=0.02,
+                        help="target: real attempts refused, fraction")
     return parser.parse_args(argv)
 
 
@@ -99,24 +123,54 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     detector = YuNetDetector(detector_path, threads=1)
     liveness = MiniFasNetLiveness([MiniFasNetModel(find_model(models_dir, f), threads=1)
                                    for f in (V2_FILE, V1SE_FILE)])
-    scores: dict[str, list[float]] = {"live": [], "attack": []}
+    records, no_face, times_ms = score_images(args, detector, liveness, threshold)
+    scores = {kind: [r.score for r in records if r.kind == kind] for kind in ("live", "attack")}
+    summary = summarise(scores, no_face, times_ms, threshold)
+    summary["at_threshold"] = rates(records, threshold, args.attempt_frames)
+    if args.calibrate:
+        summary.update(calibrate(records, args))
+    return summary
+
+
+def score_images(args: argparse.Namespace, detector: object, liveness: object,
+                 threshold: float) -> tuple[list[Record], list[str], list[float]]:
+    """(records, images without a face, liveness ms per face) over every labelled image."""
+    records: list[Record] = []
     no_face: list[str] = []
     times_ms: list[float] = []
-    for kind in ("live", "attack"):
-        for path in list_images(args.data / kind):
-            result = measure(path, detector, liveness, args.repeat)
-            if result is None:
-                no_face.append(str(path.relative_to(args.data)))
-                continue
-            score, per_model, elapsed_ms = result
-            scores[kind].append(score)
-            times_ms.append(elapsed_ms)
-            if args.verbose:
-                models = " ".join(f"{p:.3f}" for p in per_model)
-                verdict = "live" if score >= threshold else "REFUSED"
-                name = path.relative_to(args.data)
-                print(f"{kind:6s} {score:.3f} [{models}] {verdict:7s} {name}")
-    return summarise(scores, no_face, times_ms, threshold)
+    for kind, path, every_split in labelled_images(args):
+        print(f"{kind} {path.name}", file=sys.stderr)
+        result = measure(path, detector, liveness, args.repeat)
+        if result is None:
+            no_face.append(path.name)
+            continue
+        score, per_model, elapsed_ms = result
+        records.append(Record(kind, path.name, score, every_split))
+        times_ms.append(elapsed_ms)
+        if args.verbose:
+            models = " ".join(f"{p:.3f}" for p in per_model)
+            verdict = "live" if score >= threshold else "REFUSED"
+            print(f"{kind:6s} {score:.3f} [{models}] {verdict:7s} {path.name}")
+    return records, no_face, times_ms
+
+
+def labelled_images(args: argparse.Namespace) -> list[tuple[str, Path, bool]]:
+    """(kind, path, in every split) for --data's live/ and attack/, then --extra-attacks."""
+    images = [(kind, path, False) for kind in ("live", "attack")
+              for path in list_images(args.data / kind)]
+    for folder in args.extra_attacks:
+        images += [("attack", p, True) for p in list_images(folder)
+                   if "live" not in p.name.lower()]
+    return images
+
+
+def calibrate(records: list[Record], args: argparse.Namespace) -> dict[str, object]:
+    """The threshold chosen on all the data, its figures, and the held-out check."""
+    targets = (args.attempt_frames, args.max_bpcer_image, args.max_bpcer_attempt)
+    chosen = choose_threshold(records, *targets)
+    return {"chosen_threshold": chosen,
+            "at_chosen": rates(records, chosen, args.attempt_frames),
+            "held_out": leave_one_subject_out(records, *targets)}
 
 
 def summarise(scores: dict[str, list[float]], no_face: list[str], times_ms: list[float],

@@ -13,7 +13,7 @@ from sync_server.api import tasks as reminder_tasks
 from sync_server.api.middleware import AuditDoor, BodyLimitAndClock
 from sync_server.db.engine import make_engine, session_factory
 from sync_server.problems import install_problem_handlers
-from sync_server.service import audit
+from sync_server.service import audit, day_results
 from sync_server.settings import ServerSettings, load_server_settings
 from sync_server.web import install as install_web
 
@@ -41,6 +41,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                        max_upload_bytes=settings.api.max_upload_bytes)
     app.add_middleware(AuditDoor)
     audit.install_guard(strict=settings.audit.strict)
+    day_results.install_invalidation()  # stored report days follow every change
     install_web(app)  # HR and admin pages under /hr
     return app
 

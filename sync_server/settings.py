@@ -110,6 +110,14 @@ class AuditSettings(Section):
                          "fails its request (tests) instead of being logged as an error")
 
 
+class ReportSettings(Section):
+    """How HR reports count time (rules in ``attendance/overtime.py``)."""
+
+    overtime_after_min: int = Field(30, ge=0, le=600, description="minutes of extra time past "
+                                    "the shift end (after late minutes are made up) before "
+                                    "overtime counts; 0: every extra minute")
+
+
 class ServerSettings(Section):
     database: DatabaseSettings = DatabaseSettings()
     api: ApiSettings = ApiSettings()
@@ -120,6 +128,7 @@ class ServerSettings(Section):
     retention: RetentionSettings = RetentionSettings()
     trust: TrustSettings = TrustSettings()
     audit: AuditSettings = AuditSettings()
+    reports: ReportSettings = ReportSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

@@ -129,9 +129,20 @@ class StoreDesk:
                             department=person.department or "", at=shown.captured_at,
                             direction=direction, verdict_text=text,
                             reminders=self._reminders(person_id, at),
-                            punch_id=None if repeat else shown.id, repeat=repeat)
+                            punch_id=None if repeat else shown.id, repeat=repeat,
+                            enrolled_chip=self._enrolled_chip(person_id))
         self._greeted(greeting)
         return greeting
+
+    def _enrolled_chip(self, person_id: UUID) -> bytes | None:
+        """The person's first stored face chip (encoded image), None without one. Reading it
+        must never cost the greeting of a punch already saved."""
+        try:
+            chips = self.store.biometrics.chips_for(person_id)
+        except EXPECTED_ERRORS as exc:
+            log.warning("enrolled chip of %s not shown: %s", person_id, exc)
+            return None
+        return chips[0].image if chips else None
 
     def _reminders(self, person_id: UUID, now: datetime) -> tuple[ReminderItem, ...]:
         """Ranked by attendance.reminders, at most MAX_REMINDERS (kiosk.app.reminders)."""

@@ -1,44 +1,29 @@
 """``kiosk doctor``: one pass/fail line per check, each failure with its fix.
 
 Checks: camera (opens and delivers a frame), models (installed packs, sha256 re-hashed),
-execution provider, clock (against the server's Date header when one is configured), disk
-space, server reachability, kiosk credential, Vietnamese font, admin PIN, and the liveness
+execution provider, clock, server health and kiosk credential (kiosk.app.doctor_server: each
+proved by a real exchange with the sync server), disk space, admin PIN, and the liveness
 threshold in force. Runs on the main thread of a CLI process (no Qt).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from kiosk.app.admin_pin import load_pin_hash
+from kiosk.app.doctor_result import CheckResult
+from kiosk.app.doctor_server import check_credential, check_server_and_clock
 from kiosk.errors import EXPECTED_ERRORS, CameraError
 from kiosk.settings import KioskSettings
 
 log = logging.getLogger(__name__)
 
 MIN_FREE_BYTES = 1 << 30  # 1 GiB: a day of punches is tiny, but SQLite needs room to vacuum
-MAX_CLOCK_SKEW_S = 30.0
 CAMERA_TIMEOUT_S = 5.0
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-
-    def line(self) -> str:
-        text = f"{'PASS' if self.ok else 'FAIL'} {self.name}: {self.detail}"
-        return f"{text} -- fix: {self.fix}" if not self.ok and self.fix else text
 
 
 def check_camera(settings: KioskSettings) -> CheckResult:
@@ -111,51 +96,6 @@ def check_disk(settings: KioskSettings) -> CheckResult:
     ok = free >= MIN_FREE_BYTES
     return CheckResult("disk space", ok, f"{free / 2**30:.1f} GiB free at {folder}",
                        "free space on the data partition (at least 1 GiB)")
-
-
-def check_server_and_clock(settings: KioskSettings) -> list[CheckResult]:
-    """Reachability and clock skew from one request to the server (or local checks only)."""
-    url = settings.sync.server_url
-    now = datetime.now(UTC)
-    if not url:
-        sane = now.year >= 2024
-        return [CheckResult("server", True, "no server configured (standalone kiosk)"),
-                CheckResult("clock", sane, f"{now:%Y-%m-%dT%H:%M:%SZ} (no server to compare)",
-                            "enable NTP: timedatectl set-ntp true")]
-    import httpx
-
-    try:
-        response = httpx.get(url, timeout=settings.sync.timeout_s,
-                             verify=settings.sync.verify_tls, follow_redirects=True)
-    except httpx.HTTPError as exc:
-        return [CheckResult("server", False, f"{url} unreachable: {exc}",
-                            "check the network and sync.server_url"),
-                CheckResult("clock", now.year >= 2024, "server unreachable: not compared",
-                            "enable NTP: timedatectl set-ntp true")]
-    results = [CheckResult("server", True, f"{url} answers HTTP {response.status_code}")]
-    date_header = response.headers.get("date")
-    if date_header is None:
-        results.append(CheckResult("clock", True, "server sent no Date header: not compared"))
-        return results
-    skew = (now - parsedate_to_datetime(date_header)).total_seconds()
-    results.append(CheckResult("clock", abs(skew) <= MAX_CLOCK_SKEW_S,
-                               f"{skew:+.1f} s from the server",
-                               "enable NTP: timedatectl set-ntp true"))
-    return results
-
-
-def check_credential(settings: KioskSettings) -> CheckResult:
-    path = settings.sync.credential_file
-    if not settings.sync.server_url:
-        return CheckResult("credential", True, "not needed without a server")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return CheckResult("credential", False, f"{path}: {exc.__class__.__name__}",
-                           "provision this kiosk with the one-time code from "
-                           "`sync-server provision-kiosk`")
-    return CheckResult("credential", isinstance(data, dict) and bool(data), f"{path} present",
-                       "re-provision the kiosk")
 
 
 def check_admin_pin(settings: KioskSettings) -> CheckResult:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from kiosk.app.admin_lockout import AdminLockout
 from kiosk.app.admin_pin import load_pin_hash
 from kiosk.app.checkin import CheckInEngine
 from kiosk.app.ports import AttendanceDesk, Recognizer
@@ -24,6 +25,7 @@ from kiosk.settings import KioskSettings
 
 if TYPE_CHECKING:
     from kiosk.app.desk import SyncHandle
+    from kiosk.store import KioskStore
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ class KioskRuntime:
         self.fullscreen = settings.ui.fullscreen
         self.sound = settings.ui.sound
         self.admin_pin_hash = load_pin_hash(settings.sync.credential_file.parent)
+        self._lockout_store, self.admin_lockout = _admin_lockout(settings)
         self.sync = SyncRunner(settings)
         self._models_retry_s = models_retry_s
 
@@ -100,6 +103,23 @@ class KioskRuntime:
 
     def stop_background(self) -> None:
         self.sync.stop()
+        if self._lockout_store is not None:
+            self._lockout_store.close()
+            self._lockout_store = None
+
+
+def _admin_lockout(settings: KioskSettings) -> tuple[KioskStore | None, AdminLockout]:
+    """The admin PIN lockout over the store's settings (GUI thread; the connection is
+    thread safe). If the store cannot be opened here the count lives in memory and the
+    worker reports the storage failure as usual."""
+    from kiosk.store import open_store
+
+    try:
+        store = open_store(settings.store.path)
+    except EXPECTED_ERRORS as exc:
+        log.error("admin PIN lockout kept in memory only: %s", exc)
+        return None, AdminLockout()
+    return store, AdminLockout(store.settings)
 
 
 def build_recognizer(settings: KioskSettings, desk: AttendanceDesk) -> Recognizer:

@@ -94,6 +94,9 @@ class Greeting:
     reminders: tuple[ReminderItem, ...] = ()
     punch_id: UUID | None = None
     repeat: bool = False
+    # the person's first enrolled face chip (encoded JPEG/PNG bytes), shown beside the name
+    # so a wrong match is caught at the door; None when the store holds no chip
+    enrolled_chip: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ sends back. ``set_language`` switches every text at once.
 
 from __future__ import annotations
 
-import time
+import math
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceid.types import ImageBGR
+from kiosk.app.admin_lockout import AdminLockout, LockoutStatus
 from kiosk.app.admin_pin import verify_pin
 from kiosk.app.requests import (
     CancelEnrollment,
@@ -47,11 +49,11 @@ from kiosk.app.state import (
 )
 from kiosk.errors import SettingsError
 from kiosk.ui.admin_settings_page import SettingsPage
+from kiosk.ui.pinpad import FIELD_STYLE
 from kiosk.ui.strings import Language, text
+from kiosk.ui.touch_keys import NumericKeypad, VietnameseKeyboard
 
 CONSENT_NOTICE_VERSION = "2026-01-vi-1"
-MAX_PIN_FAILURES = 5  # then the PIN pad locks for PIN_LOCKOUT_S seconds
-PIN_LOCKOUT_S = 60.0
 BIG = "font-size: 22pt;"
 
 
@@ -77,9 +79,10 @@ class AdminPanel(QStackedWidget):
     activity = Signal()  # any admin input: restarts the inactivity timeout
 
     def __init__(self, pin_hash: str | None, language: Language,
-                 parent: QWidget | None = None) -> None:
+                 lockout: AdminLockout | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pin_hash = pin_hash
+        self.lockout = lockout if lockout is not None else AdminLockout()
         self._language: Language = language
         self._texts: list[tuple[Callable[[str], None], str, dict[str, object]]] = []
         self.pin_page = self._build_pin_page()
@@ -92,71 +95,100 @@ class AdminPanel(QStackedWidget):
         for page in (self.pin_page, self.enroll_page, self.settings_page):
             self.addWidget(page)
         self.unlocked = False
-        self._pin_failures = 0
-        self._locked_until = 0.0
 
     # -- pages --------------------------------------------------------------------------
     def _build_pin_page(self) -> QWidget:
+        """Prompt, masked field, message and Cancel beside the keypad (landscape) or above
+        it (portrait): the direction follows the panel's shape (``resizeEvent``)."""
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
+        self.pin_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, page)
+        info, column = self._column()
+        column.addStretch(1)
         self.pin_prompt = QLabel()
         self._tr(self.pin_prompt.setText, "admin.pin_prompt")
         self.pin_prompt.setStyleSheet("font-size: 28pt; color: white;")
+        self.pin_prompt.setWordWrap(True)
         self.pin_input = QLineEdit()
         self.pin_input.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_input.returnPressed.connect(self.submit_pin)
+        self.pin_input.setStyleSheet(FIELD_STYLE)  # dark text on white: readable
+        self.pin_input.setMinimumSize(280, 64)
         self.pin_message = QLabel("")
         self.pin_message.setStyleSheet("font-size: 20pt; color: #ff8a80;")
-        buttons = QHBoxLayout()
-        self.pin_ok = QPushButton()
-        self._tr(self.pin_ok.setText, "admin.ok")
-        self.pin_ok.clicked.connect(self.submit_pin)
+        self.pin_message.setWordWrap(True)
         pin_cancel = QPushButton()
         self._tr(pin_cancel.setText, "admin.cancel")
         pin_cancel.clicked.connect(self.leave)
-        for button in (self.pin_ok, pin_cancel):
-            buttons.addWidget(_big(button))
-        for widget in (self.pin_prompt, _big(self.pin_input), self.pin_message):
-            layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignHCenter)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        for widget in (self.pin_prompt, self.pin_input, self.pin_message, _big(pin_cancel)):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.pin_keypad = NumericKeypad(self.pin_input, text("admin.ok", self._language))
+        self._tr(self.pin_keypad.keys["ok"].setText, "admin.ok")
+        self.pin_keypad.submitted.connect(self.submit_pin)
+        self.pin_keypad.activity.connect(self.activity)
+        self.pin_keypad.setMaximumWidth(480)
+        self.pin_layout.addWidget(info, 1)
+        self.pin_layout.addWidget(self.pin_keypad, 1)
         return page
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        portrait = event.size().height() > event.size().width()
+        self.pin_layout.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                     else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
 
     def _build_enroll_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        # While the on-screen keyboard is open only the name label, field and keyboard show
+        # (it fits 800x480); ``top`` and ``rest`` hold everything else.
+        self.enroll_top, top = self._column()
         title = QLabel()
         self._tr(title.setText, "enroll.title")
         title.setStyleSheet("font-size: 32pt; font-weight: bold; color: white;")
-        layout.addWidget(title)
-        layout.addWidget(self._white(self._label("enroll.pick_person")))
+        top.addWidget(title)
+        top.addWidget(self._white(self._label("enroll.pick_person")))
         self.person_picker = QComboBox()
-        layout.addWidget(_big(self.person_picker))
+        top.addWidget(_big(self.person_picker))
+        layout.addWidget(self.enroll_top)
         layout.addWidget(self._white(self._label("enroll.new_person")))
         self.new_name = QLineEdit()
         self._tr(self.new_name.setPlaceholderText, "enroll.name_placeholder")
-        self.new_name.textEdited.connect(lambda _t: self.activity.emit())
-        layout.addWidget(_big(self.new_name))
+        self.new_name.setStyleSheet(FIELD_STYLE)
+        self.new_name.setMinimumHeight(64)
+        self.new_name.installEventFilter(self)  # a touch opens the on-screen keyboard
+        layout.addWidget(self.new_name)
+        self.name_keyboard = VietnameseKeyboard(self.new_name, text("admin.ok", self._language))
+        self._tr(self.name_keyboard.keys["done"].setText, "admin.ok")
+        self.name_keyboard.activity.connect(self.activity)
+        self.name_keyboard.done.connect(self.close_name_keyboard)
+        self.name_keyboard.hide()
+        layout.addWidget(self.name_keyboard)
+        self.enroll_rest, rest = self._column()
+        self._build_enroll_actions(rest)
+        layout.addWidget(self.enroll_rest)
+        layout.addStretch(1)
+        return page
+
+    @staticmethod
+    def _column() -> tuple[QWidget, QVBoxLayout]:
+        widget = QWidget()
+        column = QVBoxLayout(widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        return widget, column
+
+    def _build_enroll_actions(self, layout: QVBoxLayout) -> None:
+        """Consent, the action buttons and the capture feedback of the enrolment page."""
         self.consent = QCheckBox()
         self._tr(self.consent.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
         self.consent.setStyleSheet("QCheckBox { font-size: 18pt; color: white; } "
                                    "QCheckBox::indicator { width: 36px; height: 36px; }")
         layout.addWidget(self.consent)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton()
-        self._tr(self.start_button.setText, "enroll.start")
-        self.start_button.clicked.connect(self.start_enrollment)
-        exit_button = QPushButton()
-        self._tr(exit_button.setText, "admin.exit")
-        exit_button.clicked.connect(self.leave)
-        doctor_button = QPushButton()
-        self._tr(doctor_button.setText, "admin.doctor")
-        doctor_button.clicked.connect(self.run_doctor)
-        self.settings_button = QPushButton()
-        self._tr(self.settings_button.setText, "admin.settings")
-        self.settings_button.clicked.connect(self.open_settings)
-        for button in (self.start_button, self.settings_button, doctor_button, exit_button):
+        self.start_button = self._button("enroll.start", self.start_enrollment)
+        self.settings_button = self._button("admin.settings", self.open_settings)
+        for button in (self.start_button, self.settings_button,
+                       self._button("admin.doctor", self.run_doctor),
+                       self._button("admin.exit", self.leave)):
             buttons.addWidget(_big(button))
         layout.addLayout(buttons)
         self.progress = self._white(QLabel(""))
@@ -178,8 +210,30 @@ class AdminPanel(QStackedWidget):
         feedback.addLayout(texts, 1)
         layout.addLayout(feedback)
         layout.addWidget(self.doctor_lines)
-        layout.addStretch(1)
-        return page
+
+    def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton()
+        self._tr(button.setText, key)
+        button.clicked.connect(slot)
+        return button
+
+    def open_name_keyboard(self) -> None:
+        self.activity.emit()
+        self.enroll_top.hide()
+        self.enroll_rest.hide()
+        self.name_keyboard.show()
+
+    def close_name_keyboard(self) -> None:
+        self.name_keyboard.hide()
+        self.enroll_top.show()
+        self.enroll_rest.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """A touch on the name field shows the on-screen keyboard."""
+        if watched is self.new_name and event.type() == QEvent.Type.MouseButtonPress:
+            self.open_name_keyboard()
+            return True
+        return super().eventFilter(watched, event)
 
     def _tr(self, setter: Callable[[str], None], key: str, **values: object) -> None:
         """Set a text now and again whenever the language changes."""
@@ -208,32 +262,47 @@ class AdminPanel(QStackedWidget):
     def open_pin_page(self) -> None:
         self.unlocked = False
         self.pin_input.clear()
-        self.pin_message.setText("" if self._pin_hash else text("admin.pin_unset",
-                                                                 self._language))
+        status = self.lockout.status()
+        if status.locked_for_s > 0:
+            self.pin_message.setText(self._locked_text(status))
+        else:
+            self.pin_message.setText("" if self._pin_hash else text("admin.pin_unset",
+                                                                     self._language))
         self.setCurrentWidget(self.pin_page)
 
     def submit_pin(self) -> None:
+        """Check the PIN typed on the keypad; wrong ones count toward a persistent lock."""
         self.activity.emit()
         pin = self.pin_input.text()
         self.pin_input.clear()
-        if time.monotonic() < self._locked_until:
-            self.pin_message.setText(text("admin.pin_locked", self._language))
+        status = self.lockout.status()
+        if status.locked_for_s > 0:
+            self.pin_message.setText(self._locked_text(status))
+            return
+        if not pin:
             return
         try:
             ok = self._pin_hash is not None and verify_pin(pin, self._pin_hash)
         except SettingsError:
             ok = False
-        if not ok:
-            self._pin_failures += 1
-            key = "admin.pin_wrong" if self._pin_hash else "admin.pin_unset"
-            if self._pin_failures >= MAX_PIN_FAILURES:
-                self._pin_failures = 0
-                self._locked_until = time.monotonic() + PIN_LOCKOUT_S
-                key = "admin.pin_locked"
-            self.pin_message.setText(text(key, self._language))
+        if ok:
+            self.lockout.record_success()
+            self._unlock()
             return
-        self._pin_failures = 0
-        self._unlock()
+        status = self.lockout.record_failure()
+        if status.locked_for_s > 0:
+            self.pin_message.setText(self._locked_text(status))
+        elif self._pin_hash is None:
+            self.pin_message.setText(text("admin.pin_unset", self._language))
+        else:
+            self.pin_message.setText(text("admin.pin_wrong", self._language,
+                                          left=status.attempts_left))
+
+    def _locked_text(self, status: LockoutStatus) -> str:
+        seconds = math.ceil(status.locked_for_s)
+        wait = (text("admin.minutes", self._language, n=math.ceil(seconds / 60))
+                if seconds >= 60 else text("admin.seconds", self._language, n=seconds))
+        return text("admin.pin_locked", self._language, wait=wait)
 
     def _unlock(self) -> None:
         self.unlocked = True
@@ -323,6 +392,6 @@ class AdminPanel(QStackedWidget):
             self.result.setText(text("enroll.done", self._language,
                                      count=finished.templates_saved, name=finished.person_name))
             self.consent.setChecked(False)
-            self.new_name.clear()
+            self.name_keyboard.clear()
         else:
             self.result.setText(text("enroll.failed", self._language, error=finished.error))

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from kiosk.app.admin_lockout import AdminLockout
 from kiosk.app.checkin import CheckInEngine
 from kiosk.app.state import CameraPhase, CameraState, Greeting
 from kiosk.camera import CameraReader, LatestFrameBuffer
@@ -44,6 +45,7 @@ class KioskParts(Protocol):
     fullscreen: bool
     sound: bool
     admin_pin_hash: str | None
+    admin_lockout: AdminLockout  # wrong admin PINs, kept in the store
 
     def build_engine(self) -> CheckInEngine: ...
 
@@ -108,7 +110,8 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
                          zone=ZoneInfo(parts.zone_name), card_seconds=parts.card_seconds,
                          admin_timeout_s=parts.admin_timeout_s,
                          admin_pin_hash=parts.admin_pin_hash,
-                         preview_buffer=parts.preview_frames, sound=parts.sound)
+                         preview_buffer=parts.preview_frames, sound=parts.sound,
+                         admin_lockout=parts.admin_lockout)
     worker = InferenceWorker(parts.build_engine)
     report = report if report is not None else RunReport()
     started = time.monotonic()
@@ -147,7 +150,7 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
     parts.camera.start()
     parts.start_background()
     if parts.fullscreen and not offscreen:
-        window.showFullScreen()
+        show_full_screen(window)
     else:
         window.resize(1280, 800)
         window.show()
@@ -157,6 +160,19 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
         _shutdown(parts, window, worker, report)
         report.seconds = time.monotonic() - started
     return exit_code[0]
+
+
+def show_full_screen(window: KioskWindow) -> None:
+    """Full screen with or without a window manager.
+
+    ``showFullScreen`` only asks the window manager (_NET_WM_STATE_FULLSCREEN); on a kiosk
+    without one (bare X, Xvfb) the window kept its default size and left a black band. The
+    screen's geometry is therefore also set explicitly, before and after showing.
+    """
+    screen = window.screen() or QApplication.primaryScreen()
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
+    window.setGeometry(screen.geometry())
 
 
 def _shutdown(parts: KioskParts, window: KioskWindow, worker: InferenceWorker,

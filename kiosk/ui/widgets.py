@@ -6,7 +6,16 @@ from datetime import datetime, tzinfo
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -30,15 +39,66 @@ from kiosk.app.state import (
 from kiosk.ui.strings import Language, text
 
 MAX_REMINDERS_SHOWN = 3
+CARD_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.42)  # tried in turn until the card fits
 
 
 def _label(size_pt: int, bold: bool = False, color: str = "#ffffff") -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
-    weight = "bold" if bold else "normal"
-    label.setStyleSheet(f"font-size: {size_pt}pt; font-weight: {weight}; color: {color}; "
-                        "background: transparent;")
+    _style(label, size_pt, bold, color)
+    label.setProperty("base_style", (size_pt, bold, color))
     return label
+
+
+def _style(label: QLabel, size_pt: float, bold: bool, color: str) -> None:
+    weight = "bold" if bold else "normal"
+    label.setStyleSheet(f"font-size: {size_pt:.1f}pt; font-weight: {weight}; color: {color}; "
+                        "background: transparent;")
+
+
+def _scale_labels(labels: list[QLabel], scale: float) -> None:
+    """Every label at ``scale`` times the font size it was made with (``_label``)."""
+    for label in labels:
+        size_pt, bold, color = label.property("base_style")
+        _style(label, size_pt * scale, bold, color)
+
+
+def _wrapped_height(label: QLabel) -> int:
+    """Pixels the label's text needs when word-wrapped at the label's width, in its font."""
+    width = label.contentsRect().width()
+    return QFontMetrics(label.font()).boundingRect(
+        0, 0, width, 100000, int(Qt.TextFlag.TextWordWrap), label.text()).height()
+
+
+class FittedLabel(QLabel):
+    """One centred line whose font shrinks (down to half) until the text fits the width."""
+
+    def __init__(self, text_: str, size_pt: int, style: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._max_pt = size_pt
+        self._style = style
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text_)
+
+    def setText(self, text_: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text_)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        size_pt = float(self._max_pt)
+        font = QFont(self.font())
+        while size_pt > self._max_pt / 2:
+            font.setPointSizeF(size_pt)
+            if QFontMetrics(font).horizontalAdvance(self.text()) <= self.width() - 8:
+                break
+            size_pt -= 1
+        self.setStyleSheet(f"font-size: {size_pt:.0f}pt; {self._style}")
 
 
 class PreviewWidget(QWidget):
@@ -138,6 +198,15 @@ class ReminderPanel(QFrame):
         self._greeting: Greeting | None = None
         self._language: Language = "vi"
 
+    def set_scale(self, scale: float) -> None:
+        """Texts and buttons at ``scale`` times their full size (the card's fit)."""
+        _scale_labels([self.title, *self.items], scale)
+        for button in self.ack_buttons:
+            button.setMinimumHeight(56)  # a finger at any scale
+            button.setStyleSheet(f"font-size: {18 * scale:.1f}pt; font-weight: bold; "
+                                 "padding: 4px 12px; background: #2e7d4f; color: white; "
+                                 "border-radius: 10px;")
+
     def show_reminders(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
         self._greeting, self._language = greeting, language
         self.title.setText(text("reminders.title", language))
@@ -180,23 +249,72 @@ class ReminderPanel(QFrame):
         self.acknowledged.emit(greeting.person_id, item.reminder_id)
 
 
+CHIP_SIDE = 112  # px: the enrolled face chip at full scale
+
+
 class GreetingCard(QFrame):
-    """Name, department, time, check-in/out, verdict ("Đi muộn 12 phút") and reminders."""
+    """A big check mark and the person's enrolled face chip (so a wrong match is caught at
+    once), then name, department, time, check-in/out, verdict ("Đi muộn 12 phút") and
+    reminders."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("greeting")
         self.setStyleSheet("#greeting { background: rgba(12, 60, 40, 235); border-radius: 24px; }")
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
+        header = QHBoxLayout()
+        self.check = _label(48, bold=True, color="#2ecc71")
+        self.check.setText("✓")
+        self.check.setWordWrap(False)
+        self.chip = QLabel()
+        self.chip.setFixedSize(CHIP_SIDE, CHIP_SIDE)
+        self.chip.setStyleSheet("background: #0b2a1e; border-radius: 12px;")
         self.name = _label(40, bold=True)
+        header.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.name, 1)
+        header.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
         self.department = _label(22, color="#cfe9dc")
         self.when = _label(28)
-        self.verdict = _label(34, bold=True, color="#ffe28a")
+        self.verdict = _label(26, bold=True, color="#ffe28a")  # smaller than the name
         self.reminders = ReminderPanel()
-        for widget in (self.name, self.department, self.when, self.verdict, self.reminders):
+        for widget in (self.department, self.when, self.verdict, self.reminders):
             layout.addWidget(widget)
+        layout.addStretch(1)
         self.greeting: Greeting | None = None
+        self.scale = 1.0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """The largest of CARD_SCALES at which every text fits the card's current size."""
+        layout = self._layout
+        for scale in CARD_SCALES:
+            self.scale = scale
+            _scale_labels([self.check, self.name, self.department, self.when, self.verdict],
+                          scale)
+            side = round(CHIP_SIDE * max(scale, 0.6))
+            self.chip.setFixedSize(side, side)
+            self._show_chip()
+            self.reminders.set_scale(scale)
+            layout.invalidate()
+            layout.activate()  # lays the children out at this scale, now
+            if self._texts_fit():
+                return
+
+    def _texts_fit(self) -> bool:
+        """Whether every visible text label of the card has the height its text needs."""
+        needed = self._layout.totalHeightForWidth(self.width())
+        if needed <= 0 or needed > self.height():
+            return False
+        for label in self.findChildren(QLabel):
+            if label.isVisibleTo(self) and label.text() and label.wordWrap() and \
+                    _wrapped_height(label) > label.contentsRect().height():
+                return False
+        return True
 
     def show_greeting(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
         self.greeting = greeting
@@ -211,6 +329,19 @@ class GreetingCard(QFrame):
             verdict = f"{verdict} ({text('greeting.repeat', language)})"
         self.verdict.setText(verdict)
         self.reminders.show_reminders(greeting, language, zone)
+        self.chip.setVisible(greeting.enrolled_chip is not None)
+        self.fit()
+
+    def _show_chip(self) -> None:
+        """The greeting's enrolled chip scaled into the chip label (cleared without one)."""
+        chip = self.greeting.enrolled_chip if self.greeting is not None else None
+        image = QImage.fromData(chip) if chip else QImage()
+        if image.isNull():
+            self.chip.clear()
+            return
+        self.chip.setPixmap(QPixmap.fromImage(image).scaled(
+            self.chip.size(), Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
 
 
 class MessageScreen(QFrame):

@@ -7,18 +7,19 @@ from collections import deque
 from datetime import tzinfo
 from uuid import UUID
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.app.admin_lockout import AdminLockout
 from kiosk.app.requests import AcknowledgeReminder, PinEntered, SetAdminMode, SetKeypadOpen
 from kiosk.app.state import (
     AdminFaceEntry,
@@ -46,7 +47,13 @@ from kiosk.camera import LatestFrameBuffer
 from kiosk.ui.admin import AdminPanel
 from kiosk.ui.pinpad import PinPad
 from kiosk.ui.strings import Language, text
-from kiosk.ui.widgets import GreetingCard, MessageScreen, PreviewWidget, StatusBarWidget
+from kiosk.ui.widgets import (
+    FittedLabel,
+    GreetingCard,
+    MessageScreen,
+    PreviewWidget,
+    StatusBarWidget,
+)
 
 PREVIEW_INTERVAL_MS = 15  # poll faster than any camera so the preview keeps its frame rate
 PERSISTENT_SCREENS = ("camera_offline", "models_missing")
@@ -62,6 +69,7 @@ class KioskWindow(QWidget):
     def __init__(self, *, language: Language, zone: tzinfo, card_seconds: float,
                  admin_timeout_s: float, admin_pin_hash: str | None,
                  preview_buffer: LatestFrameBuffer | None = None, sound: bool = False,
+                 admin_lockout: AdminLockout | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Kiosk")
@@ -72,7 +80,7 @@ class KioskWindow(QWidget):
         self._sound = sound
         self.history: deque[KioskState] = deque(maxlen=500)
         self._persistent: tuple[str, str, str] | None = None  # (kind, background, fix)
-        self._build(admin_pin_hash)
+        self._build(admin_pin_hash, admin_lockout)
         self._card_timer = self._single_shot(int(card_seconds * 1000), self._clear_card)
         self._message_timer = self._single_shot(int(card_seconds * 500), self._clear_message)
         self._admin_timer = self._single_shot(int(admin_timeout_s * 1000), self.leave_admin)
@@ -89,15 +97,14 @@ class KioskWindow(QWidget):
         timer.timeout.connect(slot)
         return timer
 
-    def _build(self, admin_pin_hash: str | None) -> None:
+    def _build(self, admin_pin_hash: str | None, admin_lockout: AdminLockout | None) -> None:
         self.pages = QStackedWidget()
         self.checkin_page = QWidget()
-        column = QVBoxLayout(self.checkin_page)
-        self.guidance_label = QLabel(text("guidance.no_face", self.language))
-        self.guidance_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.guidance_label.setStyleSheet("font-size: 36pt; font-weight: bold; color: white;")
+        column = self._checkin_column = QVBoxLayout(self.checkin_page)
+        self.guidance_label = FittedLabel(text("guidance.no_face", self.language), 36,
+                                          "font-weight: bold; color: white;")
         column.addWidget(self.guidance_label)
-        row = QHBoxLayout()
+        row = self.checkin_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.preview = PreviewWidget()
         self.card = GreetingCard()
         self.card.hide()
@@ -106,7 +113,7 @@ class KioskWindow(QWidget):
         row.addWidget(self.card, 2)
         column.addLayout(row, 1)
         self.message = MessageScreen()
-        self.admin = AdminPanel(admin_pin_hash, self.language)
+        self.admin = AdminPanel(admin_pin_hash, self.language, admin_lockout)
         self.admin.request.connect(self.request)
         self.admin.closed.connect(self.leave_admin)
         self.admin.activity.connect(lambda: self._admin_timer.start())
@@ -124,6 +131,13 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Portrait panels put the greeting card under the preview, landscape beside it."""
+        portrait = event.size().height() > event.size().width()
+        self.checkin_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                      else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
 
     # -- the one entry point for worker states ------------------------------------------
     def show_state(self, state: object) -> None:
@@ -192,6 +206,9 @@ class KioskWindow(QWidget):
             return
         self.card.show_greeting(greeting, self.language, self._zone)
         self.card.show()
+        self.pages.setCurrentWidget(self.checkin_page)
+        self._checkin_column.activate()  # the card's size on screen, then its texts fit it
+        self.card.fit()
         self.guidance_label.setText(text("greeting.hello", self.language,
                                          name=greeting.person_name))
         self.pages.setCurrentWidget(self.checkin_page)

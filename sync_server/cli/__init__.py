@@ -22,7 +22,7 @@ from protocol.errors import SettingsError
 from sync_server import __version__
 from sync_server.cli.actor import cli_actor
 from sync_server.errors import ServerError
-from sync_server.service import audit
+from sync_server.service import audit, day_results
 from sync_server.settings import ServerSettings, load_server_settings
 
 if TYPE_CHECKING:
@@ -246,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":  # each request is its own door
             return int(args.handler(args, settings))
         audit.install_guard(strict=settings.audit.strict)
+        day_results.install_invalidation()
         with audit.door(f"sync-server {args.command}"):
             return int(args.handler(args, settings))
     except (ServerError, SettingsError) as exc:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
 from sync_server.db.models import Punch
+from sync_server.service import day_results
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def ingest(session: Session, kiosk_id: uuid.UUID, punches: Sequence[IncomingPunc
     # compiling a fresh multi-row VALUES per batch cost more than the insert itself.
     statement = insert(Punch).on_conflict_do_nothing(index_elements=["id"])
     session.connection().execute(statement, rows)
+    day_results.forget_punches(session, ((r["person_id"], r["occurred_at"]) for r in rows))
     conflicts, held = _stored(session, kiosk_id, punches)
     if conflicts:
         log.warning("kiosk %s sent %d punch ids already stored with other content: %s",

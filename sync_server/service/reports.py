@@ -96,8 +96,27 @@ def sync_watermark(session: Session) -> datetime | None:
 
 
 def day_summaries(session: Session, people: list[Person], first: date, last: date,
-                  now: datetime, use_watermark: bool = True) -> list[attendance.DaySummary]:
-    """One domain summary per person per day in [first, last].
+                  now: datetime, use_watermark: bool = True,
+                  overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN
+                  ) -> list[attendance.DaySummary]:
+    """One domain summary per person per day in [first, last]; ``overtime_after_min`` is the
+    site's overtime threshold in minutes (``[reports]`` settings). Settled days come from
+    the materialised ``day_results`` rows (``day_results.py``); the today board, which
+    ignores the watermark, always computes."""
+    if not use_watermark:
+        return compute_day_summaries(session, people, first, last, now, False,
+                                     overtime_after_min)
+    from sync_server.service import day_results  # it builds on this module
+
+    return day_results.summaries(session, people, first, last, now, overtime_after_min)
+
+
+def compute_day_summaries(session: Session, people: list[Person], first: date, last: date,
+                          now: datetime, use_watermark: bool = True,
+                          overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN
+                          ) -> list[attendance.DaySummary]:
+    """``day_summaries`` computed from punches, corrections and the schedule by the domain
+    core, reading no stored day.
 
     People are summarised one department at a time, each with a schedule holding only the
     assignments, holidays and leave that can concern them: the domain core scans a
@@ -123,7 +142,7 @@ def day_summaries(session: Session, people: list[Person], first: date, last: dat
             _narrowed(schedule, department, member_ids),
             [punch for pid in member_ids for punch in punches_of.get(pid, [])],
             [c for c in all_corrections if c.person_id in member_ids],
-            watermark=watermark, now=now)
+            watermark=watermark, now=now, overtime_after_min=overtime_after_min)
     return result
 
 

@@ -73,7 +73,7 @@ def test_invalid_settings_are_refused_and_nothing_is_saved(
         assert not [e for e in desk.store.audit_log.entries() if e["action"] == "settings"]
         same = save_settings(SaveSettings(
             kiosk_name="door-1", camera_source=str(tmp_path), match_threshold="",
-            liveness_threshold="0.7", language="vi"), desk, None, None)
+            liveness_threshold="0.3", language="vi"), desk, None, None)  # the default
         assert same.ok and same.changed == ("camera.source",)
         assert desk.store.settings.local() == {"camera.source": str(tmp_path)}
     finally:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from kiosk.app.desk import StoreDesk
@@ -62,6 +64,10 @@ def test_enrolled_people_are_greeted_once_strangers_are_not(qapp, installed_pack
     assert names == [("Colin Powell", False), ("Colin Powell", True),
                      ("Vladimir Putin", False)]
     assert all(g.verdict_text and g.department == "Test department" for g in greetings)
+    for greeting in greetings:  # the enrolled chip travels with the greeting, decodable
+        assert greeting.enrolled_chip is not None
+        chip = cv2.imdecode(np.frombuffer(greeting.enrolled_chip, np.uint8), cv2.IMREAD_COLOR)
+        assert chip is not None and min(chip.shape[:2]) >= 64
     assert any(isinstance(s, NotRecognized) for s in states)
     assert report.punches == 2 and report.repeats == 1
     assert report.threads_stopped

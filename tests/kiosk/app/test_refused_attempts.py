@@ -99,8 +99,9 @@ def test_spoofs_are_refused_recorded_once_each_and_reach_the_server(
         assert printed.person_id is None  # the printed stranger resembles nobody enrolled
         for event in refused:
             assert event.data["reason"] == "liveness"
-            assert 0.0 <= event.data["liveness_score"] < 0.7
-            assert event.data["threshold"] == 0.7 and event.data["frames"] >= 1
+            assert 0.0 <= event.data["liveness_score"] < settings.vision.liveness_threshold
+            assert event.data["threshold"] == settings.vision.liveness_threshold
+            assert event.data["frames"] >= 1
             assert event.attachment is not None and event.attachment[:3] == b"\xff\xd8\xff"
             snapshot = cv2.imdecode(np.frombuffer(event.attachment, np.uint8), cv2.IMREAD_COLOR)
             assert snapshot is not None and max(snapshot.shape[:2]) <= 192
@@ -202,7 +203,8 @@ def test_active_challenge_a_still_photo_times_out_and_is_recorded(
         event = refused[0]
         assert event.data["reason"] == "active_challenge"
         assert event.person_id is not None and event.data["match_score"] is not None
-        assert event.data["liveness_score"] >= 0.7  # it had passed the passive check
+        # it had passed the passive check
+        assert event.data["liveness_score"] >= settings.vision.liveness_threshold
         assert event.attachment is None  # snapshots are off unless the site enables them
     finally:
         store.close()

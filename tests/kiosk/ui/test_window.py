@@ -115,7 +115,8 @@ def test_admin_pin_enrollment_requests_and_timeout(qtbot, window) -> None:
     assert window.screen_kind == "admin" and sent[-1] == SetAdminMode(True)
     window.admin.pin_input.setText("0000")
     window.admin.submit_pin()
-    assert not window.admin.unlocked and window.admin.pin_message.text() == "Sai mã PIN"
+    assert not window.admin.unlocked
+    assert window.admin.pin_message.text() == "Sai mã PIN — còn 4 lần thử"
     window.admin.pin_input.setText(PIN)
     window.admin.submit_pin()
     assert window.admin.unlocked and isinstance(sent[-1], ListPeople)
