@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.app.doctor import CheckResult
+    from kiosk.app.doctor_result import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def doctor_command(args: argparse.Namespace) -> int:
 
 def _check_font() -> CheckResult:
     """Whether Qt finds a font with Vietnamese diacritics (the kiosk's texts need one)."""
-    from kiosk.app.doctor import CheckResult
+    from kiosk.app.doctor_result import CheckResult
     from kiosk.ui.app import vietnamese_font_families
 
     families = vietnamese_font_families()
