@@ -15,8 +15,14 @@ Runs every step the way an operator would, through the real commands (``sync-ser
 5. sync, and show what happened: faces decided, punches recorded and synced, what the server
    counts (and holds for review, if anything), and the kiosk on the server's device list.
 
-Everything it writes is under ``--workdir`` (default ``var/demo``). The last line printed is
-one JSON object with the figures.
+6. (unless ``--no-serve``) fill the server with a sample ministry (``sample_ministry.py``:
+   departments, shifts, a month of punches through the kiosk API, a few tasks) and keep it
+   running until Ctrl-C (or ``--serve-seconds``), printing the HR web's address and a login
+   that works as the last lines.
+
+Everything it writes is under ``--workdir`` (default ``var/demo``). With ``--no-serve`` the
+server stops after the demo and the last line printed is one JSON object with the figures;
+otherwise that JSON line comes just before the web address and login.
 """
 
 from __future__ import annotations
@@ -206,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="a local folder searched first for the demo photos (by sha256)")
     parser.add_argument("--fresh", action="store_true", help="delete the workdir first "
                         "(installed models are kept in the download cache)")
+    parser.add_argument("--no-serve", action="store_true", help="stop the server after the "
+                        "demo (for scripts: the last line is the JSON figures)")
+    parser.add_argument("--serve-seconds", type=float, default=None,
+                        help="keep the server for this long, then stop (default: until "
+                        "Ctrl-C)")
     args = parser.parse_args(argv)
     workdir = args.workdir.resolve()
     if args.fresh:
@@ -238,10 +249,40 @@ def main(argv: list[str] | None = None) -> int:
     run([str(BIN / "sync-server"), "create-admin", "--username", "admin"], env)
     server = start_server(workdir, port, env)
     try:
-        return demo_with_server(args, workdir, port, password, env, kiosk, frames, liveness)
+        status = demo_with_server(args, workdir, port, password, env, kiosk, frames, liveness)
+        if status == 0 and not args.no_serve:
+            serve_sample_site(workdir, port, password, env, server, args.serve_seconds)
+        return status
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def serve_sample_site(workdir: Path, port: int, password: str, env: dict[str, str],
+                      server: subprocess.Popen[bytes], seconds: float | None) -> None:
+    """Fill the server with the sample ministry, say where to look, and keep it running."""
+    import sample_ministry
+
+    say("6/6 a sample ministry for the HR web (generated names, a month of punches)")
+    issued = run([str(BIN / "sync-server"), "create-integration", "--name", "demo-hr"], env)
+    token = next(line.split(":", 1)[1].strip() for line in issued.stdout.splitlines()
+                 if line.startswith("api token:"))
+    credential = json.loads((workdir / "credential.json").read_text())["credential"]
+    site = sample_ministry.Site(f"http://127.0.0.1:{port}", ("admin", password), credential,
+                                env["SYNC_SERVER_DATABASE__URL"])
+    counts = sample_ministry.populate(site, token, "Asia/Ho_Chi_Minh")
+    say("  " + ", ".join(f"{value} {name.removeprefix('sample_')}"
+                         for name, value in counts.items()))
+    print("\nThe server keeps running" + (f" for {seconds:g} s" if seconds else "")
+          + ": press Ctrl-C to stop it.")
+    print(f"HR web: http://127.0.0.1:{port}/hr/")
+    print(f"Log in: admin / {password}", flush=True)
+    try:
+        server.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pass
+    except KeyboardInterrupt:
+        say("stopping the server")
 
 
 def demo_with_server(args: argparse.Namespace, workdir: Path, port: int, password: str,

@@ -1,4 +1,5 @@
-"""Screenshots of the HR web application (today board, lateness report) for the README.
+"""Screenshots of the HR web application for the README: the today board, the lateness
+report (also at 390 px), the timesheet, leave, a refused correction and the audit trail.
 
 Builds a throw-away SQLite database with synthetic people (generated names, no photos),
 a month of generated punches, serves the real app on 127.0.0.1 and photographs the pages
@@ -19,6 +20,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger("web_screenshots")
@@ -54,7 +56,6 @@ def _populate(url: str, rng: random.Random) -> None:
                                       f"{rng.choice(GIVEN)}", f"E{n:04d}",
                                       DEPARTMENTS[n % len(DEPARTMENTS)],
                                           actor="script") for n in range(18)]
-        schedules.add_leave(session, staff[3].id, now.date(), now.date(), "annual leave", "hr")
         batch = []
         for back in range(31, -1, -1):
             day = now.date() - timedelta(days=back)
@@ -75,7 +76,36 @@ def _populate(url: str, rng: random.Random) -> None:
         punches.ingest(session, kiosk_id, [punches.IncomingPunch(
             id=uuid.uuid4(), person_id=pid, kind="auto", source="face",
             captured_at=at.astimezone(UTC), clock_offset_s=0.0) for pid, at in batch])
+        _what_hr_did(session, [p.id for p in staff], now)
+        _silent_kiosk(session, kiosk_id, now)
     engine.dispose()
+
+
+def _what_hr_did(session: Any, staff: list[uuid.UUID], now: datetime) -> None:
+    """Leave, a person without a department, and a missed punch added and taken back (for
+    the audit trail's sentences)."""
+    import attendance
+    from sync_server.service import corrections, leaves, people
+
+    leaves.add_leave(session, leaves.LeaveIn(staff[3], now.date(), now.date(), "annual leave"),
+                     "hr")
+    people.create_person(session, "Tran Thi Moi Den", "E0100", None, actor="script")
+    added = corrections.add_missed_punch(
+        session, staff[5], (now - timedelta(days=1)).replace(hour=17, minute=5),
+        attendance.PunchKind.AUTO, "máy chấm công mất điện", "hr")
+    corrections.undo(session, added.id, "hr")
+
+
+def _silent_kiosk(session: Any, lobby: uuid.UUID, now: datetime) -> None:
+    """The lobby kiosk in contact; a back-gate kiosk silent for four days (the banner)."""
+    from sync_server.db.models import Kiosk
+    from sync_server.service import kiosks
+
+    gate_id, _ = kiosks.create_provisioning_code(session, "Back gate", ttl_s=600,
+                                                 actor="script")
+    for kiosk_id, seen in ((lobby, now), (gate_id, now - timedelta(days=4, hours=3))):
+        row = session.get(Kiosk, kiosk_id)
+        row.provisioned_at, row.last_seen_at = seen, seen
 
 
 def _serve(url: str) -> tuple[str, object]:
@@ -117,14 +147,39 @@ def _photograph(base: str, out: Path) -> list[Path]:
         page.wait_for_selector("#board")
         for language, name, path in (("en", "today-board.png", "/hr/"),
                                      ("vi", "today-board-vi.png", "/hr/"),
-                                     ("en", "lateness-report.png", "/hr/reports/lateness")):
+                                     ("en", "lateness-report.png", "/hr/reports/lateness"),
+                                     ("vi", "lateness-report-vi.png", "/hr/reports/lateness"),
+                                     ("vi", "shifts-leave-vi.png", "/hr/shifts"),
+                                     ("vi", "audit-vi.png", "/hr/audit")):
             page.goto(f"{base}/hr/lang/{language}")
             page.goto(base + path)
-            target = out / name
-            page.screenshot(path=str(target), full_page=True)
-            written.append(target)
+            written.append(_shot(page, out / name))
+        written += _photograph_forms(page, base, out)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{base}/hr/reports/lateness")
+        written.append(_shot(phone, out / "lateness-report-phone-vi.png"))
         browser.close()
     return written
+
+
+def _shot(page: Any, target: Path) -> Path:
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+def _photograph_forms(page: Any, base: str, out: Path) -> list[Path]:
+    """The timesheet, and a correction refused with its reason next to the field."""
+    page.goto(f"{base}/hr/people")
+    link = page.locator("#people tbody tr a").first
+    person = link.get_attribute("href").rsplit("/", 1)[1]
+    page.goto(f"{base}/hr/timesheet/{person}")
+    shots = [_shot(page, out / "timesheet-vi.png")]
+    page.goto(f"{base}/hr/corrections?person={person}")
+    page.fill("#form-excuse input[name=day]", "2030-01-07")
+    page.fill("#form-excuse input[name=reason]", "tắc đường")
+    page.click("#form-excuse button[type=submit]")
+    return [*shots, _shot(page, out / "correction-refused-vi.png")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             for path in _photograph(base, args.out):
                 log.info("wrote %s", path)
         finally:
-            server.should_exit = True  # type: ignore[attr-defined]
+            server.should_exit = True
     return 0
 
 

@@ -7,6 +7,10 @@
     ├── Unauthorized            401: missing or wrong credential / code
     ├── Forbidden               403: revoked kiosk, not allowed
     └── PayloadTooLarge         413
+
+``detail`` is English (the API's problem document); ``key`` and ``params`` name the same
+message in the web's catalogue (``sync_server.web.i18n``, "err_" + key), so a page can show
+it in the user's language. ``field`` names the form field the message belongs to, if any.
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ class ServerError(Exception):
     status = 500
     title = "Internal server error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, key: str | None = None, field: str | None = None,
+                 **params: object) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.key = key
+        self.field = field
+        self.params = params
 
 
 class BadRequest(ServerError):

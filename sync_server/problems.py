@@ -53,6 +53,11 @@ async def _server_error(request: Request, exc: ServerError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return validation_problem(request, exc)
+
+
+def validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with each refused field's location and message (the schema's words)."""
     errors = [{"loc": list(err.get("loc", ())), "msg": str(err.get("msg", ""))}
               for err in exc.errors()[:20]]
     return problem_response(422, "Unprocessable content", "the request does not match the "

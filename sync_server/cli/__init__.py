@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from protocol.errors import SettingsError
 from protocol.files import PRIVATE_UMASK
@@ -24,6 +25,9 @@ from sync_server.cli.actor import cli_actor
 from sync_server.errors import ServerError
 from sync_server.service import audit, day_results
 from sync_server.settings import ServerSettings, load_server_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger("sync_server.cli")
 
@@ -48,9 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Apply the Alembic migrations (safe to repeat).")
     migrate.set_defaults(handler=_migrate)
 
-    admin = sub.add_parser("create-admin", help="create an admin login",
-                           description="Create an admin; the password comes from "
-                           "$SYNC_ADMIN_PASSWORD or is asked for.")
+    admin = sub.add_parser("create-admin", help="create an admin login (HR web and API)",
+                           description="Create an admin who logs into both the HR web "
+                           "(/hr, role admin) and the admin API (/api/v1) with one username "
+                           "and password; the password comes from $SYNC_ADMIN_PASSWORD or is "
+                           "asked for. Other web roles: create-user.")
     admin.add_argument("--username", required=True)
     admin.set_defaults(handler=_create_admin)
 
@@ -151,8 +157,26 @@ def _create_admin(args: argparse.Namespace, settings: ServerSettings) -> int:
     password = os.environ.get("SYNC_ADMIN_PASSWORD") or getpass.getpass("password: ")
     with transaction(_sessions(settings)) as session:
         admins.create_admin(session, args.username, password, actor=cli_actor())
-    _say(f"admin {args.username} created")
+        web = _web_admin(session, args.username, password)
+    if web:
+        _say(f"admin {args.username} created: logs into the HR web (/hr) and the admin API "
+             "(/api/v1) with this password")
+    else:
+        _say(f"admin {args.username} created for the admin API (/api/v1); the HR web already "
+             f"has a login {args.username!r}, left unchanged (its password stays its own; "
+             "change it on the web's Users page or make another with sync-server create-user "
+             "--role admin)")
     return 0
+
+
+def _web_admin(session: Session, username: str, password: str) -> bool:
+    """The same admin as an HR web login (role admin), unless that name is taken there."""
+    from sync_server.service import users
+
+    if users.find_user(session, username) is not None:
+        return False
+    users.create_user(session, username, password, users.Role.ADMIN, actor=cli_actor())
+    return True
 
 
 def _provision(args: argparse.Namespace, settings: ServerSettings) -> int:

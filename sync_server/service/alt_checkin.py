@@ -78,14 +78,18 @@ def issue_pin(session: Session, person_id: uuid.UUID, actor: str,
     person = _person(session, person_id)
     if not person.employee_code:
         raise BadRequest("give the person an employee code first: the kiosk asks for it "
-                         "with the PIN")
+                         "with the PIN", "pin_needs_code")
     if not person.active:
-        raise Conflict(f"{person.display_name} is inactive")
+        raise Conflict(f"{person.display_name} is inactive", "person_inactive",
+                       name=person.display_name)
     chosen = pin if pin is not None else generate_pin()
     try:
         hashed = pins.hash_pin(chosen)
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        well_formed = chosen.isascii() and chosen.isdigit() and (
+            pins.PIN_MIN_DIGITS <= len(chosen) <= pins.PIN_MAX_DIGITS)
+        raise BadRequest(str(exc), "pin_trivial" if well_formed else "pin_format", "pin",
+                         low=pins.PIN_MIN_DIGITS, high=pins.PIN_MAX_DIGITS) from None
     row = _row(session, person_id)
     had_credential = bool(row.pin_hash or row.badge_hash)
     row.pin_hash, row.pin_set_at, row.pin_set_by = hashed, utc_now(), actor
@@ -99,7 +103,8 @@ def issue_badge(session: Session, person_id: uuid.UUID, actor: str) -> str:
     """Issue a new QR badge (replacing any earlier one); returns the token to print once."""
     person = _person(session, person_id)
     if not person.active:
-        raise Conflict(f"{person.display_name} is inactive")
+        raise Conflict(f"{person.display_name} is inactive", "person_inactive",
+                       name=person.display_name)
     token = pins.new_badge_token()
     row = _row(session, person_id)
     replaced = row.badge_hash is not None
@@ -136,7 +141,7 @@ def people_with_credentials(session: Session) -> dict[uuid.UUID, tuple[bool, boo
 def _person(session: Session, person_id: uuid.UUID) -> Person:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     return person
 
 

@@ -205,9 +205,10 @@ def consent_for(session: Session, person_id: uuid.UUID, notice_version: str = ""
     if notice_version or collected_by:
         if not (notice_version and collected_by):
             raise BadRequest("a consent record needs both the notice version and who "
-                             "collected it")
+                             "collected it", "consent_incomplete")
         if len(notice_version) > 64 or len(collected_by) > 200:
-            raise BadRequest("the notice version (64) or the collector (200) is too long")
+            raise BadRequest("the notice version (64) or the collector (200) is too long",
+                             "consent_too_long")
         return people.ConsentIn(uuid.uuid4(), utc_now(), notice_version, collected_by)
     record = session.scalars(
         select(ConsentRecord).where(ConsentRecord.person_id == person_id,
@@ -215,7 +216,7 @@ def consent_for(session: Session, person_id: uuid.UUID, notice_version: str = ""
         .order_by(ConsentRecord.given_at.desc())).first()
     if record is None:
         raise BadRequest("no consent on record for this person: give the notice version "
-                         "they agreed to and who collected their consent")
+                         "they agreed to and who collected their consent", "no_consent")
     return people.ConsentIn(record.id, record.given_at, record.notice_version,
                             record.collected_by)
 
@@ -233,7 +234,8 @@ def store_enrolment(session: Session, person_id: uuid.UUID, analysis: Analysis,
     """
     if analysis.accepted < min_accepted:
         raise BadRequest(f"only {analysis.accepted} photos were accepted; at least "
-                         f"{min_accepted} are needed")
+                         f"{min_accepted} are needed", "too_few_photos",
+                         accepted=analysis.accepted, needed=min_accepted)
     lookalikes.check(session, person_id, analysis.recognizer_id, analysis.embeddings,
                      analysis.guard_threshold, confirmed_different, actor)
     return people.enroll(session, person_id, analysis.recognizer_id, consent,

@@ -74,7 +74,8 @@ def create_person(session: Session, display_name: str, employee_code: str | None
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists") \
+        raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists",
+                       "code_exists", code=employee_code) \
             from None
     if publish:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from faceid.imageio import IMAGE_SUFFIXES, MAX_FILE_BYTES
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
-from sync_server.errors import BadRequest, Conflict, NotFound
+from sync_server.errors import BadRequest, Conflict, NotFound, ServerError
 from sync_server.service.enrolment import (
     NOT_AN_IMAGE,
     TOO_MANY_PHOTOS,
@@ -71,6 +71,7 @@ class PersonOutcome:
     templates: int
     verdicts: list[Verdict]
     refused: str | None = None  # the person-level reason (unknown code, no consent, ...)
+    refusal: ServerError | None = None  # the same, naming its message for the web's words
 
 
 @dataclass
@@ -96,10 +97,11 @@ def zip_entries(data: bytes) -> list[Entry]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
-        raise BadRequest("the upload is not a readable ZIP file") from None
+        raise BadRequest("the upload is not a readable ZIP file", "zip_unreadable") from None
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise BadRequest(f"the ZIP has {len(members)} members, over the {MAX_MEMBERS} limit")
+        raise BadRequest(f"the ZIP has {len(members)} members, over the {MAX_MEMBERS} limit",
+                         "zip_too_many", count=len(members), limit=MAX_MEMBERS)
     total = sum(m.file_size for m in members)
     if total > MAX_TOTAL_BYTES:
         raise BadRequest(f"the ZIP would unpack to {total} bytes, over the {MAX_TOTAL_BYTES} "
@@ -121,12 +123,15 @@ def zip_entries(data: bytes) -> list[Entry]:
 def _safe_member_path(member: zipfile.ZipInfo) -> PurePosixPath:
     name = member.filename.replace("\\", "/")
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise BadRequest(f"ZIP member {member.filename!r} has an absolute path")
+        raise BadRequest(f"ZIP member {member.filename!r} has an absolute path", "zip_absolute",
+                         member=member.filename)
     path = PurePosixPath(name)
     if ".." in path.parts:
-        raise BadRequest(f"ZIP member {member.filename!r} leaves the archive's folder (..)")
+        raise BadRequest(f"ZIP member {member.filename!r} leaves the archive's folder (..)",
+                         "zip_outside", member=member.filename)
     if stat.S_ISLNK(member.external_attr >> 16):
-        raise BadRequest(f"ZIP member {member.filename!r} is a symbolic link")
+        raise BadRequest(f"ZIP member {member.filename!r} is a symbolic link", "zip_link",
+                         member=member.filename)
     return path
 
 
@@ -198,7 +203,8 @@ def import_photos(sessions: sessionmaker[Session], enroller: FaceEnroller,
     ``notice_version`` and ``collected_by`` are given, else each person's existing one is
     used (a person without one is refused)."""
     if bool(notice_version.strip()) != bool(collected_by.strip()):
-        raise BadRequest("a consent record needs both the notice version and who collected it")
+        raise BadRequest("a consent record needs both the notice version and who collected it",
+                         "consent_incomplete")
     enroller.pack()  # VisionUnavailable before anything is read when models are missing
     with transaction(sessions) as session:
         groups = group_by_person(session, entries)
@@ -220,7 +226,9 @@ def _import_one(sessions: sessionmaker[Session], enroller: FaceEnroller, key: st
                 notice_version: str, collected_by: str) -> PersonOutcome:
     names = [str(e.path) for e in group]
     if person is None:
-        return PersonOutcome(key, None, 0, [], f"no person has the employee code {key!r}")
+        unknown = BadRequest(f"no person has the employee code {key!r}", "zip_no_person",
+                             code=key)
+        return PersonOutcome(key, None, 0, [], unknown.detail, unknown)
     person_id, display_name = person
     photos, unreadable = [], []
     limit = enroller.settings.max_photos
@@ -241,5 +249,5 @@ def _import_one(sessions: sessionmaker[Session], enroller: FaceEnroller, key: st
                                   enroller.settings.min_photos, actor=actor,
                                   detail={"photos": names})
     except (BadRequest, Conflict, NotFound) as exc:
-        return PersonOutcome(key, display_name, 0, verdicts, exc.detail)
+        return PersonOutcome(key, display_name, 0, verdicts, exc.detail, exc)
     return PersonOutcome(key, display_name, len(ids), verdicts)

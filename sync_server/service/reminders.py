@@ -82,11 +82,12 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def _validate(spec: TaskIn) -> None:
     if not spec.title.strip():
-        raise BadRequest("a task needs a title")
+        raise BadRequest("a task needs a title", "task_title")
     if len(spec.title) > MAX_TITLE or len(spec.details) > MAX_DETAILS:
-        raise BadRequest(f"title at most {MAX_TITLE}, details at most {MAX_DETAILS} characters")
+        raise BadRequest(f"title at most {MAX_TITLE}, details at most {MAX_DETAILS} characters",
+                         "task_too_long", title=MAX_TITLE, details=MAX_DETAILS)
     if (spec.person_id is None) == (not spec.department):
-        raise BadRequest("assign the task to one person OR one department")
+        raise BadRequest("assign the task to one person OR one department", "task_assignee")
     if spec.priority not in (0, 1, 2):
         raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)")
     if spec.due_at is not None and spec.due_at.tzinfo is None:
@@ -105,7 +106,8 @@ def assignees(session: Session, spec: TaskIn) -> list[Person]:
     members = list(session.scalars(select(Person).where(
         Person.department == spec.department, Person.active.is_(True)).order_by(Person.id)))
     if not members:
-        raise BadRequest(f"department {spec.department!r} has no active members")
+        raise BadRequest(f"department {spec.department!r} has no active members",
+                         "department_empty", name=spec.department)
     return members
 
 

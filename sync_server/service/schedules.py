@@ -40,7 +40,7 @@ def parse_hhmm(text: str) -> time:
         hours, minutes = (int(part) for part in text.strip().split(":"))
         return time(hours, minutes)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a time HH:MM") from None
+        raise BadRequest(f"{text!r} is not a time HH:MM", "not_a_time_of_day", value=text) from None
 
 
 # -- departments -------------------------------------------------------------------------
@@ -55,10 +55,10 @@ def list_departments(session: Session) -> list[str]:
 def create_department(session: Session, name: str, *, actor: str) -> Department:
     name = name.strip()
     if not name:
-        raise BadRequest("a department needs a name")
+        raise BadRequest("a department needs a name", "name_needed")
     refuse_formula_start("department", name)
     if session.scalars(select(Department).where(Department.name == name)).first():
-        raise Conflict(f"department {name!r} exists")
+        raise Conflict(f"department {name!r} exists", "department_exists", name=name)
     row = Department(id=department_uuid(name), name=name, created_at=utc_now())
     session.add(row)
     audit.record(session, actor, "department.create", "department", row.id, {"name": name})
@@ -69,7 +69,7 @@ def rename_department(session: Session, old: str, new: str, *, actor: str) -> No
     """Rename everywhere: the table, people, assignments and holidays (people go to the feed)."""
     new = new.strip()
     if not new:
-        raise BadRequest("a department needs a name")
+        raise BadRequest("a department needs a name", "name_needed")
     refuse_formula_start("department", new)
     row = session.scalars(select(Department).where(Department.name == old)).first()
     if row is not None:
@@ -108,7 +108,13 @@ class ShiftTypeIn:
 def _validated(spec: ShiftTypeIn, shift_id: uuid.UUID) -> attendance.ShiftType:
     """The domain shift type (its own checks raise ValueError -> BadRequest)."""
     if not spec.name.strip():
-        raise BadRequest("a shift type needs a name")
+        raise BadRequest("a shift type needs a name", "name_needed")
+    if any(not 0 <= day <= 6 for day in spec.working_days):
+        raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated",
+                         "working_days", "working_days")
+    if spec.late_grace_min < 0 or spec.early_exit_grace_min < 0:
+        raise BadRequest("a grace period cannot be negative", "grace_negative",
+                         "late_grace_min")
     try:
         return attendance.ShiftType(
             id=shift_id, name=spec.name.strip(), start=parse_hhmm(spec.start),
@@ -170,9 +176,10 @@ def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end
     if session.get(ShiftTypeRow, shift_type_id) is None:
         raise NotFound(f"no shift type {shift_type_id}")
     if (person_id is None) == (not department):
-        raise BadRequest("assign a shift to a person or to a department, not both")
+        raise BadRequest("assign a shift to a person or to a department, not both",
+                         "assign_one")
     if end is not None and end < start:
-        raise BadRequest("an assignment cannot end before it starts")
+        raise BadRequest("an assignment cannot end before it starts", "range_backwards")
     row = session.get(ShiftAssignmentRow, assignment_id) if assignment_id else None
     if row is None:
         row = ShiftAssignmentRow(id=assignment_id or uuid.uuid4())
@@ -214,7 +221,7 @@ def list_assignments(session: Session) -> list[ShiftAssignmentRow]:
 def save_holiday(session: Session, day: date, name: str, department: str | None = None,
                  holiday_id: uuid.UUID | None = None, *, actor: str) -> HolidayRow:
     if not name.strip():
-        raise BadRequest("a holiday needs a name")
+        raise BadRequest("a holiday needs a name", "name_needed")
     row = session.get(HolidayRow, holiday_id) if holiday_id else None
     if row is None:
         row = HolidayRow(id=holiday_id or uuid.uuid4())
@@ -243,21 +250,6 @@ def delete_holiday(session: Session, holiday_id: uuid.UUID, *, actor: str) -> No
 
 def list_holidays(session: Session) -> list[HolidayRow]:
     return list(session.scalars(select(HolidayRow).order_by(HolidayRow.day.desc())))
-
-
-def add_leave(session: Session, person_id: uuid.UUID, start: date, end: date, reason: str,
-              created_by: str) -> LeaveRow:
-    """Record a leave; ``created_by`` is the actor, audited."""
-    if end < start:
-        raise BadRequest("leave cannot end before it starts")
-    if session.get(Person, person_id) is None:
-        raise NotFound(f"no person {person_id}")
-    row = LeaveRow(id=uuid.uuid4(), person_id=person_id, start=start, end=end,
-                   reason=reason.strip() or "-", created_by=created_by, created_at=utc_now())
-    session.add(row)
-    audit.record(session, created_by, "leave.add", "person", person_id,
-                 {"start": start.isoformat(), "end": end.isoformat(), "reason": row.reason})
-    return row
 
 
 def list_leaves(session: Session) -> list[LeaveRow]:

@@ -61,15 +61,17 @@ def create_user(session: Session, username: str, password: str, role: Role,
     """A new user; leaders need a department, staff their person id."""
     username = username.strip()
     if not username:
-        raise BadRequest("a username is required")
+        raise BadRequest("a username is required", "username_needed", "username")
     if len(password) < MIN_PASSWORD_CHARS:
-        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
+        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters",
+                         "password_short", "password", chars=MIN_PASSWORD_CHARS)
     if role is Role.LEADER and not department:
-        raise BadRequest("a leader needs a department")
+        raise BadRequest("a leader needs a department", "leader_department", "department")
     if role is Role.STAFF and person_id is None:
-        raise BadRequest("a staff login needs the person it belongs to")
+        raise BadRequest("a staff login needs the person it belongs to", "staff_person",
+                         "person_id")
     if session.scalars(select(WebUser).where(WebUser.username == username)).first():
-        raise Conflict(f"user {username!r} exists")
+        raise Conflict(f"user {username!r} exists", "user_exists", "username", name=username)
     user = WebUser(id=uuid.uuid4(), username=username, password_hash=hash_password(password),
                    role=role.value, department=department, person_id=person_id, active=True,
                    created_at=utc_now())
@@ -85,9 +87,10 @@ def update_user(session: Session, user_id: uuid.UUID, role: Role, department: st
     """Change what a user may see; refused where it would leave no active admin."""
     user = _existing(session, user_id)
     if role is Role.LEADER and not department:
-        raise BadRequest("a leader needs a department")
+        raise BadRequest("a leader needs a department", "leader_department", "department")
     if role is Role.STAFF and person_id is None:
-        raise BadRequest("a staff login needs the person it belongs to")
+        raise BadRequest("a staff login needs the person it belongs to", "staff_person",
+                         "person_id")
     if user.role == Role.ADMIN.value and role is not Role.ADMIN:
         _keep_an_admin(session, user)
     user.role, user.department, user.person_id = role.value, department, person_id
@@ -100,7 +103,8 @@ def reset_password(session: Session, user_id: uuid.UUID, password: str, *,
                    actor: str) -> WebUser:
     """Set a new password and end the user's open sessions (they log in again)."""
     if len(password) < MIN_PASSWORD_CHARS:
-        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
+        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters",
+                         "password_short", "password", chars=MIN_PASSWORD_CHARS)
     user = _existing(session, user_id)
     user.password_hash = hash_password(password)
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
@@ -122,7 +126,12 @@ def _keep_an_admin(session: Session, leaving: WebUser) -> None:
         WebUser.role == Role.ADMIN.value, WebUser.active.is_(True),
         WebUser.id != leaving.id)).first()
     if others is None:
-        raise Conflict("this is the last active admin: make another admin first")
+        raise Conflict("this is the last active admin: make another admin first",
+                       "last_admin")
+
+
+def find_user(session: Session, username: str) -> WebUser | None:
+    return session.scalars(select(WebUser).where(WebUser.username == username.strip())).first()
 
 
 def list_users(session: Session) -> list[WebUser]:

@@ -5,7 +5,7 @@ Sizes are SVG user units (≈ CSS pixels). Texts are escaped; values are plain n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH, HEIGHT = 720, 220
@@ -38,23 +38,33 @@ def line_chart(points: Sequence[tuple[str, float]], title: str) -> str:
     return "".join(parts)
 
 
-def bar_comparison(items: Sequence[tuple[str, float]], title: str) -> str:
-    """Horizontal bars, one per department (label, value)."""
+def bar_comparison(items: Sequence[tuple[str, float | None]], title: str,
+                   shown_as: Callable[[float], str] = lambda value: f"{value:.1f}") -> str:
+    """Horizontal bars, one per department (label, value); a value of None (nothing to
+    measure, e.g. nobody had a shift) draws no bar and reads "—", never a perfect 0.0.
+    ``shown_as`` writes a value in the reader's language (1 decimal)."""
     row_h = 26
     height = TOP + row_h * max(len(items), 1) + 8
     label_w = 180
     inner_w = WIDTH - label_w - RIGHT - 60
-    peak = max([value for _, value in items] + [1.0])
+    peak = max([value for _, value in items if value is not None] + [1.0])
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for index, (label, value) in enumerate(items):
         y = TOP + index * row_h
-        width = inner_w * value / peak
-        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" class="tick" text-anchor="end">'
-                     f'{escape(label or "-")}</text>'
+        width = 0.0 if value is None else inner_w * value / peak
+        shown = "\u2014" if value is None else shown_as(value)
+        parts.append(f'<g><title>{escape(label)}: {shown}</title>'
+                     f'<text x="{label_w - 8}" y="{y + 16}" class="tick" text-anchor="end">'
+                     f'{escape(_clipped(label or "-"))}</text>'
                      f'<rect class="bar dept" x="{label_w}" y="{y + 4}" width="{width:.1f}" '
                      f'height="{row_h - 8}"/>'
-                     f'<text x="{label_w + width + 6:.1f}" y="{y + 16}" class="tick">'
-                     f'{value:.1f}</text>')
+                     f'<text x="{label_w + width + 6:.1f}" y="{y + 16}" class="tick value">'
+                     f'{shown}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _clipped(label: str, limit: int = 26) -> str:
+    """A label that fits the chart's label column (the full text stays in its tooltip)."""
+    return label if len(label) <= limit else label[:limit - 1] + "\u2026"

@@ -79,7 +79,7 @@ User = Annotated[CurrentUser, Depends(current_user)]
 def require(user: CurrentUser, *roles: Role) -> None:
     """Refuse unless the user has one of ``roles`` (admins may do everything)."""
     if user.role is not Role.ADMIN and user.role not in roles:
-        raise RoleRefused(f"role {user.role.value} may not do this")
+        raise RoleRefused(f"role {user.role.value} may not do this", "role_refused")
 
 
 def scope_of(user: CurrentUser) -> reports.Scope:
@@ -93,7 +93,7 @@ def scope_of(user: CurrentUser) -> reports.Scope:
 
 def check_csrf(user: CurrentUser, token: str) -> None:
     if not hmac.compare_digest(user.csrf_token.encode(), token.encode()):
-        raise RoleRefused("the form's CSRF token is missing or wrong; reload the page")
+        raise RoleRefused("the form's CSRF token is missing or wrong; reload the page", "csrf")
 
 
 class Pages:
@@ -111,12 +111,23 @@ class Pages:
             fdate=lambda value: i18n.format_date(language, value),
             ftime=i18n.format_time,
             fnum=lambda value, decimals=1: i18n.format_number(language, value, decimals),
+            fdatetime=lambda value: i18n.local_datetime(language, value),
+            msg=lambda key, **params: i18n.message(language, key, **params),
+            errtext=lambda error: i18n.error_text(language, error),
+            kiosk_line=lambda k: i18n.silent_kiosk_line(language, k.name, k.last_seen_at),
             csrf=user.csrf_token if user else "",
             error=request.query_params.get("error"), Role=Role)
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 PAGES = Pages()
+
+
+def error_redirect(request: Request, back: str, error: ServerError) -> RedirectResponse:
+    """Back to ``back`` with the refusal, in the user's language, as ``?error=``."""
+    separator = "&" if "?" in back else "?"
+    text = i18n.error_text(language_of(request), error)
+    return RedirectResponse(f"{back}{separator}error={quote(text)}", status_code=303)
 
 
 def form_action(request: Request, back: str, action: Callable[[Session], object]) -> Response:
@@ -126,6 +137,18 @@ def form_action(request: Request, back: str, action: Callable[[Session], object]
         with transaction(sessions_of(request)) as session:
             action(session)
     except (BadRequest, Conflict, NotFound) as exc:
-        separator = "&" if "?" in back else "?"
-        return RedirectResponse(f"{back}{separator}error={quote(exc.detail)}", status_code=303)
+        return error_redirect(request, back, exc)
+    return RedirectResponse(back, status_code=303)
+
+
+def form_or_page(request: Request, back: str, action: Callable[[Session], object],
+                 refused: Callable[[ServerError], Response]) -> Response:
+    """Run ``action`` in one transaction, then go back to ``back``; when the service refuses
+    the input, answer ``refused(error)`` instead: the same page again, with the user's
+    input and the reason next to the field."""
+    try:
+        with transaction(sessions_of(request)) as session:
+            action(session)
+    except (BadRequest, Conflict, NotFound) as exc:
+        return refused(exc)
     return RedirectResponse(back, status_code=303)

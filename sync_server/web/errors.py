@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from sync_server.errors import BadRequest, NotFound, ServerError
-from sync_server.problems import problem_response
+from sync_server.problems import problem_response, validation_problem
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX
 
@@ -42,12 +43,30 @@ async def _refused_page(request: Request, exc: Exception) -> Response:
     except common.LoginRequired:
         user = None
     return PAGES.render(request, "refused.html", user, status_code=exc.status,
-                        detail=exc.detail)
+                        problem=exc)
+
+
+async def _invalid_input_page(request: Request, exc: Exception) -> Response:
+    """Input a page cannot use (a bad date, an unknown id, an unreadable query value): the
+    reason in the user's language, never "Forbidden" (that is for permissions only)."""
+    if not _is_page(request):
+        if isinstance(exc, RequestValidationError):
+            return validation_problem(request, exc)
+        return _problem(request, exc)
+    error = exc if isinstance(exc, ServerError) else BadRequest("bad query", "bad_query")
+    try:
+        user = common.current_user(request)
+    except common.LoginRequired:
+        user = None
+    return PAGES.render(request, "invalid.html", user, status_code=error.status,
+                        problem=error)
 
 
 def install_handlers(app: FastAPI) -> None:
     """Handlers for the web's exception classes (more specific than ServerError's), and
     for input refused on a page (bad date, unknown person), shown on a page too."""
     app.add_exception_handler(common.LoginRequired, _login_required)
-    for kind in (common.RoleRefused, common.TooManyAttempts, BadRequest, NotFound):
-        app.add_exception_handler(kind, _refused_page)
+    for refusal in (common.RoleRefused, common.TooManyAttempts):
+        app.add_exception_handler(refusal, _refused_page)
+    for invalid in (BadRequest, NotFound, RequestValidationError):
+        app.add_exception_handler(invalid, _invalid_input_page)

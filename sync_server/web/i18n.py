@@ -7,7 +7,13 @@ are ISO yyyy-mm-dd with a decimal point. Unknown keys fall back to English, then
 
 from __future__ import annotations
 
+import string
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sync_server.errors import ServerError
+from sync_server.service.schedules import SITE_ZONE
+from sync_server.web import texts_hr
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -332,6 +338,8 @@ _VI.update({
     "review_held": "chờ duyệt (chưa tính)", "review_rejected": "bị từ chối (không tính)",
 })
 
+_EN.update(texts_hr.EN)
+_VI.update(texts_hr.VI)
 TEXTS = {"en": _EN, "vi": _VI}
 
 
@@ -347,6 +355,40 @@ def format_date(language: str, value: date | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
+
+
+def message(language: str, key: str, **params: object) -> str:
+    """The catalogue's text for ``key`` with its ``{name}`` fields filled from ``params``
+    (a field without a value stays as written, so a missing one shows, never crashes)."""
+    template = translate(language, key)
+    values = {name: params.get(name, "{" + name + "}")
+              for _, name, _, _ in string.Formatter().parse(template) if name}
+    return template.format(**values)
+
+
+def error_text(language: str, error: ServerError) -> str:
+    """What a page shows for a refused input: the catalogue's words when the error names its
+    message (``key``), else the English detail (the service has no translation for it yet)."""
+    if error.key is None:
+        return error.detail
+    params = {name: format_date(language, value) if isinstance(value, date) else value
+              for name, value in error.params.items()}
+    return message(language, "err_" + error.key, **params)
+
+
+def silent_kiosk_line(language: str, kiosk: str, last_seen: datetime | None) -> str:
+    """"lobby: last sync 24/11/2026 08:05" (site time), for banners and exports."""
+    when = (local_datetime(language, last_seen) if last_seen is not None
+            else translate(language, "never_synced"))
+    return message(language, "silent_kiosk", kiosk=kiosk, when=when)
+
+
+def local_datetime(language: str, value: datetime | None, zone: str = SITE_ZONE) -> str:
+    """An aware instant as the site's wall clock: "dd/mm/yyyy HH:MM" (vi) or ISO (en)."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{format_date(language, local.date())} {local.strftime('%H:%M')}"
 
 
 def format_time(value: datetime | None) -> str:

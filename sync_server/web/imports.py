@@ -3,7 +3,16 @@
 Columns (first row, case-insensitive, English or Vietnamese): name / display_name / họ tên
 (required), code / employee_code / mã, department / phòng ban. A row whose code matches an
 existing person updates that person; other rows create people. Rows are checked one by one:
-a bad row is reported with its line number and reason and does not stop the others.
+a bad row is reported with its line number and reason (in the user's language) and does not
+stop the others.
+
+What Excel writes is read as meant: a CSV separated by semicolons (Excel under Vietnamese or
+other comma-decimal regional settings) or tabs as well as commas, in UTF-8 or Windows-1258;
+rows with no value at all are skipped (Excel leaves them behind). In XLSX, cells keep their
+type: a date in the name, code or department column refuses the row (it is a column mix-up,
+not a person called "2026-01-01 00:00:00"); a code typed as a number is read as text when it
+is a whole number (7 -> "7"; leading zeros Excel dropped cannot be recovered: format the
+column as Text) and refused otherwise (3.5 is not a code).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,11 +45,13 @@ _COLUMNS = {"name": ("name", "display_name", "full_name", "họ tên", "ho ten")
 class ImportReport:
     created: int = 0
     updated: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # (line, reason): a BadRequest naming its message (``key``) or, for a refusal that has no
+    # words in the catalogue yet, plain text
+    rejected: list[tuple[int, BadRequest | str]] = field(default_factory=list)
 
 
 def read_rows(filename: str, content: bytes) -> list[Sequence[object]]:
-    """The upload's rows (header first) from CSV (UTF-8, BOM allowed) or XLSX.
+    """The upload's rows (header first) from CSV or XLSX, as the file has them.
 
     At most MAX_ROWS rows after the header: a longer file is refused (BadRequest) as soon as
     the row past the cap is read, so a crafted file of millions of rows costs no more than
@@ -48,11 +60,12 @@ def read_rows(filename: str, content: bytes) -> list[Sequence[object]]:
     """
     if filename.lower().endswith(".xlsx"):
         return _capped(_xlsx_rows(content))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadRequest("a CSV upload must be UTF-8") from None
-    return _capped(csv.reader(io.StringIO(text)))
+    return _capped(_csv_rows(content))
+
+
+def is_empty(row: Sequence[object]) -> bool:
+    """A row without any value (Excel leaves these behind): skipped, never an error."""
+    return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
 def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
@@ -60,7 +73,7 @@ def _capped(rows: Iterable[Sequence[object]]) -> list[Sequence[object]]:
     for row in rows:
         if len(kept) > MAX_ROWS:
             raise BadRequest(f"the file has more than {MAX_ROWS} rows; split it into smaller "
-                             f"files / tệp có hơn {MAX_ROWS} dòng; hãy chia nhỏ")
+                             "files", "import_too_many_rows", rows=MAX_ROWS)
         kept.append(row)
     return kept
 
@@ -71,12 +84,12 @@ def check_xlsx_archive(content: bytes) -> None:
     try:
         parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
     except (zipfile.BadZipFile, OSError):
-        raise BadRequest("not a readable XLSX file (not a ZIP archive)") from None
+        raise BadRequest("not a readable XLSX file", "import_not_xlsx") from None
     unpacked = sum(part.file_size for part in parts)
     if len(parts) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise BadRequest(f"the XLSX would unpack to {unpacked} bytes in {len(parts)} parts, "
                          f"over the {MAX_XLSX_UNPACKED_BYTES} byte / {MAX_XLSX_PARTS} part "
-                         "limit")
+                         "limit", "import_xlsx_too_big")
 
 
 def _xlsx_rows(content: bytes) -> Iterator[Sequence[object]]:
@@ -85,8 +98,8 @@ def _xlsx_rows(content: bytes) -> Iterator[Sequence[object]]:
     check_xlsx_archive(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise BadRequest(f"not a readable XLSX file: {exc}") from None
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise BadRequest("not a readable XLSX file", "import_not_xlsx") from None
     try:
         rows = book.active.iter_rows(values_only=True)
         while True:
@@ -94,11 +107,25 @@ def _xlsx_rows(content: bytes) -> Iterator[Sequence[object]]:
                 row = next(rows)
             except StopIteration:
                 return
-            except Exception as exc:  # a broken sheet part, found while streaming
-                raise BadRequest(f"not a readable XLSX file: {exc}") from None
+            except Exception:  # a broken sheet part, found while streaming
+                raise BadRequest("not a readable XLSX file", "import_not_xlsx") from None
             yield tuple(row)
     finally:
         book.close()  # read-only workbooks keep the archive open until closed
+
+
+def _csv_rows(content: bytes) -> Iterator[Sequence[object]]:
+    """UTF-8 (BOM allowed), else Windows-1258; the separator the header row uses."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1258")
+        except UnicodeDecodeError:
+            raise BadRequest("a CSV upload must be UTF-8", "import_encoding") from None
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
 def _column_map(header: Sequence[object]) -> dict[str, int]:
@@ -106,38 +133,70 @@ def _column_map(header: Sequence[object]) -> dict[str, int]:
     found = {key: next((names.index(a) for a in aliases if a in names), -1)
              for key, aliases in _COLUMNS.items()}
     if found["name"] < 0:
-        raise BadRequest("the first row needs a 'name' column (name, display_name, họ tên)")
+        raise BadRequest("the first row needs a 'name' column (name, display_name, họ tên)",
+                         "import_no_name_column")
     return found
 
 
-def _records(rows: list[Sequence[object]]) -> Iterator[tuple[int, str, str, str]]:
+def text_cell(value: object, column: str, numbers: bool = True) -> str:
+    """A cell as text, by the rules above (BadRequest "import_date_cell" or
+    "import_not_text" for a date, or a fractional number where text is expected)."""
+    if value is None:
+        return ""
+    if isinstance(value, date | time):
+        raise BadRequest(f"column {column} holds a date", "import_date_cell", column=column)
+    if isinstance(value, float) and not isinstance(value, bool):
+        if not value.is_integer() or not numbers:
+            raise BadRequest(f"{value:g} is not a code", "import_not_text", column=column,
+                             value=f"{value:g}")
+        return str(int(value))
+    return str(value).strip()
+
+
+_HEADINGS = {"name": "họ tên / name", "code": "mã / code", "department": "phòng ban / department"}
+
+
+def _records(rows: list[Sequence[object]]) -> Iterator[tuple[int, list[str] | BadRequest]]:
     columns = _column_map(rows[0])
     for line, row in enumerate(rows[1:], start=2):
-        def cell(key: str, row: Sequence[object] = row) -> str:
-            index = columns[key]
-            return str(row[index] or "").strip() if 0 <= index < len(row) else ""
-        yield line, cell("name"), cell("code"), cell("department")
+        if is_empty(row):
+            continue
+        try:
+            yield line, [text_cell(row[columns[key]], _HEADINGS[key], key == "code")
+                         if 0 <= columns[key] < len(row) else ""
+                         for key in ("name", "code", "department")]
+        except BadRequest as refusal:
+            yield line, refusal
+
+
+def _refusal(name: str, code: str, department: str, seen_codes: set[str]) -> BadRequest | None:
+    if not name:
+        return BadRequest("no name", "import_no_name")
+    if len(name) > 200 or len(code) > 64 or len(department) > 200:
+        return BadRequest("a value is too long", "import_too_long")
+    if any(starts_like_formula(text) for text in (name, code, department)):
+        return BadRequest("a value starts with =, +, -, @, tab or CR (a spreadsheet formula)",
+                          "import_formula")
+    if code and code in seen_codes:
+        return BadRequest(f"code {code} appears twice in the file", "import_code_twice",
+                          code=code)
+    return None
 
 
 def import_people(session: Session, rows: list[Sequence[object]], actor: str) -> ImportReport:
     """Create or update people from ``rows`` in the caller's transaction; audit the import."""
     if not rows:
-        raise BadRequest("the upload is empty")
+        raise BadRequest("the upload is empty", "import_empty")
     report = ImportReport()
     seen_codes: set[str] = set()
-    for line, name, code, department in _records(rows):
-        if not name:
-            report.rejected.append((line, "no name"))
+    for line, record in _records(rows):
+        if isinstance(record, BadRequest):
+            report.rejected.append((line, record))
             continue
-        if len(name) > 200 or len(code) > 64 or len(department) > 200:
-            report.rejected.append((line, "a value is too long"))
-            continue
-        if any(starts_like_formula(text) for text in (name, code, department)):
-            report.rejected.append((line, "a value starts with =, +, -, @, tab or CR (a "
-                                    "spreadsheet formula) / giá trị bắt đầu như công thức"))
-            continue
-        if code and code in seen_codes:
-            report.rejected.append((line, f"code {code} appears twice in the file"))
+        name, code, department = record
+        refusal = _refusal(name, code, department, seen_codes)
+        if refusal is not None:
+            report.rejected.append((line, refusal))
             continue
         seen_codes.add(code)
         existing = session.scalars(select(Person).where(Person.employee_code == code)).first() \

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync_server.db.models import Person
-from sync_server.errors import ServerError
+from sync_server.errors import BadRequest, ServerError
 from sync_server.service import audit, reminders, schedules
 from sync_server.service.reminders import Source, TaskIn
-from sync_server.web.imports import ImportReport
+from sync_server.web.imports import ImportReport, text_cell
 
 _COLUMNS = {"title": ("title", "tiêu đề", "tieu de", "việc"),
             "code": ("code", "employee_code", "mã", "ma", "mã nhân viên"),
@@ -34,8 +34,8 @@ _PRIORITIES = {"0": 0, "1": 1, "2": 2, "low": 0, "normal": 1, "high": 2, "thấp
                "thường": 1, "cao": 2}
 
 
-class RowError(ValueError):
-    """A row the import refuses; the message is shown to the user with the line."""
+class RowError(BadRequest):
+    """A row the import refuses; its message (``key``) is shown to the user with the line."""
 
 
 def parse_due(value: object) -> datetime | None:
@@ -53,7 +53,8 @@ def parse_due(value: object) -> datetime | None:
                                     tzinfo=zone)
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise RowError(f"due {text!r} is not YYYY-MM-DD or YYYY-MM-DD HH:MM") from None
+        raise RowError(f"due {text!r} is not YYYY-MM-DD or YYYY-MM-DD HH:MM", "import_due",
+                       value=text) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
 
 
@@ -62,13 +63,16 @@ def _column_map(header: Sequence[object]) -> dict[str, int]:
     found = {key: next((names.index(a) for a in aliases if a in names), -1)
              for key, aliases in _COLUMNS.items()}
     if found["title"] < 0:
-        raise RowError("the first row needs a 'title' column (title, tiêu đề)")
+        raise RowError("the first row needs a 'title' column (title, tiêu đề)",
+                       "import_no_title_column")
     return found
 
 
 def _spec(session: Session, cells: dict[str, object], department_only: str | None) -> TaskIn:
     def text(key: str) -> str:
         value = cells.get(key)
+        if key == "code":  # an XLSX number cell: 7.0 is the code "7", 3.5 no code at all
+            return text_cell(value, "mã / code")
         return "" if value is None else str(value).strip()
 
     person_id, department = None, text("department") or None
@@ -76,15 +80,19 @@ def _spec(session: Session, cells: dict[str, object], department_only: str | Non
         person = session.scalars(select(Person).where(
             Person.employee_code == text("code"))).first()
         if person is None:
-            raise RowError(f"no person with code {text('code')}")
+            raise RowError(f"no person with code {text('code')}", "import_no_code",
+                           code=text("code"))
         person_id, department = person.id, None
         if department_only is not None and person.department != department_only:
-            raise RowError(f"{text('code')} is not in your department")
+            raise RowError(f"{text('code')} is not in your department",
+                           "import_not_your_department", code=text("code"))
     elif department_only is not None and department != department_only:
-        raise RowError("you may give tasks to your own department only")
+        raise RowError("you may give tasks to your own department only",
+                       "import_own_department")
     priority = _PRIORITIES.get(text("priority").casefold() or "1")
     if priority is None:
-        raise RowError(f"priority {text('priority')!r} is not 0-2 / low / normal / high")
+        raise RowError(f"priority {text('priority')!r} is not 0-2 / low / normal / high",
+                       "import_priority", value=text("priority"))
     return TaskIn(title=text("title"), person_id=person_id, department=department,
                   details=text("details"), due_at=parse_due(cells.get("due")),
                   priority=priority, external_id=text("external_id") or None)
@@ -96,12 +104,12 @@ def import_tasks(session: Session, rows: list[Sequence[object]], actor: str,
     refused row leaves nothing behind. ``department_only``: a leader's department."""
     report = ImportReport()
     if not rows:
-        report.rejected.append((1, "the upload is empty"))
+        report.rejected.append((1, BadRequest("the upload is empty", "import_empty")))
         return report
     try:
         columns = _column_map(rows[0])
     except RowError as exc:
-        report.rejected.append((1, str(exc)))
+        report.rejected.append((1, exc))
         return report
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell not in (None, "") for cell in row):
@@ -113,8 +121,9 @@ def import_tasks(session: Session, rows: list[Sequence[object]], actor: str,
                 _task, created = reminders.create_task(
                     session, _spec(session, cells, department_only), actor, Source.IMPORT,
                     "import")
-        except (RowError, ServerError) as exc:
-            report.rejected.append((line, getattr(exc, "detail", None) or str(exc)))
+        except ServerError as exc:  # RowError, or the service's refusal of the task
+            report.rejected.append((line, exc if isinstance(exc, BadRequest)
+                                    else BadRequest(exc.detail)))
             continue
         if created:
             report.created += 1

@@ -8,11 +8,10 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from typing import Annotated
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -138,7 +137,7 @@ def provision_kiosk(request: Request, user: User, csrf_token: Text, name: Text) 
             _kiosk_id, code = kiosks.create_provisioning_code(
                 session, name.strip(), settings.provisioning.code_ttl_s, actor=user.username)
     except (BadRequest, Conflict) as exc:
-        return RedirectResponse(f"{PREFIX}/kiosks?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{PREFIX}/kiosks", exc)
     return _kiosks(request, user, code=code, code_for=name.strip())
 
 

@@ -1,4 +1,4 @@
-"""HR pages: corrections, audit trail, shifts/holidays/leave, people and departments.
+"""HR pages: shifts/holidays/leave, people and departments.
 
 Every POST checks the role and the CSRF token and writes an audit entry in the same
 transaction as the change."""
@@ -6,23 +6,18 @@ transaction as the change."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import attendance
 from sync_server.db.engine import transaction
-from sync_server.db.models import Person, Punch, Template
-from sync_server.errors import BadRequest
+from sync_server.db.models import Person, Template
+from sync_server.errors import BadRequest, ServerError
 from sync_server.service import (
-    audit,
-    corrections,
     lookalikes,
     people,
     reports,
@@ -48,77 +43,30 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date",
+                         value=text) from None
 
 
 def _uuid(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text.strip())
     except ValueError:
-        raise BadRequest(f"{text!r} is not an id") from None
-
-
-# -- corrections and audit -----------------------------------------------------------------
-
-@router.get("/corrections")
-def corrections_page(request: Request, user: User, person: str = "") -> Response:
-    common.require(user, Role.HR)
-    with transaction(common.sessions_of(request)) as session:
-        everyone = reports.load_people(session, include_inactive=True)
-        rows = corrections.list_corrections(session)
-        selected = _uuid(person) if person else None
-        punches = list(session.scalars(
-            select(Punch).where(Punch.person_id == selected)
-            .order_by(Punch.occurred_at.desc()).limit(50))) if selected else []
-    names = {p.id: p.display_name for p in everyone}
-    return PAGES.render(request, "corrections.html", user, people=everyone, rows=rows,
-                        names=names, selected=selected, punches=punches,
-                        zone=ZoneInfo(schedules.SITE_ZONE))
-
-
-@router.post("/corrections")
-def make_correction(request: Request, user: User, csrf_token: Text, kind: Text,
-                    person_id: Text, reason: Text, punch_id: OptionalText = "",
-                    instant: OptionalText = "", day: OptionalText = "",
-                    punch_kind: OptionalText = "auto") -> Response:
-    _guard(user, csrf_token, Role.HR)
-    person = _uuid(person_id)
-
-    def act(session: Session) -> None:
-        if kind == "add_punch":
-            try:
-                local = datetime.fromisoformat(instant)
-            except ValueError:
-                raise BadRequest("the missed punch needs a date and time") from None
-            if local.tzinfo is None:
-                local = local.replace(tzinfo=ZoneInfo(schedules.SITE_ZONE))
-            corrections.add_missed_punch(session, person, local,
-                                         attendance.PunchKind(punch_kind or "auto"),
-                                         reason, user.username)
-        elif kind == "void_punch":
-            corrections.void_punch(session, person, _uuid(punch_id), reason, user.username)
-        elif kind == "excuse_late":
-            corrections.excuse_late(session, person, _date(day), reason, user.username)
-        else:
-            raise BadRequest(f"unknown correction kind {kind!r}")
-
-    return form_action(request, f"{PREFIX}/corrections?person={person}", act)
-
-
-@router.get("/audit")
-def audit_page(request: Request, user: User, entity: str = "", actor: str = "") -> Response:
-    common.require(user, Role.HR)
-    with transaction(common.sessions_of(request)) as session:
-        entries = audit.recent(session, 500, entity or None, actor or None)
-    return PAGES.render(request, "audit.html", user, entries=entries, entity=entity,
-                        actor=actor)
+        raise BadRequest(f"{text!r} is not an id", "not_an_id") from None
 
 
 # -- shifts, holidays, leave -------------------------------------------------------------
 
 @router.get("/shifts")
-def shifts_page(request: Request, user: User, edit: str = "") -> Response:
+def shifts_page(request: Request, user: User, edit: str = "", edit_leave: str = "") -> Response:
     common.require(user, Role.HR)
+    return shifts_view(request, user, edit, edit_leave)
+
+
+def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
+                edit_leave: str = "", leave_form: dict[str, object] | None = None,
+                status_code: int = 200, type_form: dict[str, object] | None = None) -> Response:
+    """The shifts page; ``leave_form`` and ``type_form`` re-show a refused leave or shift
+    type form (the input and the error)."""
     with transaction(common.sessions_of(request)) as session:
         types = schedules.list_shift_types(session)
         assignments = schedules.list_assignments(session)
@@ -126,12 +74,19 @@ def shifts_page(request: Request, user: User, edit: str = "") -> Response:
         leaves = schedules.list_leaves(session)
         everyone = reports.load_people(session)
         departments = schedules.list_departments(session)
-    return PAGES.render(request, "shifts.html", user, types=types, assignments=assignments,
-                        holidays=holidays, leaves=leaves, people=everyone,
-                        departments=departments,
+    editing_leave = next((row for row in leaves if str(row.id) == edit_leave), None)
+    if leave_form is None and editing_leave is not None:
+        leave_form = {"leave_id": str(editing_leave.id),
+                      "person_id": str(editing_leave.person_id),
+                      "start": editing_leave.start.isoformat(),
+                      "end": editing_leave.end.isoformat(), "reason": editing_leave.reason}
+    return PAGES.render(request, "shifts.html", user, status_code=status_code, types=types,
+                        assignments=assignments, holidays=holidays, leaves=leaves,
+                        people=everyone, departments=departments,
                         names={p.id: p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
-                        editing=next((t for t in types if str(t.id) == edit), None))
+                        editing=next((t for t in types if str(t.id) == edit), None),
+                        leave_form=leave_form or {}, type_form=type_form or {})
 
 
 @router.post("/shifts/types")
@@ -141,13 +96,17 @@ def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, 
                     working_days: OptionalText = "0,1,2,3,4",
                     shift_id: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"name": name, "start": start, "end": end,
+                               "late_grace_min": late_grace_min,
+                               "early_exit_grace_min": early_exit_grace_min,
+                               "working_days": working_days, "shift_id": shift_id}
 
     def act(session: Session) -> None:
         try:
             days = tuple(int(d) for d in working_days.replace(" ", "").split(",") if d)
         except ValueError:
-            raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated") \
-                from None
+            raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated",
+                             "working_days", "working_days") from None
         spec = schedules.ShiftTypeIn(name=name, start=start, end=end,
                                      late_grace_min=late_grace_min,
                                      early_exit_grace_min=early_exit_grace_min,
@@ -155,7 +114,11 @@ def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, 
         schedules.save_shift_type(session, spec, _uuid(shift_id) if shift_id else None,
                                   actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, shift_id, status_code=error.status,
+                           type_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/assignments")
@@ -203,18 +166,6 @@ def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
 
     def act(session: Session) -> None:
         schedules.delete_holiday(session, holiday_id, actor=user.username)
-
-    return form_action(request, f"{PREFIX}/shifts", act)
-
-
-@router.post("/shifts/leaves")
-def add_leave(request: Request, user: User, csrf_token: Text, person_id: Text, start: Text,
-              end: Text, reason: OptionalText = "") -> Response:
-    _guard(user, csrf_token, Role.HR)
-
-    def act(session: Session) -> None:
-        schedules.add_leave(session, _uuid(person_id), _date(start), _date(end), reason,
-                            user.username)
 
     return form_action(request, f"{PREFIX}/shifts", act)
 
@@ -285,7 +236,7 @@ def import_people(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = imports.import_people(session, rows, user.username)
     except BadRequest as exc:
-        return RedirectResponse(f"{PREFIX}/people?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{PREFIX}/people", exc)
     return PAGES.render(request, "import_report.html", user, report=report)
 
 

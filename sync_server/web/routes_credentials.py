@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
-from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from attendance import pins
@@ -59,8 +58,8 @@ def issue_pin(request: Request, user: User, person_id: uuid.UUID, csrf_token: Te
     """Set the PIN typed twice, or (``generate``) a random one shown on this answer only."""
     _guard(user, csrf_token)
     if not generate and pin != pin_again:
-        return RedirectResponse(f"{_page_for(person_id)}?error="
-                                f"{quote('the two PINs differ')}", status_code=303)
+        return common.error_redirect(request, _page_for(person_id),
+                                     BadRequest("the two PINs differ", "pins_differ", "pin"))
     shown: list[str] = []
 
     def act(session: Session) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import threading
 import uuid
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from sync_server.db.engine import transaction
@@ -33,7 +32,7 @@ from sync_server.service.lookalikes import AlreadyEnrolled
 from sync_server.service.photo_import import import_photos, zip_entries
 from sync_server.service.template_holders import template_holders
 from sync_server.service.users import CurrentUser, Role
-from sync_server.web import common
+from sync_server.web import common, i18n
 from sync_server.web.common import PAGES, PREFIX, User
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -63,7 +62,7 @@ def _render_person(request: Request, user: CurrentUser, person_id: uuid.UUID,
     with transaction(common.sessions_of(request)) as session:
         person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"no person {person_id}")
+            raise NotFound(f"no person {person_id}", "no_person")
         templates = session.scalar(select(func.count()).select_from(Template)
                                    .where(Template.person_id == person_id)) or 0
         consent = session.scalars(
@@ -101,7 +100,7 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
     try:
         with transaction(common.sessions_of(request)) as session:
             if session.get(Person, person_id) is None:
-                raise NotFound(f"no person {person_id}")
+                raise NotFound(f"no person {person_id}", "no_person")
             consent = consent_for(session, person_id, notice_version, collected_by)
         uploads = [Photo(u.filename or f"photo {i + 1}", u.file.read())
                    for i, u in enumerate(photos)]
@@ -109,7 +108,8 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
     except VisionUnavailable as exc:
         return _render_person(request, user, person_id, 503, models_problem=exc.detail)
     except BadRequest as exc:
-        return _render_person(request, user, person_id, 422, problem=exc.detail)
+        return _render_person(request, user, person_id, 422,
+                              problem=i18n.error_text(common.language_of(request), exc))
     minimum = enroller_of(request).settings.min_photos
     if analysis.accepted < minimum:
         return _render_person(request, user, person_id, 422, analysis=analysis,
@@ -123,7 +123,7 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
                               problem=exc.detail, lookalikes=exc.matches)
     except (BadRequest, Conflict, NotFound) as exc:
         return _render_person(request, user, person_id, 409, analysis=analysis,
-                              problem=exc.detail)
+                              problem=i18n.error_text(common.language_of(request), exc))
     return _render_person(request, user, person_id, analysis=analysis, stored=stored)
 
 
@@ -152,7 +152,6 @@ def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: 
 
 
 def _text(request: Request, key: str) -> str:
-    from sync_server.web import i18n
 
     return i18n.translate(common.language_of(request), key)
 
@@ -170,5 +169,5 @@ def enrol_zip(request: Request, user: User, csrf_token: Text,
         report = import_photos(common.sessions_of(request), enroller_of(request), entries,
                                user.username, notice_version, collected_by)
     except (BadRequest, VisionUnavailable) as exc:
-        return RedirectResponse(f"{PREFIX}/people?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{PREFIX}/people", exc)
     return PAGES.render(request, "enrol_import.html", user, report=report)

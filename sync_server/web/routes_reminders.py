@@ -9,11 +9,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sync_server.clock import utc_now
@@ -102,11 +101,13 @@ def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
 
 def _check_own(session: Session, spec: TaskIn, department: str) -> None:
     if spec.department is not None and spec.department != department:
-        raise common.RoleRefused("leaders give tasks to their own department only")
+        raise common.RoleRefused("leaders give tasks to their own department only",
+                                 "own_department")
     if spec.person_id is not None:
         person = session.get(Person, spec.person_id)
         if person is None or person.department != department:
-            raise common.RoleRefused("leaders give tasks to their own department only")
+            raise common.RoleRefused("leaders give tasks to their own department only",
+                                 "own_department")
 
 
 def _visible_task(session: Session, user: users.CurrentUser,
@@ -114,7 +115,8 @@ def _visible_task(session: Session, user: users.CurrentUser,
     department = _department(user)  # the role first: staff learn nothing about tasks
     task = reminders.get_task(session, task_id)
     if not reminder_views.task_visible(session, task, department):
-        raise common.RoleRefused("this task belongs to another department")
+        raise common.RoleRefused("this task belongs to another department",
+                                 "other_department")
     return task
 
 
@@ -157,5 +159,5 @@ def import_reminders(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = import_tasks(session, rows, user.username, department)
     except BadRequest as exc:
-        return RedirectResponse(f"{BASE}?error={quote(exc.detail)}", status_code=303)
+        return common.error_redirect(request, f"{BASE}", exc)
     return PAGES.render(request, "reminder_import.html", user, report=report)

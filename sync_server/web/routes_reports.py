@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 import attendance
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import reports, schedules, users
+from sync_server.service import completeness, reports, schedules, users
 from sync_server.service.users import Role
 from sync_server.web import charts, common, exports, i18n
 from sync_server.web.common import PAGES, PREFIX, User
@@ -40,14 +41,21 @@ def _board_json(request: Request, user: users.CurrentUser) -> dict[str, object]:
     language = common.language_of(request)
     departments: dict[str, list[dict[str, object]]] = {}
     for entry in entries:
-        departments.setdefault(entry.department or "-", []).append({
+        heading = entry.department or i18n.translate(language, "no_department")
+        departments.setdefault(heading, []).append({
             "person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
             "state_text": i18n.translate(language, "state_" + entry.state),
             "late_minutes": entry.late_minutes, "first_in": i18n.format_time(entry.first_in),
             "last_out": i18n.format_time(entry.last_out)})
     counts = Counter(entry.state for entry in entries)
-    return {"generated_at": now.isoformat(), "date": _today().isoformat(),
-            "counts": dict(counts), "departments": departments}
+    local = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
+    return {"generated_at": now.isoformat(), "updated_local": local.strftime("%H:%M:%S"),
+            "date": _today().isoformat(), "counts": dict(counts), "departments": departments}
+
+
+def _sync_state(request: Request) -> completeness.Completeness:
+    with transaction(common.sessions_of(request)) as session:
+        return completeness.completeness(session, utc_now())
 
 
 @router.get("/")
@@ -65,7 +73,8 @@ def today_page(request: Request, user: User,
                  for e in entries]
         return exports.download(format, f"today-{_today()}", i18n.translate(language, "today"),
                                 header, cells)
-    return PAGES.render(request, "today.html", user, board=board, today=_today())
+    return PAGES.render(request, "today.html", user, board=board, today=_today(),
+                        sync=_sync_state(request))
 
 
 @router.get("/api/today")
@@ -74,15 +83,27 @@ def today_json(request: Request, user: User) -> JSONResponse:
     return JSONResponse(_board_json(request, user))
 
 
-def _range(start: str | None, end: str | None) -> tuple[date, date]:
-    today = _today()
+def _parse_day(text: str | None, default: date, field: str) -> date:
+    if not text:
+        return default
     try:
-        first = date.fromisoformat(start) if start else today.replace(day=1)
-        last = date.fromisoformat(end) if end else today
+        return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest("dates are YYYY-MM-DD") from None
-    if last < first or (last - first).days >= MAX_RANGE_DAYS:
-        raise BadRequest(f"the range must run forward and span at most {MAX_RANGE_DAYS} days")
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date", field,
+                         value=text) from None
+
+
+def _range(start: str | None, end: str | None) -> tuple[date, date]:
+    """The report's dates; refused (with the form field) when not a real forward range of
+    at most :data:`MAX_RANGE_DAYS` days."""
+    today = _today()
+    first = _parse_day(start, today.replace(day=1), "start")
+    last = _parse_day(end, today, "end")
+    if last < first:
+        raise BadRequest("the range ends before it starts", "range_backwards", "end")
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise BadRequest(f"the range spans more than {MAX_RANGE_DAYS} days", "range_too_long",
+                         "end", days=MAX_RANGE_DAYS)
     return first, last
 
 
@@ -111,50 +132,94 @@ def _person_rows(report: reports.LatenessReport, query: str, sort: str,
     return sorted(rows, key=value, reverse=descending)  # type: ignore[arg-type]
 
 
-TOTAL_COLUMNS = ("days_expected", "days_worked", "late_entries", "late_total", "late_avg",
-                 "early_exits", "absences", "forgotten", "worked_hours")
+TOTAL_COLUMNS = ("days_expected", "days_worked", "pending", "late_entries", "late_total",
+                 "late_avg", "early_exits", "absences", "forgotten", "worked_hours")
 
 
 def _totals_cells(totals: attendance.Totals) -> list[int | float]:
-    return [totals.days_expected, totals.days_worked, totals.late_entries,
+    """Days expected = days worked (present, late, half, forgotten check-out) + pending +
+    absences: pending days are counted apart, never as absent or present."""
+    return [totals.days_expected, totals.days_worked, totals.pending_days, totals.late_entries,
             totals.late_minutes_total, round(totals.late_minutes_average, 1),
             totals.early_exits, totals.absences, totals.forgotten_checkouts,
             round(totals.worked_minutes_total / 60, 2)]
 
 
+NO_DEPARTMENT = "-"  # the department filter's value for people without a department
+
+
+def _report_people(session: Session, scope: reports.Scope, department: str) -> list[Person]:
+    if department == NO_DEPARTMENT:
+        return [p for p in reports.load_people(session, scope) if not p.department]
+    return reports.load_people(session, scope, department or None)
+
+
 @router.get("/reports/lateness")
 def lateness_page(request: Request, user: User, start: str | None = None,
                   end: str | None = None, department: str = "", q: str = "",
-                  sort: str = "late_minutes_total", desc: int = 1,
+                  sort: str = "late_minutes_total", desc: str = "1",
                   format: str = "html") -> Response:  # noqa: A002 - the query parameter
+    """The report; a bad range re-shows the form with the input and the reason by the field
+    (never a refusal page: that is for permissions)."""
     common.require(user, Role.HR, Role.LEADER)
-    first, last = _range(start, end)
+    descending = desc != "0"
+    form = {"start": start or "", "end": end or "", "department": department, "q": q,
+            "sort": sort, "desc": int(descending)}
     with transaction(common.sessions_of(request)) as session:
         scope = common.scope_of(user)
-        people = reports.load_people(session, scope, department or None)
+        departments = sorted({p.department for p in reports.load_people(session, scope)
+                              if p.department})
+        try:
+            first, last = _range(start, end)
+        except BadRequest as exc:
+            return PAGES.render(request, "lateness.html", user, status_code=400, report=None,
+                                form=form, form_error=exc, departments=departments,
+                                sync=completeness.completeness(session, utc_now()))
+        people = _report_people(session, scope, department)
         report = reports.lateness_report(session, people, first, last, utc_now())
-        departments = sorted({p.department or "" for p in reports.load_people(session, scope)})
-    rows = _person_rows(report, q, sort, bool(desc))
+        sync = completeness.completeness(session, utc_now())
+    form.update(start=first.isoformat(), end=last.isoformat())
+    rows = _person_rows(report, q, sort, descending)
     language = common.language_of(request)
     if format in ("csv", "xlsx"):
-        header = [i18n.translate(language, k) for k in ("name", "code", "department",
-                                                         *TOTAL_COLUMNS)]
-        cells = [[p.display_name, p.employee_code or "", p.department or "",
-                  *_totals_cells(t)] for p, t in rows]
-        return exports.download(format, f"lateness-{first}-{last}",
-                                i18n.translate(language, "lateness"), header, cells)
-    chart = charts.line_chart(
+        return _lateness_download(language, format, report, rows, sync)
+    return PAGES.render(request, "lateness.html", user, report=report, rows=rows, form=form,
+                        first=first, last=last, department=department, q=q, sort=sort,
+                        desc=int(descending), departments=departments,
+                        chart=_daily_chart(language, report),
+                        comparison=_department_chart(language, report), columns=TOTAL_COLUMNS,
+                        cells=_totals_cells, sync=sync, no_department=NO_DEPARTMENT)
+
+
+def _lateness_download(language: str, kind: str, report: reports.LatenessReport,
+                       rows: list[tuple[Person, attendance.Totals]],
+                       sync: completeness.Completeness) -> Response:
+    header = [i18n.translate(language, k) for k in ("name", "code", "department",
+                                                     *TOTAL_COLUMNS)]
+    cells: list[list[exports.Cell]] = [
+        [p.display_name, p.employee_code or "", p.department or "", *_totals_cells(t)]
+        for p, t in rows]
+    cells += [[i18n.silent_kiosk_line(language, k.name, k.last_seen_at)]
+              + [None] * (len(header) - 1) for k in sync.silent]
+    return exports.download(kind, f"lateness-{report.first}-{report.last}",
+                            i18n.translate(language, "lateness"), header, cells)
+
+
+def _daily_chart(language: str, report: reports.LatenessReport) -> str:
+    return charts.line_chart(
         [(_short_day(language, day), minutes)
          for day, minutes in sorted(report.late_minutes_by_day.items())],
         i18n.translate(language, "chart_title"))
-    comparison = charts.bar_comparison(
-        [(name, totals.late_minutes_average) for name, totals
-         in sorted(report.by_department.items())], i18n.translate(language, "dept_chart"))
-    return PAGES.render(request, "lateness.html", user, report=report, rows=rows,
-                        first=first, last=last, department=department, q=q, sort=sort,
-                        desc=desc, departments=departments, chart=chart,
-                        comparison=comparison, columns=TOTAL_COLUMNS,
-                        cells=_totals_cells)
+
+
+def _department_chart(language: str, report: reports.LatenessReport) -> str:
+    """Average minutes late per department; "—" (not 0.0) where nobody had a shift."""
+    return charts.bar_comparison(
+        [(name or i18n.translate(language, "no_department"),
+          totals.late_minutes_average if totals.days_expected else None)
+         for name, totals in sorted(report.by_department.items())],
+        i18n.translate(language, "dept_chart"),
+        lambda value: i18n.format_number(language, value, 1))
 
 
 def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.UUID) -> Person:
@@ -164,7 +229,8 @@ def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.U
     if person is None:
         if user.sees_everyone:
             raise NotFound(f"no person {person_id}")
-        raise common.RoleRefused("this record belongs to someone you may not see")
+        raise common.RoleRefused("this record belongs to someone you may not see",
+                                 "not_yours")
     return person
 
 
@@ -176,24 +242,34 @@ def timesheet_page(request: Request, user: User, person_id: uuid.UUID,
     try:
         first, last = reports.month_bounds(month)
     except ValueError:
-        raise BadRequest("month is YYYY-MM") from None
+        raise BadRequest(f"{month!r} is not a month YYYY-MM", "not_a_month", "month",
+                         value=month) from None
     with transaction(common.sessions_of(request)) as session:
         days, totals = reports.timesheet(session, person, first, last, utc_now())
+        sync = completeness.completeness(session, utc_now())
     language = common.language_of(request)
     if format in ("csv", "xlsx"):
-        keys = ("day", "first_in", "last_out", "worked_hours", "status", "late_min",
-                "early_min", "excused", "corrected")
-        header = [i18n.translate(language, k) for k in keys]
-        cells = [[d.day.isoformat(), i18n.format_time(d.first_in),
-                  i18n.format_time(d.last_out),
-                  None if d.worked_minutes is None else round(d.worked_minutes / 60, 2),
-                  d.status.value, d.late_minutes, d.early_exit_minutes,
-                  int(d.late_excused), int(d.corrected)] for d in days]
-        return exports.download(format, f"timesheet-{person.employee_code or person.id}-"
-                                f"{month}", i18n.translate(language, "timesheet"), header, cells)
+        return _timesheet_download(language, format, person, month, days)
     template = "timesheet_print.html" if format == "print" else "timesheet.html"
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     following = (last + timedelta(days=1)).strftime("%Y-%m")
     return PAGES.render(request, template, user, person=person, days=days, totals=totals,
-                        month=month, previous=previous, following=following,
-                        columns=TOTAL_COLUMNS, cells=_totals_cells)
+                        month=month, first=first, previous=previous, following=following,
+                        columns=TOTAL_COLUMNS, cells=_totals_cells, sync=sync)
+
+
+def _timesheet_download(language: str, kind: str, person: Person, month: str,
+                        days: list[reports.TimesheetDay]) -> Response:
+    """Statuses and yes/no in the user's language; dates as the user reads them."""
+    keys = ("day", "first_in", "last_out", "worked_hours", "status", "late_min",
+            "early_min", "excused", "corrected")
+    header = [i18n.translate(language, k) for k in keys]
+    yes_no = (i18n.translate(language, "no"), i18n.translate(language, "yes"))
+    cells: list[list[exports.Cell]] = [
+        [i18n.format_date(language, d.day), i18n.format_time(d.first_in),
+         i18n.format_time(d.last_out),
+         None if d.worked_minutes is None else round(d.worked_minutes / 60, 2),
+         i18n.translate(language, "day_status_" + d.status.value), d.late_minutes,
+         d.early_exit_minutes, yes_no[d.late_excused], yes_no[d.corrected]] for d in days]
+    return exports.download(kind, f"timesheet-{person.employee_code or person.id}-{month}",
+                            i18n.translate(language, "timesheet"), header, cells)

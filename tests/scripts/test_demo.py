@@ -18,7 +18,8 @@ def test_demo_records_a_punch_and_the_server_receives_it(tmp_path: Path) -> None
     photos = need_shared("datasets", "faces-dev")
     done = subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "scripts" / "demo.py"), "--workdir",
-         str(tmp_path / "demo"), "--models-from", str(models), "--photos-from", str(photos)],
+         str(tmp_path / "demo"), "--models-from", str(models), "--photos-from", str(photos),
+         "--no-serve"],
         capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
@@ -33,4 +34,4 @@ def test_demo_records_a_punch_and_the_server_receives_it(tmp_path: Path) -> None
 def test_demo_help() -> None:
     done = subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "demo.py"), "--help"],
                           capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0 and "--models-from" in done.stdout
+    assert done.returncode == 0 and "--models-from" in done.stdout and "--no-serve" in done.stdout

@@ -110,3 +110,29 @@ def test_run_migrates_and_serves_on_loopback(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_create_admin_makes_one_login_for_the_web_and_the_api(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'admin.sqlite3'}"
+    monkeypatch.setenv("SYNC_SERVER_DATABASE__URL", url)
+    monkeypatch.setenv("SYNC_ADMIN_PASSWORD", "a long enough passphrase")
+    assert main(["migrate"]) == 0
+    assert main(["create-admin", "--username", "chief"]) == 0
+    assert "HR web (/hr) and the admin API" in capsys.readouterr().out
+    server = LiveServer(migrated_settings(url)).start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            assert client.get("/api/v1/kiosks", auth=("chief", "a long enough passphrase")
+                              ).status_code == 200
+            form = client.get("/hr/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert token is not None
+            answer = client.post("/hr/login", data={
+                "username": "chief", "password": "a long enough passphrase",
+                "csrf_token": token.group(1)})
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/hr")
+            assert "chief (Quản trị)" in client.get("/hr/users").text
+    finally:
+        server.stop()

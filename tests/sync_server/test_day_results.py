@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 import attendance
 from sync_server.db.engine import transaction
 from sync_server.db.report_models import DayResultRow
-from sync_server.service import corrections, people, punch_review, punches, reports, schedules
+from sync_server.service import (
+    corrections,
+    leaves,
+    people,
+    punch_review,
+    punches,
+    reports,
+    schedules,
+)
 from tests.sync_server.web.scenario import local, make_kiosk, store_punches
 
 MARCH = [date(2026, 3, d) for d in range(1, 32)]
@@ -93,7 +101,7 @@ def test_a_correction_or_leave_recomputes_the_person(sessions) -> None:  # type:
     excused = _report(sessions)[LATE]
     assert excused.late_minutes == 0 and excused.late_excused
     with transaction(sessions) as session:
-        schedules.add_leave(session, person, MISSED, MISSED, "nghỉ phép", "test")
+        leaves.add_leave(session, leaves.LeaveIn(person, MISSED, MISSED, "nghỉ phép"), "test")
     assert _report(sessions)[MISSED].status is attendance.DayStatus.ON_LEAVE
 
 

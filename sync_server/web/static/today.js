@@ -38,7 +38,7 @@
     document.querySelectorAll("[data-count]").forEach(function (node) {
       node.textContent = data.counts[node.getAttribute("data-count")] || 0;
     });
-    document.getElementById("updated").textContent = data.generated_at.substring(11, 19);
+    document.getElementById("updated").textContent = data.updated_local;
   }
 
   function poll() {

@@ -8,10 +8,11 @@ import uuid
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from sync_server.db.engine import transaction
-from sync_server.service import kiosks, punches, schedules
+from sync_server.service import kiosks, punch_review, punches, schedules
 
 ZONE = ZoneInfo(schedules.SITE_ZONE)
 
@@ -36,3 +37,23 @@ def store_punches(session: Session, kiosk_id: uuid.UUID, person_id: uuid.UUID,
     if incoming:  # the ingest takes non-empty batches only
         punches.ingest(session, kiosk_id, incoming)
     return [p.id for p in incoming]
+
+
+def post_punch(server_url: str, credential: str, person_id: uuid.UUID, at: datetime) -> None:
+    """One punch through the kiosk punch API, as the kiosk's sync sends it."""
+    answer = httpx.post(f"{server_url}/api/v1/punches", headers={
+        "Authorization": f"Bearer {credential}"}, json={"punches": [{
+            "id": str(uuid.uuid4()), "person_id": str(person_id), "kind": "auto",
+            "source": "face", "captured_at": at.isoformat(), "clock_offset_s": 0.0}]},
+        timeout=30)
+    answer.raise_for_status()
+
+
+def approve_held_punches(sessions: sessionmaker[Session], actor: str = "hr") -> int:
+    """Approve every punch the server held for review (what HR does on the held-punches
+    page, tested in test_browser): backfilled days from a kiosk provisioned today are held
+    because they predate it."""
+    with transaction(sessions) as session:
+        held = [p.id for p in punch_review.list_held(session, limit=10_000)]
+        return punch_review.decide(session, held, punch_review.Decision.APPROVE, actor) \
+            if held else 0

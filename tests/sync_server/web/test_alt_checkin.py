@@ -60,7 +60,7 @@ def test_hr_issues_and_revokes_pin_and_badge_and_the_feed_carries_only_hashes(
 
         differ = client.post(f"/hr/people/{person}/pin",
                              data={"csrf_token": token, "pin": "2580", "pin_again": "2581"})
-        assert "the two PINs differ" in differ.text
+        assert "The two PINs differ." in differ.text
         trivial = client.post(f"/hr/people/{person}/pin",
                               data={"csrf_token": token, "pin": "1234", "pin_again": "1234"})
         assert "too easy to guess" in trivial.text

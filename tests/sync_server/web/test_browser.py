@@ -119,7 +119,7 @@ def test_hr_and_staff_in_the_browser(browser, web_server: WebServer, staffing: S
     page.fill("input[name=start]", yesterday.isoformat())
     page.fill("input[name=end]", yesterday.isoformat())
     page.click("#report-filters button[type=submit]")
-    assert _report_cell(page, staffing.finance_a, 6) == "20"  # minutes late (total)
+    assert _report_cell(page, staffing.finance_a, 7) == "20"  # minutes late (total)
     with page.expect_download() as csv_download:
         page.click("#export-csv")
     rows = list(csv.DictReader(io.StringIO(
@@ -140,9 +140,9 @@ def test_hr_and_staff_in_the_browser(browser, web_server: WebServer, staffing: S
     page.click("#form-excuse button[type=submit]")
     page.wait_for_selector("#corrections >> text=flooded street")
     page.goto(f"{web_server.url}/hr/reports/lateness?start={yesterday}&end={yesterday}")
-    assert _report_cell(page, staffing.finance_a, 6) == "0"
+    assert _report_cell(page, staffing.finance_a, 7) == "0"
     page.goto(f"{web_server.url}/hr/audit")
-    assert "correction.excuse_late" in page.inner_text("#audit")
+    assert "HR hr excused Nguyen Van An's lateness on" in page.inner_text("#audit")
     assert "flooded street" in page.inner_text("#audit")
     context.close()
 

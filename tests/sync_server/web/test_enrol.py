@@ -87,7 +87,7 @@ def test_upload_enrols_good_photos_rejects_poor_ones_and_a_kiosk_recognizes_the_
         token = page_csrf(client, path)
         # no consent on record and none given: refused before any photo is kept
         refused = client.post(path, data={"csrf_token": token}, files=_files(photos))
-        assert refused.status_code == 422 and "no consent on record" in refused.text
+        assert refused.status_code == 422 and "Chưa có ghi nhận đồng ý" in refused.text
         assert _count(sessions, Template, person) == 0
         # fewer accepted photos than a kiosk needs (3): verdicts shown, nothing stored
         consent = {"notice_version": "notice-v2", "collected_by": "HR desk"}
@@ -179,17 +179,17 @@ def test_zip_import_enrols_people_by_code_and_reports_rejections(
     rows = dict(re.findall(r'<tr data-code="([^"]+)"><td>[^<]*</td><td>[^<]*</td>'
                            r'<td class="num">(\d+)</td>', answer.text))
     assert rows == {"F001": "3", "F002": "3", "X999": "0"}  # f002_ files are F002's
-    assert "no person has the employee code &#39;X999&#39;" in answer.text
+    assert "Không có nhân viên mã X999" in answer.text
     assert _verdicts(answer.text) == {"export/F002_cat.png": "no_face"}
     assert _count(sessions, Template, staffing.finance_a) == 3
     assert _count(sessions, Template, staffing.finance_b) == 3
 
 
 @pytest.mark.parametrize("archive,reason", [
-    (lambda p: build_zip({"../F001_evil.jpg": p}), "leaves the archive"),
-    (lambda p: build_zip({"/tmp/F001_abs.jpg": p}), "absolute path"),
-    (lambda p: zip_with_symlink("F001_link.jpg", "/etc/passwd"), "symbolic link"),
-    (lambda p: build_zip({f"F001/{i}.txt": b"" for i in range(5001)}), "5001 members"),
+    (lambda p: build_zip({"../F001_evil.jpg": p}), "ra ngoài thư mục"),
+    (lambda p: build_zip({"/tmp/F001_abs.jpg": p}), "đường dẫn tuyệt đối"),
+    (lambda p: zip_with_symlink("F001_link.jpg", "/etc/passwd"), "liên kết tượng trưng"),
+    (lambda p: build_zip({f"F001/{i}.txt": b"" for i in range(5001)}), "có 5001 tệp"),
     (lambda p: zip_bomb("F001/bomb.jpg", 24), "zip bomb"),
     (lambda p: zip_bomb("F001/huge.jpg", 520), "zip bomb"),
 ], ids=["traversal", "absolute", "symlink", "too-many", "ratio-bomb", "total-bomb"])

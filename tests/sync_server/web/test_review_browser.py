@@ -72,7 +72,7 @@ def test_hr_compares_and_approves_a_kiosk_enrolment_in_the_browser(
     page.wait_for_selector(f"{section}", state="detached")
     assert "Nothing to show." in page.inner_text("main")
     page.goto(f"{web_server.url}/hr/audit")
-    assert "enrolment.approved" in page.inner_text("#audit")
+    assert "HR hr approved Pham Thi Binh's face enrolment from a kiosk" in page.inner_text("#audit")
     context.close()
     with sessions() as session:  # approved: no template of the person awaits review
         assert list(session.scalars(select(Template.enrolment_id).where(

@@ -81,7 +81,8 @@ def test_department_grid_xlsx_matches_the_per_person_timesheets(
     by_code = {row[0]: row for row in finance[HEADER_ROW:-1]}
     assert sorted(by_code) == ["F001", "F002"]
     status, late = i18n.translate("en", "status"), i18n.translate("en", "late_min")
-    symbol_of = {s.value: symbol for s, symbol in SYMBOLS.items()}
+    symbol_of = {i18n.translate("en", "day_status_" + s.value): symbol
+                 for s, symbol in SYMBOLS.items()}  # the timesheet export's status words
     for code, person_id in (("F001", staffing.finance_a), ("F002", staffing.finance_b)):
         days = _person_export(hr, person_id)
         assert list(by_code[code][2:33]) == [symbol_of[str(d[status])] for d in days]

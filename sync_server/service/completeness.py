@@ -1,0 +1,57 @@
+"""How complete the server's punches are: each kiosk's last sync, and which kiosks are silent.
+
+Reports count a day as final only once every active kiosk has synced past the end of that
+day's shift (the watermark, :func:`sync_server.service.reports.sync_watermark`); the days after
+a silent kiosk's last sync stay PENDING. The pages name the silent kiosks, so HR knows why
+and whom to call, instead of seeing figures change without a word.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.db.models import Kiosk
+
+SILENT_AFTER = timedelta(hours=1)  # a kiosk syncs every few seconds; an hour is an outage
+
+
+@dataclass(frozen=True)
+class KioskSync:
+    """One active kiosk's last contact (UTC; None: never synced since provisioning)."""
+
+    id: uuid.UUID
+    name: str
+    last_seen_at: datetime | None
+    silent: bool
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Every active kiosk's last sync and the watermark they give (UTC)."""
+
+    kiosks: list[KioskSync]
+
+    @property
+    def silent(self) -> list[KioskSync]:
+        return [k for k in self.kiosks if k.silent]
+
+    @property
+    def watermark(self) -> datetime | None:
+        seen = [k.last_seen_at for k in self.kiosks if k.last_seen_at is not None]
+        return min(seen) if seen else None
+
+
+def completeness(session: Session, now: datetime) -> Completeness:
+    """Active (provisioned, unrevoked) kiosks, oldest contact first; silent when not heard
+    from within :data:`SILENT_AFTER` of ``now``."""
+    rows = session.execute(select(Kiosk.id, Kiosk.name, Kiosk.last_seen_at).where(
+        Kiosk.provisioned_at.is_not(None), Kiosk.revoked_at.is_(None)))
+    kiosks = [KioskSync(kiosk_id, name, seen, seen is None or now - seen > SILENT_AFTER)
+              for kiosk_id, name, seen in rows]
+    kiosks.sort(key=lambda k: (k.last_seen_at is not None, k.last_seen_at or now, k.name))
+    return Completeness(kiosks)
