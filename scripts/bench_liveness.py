@@ -142,7 +142,7 @@ def score_images(args: argparse.Namespace, detector: object, liveness: object,
         print(f"{kind} {path.name}", file=sys.stderr)
         result = measure(path, detector, liveness, args.repeat)
         if result is None:
-            no_face.append(path.name)
+            no_face.append(_shown(path, args.data))
             continue
         score, per_model, elapsed_ms = result
         records.append(Record(kind, path.name, score, every_split))
@@ -150,8 +150,13 @@ def score_images(args: argparse.Namespace, detector: object, liveness: object,
         if args.verbose:
             models = " ".join(f"{p:.3f}" for p in per_model)
             verdict = "live" if score >= threshold else "REFUSED"
-            print(f"{kind:6s} {score:.3f} [{models}] {verdict:7s} {path.name}")
+            print(f"{kind:6s} {score:.3f} [{models}] {verdict:7s} {_shown(path, args.data)}")
     return records, no_face, times_ms
+
+
+def _shown(path: Path, data: Path) -> str:
+    """An image as the output names it: relative to --data, else its file name."""
+    return str(path.relative_to(data)) if path.is_relative_to(data) else path.name
 
 
 def labelled_images(args: argparse.Namespace) -> list[tuple[str, Path, bool]]:

@@ -121,8 +121,8 @@ class AdminPanel(QStackedWidget):
         for widget in (self.pin_prompt, self.pin_input, self.pin_message, _big(pin_cancel)):
             column.addWidget(widget)
         column.addStretch(1)
-        self.pin_keypad = NumericKeypad(self.pin_input, text("admin.ok", self._language))
-        self._tr(self.pin_keypad.keys["ok"].setText, "admin.ok")
+        self.pin_keypad = NumericKeypad(self.pin_input, text("admin.enter", self._language))
+        self._tr(self.pin_keypad.keys["ok"].setText, "admin.enter")
         self.pin_keypad.submitted.connect(self.submit_pin)
         self.pin_keypad.activity.connect(self.activity)
         self.pin_keypad.setMaximumWidth(480)

@@ -77,6 +77,17 @@ class RunReport:
     threads_stopped: bool = False  # the inference QThread and the camera thread both ended
 
 
+def use_kiosk_font() -> None:
+    """The application font every kiosk screen is laid out for: a family with Vietnamese
+    diacritics (DejaVu Sans when installed), 14 pt. GUI thread, after QApplication exists."""
+    fonts = vietnamese_font_families()
+    if fonts:
+        preferred = "DejaVu Sans" if "DejaVu Sans" in fonts else fonts[0]
+        QApplication.setFont(QFont(preferred, 14))
+    else:
+        log.warning("no font with Vietnamese diacritics (install fonts-dejavu-core)")
+
+
 def vietnamese_font_families() -> list[str]:
     """Font families fontconfig says cover Vietnamese (``fc-list :lang=vi``); [] if none."""
     try:
@@ -99,12 +110,7 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication.instance() or QApplication([])
-    fonts = vietnamese_font_families()
-    if fonts:
-        preferred = "DejaVu Sans" if "DejaVu Sans" in fonts else fonts[0]
-        QApplication.setFont(QFont(preferred, 14))
-    else:
-        log.warning("no font with Vietnamese diacritics (install fonts-dejavu-core)")
+    use_kiosk_font()
     del app  # the instance lives on in Qt; the local name is not needed
     window = KioskWindow(language=parts.language,
                          zone=ZoneInfo(parts.zone_name), card_seconds=parts.card_seconds,

@@ -81,6 +81,8 @@ TEXT: dict[str, dict[str, str]] = {
     "admin.pin_unset": {"vi": "Chưa đặt mã PIN quản trị (kiosk admin-pin)",
                         "en": "No admin PIN set (kiosk admin-pin)"},
     "admin.ok": {"vi": "Đồng ý", "en": "OK"},
+    # the PIN keypad's key: short, so three equal columns fit an 800x480 panel
+    "admin.enter": {"vi": "Vào", "en": "Enter"},
     "admin.cancel": {"vi": "Hủy", "en": "Cancel"},
     "admin.doctor": {"vi": "Kiểm tra hệ thống", "en": "Run checks"},
     "admin.exit": {"vi": "Thoát quản trị", "en": "Leave admin"},

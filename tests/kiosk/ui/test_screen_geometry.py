@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.app.admin_pin import hash_pin
 from kiosk.app.state import Greeting, PunchDirection, ReminderItem
+from kiosk.ui.app import use_kiosk_font
 from kiosk.ui.window import KioskWindow
 
 SIZES = [(800, 480), (1024, 600), (1280, 800), (1920, 1080), (600, 1024)]
@@ -33,6 +34,7 @@ def pin_hash() -> str:
 
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def window(request, qtbot, pin_hash: str) -> Iterator[KioskWindow]:  # type: ignore[no-untyped-def]
+    use_kiosk_font()  # laid out in the font the real app uses, whatever ran before
     win = KioskWindow(language="vi", zone=ZoneInfo("Asia/Ho_Chi_Minh"), card_seconds=30,
                       admin_timeout_s=60, admin_pin_hash=pin_hash)
     qtbot.addWidget(win)
