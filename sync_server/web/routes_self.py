@@ -48,13 +48,19 @@ def _today() -> date:
     return utc_now().astimezone(ZONE).date()
 
 
-def _me(request: Request, user: users.CurrentUser) -> Person:
+def _own(user: users.CurrentUser) -> uuid.UUID:
+    """The user's person; a login without one (an HR or admin account) is refused."""
     if user.person_id is None:
         raise common.RoleRefused("this login belongs to no person", "no_own_record")
+    return user.person_id
+
+
+def _me(request: Request, user: users.CurrentUser) -> Person:
+    person_id = _own(user)
     with transaction(common.sessions_of(request)) as session:
-        person = session.get(Person, user.person_id)
+        person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {user.person_id}", "no_person")
+        raise NotFound(f"no person {person_id}", "no_person")
     return person
 
 
@@ -128,6 +134,7 @@ def _send_after(request: Request, action: Callable[[Session], list[request_mail.
 @router.post("/me/leave")
 def send_leave(request: Request, user: User, csrf_token: Text, leave_type_id: Text,
                start: Text, end: Text, reason: OptionalText = "") -> Response:
+    _own(user)
     common.check_csrf(user, csrf_token)
     form = {"leave_type_id": leave_type_id, "start": start, "end": end, "reason": reason}
 
@@ -157,6 +164,7 @@ def _instant(text: str) -> datetime:
 def send_correction(request: Request, user: User, csrf_token: Text, correction_kind: Text,
                     reason: OptionalText = "", instant: OptionalText = "", day: OptionalText = "",
                     punch_kind: OptionalText = "check_out") -> Response:
+    _own(user)
     common.check_csrf(user, csrf_token)
     form = {"correction_kind": correction_kind, "reason": reason, "instant": instant,
             "day": day, "punch_kind": punch_kind}
@@ -180,6 +188,7 @@ def send_correction(request: Request, user: User, csrf_token: Text, correction_k
 
 @router.post("/me/requests/{request_id}/withdraw")
 def withdraw(request: Request, user: User, request_id: uuid.UUID, csrf_token: Text) -> Response:
+    _own(user)
     common.check_csrf(user, csrf_token)
     return common.form_action(request, f"{PREFIX}/me#my-requests",
                               lambda session: leave_requests.withdraw(session, user,
