@@ -60,7 +60,8 @@ def get_type(session: Session, type_id: uuid.UUID) -> LeaveTypeRow:
 
 
 def _check(spec: LeaveTypeIn) -> None:
-    if not spec.code.strip() or not spec.code.replace("_", "").isalnum():
+    code = spec.code.strip().replace("_", "")
+    if not code or not code.isascii() or not code.isalnum():
         raise BadRequest("a leave type code is letters, digits and _", "leave_type_code",
                          "code")
     if not spec.name_vi.strip() or not spec.name_en.strip():

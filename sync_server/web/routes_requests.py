@@ -96,9 +96,11 @@ def excuse(request: Request, user: User, csrf_token: Text, person_id: Text,
 
 
 def types_view(request: Request, user: users.CurrentUser, status_code: int = 200,
-               edit: uuid.UUID | None = None, **form: object) -> Response:
+               edit: uuid.UUID | None = None, form: dict[str, object] | None = None
+               ) -> Response:
     with transaction(common.sessions_of(request)) as session:
         kinds = leave_types.list_types(session)
+    form = form or {}
     if edit is not None and not form:
         row = next((k for k in kinds if k.id == edit), None)
         if row is not None:
@@ -150,6 +152,6 @@ def save_leave_type(request: Request, user: User, csrf_token: Text, code: Text, 
                               actor=user.username)
 
     def refused(error: ServerError) -> Response:
-        return types_view(request, user, error.status, **form, error=error)
+        return types_view(request, user, error.status, form={**form, "error": error})
 
     return common.form_or_page(request, f"{PREFIX}/leave-types", act, refused)

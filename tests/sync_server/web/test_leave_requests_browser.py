@@ -48,8 +48,9 @@ def _site(settings: ServerSettings, sessions: sessionmaker[Session]
     the leader and the staff member have e-mail addresses."""
     smtp = SmtpServer().start()
     server = WebServer(settings.model_copy(update={
-        "mail": MailSettings(enabled=True, port=smtp.port),  # type: ignore[call-arg]
-        "hr": HrSettings(leaders_may_excuse=True)})).start()
+        "mail": MailSettings(enabled=True, port=smtp.port),
+        "hr": HrSettings(leaders_may_excuse=True)}))
+    server.start()
     with transaction(sessions) as session:
         for name in ("leader", "staff"):
             digest.set_recipient(session, name, f"{name}@example.test", None)
@@ -75,7 +76,7 @@ def _phone(browser, server: WebServer, username: str):  # type: ignore[no-untype
 
 
 def _day_row(page, day: date) -> str:  # type: ignore[no-untyped-def]
-    return page.locator("#timesheet tbody tr", has_text=f"{day:%d/%m/%Y}").inner_text()
+    return str(page.locator("#timesheet tbody tr", has_text=f"{day:%d/%m/%Y}").inner_text())
 
 
 @pytest.mark.timeout(240)
@@ -212,3 +213,36 @@ def test_staff_see_their_own_month_punches_and_tasks_only(  # type: ignore[no-un
             answer = staff.goto(server.url + path)
             assert answer is not None and answer.status == 403, path
         assert "Bình" not in staff.content()
+
+
+@pytest.mark.timeout(180)
+def test_hr_configures_leave_types(  # type: ignore[no-untyped-def]
+        browser, server_settings: ServerSettings, staffing: Staffing, sessions) -> None:
+    with _site(server_settings, sessions) as (server, _smtp):
+        hr = browser.new_context().new_page()
+        _log_in(hr, server, "hr")
+        hr.click("#nav-leave-types")
+        assert hr.locator("#leave-types tbody tr").count() == 4  # annual, sick, unpaid, trip
+        hr.fill("#leave-type-form input[name=code]", "nghỉ cưới")
+        hr.fill("#leave-type-form input[name=name_vi]", "Nghỉ cưới")
+        hr.fill("#leave-type-form input[name=name_en]", "Wedding leave")
+        hr.fill("#leave-type-form input[name=days_per_year]", "3")
+        hr.check("#leave-type-form input[name=counted]")
+        hr.click("#leave-type-form button[type=submit]")
+        assert "chữ, số" in hr.inner_text("#error-type-code")
+        assert hr.input_value("#leave-type-form input[name=name_en]") == "Wedding leave"
+        hr.fill("#leave-type-form input[name=code]", "wedding")
+        hr.click("#leave-type-form button[type=submit]")
+        row = hr.inner_text("#leave-types tr[data-code=wedding]")
+        assert "Nghỉ cưới" in row and "3,0" in row
+        hr.click("#leave-types tr[data-code=annual] a.edit-type")
+        hr.fill("#leave-type-form input[name=carry_over_cap_days]", "2,5")
+        hr.click("#leave-type-form button[type=submit]")
+        assert "2,5" in hr.inner_text("#leave-types tr[data-code=annual]")
+        hr.goto(f"{server.url}/hr/audit")
+        assert "Nhân sự hr đã lưu loại nghỉ Nghỉ cưới" in hr.inner_text("#audit")
+
+        staff = _phone(browser, server, "staff")
+        staff.goto(f"{server.url}/hr/me/request")
+        offered = staff.locator("#leave-form select[name=leave_type_id] option").all_inner_texts()
+        assert "Nghỉ cưới" in offered
