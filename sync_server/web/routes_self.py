@@ -91,7 +91,8 @@ def me_page(request: Request, user: User, month: str | None = None) -> Response:
         first=first, previous=(first - timedelta(days=1)).strftime("%Y-%m"),
         following=(last + timedelta(days=1)).strftime("%Y-%m"), columns=TOTAL_COLUMNS,
         cells=_totals_cells, sync=sync, punches=punches, tasks=tasks, balances=balances,
-        requests=requests, kinds=kinds, zone=ZONE, sent=request.query_params.get("sent"))
+        requests=requests, kinds=kinds, balance_year=_today().year,
+        sent=request.query_params.get("sent"))
 
 
 def request_form(request: Request, user: users.CurrentUser, status_code: int = 200,
