@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
+from sync_server.db.leave_models import LeaveTypeRow
 from sync_server.db.models import Person
 from sync_server.db.web_models import LeaveRow
 from sync_server.errors import BadRequest, NotFound
@@ -55,6 +56,8 @@ def validate(session: Session, leave: LeaveIn, now: datetime,
     too long, or overlapping the person's other leave (``replacing`` excluded)."""
     if session.get(Person, leave.person_id) is None:
         raise NotFound(f"no person {leave.person_id}", "no_person", "person_id")
+    if leave.leave_type_id is not None and session.get(LeaveTypeRow, leave.leave_type_id) is None:
+        raise NotFound(f"no leave type {leave.leave_type_id}", "no_leave_type", "leave_type_id")
     if leave.end < leave.start:
         raise BadRequest("leave cannot end before it starts", "leave_backwards", "end")
     today = _today(now)

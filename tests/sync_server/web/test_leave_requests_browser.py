@@ -216,7 +216,7 @@ def test_staff_see_their_own_month_punches_and_tasks_only(  # type: ignore[no-un
 
 
 @pytest.mark.timeout(180)
-def test_hr_configures_leave_types(  # type: ignore[no-untyped-def]
+def test_hr_configures_leave_types_and_records_typed_leave(  # type: ignore[no-untyped-def]
         browser, server_settings: ServerSettings, staffing: Staffing, sessions) -> None:
     with _site(server_settings, sessions) as (server, _smtp):
         hr = browser.new_context().new_page()
@@ -242,7 +242,18 @@ def test_hr_configures_leave_types(  # type: ignore[no-untyped-def]
         hr.goto(f"{server.url}/hr/audit")
         assert "Nhân sự hr đã lưu loại nghỉ Nghỉ cưới" in hr.inner_text("#audit")
 
+        today = utc_now().astimezone(ZONE).date()
+        hr.goto(f"{server.url}/hr/shifts")  # leave HR records directly carries its type too
+        hr.select_option("#leave-form select[name=person_id]", str(staffing.finance_a))
+        hr.select_option("#leave-form select[name=leave_type_id]", str(ANNUAL))
+        hr.fill("#leave-form input[name=start]", f"{today}")
+        hr.fill("#leave-form input[name=end]", f"{today}")
+        hr.click("#leave-form button[type=submit]")
+        assert hr.locator("#leaves tbody tr").count() == 1
+
         staff = _phone(browser, server, "staff")
+        staff.goto(f"{server.url}/hr/me")
+        assert staff.inner_text("#balances tr[data-code=annual] td:nth-child(4)") == "1"
         staff.goto(f"{server.url}/hr/me/request")
         offered = staff.locator("#leave-form select[name=leave_type_id] option").all_inner_texts()
         assert "Nghỉ cưới" in offered
