@@ -169,6 +169,16 @@ def test_correction_request_becomes_a_correction_and_leaders_may_excuse_their_ow
         entry = audit.recent(session)[0]
     assert (entry.action, entry.actor) == ("correction.excuse_late", "minh")
     assert _refused(sessions, excuse("minh", True)).key == "already_excused"
+    with transaction(sessions) as session:
+        again = leave_requests.submit_correction(session, who["lan"], "add_punch", "again",
+                                                 LINK, instant=late_in).request.id
+    with transaction(sessions) as session:
+        [refusal] = leave_requests.decide(session, who["minh"], again, False, "đã có rồi", LINK)
+    assert refusal.to == "lan@example.test" and "bị từ chối" in refusal.subject
+    assert "đã có rồi" in refusal.body and "refused" in refusal.body
+    with transaction(sessions) as session:
+        assert session.get(LeaveRequestRow, again).result_id is None  # type: ignore[union-attr]
+        assert audit.recent(session)[0].action == "request.refuse"
 
 
 def test_leave_types_are_checked_and_audited(sessions: sessionmaker[Session]) -> None:
