@@ -81,22 +81,41 @@ def _new(user: CurrentUser, person_id: uuid.UUID, kind: str, reason: str,
                            submitted_by=user.username, submitted_at=utc_now(), **fields)
 
 
-def _check_balance(session: Session, leave: leaves.LeaveIn, kind: LeaveTypeRow) -> float:
-    """Working days the leave uses; refused beyond the year's balance of a counted type."""
+def _pending_days(session: Session, leave: leaves.LeaveIn, kind: LeaveTypeRow,
+                  schedule: attendance.Schedule, person: attendance.Person) -> dict[int, int]:
+    """Working days per year of the person's other pending requests of this type."""
+    found: dict[int, int] = {}
+    for row in session.scalars(select(LeaveRequestRow).where(
+            LeaveRequestRow.person_id == leave.person_id, LeaveRequestRow.kind == "leave",
+            LeaveRequestRow.status == Status.PENDING.value,
+            LeaveRequestRow.leave_type_id == kind.id)):
+        if row.start and row.end:
+            for year, days in attendance.working_days_by_year(schedule, person, row.start,
+                                                              row.end).items():
+                found[year] = found.get(year, 0) + days
+    return found
+
+
+def _check_balance(session: Session, leave: leaves.LeaveIn, kind: LeaveTypeRow,
+                   count_pending: bool = True) -> float:
+    """Working days the leave uses; refused beyond the year's balance of a counted type
+    (less what the person's other pending requests of the type would use, when
+    ``count_pending``: a request is submitted; approving one counts granted leave only)."""
     schedule = schedules.load_schedule(session)
     person = reports.to_domain_person(_person(session, leave.person_id))
     by_year = attendance.working_days_by_year(schedule, person, leave.start, leave.end)
-    if kind.counted:
-        for year, days in by_year.items():
-            as_of = max(leave.end, date(year, 1, 1)) if year == leave.end.year \
-                else date(year, 12, 31)
-            found = next(b.balance for b in leave_types.balances(session, leave.person_id,
-                                                                  as_of)
-                         if b.leave_type.id == kind.id)
-            if days > found.available:
-                raise BadRequest(f"{days} days asked, {found.available:g} left in {year}",
-                                 "leave_over_balance", "end", days=days,
-                                 left=f"{found.available:g}", year=year)
+    if not kind.counted:
+        return float(sum(by_year.values()))
+    pending = _pending_days(session, leave, kind, schedule, person) if count_pending else {}
+    for year, days in by_year.items():
+        as_of = leave.end if year == leave.end.year else date(year, 12, 31)
+        found = next(b.balance for b in leave_types.balances(session, leave.person_id, as_of)
+                     if b.leave_type.id == kind.id)
+        left = round(found.available - pending.get(year, 0), 2)
+        if days > left:
+            raise BadRequest(f"{days} days asked, {left:g} left in {year}",
+                             "leave_over_balance", "end", days=days, left=f"{left:g}",
+                             year=year)
     return float(sum(by_year.values()))
 
 
@@ -176,7 +195,8 @@ def _apply(session: Session, row: LeaveRequestRow, actor: str) -> uuid.UUID:
     if row.kind == "leave" and row.start and row.end and row.leave_type_id:
         leave = leaves.LeaveIn(row.person_id, row.start, row.end, row.reason,
                                row.leave_type_id)
-        _check_balance(session, leave, leave_types.get_type(session, row.leave_type_id))
+        _check_balance(session, leave, leave_types.get_type(session, row.leave_type_id),
+                       count_pending=False)
         return leaves.add_leave(session, leave, actor).id
     if row.correction_kind == "add_punch" and row.instant is not None:
         return corrections.add_missed_punch(

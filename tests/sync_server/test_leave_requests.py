@@ -133,6 +133,22 @@ def test_balance_own_requests_and_withdrawal(sessions: sessionmaker[Session]) ->
     with transaction(sessions) as session:
         assert session.get(LeaveRequestRow, sick).status == "withdrawn"  # type: ignore[union-attr]
         assert session.scalars(select(LeaveRow)).first() is None
+    start = _monday_with_three_weeks_left_in_its_year()
+    with transaction(sessions) as session:  # 10 of the 12 days, awaiting a decision
+        leave_requests.submit_leave(session, who["lan"], ANNUAL, start,
+                                    start + timedelta(days=11), "", LINK)
+    more = _refused(sessions, lambda s: leave_requests.submit_leave(
+        s, who["lan"], ANNUAL, start + timedelta(days=14), start + timedelta(days=18), "", LINK))
+    assert more.key == "leave_over_balance" and more.params["left"] == "2"
+
+
+def _monday_with_three_weeks_left_in_its_year() -> date:
+    """A Monday within a year of today whose next three weeks fall in the same year."""
+    monday = _next_monday()
+    if monday.month == 12 and monday.day > 10:
+        monday = date(monday.year + 1, 1, 7)
+        monday += timedelta(days=(7 - monday.weekday()) % 7)
+    return monday
 
 
 def _last_monday() -> date:
