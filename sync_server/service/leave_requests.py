@@ -10,7 +10,8 @@ request may be withdrawn by its person. Every step is audited ("request.submit",
 (``request_mail.Notice``), to be sent once the transaction has committed.
 
 Leave of a counted type (annual) may not exceed the person's balance of the year
-(``leave_types.balances``), checked when submitted and again when approved.
+(``leave_types.balances``): checked when submitted (together with their other pending
+requests of the type) and again when approved (against granted leave only).
 """
 
 from __future__ import annotations
