@@ -20,14 +20,15 @@ than that; the landmark noise of a held photo stays under 2 degrees.
 
 Poses (degrees from faceid.quality.estimate_pose; positive yaw = nose towards the image's
 right = the person's own left on the unmirrored camera image; positive pitch = nose down):
-straight |yaw| <= 8 and |pitch| <= 10; slightly left / right 10 <= |yaw| <= 28 on that side,
+straight |yaw| <= 8 and |pitch| < 7 (no frame is both straight and nodding); slightly left / right 10 <= |yaw| <= 28 on that side,
 |pitch| <= 15; slightly up / down 7 <= |pitch| <= 22 on that side with |yaw| <= 12 ("up or
 down" accepts either). The plan for N poses is ``POSE_PLANS[N]``.
 
-The oval: centred at (0.5, 0.45) of the frame, radii 0.22 x width and 0.40 x height (in a
-640 x 480 frame 141 x 192 px). The face is "in the oval" when its box centre lies in the
+The oval: centred at (0.5, 0.45) of the frame's width and height, radii 0.29 and 0.40 of the
+frame's height (a face's shape whatever the aspect ratio; in a 640 x 480 frame 139 x 192 px). The face is "in the oval" when its box centre lies in the
 inner half of the oval (same centre, half the radii) and its box's shorter side is at least the
-kiosk's ``vision.min_face_px``.
+kiosk's ``vision.min_face_px``; the progress says ``in_oval`` only for a face that also passes
+the quality gate (the screen's green cue).
 
 Runs on the inference worker thread; emits immutable states only.
 """
@@ -46,7 +47,7 @@ from kiosk.app.requests import StartEnrollment
 from kiosk.app.state import EnrollmentProgress, GuidanceKey
 
 OVAL_CENTRE = (0.5, 0.45)  # fractions of the frame's width and height
-OVAL_RADII = (0.22, 0.40)
+OVAL_RADII = (0.29, 0.40)  # fractions of the frame's height
 POSE_HOLD_FRAMES = 2
 MAX_LIVENESS_REFUSALS = 3
 NEAR_IDENTICAL_GREY = 2.0
@@ -77,7 +78,7 @@ def pose_reached(pose: Pose, yaw_deg: float, pitch_deg: float) -> bool:
     """Whether the head pose (degrees, signs in the module docstring) is ``pose``."""
     turn, nod = abs(yaw_deg), abs(pitch_deg)
     if pose is Pose.STRAIGHT:
-        return turn <= 8.0 and nod <= 10.0
+        return turn <= 8.0 and nod < 7.0
     if pose in (Pose.LEFT, Pose.RIGHT):
         side = yaw_deg > 0 if pose is Pose.LEFT else yaw_deg < 0
         return side and 10.0 <= turn <= 28.0 and nod <= 15.0
@@ -92,7 +93,7 @@ def in_oval(box: tuple[float, float, float, float], frame_size: tuple[int, int],
     width, height = frame_size
     if width <= 0 or height <= 0 or min(w, h) < min_face_px:
         return False
-    dx = (x + w / 2 - OVAL_CENTRE[0] * width) / (0.5 * OVAL_RADII[0] * width)
+    dx = (x + w / 2 - OVAL_CENTRE[0] * width) / (0.5 * OVAL_RADII[0] * height)
     dy = (y + h / 2 - OVAL_CENTRE[1] * height) / (0.5 * OVAL_RADII[1] * height)
     return dx * dx + dy * dy <= 1.0
 
@@ -130,11 +131,11 @@ class GuidedCapture:
 
     def step(self, image: ImageBGR, check: CaptureCheck) -> EnrollmentProgress:
         """Take in one analysed frame; the progress to show (``complete``/``problem`` after)."""
-        framed = check.box is not None and in_oval(check.box, check.frame_size,
-                                                   self.min_face_px)
+        framed = check.usable and check.box is not None and in_oval(
+            check.box, check.frame_size, self.min_face_px)
         refused = ""
         guidance = check.guidance
-        if check.usable and framed:
+        if framed:
             self._poses_seen.append((check.yaw_deg, check.pitch_deg))
             if pose_reached(self.current_pose, check.yaw_deg, check.pitch_deg):
                 self._streak += 1

@@ -25,34 +25,20 @@ from kiosk.camera import Frame
 from kiosk.camera.sources import FolderSource
 from kiosk.store import open_store
 from tests.conftest import need_shared
-from tests.kiosk.app.helpers import kiosk_settings
+from tests.kiosk.app.helpers import POSE_STEMS, frame_folder, jihyo_frame, kiosk_settings
 
 pytestmark = [pytest.mark.shared]
-# file stem -> the pose it shows on the 640x480 frame (yaw / pitch measured: 4.6 / 0.6,
-# 17.7 / 2.5, -16.6 / 0.8, -3.7 / 7.4 degrees)
-POSES = {"004": Pose.STRAIGHT, "018": Pose.LEFT, "019": Pose.RIGHT, "027": Pose.UP_OR_DOWN}
+POSES = dict(zip(POSE_STEMS, (Pose.STRAIGHT, Pose.LEFT, Pose.RIGHT, Pose.UP_OR_DOWN),
+                 strict=True))
 ATTACK = "0001_00_00_01_233.jpg"  # a print, face centred and frontal: P(real) 0.0
 
 
-def _webcam_frame(path: Path) -> np.ndarray:
-    """A 160 px face crop scaled 2x and centred on a 640x480 frame (edges repeated)."""
-    image = cv2.resize(cv2.imread(str(path)), None, fx=2.0, fy=2.0)
-    height, width = image.shape[:2]
-    top, left = (480 - height) // 2, (640 - width) // 2
-    return cv2.copyMakeBorder(image, top, 480 - height - top, left, 640 - width - left,
-                              cv2.BORDER_REPLICATE)
-
-
 def _camera(folder: Path, frames: list[np.ndarray]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, frame in enumerate(frames):
-        cv2.imwrite(str(folder / f"{index:02d}.png"), frame)
-    return folder
+    return frame_folder(folder, frames)
 
 
 def _jihyo(stem: str) -> np.ndarray:
-    folder = need_shared("datasets", "asian-dev", "kpop15", "Jihyo")
-    return _webcam_frame(next(folder.glob(f"{stem}.*")))
+    return jihyo_frame(stem)
 
 
 def _run(engine: CheckInEngine, runtime: KioskRuntime, source: FolderSource,
