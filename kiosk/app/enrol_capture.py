@@ -16,19 +16,22 @@ capture is then checked:
 A still photo held up to the camera cannot turn its head: when ``STILL_FRAMES`` (30) usable
 frames go by on one pose while the estimated yaw and pitch stay within ``STILL_SPREAD_DEG``
 (4 degrees), the enrolment ends with "no_pose_change". A real person asked to turn moves more
-than that; the landmark noise of a held photo stays under 2 degrees.
+than that; a repeated still frame spreads 0 degrees. (How far the landmarks of a printed photo
+moved by hand wander has not been measured; liveness is the check that refuses prints.)
 
 Poses (degrees from faceid.quality.estimate_pose; positive yaw = nose towards the image's
 right = the person's own left on the unmirrored camera image; positive pitch = nose down):
-straight |yaw| <= 8 and |pitch| < 7 (no frame is both straight and nodding); slightly left / right 10 <= |yaw| <= 28 on that side,
-|pitch| <= 15; slightly up / down 7 <= |pitch| <= 22 on that side with |yaw| <= 12 ("up or
-down" accepts either). The plan for N poses is ``POSE_PLANS[N]``.
+straight |yaw| <= 8 and |pitch| < 7 (no frame is both straight and nodding); slightly left /
+right 10 <= |yaw| <= 28 on that side, |pitch| <= 15; slightly up / down 7 <= |pitch| <= 22
+on that side with |yaw| <= 12 ("up or down" accepts either). The plan for N poses is
+``POSE_PLANS[N]``.
 
 The oval: centred at (0.5, 0.45) of the frame's width and height, radii 0.29 and 0.40 of the
-frame's height (a face's shape whatever the aspect ratio; in a 640 x 480 frame 139 x 192 px). The face is "in the oval" when its box centre lies in the
-inner half of the oval (same centre, half the radii) and its box's shorter side is at least the
-kiosk's ``vision.min_face_px``; the progress says ``in_oval`` only for a face that also passes
-the quality gate (the screen's green cue).
+frame's height (a face's shape whatever the aspect ratio; in a 640 x 480 frame 139 x 192 px).
+The face is "in the oval" when its box centre lies in the inner half of the oval (same
+centre, half the radii) and its box's shorter side is at least the kiosk's
+``vision.min_face_px``; the progress says ``in_oval`` only for a face that also passes the
+quality gate (the screen's green cue).
 
 Runs on the inference worker thread; emits immutable states only.
 """
