@@ -170,17 +170,8 @@ class AdminPanel(QStackedWidget):
 
     def _show_capture(self, capturing: bool) -> None:
         """The capture view in place of the form (True) or the form back (False)."""
-        for index in range(self._enroll_layout.count()):
-            item = self._enroll_layout.itemAt(index)
-            if item is not None and item.spacerItem() is not None:  # the form's stretch
-                self._enroll_layout.setStretch(index, 0 if capturing else 1)
-            widget = item.widget() if item is not None else None
-            if widget is not None and widget not in (self.capture_view, self.name_keyboard):
-                widget.setVisible(not capturing)
         self.name_keyboard.hide()
-        self.capture_view.setVisible(capturing)
-        if capturing:
-            self.capture_view.start()
+        self.capture_view.replace_form(self._enroll_layout, capturing, keep=self.name_keyboard)
 
     @property
     def capturing(self) -> bool:
@@ -282,6 +273,9 @@ class AdminPanel(QStackedWidget):
     def open_pin_page(self) -> None:
         self.unlocked = False
         self.pin_input.clear()
+        if self.capturing:  # admin mode was left mid-capture (the capture was cancelled)
+            self._show_capture(False)
+            self.start_button.setEnabled(True)
         status = self.lockout.status()
         if status.locked_for_s > 0:
             self.pin_message.setText(self._locked_text(status))

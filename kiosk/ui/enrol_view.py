@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.app.enrol_capture import OVAL_CENTRE, OVAL_RADII
 from kiosk.app.state import EnrollmentProgress, GuidanceKey
@@ -75,6 +75,20 @@ class CaptureView(QWidget):
     def set_language(self, language: Language) -> None:
         self._language = language
         self.cancel_button.setText(text("enroll.cancel", language))
+
+    def replace_form(self, layout: QBoxLayout, capturing: bool, keep: QWidget) -> None:
+        """Show this view instead of every other widget of ``layout`` (the enrolment form's
+        page), or the form back; ``keep`` is left as it is. The form's stretch gives way."""
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is not None and item.spacerItem() is not None:
+                layout.setStretch(index, 0 if capturing else 1)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget not in (self, keep):
+                widget.setVisible(not capturing)
+        self.setVisible(capturing)
+        if capturing:
+            self.start()
 
     def start(self) -> None:
         """A capture begins: the first pose, nothing in the oval yet."""
