@@ -6,9 +6,10 @@ per pose, automatically, when on ``POSE_HOLD_FRAMES`` (2) consecutive frames the
 oval, passes the quality gate (sharp, lit, big enough: faceid.quality) and holds the pose. Each
 capture is then checked:
 
-- liveness: the frame's P(real) (faceid.liveness, MiniFASNet) must reach the kiosk's
-  ``vision.liveness_threshold``; otherwise the capture is refused ("not_live") and the pose is
-  asked again; after ``MAX_LIVENESS_REFUSALS`` (3) refusals the enrolment ends.
+- liveness: the mean P(real) (faceid.liveness, MiniFASNet) of the frames that held the pose
+  must reach the kiosk's ``vision.liveness_threshold``; otherwise the capture is refused
+  ("not_live") and the pose is asked again; after ``MAX_LIVENESS_REFUSALS`` (3) refusals the
+  enrolment ends.
 - near-identical: a capture whose 32 x 32 grey chip differs from an earlier capture's by under
   ``NEAR_IDENTICAL_GREY`` (2.0 grey levels, mean absolute difference) is refused
   ("same_as_before").
@@ -117,7 +118,7 @@ class GuidedCapture:
     thumbs: list[np.ndarray] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)  # reasons of refused captures
     problem: str = ""  # why the capture ended without enough poses ("" while it goes on)
-    _streak: int = 0
+    _streak: list[float | None] = field(default_factory=list)  # P(real) of the held frames
     _poses_seen: list[tuple[float, float]] = field(default_factory=list)
 
     @property
@@ -141,23 +142,24 @@ class GuidedCapture:
         if framed:
             self._poses_seen.append((check.yaw_deg, check.pitch_deg))
             if pose_reached(self.current_pose, check.yaw_deg, check.pitch_deg):
-                self._streak += 1
-                if self._streak >= POSE_HOLD_FRAMES:
+                self._streak.append(check.liveness)
+                if len(self._streak) >= POSE_HOLD_FRAMES:
                     refused = self._capture(image, check)
             else:
-                self._streak = 0
+                self._streak.clear()
                 guidance = GuidanceKey.HOLD_STILL
                 self._check_still()
         else:
-            self._streak = 0
+            self._streak.clear()
             if check.usable:
                 guidance = GuidanceKey.CENTRE_FACE
         return self._progress(guidance, framed, refused, check)
 
     def _capture(self, image: ImageBGR, check: CaptureCheck) -> str:
         """Keep the frame for the current pose, or the reason it was refused."""
-        self._streak = 0
-        if check.liveness is not None and check.liveness < self.liveness_threshold:
+        scores = [score for score in self._streak if score is not None]
+        self._streak.clear()
+        if scores and float(np.mean(scores)) < self.liveness_threshold:
             return self._refuse("not_live")
         thumb = _thumb(check.chip) if check.chip is not None else None
         if thumb is not None and any(float(np.abs(thumb - t).mean()) < NEAR_IDENTICAL_GREY
