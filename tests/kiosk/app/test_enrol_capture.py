@@ -138,3 +138,21 @@ def test_pose_targets_follow_the_yaw_and_pitch_signs() -> None:
     assert pose_reached(Pose.RIGHT, -15, 2) and not pose_reached(Pose.RIGHT, 35, 0)
     assert pose_reached(Pose.UP, 0, -10) and not pose_reached(Pose.UP, 0, 10)
     assert pose_reached(Pose.UP_OR_DOWN, 0, 10) and pose_reached(Pose.UP_OR_DOWN, 0, -10)
+
+
+def test_three_printed_photos_end_the_capture_as_not_live(
+        installed_pack: tuple[str, Path], tmp_path: Path) -> None:
+    attacks = need_shared("datasets", "nuaa-dev", "attack")
+    prints = [cv2.imread(str(attacks / name)) for name in
+              (ATTACK, "0001_00_00_01_369.jpg", "0001_00_00_01_54.jpg")]  # centred, frontal
+    camera = _camera(tmp_path / "camera", prints)
+    runtime, engine = _engine(tmp_path, installed_pack, camera)
+    try:
+        states = _run(engine, runtime, FolderSource(camera, hold_frames=3, blank_frames=0),
+                      StartEnrollment(None, "Jihyo", "notice-1", frames=4))
+    finally:
+        engine.close()
+    refused = [s.refused for s in states if isinstance(s, EnrollmentProgress) and s.refused]
+    [finished] = [s for s in states if isinstance(s, EnrollmentFinished)]
+    assert refused == ["not_live"] * 3
+    assert not finished.ok and finished.problem == "not_live" and finished.rejected == 3
