@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEventLoop, QRect, Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -182,15 +182,9 @@ def show_full_screen(window: KioskWindow) -> None:
     """
     window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
     screen = window.screen() or QApplication.primaryScreen()
-    fit_to_screen(window, screen.geometry())
-    screen.geometryChanged.connect(lambda rect: fit_to_screen(window, rect))
+    window.fit_to_screen(screen.geometry())
+    screen.geometryChanged.connect(window.fit_to_screen)  # a slot: ends with the window
     window.showFullScreen()
-
-
-def fit_to_screen(window: KioskWindow, rect: QRect) -> None:
-    """Fix the window's size to ``rect`` (pixels) and put it at the rect's top-left."""
-    window.setFixedSize(rect.size())
-    window.move(rect.topLeft())
 
 
 def _shutdown(parts: KioskParts, window: KioskWindow, worker: InferenceWorker,
