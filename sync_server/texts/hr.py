@@ -1,7 +1,7 @@
 """Catalogue entries of the HR pages' words: day statuses, punch kinds, roles, form errors,
-sync completeness and the audit trail's sentences (merged into ``i18n.TEXTS``).
+sync completeness and the audit trail's sentences (merged into ``sync_server.texts.TEXTS``).
 
-Messages with ``{name}`` fields are formatted by ``i18n.message``; audit sentences get
+Messages with ``{name}`` fields are formatted by ``texts.message``; audit sentences get
 ``actor`` ("HR Nguyễn An"), ``person``, ``day`` (dd/mm in Vietnamese) and the like.
 """
 
@@ -14,6 +14,11 @@ EN = {
     "day_status_holiday": "Holiday", "day_status_on_leave": "On leave",
     "day_status_no_shift": "No shift", "day_status_forgotten_checkout": "Forgot to check out",
     "day_status_pending": "Pending",
+    # the timesheet grid's legend (sync_server.service.timesheet_grid.legend)
+    "legend_present": "Present", "legend_late": "Late", "legend_half_day": "Half day",
+    "legend_absent": "Absent", "legend_forgotten_checkout": "Forgot to check out",
+    "legend_on_leave": "On leave", "legend_holiday": "Holiday",
+    "legend_no_shift": "Day off / no shift", "legend_pending": "Not final yet",
     "punch_kind_auto": "Automatic", "punch_kind_check_in": "Check-in",
     "punch_kind_check_out": "Check-out", "punch_kind_in": "Check-in",
     "punch_kind_out": "Check-out",
@@ -205,6 +210,10 @@ VI = {
     "day_status_holiday": "Ngày lễ", "day_status_on_leave": "Nghỉ phép",
     "day_status_no_shift": "Không có ca", "day_status_forgotten_checkout": "Quên chấm ra",
     "day_status_pending": "Chưa chốt",
+    "legend_present": "Có mặt", "legend_late": "Đi muộn", "legend_half_day": "Nửa ngày",
+    "legend_absent": "Vắng", "legend_forgotten_checkout": "Quên chấm công ra",
+    "legend_on_leave": "Nghỉ phép", "legend_holiday": "Ngày lễ",
+    "legend_no_shift": "Ngày nghỉ / không có ca", "legend_pending": "Chưa chốt",
     "punch_kind_auto": "Tự động", "punch_kind_check_in": "Chấm vào",
     "punch_kind_check_out": "Chấm ra", "punch_kind_in": "Chấm vào",
     "punch_kind_out": "Chấm ra",
