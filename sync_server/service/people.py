@@ -75,8 +75,7 @@ def create_person(session: Session, display_name: str, employee_code: str | None
         session.flush()
     except IntegrityError:
         raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists",
-                       "code_exists", code=employee_code) \
-            from None
+                       "code_exists", "employee_code", code=employee_code) from None
     if publish:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
     audit.record(session, actor, "person.create", "person", person.id, person_data(person))
@@ -90,7 +89,11 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
     check_person_fields(display_name, employee_code, department)
     row = _person_row(session, person_id)
     row.display_name, row.employee_code, row.department = display_name, employee_code, department
-    _published(session, row)
+    try:
+        _published(session, row)
+    except IntegrityError:
+        raise Conflict(f"another person has the code {employee_code!r}", "code_exists",
+                       "employee_code", code=employee_code) from None
     audit.record(session, actor, "person.edit", "person", row.id, person_data(row))
     return row
 

@@ -174,12 +174,13 @@ def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end
                     actor: str) -> ShiftAssignmentRow:
     """Create or update an assignment of a shift type to a person or a department."""
     if session.get(ShiftTypeRow, shift_type_id) is None:
-        raise NotFound(f"no shift type {shift_type_id}")
+        raise NotFound(f"no shift type {shift_type_id}", "no_shift_type", "shift_type_id")
     if (person_id is None) == (not department):
         raise BadRequest("assign a shift to a person or to a department, not both",
-                         "assign_one")
+                         "assign_one", "person_id")
     if end is not None and end < start:
-        raise BadRequest("an assignment cannot end before it starts", "range_backwards")
+        raise BadRequest("an assignment cannot end before it starts", "range_backwards",
+                         "end")
     row = session.get(ShiftAssignmentRow, assignment_id) if assignment_id else None
     if row is None:
         row = ShiftAssignmentRow(id=assignment_id or uuid.uuid4())
@@ -221,7 +222,7 @@ def list_assignments(session: Session) -> list[ShiftAssignmentRow]:
 def save_holiday(session: Session, day: date, name: str, department: str | None = None,
                  holiday_id: uuid.UUID | None = None, *, actor: str) -> HolidayRow:
     if not name.strip():
-        raise BadRequest("a holiday needs a name", "name_needed")
+        raise BadRequest("a holiday needs a name", "name_needed", "name")
     row = session.get(HolidayRow, holiday_id) if holiday_id else None
     if row is None:
         row = HolidayRow(id=holiday_id or uuid.uuid4())

@@ -118,6 +118,17 @@ EN = {
     "err_task_assignee": "Give the task to one person or one department.",
     "err_department_empty": "The department {name} has no active members.",
     "err_code_exists": "Someone already has the code {code}.",
+    "err_no_shift_type": "This shift no longer exists; reload the page.",
+    "err_kiosk_exists": "Another kiosk is already named {name}.",
+    "err_kiosk_provisioned": "The kiosk {name} is already set up: revoke it first, or choose "
+                             "another name.",
+    "err_unknown_role": "Choose a role from the list.",
+    "err_formula_name": "A name may not start with =, +, -, @, a tab or a line break (a "
+                        "spreadsheet could run it as a formula).",
+    "err_formula_code": "An employee code may not start with =, +, -, @, a tab or a line "
+                        "break (a spreadsheet could run it as a formula).",
+    "err_formula_department": "A department may not start with =, +, -, @, a tab or a line "
+                              "break (a spreadsheet could run it as a formula).",
     "err_consent_too_long": "The notice version (64) or the collector (200) is too long.",
     "err_no_consent": "No consent on record for this person: give the notice version they "
                       "agreed to and who collected their consent.",
@@ -310,6 +321,17 @@ VI = {
     "err_task_assignee": "Giao việc cho một người hoặc một phòng ban.",
     "err_department_empty": "Phòng ban {name} không có ai đang làm.",
     "err_code_exists": "Đã có người mang mã {code}.",
+    "err_no_shift_type": "Ca làm việc này không còn nữa; hãy tải lại trang.",
+    "err_kiosk_exists": "Đã có thiết bị khác tên {name}.",
+    "err_kiosk_provisioned": "Thiết bị {name} đã được cài đặt: hãy thu hồi trước, hoặc chọn "
+                             "tên khác.",
+    "err_unknown_role": "Hãy chọn một vai trò trong danh sách.",
+    "err_formula_name": "Họ tên không được bắt đầu bằng =, +, -, @, tab hoặc xuống dòng (bảng "
+                        "tính có thể chạy nó như công thức).",
+    "err_formula_code": "Mã nhân viên không được bắt đầu bằng =, +, -, @, tab hoặc xuống dòng "
+                        "(bảng tính có thể chạy nó như công thức).",
+    "err_formula_department": "Phòng ban không được bắt đầu bằng =, +, -, @, tab hoặc xuống "
+                              "dòng (bảng tính có thể chạy nó như công thức).",
     "err_consent_too_long": "Phiên bản thông báo (64) hoặc người thu thập (200) quá dài.",
     "err_no_consent": "Chưa có ghi nhận đồng ý của người này: hãy điền phiên bản thông báo "
                       "họ đã đồng ý và người thu thập.",

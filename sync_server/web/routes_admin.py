@@ -39,11 +39,11 @@ def _guard(user: users.CurrentUser, csrf_token: str, *roles: Role) -> None:
     common.check_csrf(user, csrf_token)
 
 
-def _date(text: str) -> date:
+def _date(text: str, field: str | None = None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date",
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date", field,
                          value=text) from None
 
 
@@ -64,9 +64,11 @@ def shifts_page(request: Request, user: User, edit: str = "", edit_leave: str = 
 
 def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                 edit_leave: str = "", leave_form: dict[str, object] | None = None,
-                status_code: int = 200, type_form: dict[str, object] | None = None) -> Response:
-    """The shifts page; ``leave_form`` and ``type_form`` re-show a refused leave or shift
-    type form (the input and the error)."""
+                status_code: int = 200, type_form: dict[str, object] | None = None,
+                holiday_form: dict[str, object] | None = None,
+                assignment_form: dict[str, object] | None = None) -> Response:
+    """The shifts page; ``leave_form``, ``type_form``, ``holiday_form`` and
+    ``assignment_form`` re-show a refused form (the input and the error)."""
     with transaction(common.sessions_of(request)) as session:
         types = schedules.list_shift_types(session)
         assignments = schedules.list_assignments(session)
@@ -86,7 +88,9 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         names={p.id: p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
-                        leave_form=leave_form or {}, type_form=type_form or {})
+                        leave_form=leave_form or {}, type_form=type_form or {},
+                        holiday_form=holiday_form or {},
+                        assignment_form=assignment_form or {})
 
 
 @router.post("/shifts/types")
@@ -126,14 +130,20 @@ def save_assignment(request: Request, user: User, csrf_token: Text, shift_type_i
                     start: Text, end: OptionalText = "", person_id: OptionalText = "",
                     department: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"shift_type_id": shift_type_id, "start": start, "end": end,
+                               "person_id": person_id, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_assignment(session, _uuid(shift_type_id), _date(start),
-                                  _date(end) if end else None,
+        schedules.save_assignment(session, _uuid(shift_type_id), _date(start, "start"),
+                                  _date(end, "end") if end else None,
                                   _uuid(person_id) if person_id else None,
                                   department or None, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           assignment_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/assignments/{assignment_id}/delete")
@@ -151,12 +161,17 @@ def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
 def save_holiday(request: Request, user: User, csrf_token: Text, day: Text, name: Text,
                  department: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"day": day, "name": name, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_holiday(session, _date(day), name, department or None,
+        schedules.save_holiday(session, _date(day, "day"), name, department or None,
                                actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           holiday_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/holidays/{holiday_id}/delete")
@@ -175,6 +190,13 @@ def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
 @router.get("/people")
 def people_page(request: Request, user: User, edit: str = "") -> Response:
     common.require(user, Role.HR)
+    return people_view(request, user, edit)
+
+
+def people_view(request: Request, user: users.CurrentUser, edit: str = "",
+                person_form: dict[str, object] | None = None,
+                status_code: int = 200) -> Response:
+    """The people page; ``person_form`` re-shows a refused person form (input and error)."""
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
         held = dict(session.execute(select(Template.person_id, func.count())
@@ -185,9 +207,14 @@ def people_page(request: Request, user: User, edit: str = "") -> Response:
                   a.employee_code, b.display_name, b.employee_code)
                  for pair, a, b in lookalikes.list_pairs(session)]
     editing = next((p for p in everyone if str(p.id) == edit), None)
-    return PAGES.render(request, "people.html", user, people=everyone, held=held,
-                        holders=holders, departments=departments, editing=editing,
-                        lookalike_pairs=pairs)
+    if person_form is None and editing is not None:
+        person_form = {"person_id": str(editing.id), "display_name": editing.display_name,
+                       "employee_code": editing.employee_code or "",
+                       "department": editing.department or ""}
+    return PAGES.render(request, "people.html", user, status_code=status_code,
+                        people=everyone, held=held, holders=holders,
+                        departments=departments, editing=editing,
+                        lookalike_pairs=pairs, person_form=person_form or {})
 
 
 @router.post("/people")
@@ -195,10 +222,12 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
                 employee_code: OptionalText = "", department: OptionalText = "",
                 person_id: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"display_name": display_name, "employee_code": employee_code,
+                               "department": department, "person_id": person_id}
 
     def act(session: Session) -> None:
         if not display_name.strip():
-            raise BadRequest("a person needs a name")
+            raise BadRequest("a person needs a name", "name_needed", "display_name")
         if person_id:
             people.edit_person(session, _uuid(person_id), display_name.strip(),
                                employee_code.strip() or None, department.strip() or None,
@@ -207,7 +236,11 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
             people.create_person(session, display_name.strip(), employee_code.strip() or None,
                                  department.strip() or None, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/people", act)
+    def refused(error: ServerError) -> Response:
+        return people_view(request, user, person_id, status_code=error.status,
+                           person_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/people", act, refused)
 
 
 @router.post("/people/{person_id}/active")
