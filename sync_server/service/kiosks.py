@@ -139,7 +139,7 @@ def find_kiosk(session: Session, name_or_id: str) -> Kiosk:
     if kiosk is None:
         kiosk = session.scalars(select(Kiosk).where(Kiosk.name == name_or_id)).one_or_none()
     if kiosk is None:
-        raise NotFound(f"no kiosk named or numbered {name_or_id!r}")
+        raise NotFound(f"no kiosk named or numbered {name_or_id!r}", "no_kiosk")
     return kiosk
 
 

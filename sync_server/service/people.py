@@ -110,7 +110,7 @@ def reactivate_person(session: Session, person_id: uuid.UUID, *, actor: str) -> 
 def _person_row(session: Session, person_id: uuid.UUID) -> Person:
     row = session.get(Person, person_id)
     if row is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     return row
 
 
@@ -132,7 +132,7 @@ def erase_person(session: Session, person_id: uuid.UUID,
     """Delete a person's templates, chips, consents and row; tombstone them in the feed."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     template_ids, chips = _delete_biometrics(session, person_id)
     for row in session.scalars(select(ConsentRecord).where(ConsentRecord.person_id
                                                            == person_id)):
@@ -177,7 +177,7 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
                          reason: erasure.Reason) -> erasure.ErasureRecord:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     now = utc_now()
     if reason is erasure.Reason.RETENTION:
         pass
@@ -232,7 +232,7 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
     """
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     if template_ids is not None:
         check_template_ids(template_ids, embeddings)
         if is_replay(session, person_id, consent.id, template_ids):

@@ -124,7 +124,7 @@ def _validated(spec: ShiftTypeIn, shift_id: uuid.UUID) -> attendance.ShiftType:
             half_day_below_h=spec.half_day_below_h, absent_below_h=spec.absent_below_h,
             working_days=frozenset(spec.working_days))
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(str(exc), "shift_invalid") from None
 
 
 def save_shift_type(session: Session, spec: ShiftTypeIn, shift_id: uuid.UUID | None = None, *,
@@ -132,7 +132,7 @@ def save_shift_type(session: Session, spec: ShiftTypeIn, shift_id: uuid.UUID | N
     """Create (``shift_id`` None) or update a shift type; publishes it."""
     row = session.get(ShiftTypeRow, shift_id) if shift_id else None
     if shift_id is not None and row is None:
-        raise NotFound(f"no shift type {shift_id}")
+        raise NotFound(f"no shift type {shift_id}", "no_shift_type")
     if row is None:
         row = ShiftTypeRow(id=uuid.uuid4())
         session.add(row)
@@ -207,7 +207,7 @@ def assignment_payload(row: ShiftAssignmentRow) -> dict[str, Any]:
 def delete_assignment(session: Session, assignment_id: uuid.UUID, *, actor: str) -> None:
     row = session.get(ShiftAssignmentRow, assignment_id)
     if row is None:
-        raise NotFound(f"no shift assignment {assignment_id}")
+        raise NotFound(f"no shift assignment {assignment_id}", "no_assignment")
     audit.record(session, actor, "shift_assignment.delete", "shift_assignment", assignment_id,
                  assignment_payload(row))
     session.delete(row)
@@ -243,7 +243,7 @@ def holiday_payload(row: HolidayRow) -> dict[str, Any]:
 def delete_holiday(session: Session, holiday_id: uuid.UUID, *, actor: str) -> None:
     row = session.get(HolidayRow, holiday_id)
     if row is None:
-        raise NotFound(f"no holiday {holiday_id}")
+        raise NotFound(f"no holiday {holiday_id}", "no_holiday")
     audit.record(session, actor, "holiday.delete", "holiday", holiday_id, holiday_payload(row))
     session.delete(row)
     feed.publish(session, FeedEntity.HOLIDAY, FeedOp.DELETE, holiday_id)
