@@ -250,7 +250,7 @@ def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_t
 
     def act(session: Session) -> None:
         if session.get(Person, person_id) is None:
-            raise BadRequest(f"no person {person_id}")
+            raise BadRequest(f"no person {person_id}", "no_person")
         if active:
             people.reactivate_person(session, person_id, actor=user.username)
         else:  # left the organisation: biometrics erased here and, via the feed, on kiosks
