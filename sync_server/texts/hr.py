@@ -125,6 +125,7 @@ EN = {
     "err_no_holiday": "This holiday no longer exists; reload the page.",
     "err_no_user": "This account no longer exists; reload the page.",
     "err_no_kiosk": "This kiosk no longer exists; reload the page.",
+    "err_no_snapshot": "This refused attempt has no snapshot.",
     "err_choose_punch": "Tick at least one held punch.",
     "err_punch_unknown_person": "A punch of a person who does not exist cannot count: reject "
                                 "it.",
@@ -344,6 +345,7 @@ VI = {
     "err_no_holiday": "Ngày lễ này không còn nữa; hãy tải lại trang.",
     "err_no_user": "Tài khoản này không còn nữa; hãy tải lại trang.",
     "err_no_kiosk": "Thiết bị này không còn nữa; hãy tải lại trang.",
+    "err_no_snapshot": "Lượt bị từ chối này không có ảnh chụp.",
     "err_choose_punch": "Hãy chọn ít nhất một lượt chấm chờ duyệt.",
     "err_punch_unknown_person": "Lượt chấm của người không tồn tại không thể được tính: hãy "
                                 "từ chối nó.",

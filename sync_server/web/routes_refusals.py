@@ -74,6 +74,6 @@ def refused_attempt_snapshot(request: Request, user: User, event_id: uuid.UUID) 
     with transaction(common.sessions_of(request)) as session:
         jpeg = refusals.snapshot(session, event_id)
     if jpeg is None:
-        raise NotFound("this refused attempt has no snapshot")
+        raise NotFound("this refused attempt has no snapshot", "no_snapshot")
     return Response(jpeg, media_type="image/jpeg",
                     headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
