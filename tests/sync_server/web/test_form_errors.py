@@ -158,3 +158,43 @@ def test_a_refused_kiosk_name_is_kept_and_explained_beside_it(  # type: ignore[n
     renamed = page.locator("#kiosks form.rename-kiosk", has=page.locator("#error-rename-name"))
     assert renamed.locator("input[name=name]").input_value() == "Sảnh chính"
     assert page.locator("#error-provision-name").count() == 0
+
+
+@pytest.mark.timeout(180)
+def test_refused_forms_fit_a_phone(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing,
+        sessions: sessionmaker[Session]) -> None:
+    """At 390 px the pages with a refused form and its reason are no wider than the screen."""
+    provision_kiosk(sessions, web_server.url, "Sảnh chính của trụ sở Bộ, tầng một, cửa đông")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _log_in(page, web_server, "admin")
+
+    def fits(error: str) -> None:
+        assert page.locator(error).count() == 1
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 390, f"{page.url} is {wide} px wide with {error}"
+
+    page.goto(f"{web_server.url}/hr/shifts")
+    page.fill("#assignment-form input[name=start]", "2026-12-10")
+    page.fill("#assignment-form input[name=end]", "2026-12-01")
+    page.click("#assignment-form button[type=submit]")
+    fits("#error-assignment-person_id")
+    page.goto(f"{web_server.url}/hr/people")
+    page.fill("#person-form input[name=display_name]", "=" + "Nguyễn Văn Một Cái Tên Rất Dài " * 3)
+    page.click("#person-form button[type=submit]")
+    fits("#error-person-display_name")
+    page.goto(f"{web_server.url}/hr/users")
+    page.fill("#user-form input[name=username]", "hr")
+    page.fill("#user-form input[name=password]", PASSWORD)
+    page.click("#user-form button[type=submit]")
+    fits("#error-user-username")
+    page.goto(f"{web_server.url}/hr/kiosks")
+    page.fill("#provision-form input[name=name]", "Cổng sau")
+    page.click("#provision-form button[type=submit]")
+    row = page.locator("#kiosks tr", has_text="Cổng sau")
+    row.locator("form.rename-kiosk input[name=name]").fill(
+        "Sảnh chính của trụ sở Bộ, tầng một, cửa đông")
+    row.locator("form.rename-kiosk button[type=submit]").click()
+    fits("#error-rename-name")
+    context.close()
