@@ -126,6 +126,18 @@ EN = {
     "err_no_user": "This account no longer exists; reload the page.",
     "err_no_kiosk": "This kiosk no longer exists; reload the page.",
     "err_no_snapshot": "This refused attempt has no snapshot.",
+    # a person's data export (sync_server.service.access.summary)
+    "access_summary_head": "Data held about {name} (id {id}), exported {at}.",
+    "access_summary_status": "- Status: {status}; department {department}; employee code "
+                             "{code}.",
+    "access_summary_consents": "- Consent to face check-in: {records} record(s), {in_force} "
+                               "in force.",
+    "access_summary_templates": "- Face templates: {count} (numbers computed from enrollment "
+                                "photos; stored encrypted).",
+    "access_summary_chips": "- Enrollment face images: {count} (included in the JSON export).",
+    "access_summary_punches": "- Attendance punches: {count}.",
+    "access_summary_punches_span": "- Attendance punches: {count} from {first} to {last}.",
+    "access_summary_erasures": "- Erasures of biometric data: {count}.",
     "err_choose_punch": "Tick at least one held punch.",
     "err_punch_unknown_person": "A punch of a person who does not exist cannot count: reject "
                                 "it.",
@@ -346,6 +358,17 @@ VI = {
     "err_no_user": "Tài khoản này không còn nữa; hãy tải lại trang.",
     "err_no_kiosk": "Thiết bị này không còn nữa; hãy tải lại trang.",
     "err_no_snapshot": "Lượt bị từ chối này không có ảnh chụp.",
+    "access_summary_head": "Dữ liệu đang lưu về {name} (mã định danh {id}), xuất lúc {at}.",
+    "access_summary_status": "- Trạng thái: {status}; phòng ban {department}; mã nhân viên "
+                             "{code}.",
+    "access_summary_consents": "- Đồng ý chấm công bằng khuôn mặt: {records} bản ghi, "
+                               "{in_force} còn hiệu lực.",
+    "access_summary_templates": "- Mẫu khuôn mặt: {count} (các con số tính từ ảnh đăng ký; "
+                                "lưu dạng mã hóa).",
+    "access_summary_chips": "- Ảnh khuôn mặt khi đăng ký: {count} (có trong bản xuất JSON).",
+    "access_summary_punches": "- Lượt chấm công: {count}.",
+    "access_summary_punches_span": "- Lượt chấm công: {count}, từ {first} đến {last}.",
+    "access_summary_erasures": "- Số lần xóa dữ liệu sinh trắc học: {count}.",
     "err_choose_punch": "Hãy chọn ít nhất một lượt chấm chờ duyệt.",
     "err_punch_unknown_person": "Lượt chấm của người không tồn tại không thể được tính: hãy "
                                 "từ chối nó.",
