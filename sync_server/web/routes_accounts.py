@@ -7,6 +7,7 @@ again with the input and the reason next to the field (the password is never sho
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -74,15 +75,18 @@ def users_page(request: Request, user: User) -> Response:
 
 
 def _users(request: Request, user: users.CurrentUser,
-           user_form: dict[str, object] | None = None, status_code: int = 200) -> Response:
-    """The users page; ``user_form`` re-shows a refused new user (input and error)."""
+           user_form: dict[str, object] | None = None, status_code: int = 200,
+           row_form: dict[str, object] | None = None) -> Response:
+    """The users page; ``user_form`` re-shows a refused new user, ``row_form`` a refused
+    change of the account ``row_form["user_id"]`` (input and error)."""
     with transaction(common.sessions_of(request)) as session:
         accounts = users.list_users(session)
         everyone = reports.load_people(session)
         departments = schedules.list_departments(session)
     return PAGES.render(request, "users.html", user, status_code=status_code,
                         accounts=accounts, people=everyone, departments=departments,
-                        roles=list(Role), user_form=user_form or {})
+                        roles=list(Role), user_form=user_form or {},
+                        row_form=row_form or {})
 
 
 @router.post("/users")
@@ -119,7 +123,18 @@ def edit_user(request: Request, user: User, user_id: uuid.UUID, csrf_token: Text
         users.update_user(session, user_id, _role(role), department or None,
                           _uuid(person_id) if person_id else None, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/users", act)
+    return common.form_or_page(request, f"{PREFIX}/users", act, _row_refused(
+        request, user, {"user_id": str(user_id), "role": role, "department": department,
+                        "person_id": person_id}))
+
+
+def _row_refused(request: Request, user: users.CurrentUser,
+                 form: dict[str, object]) -> Callable[[ServerError], Response]:
+    """The users page again with the refused row's input and the reason beside it."""
+    def refused(error: ServerError) -> Response:
+        return _users(request, user, status_code=error.status,
+                      row_form={**form, "error": error})
+    return refused
 
 
 @router.post("/users/{user_id}/active")
@@ -130,7 +145,8 @@ def set_user_active(request: Request, user: User, user_id: uuid.UUID, csrf_token
     def act(session: Session) -> None:
         users.set_active(session, user_id, active == "1", actor=user.username)
 
-    return form_action(request, f"{PREFIX}/users", act)
+    return common.form_or_page(request, f"{PREFIX}/users", act,
+                               _row_refused(request, user, {"user_id": str(user_id)}))
 
 
 @router.post("/users/{user_id}/password")
@@ -141,7 +157,8 @@ def reset_user_password(request: Request, user: User, user_id: uuid.UUID, csrf_t
     def act(session: Session) -> None:
         users.reset_password(session, user_id, password, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/users", act)
+    return common.form_or_page(request, f"{PREFIX}/users", act,
+                               _row_refused(request, user, {"user_id": str(user_id)}))
 
 
 @router.post("/kiosks")

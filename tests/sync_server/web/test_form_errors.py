@@ -198,3 +198,27 @@ def test_refused_forms_fit_a_phone(  # type: ignore[no-untyped-def]
     row.locator("form.rename-kiosk button[type=submit]").click()
     fits("#error-rename-name")
     context.close()
+
+
+@pytest.mark.timeout(180)
+def test_a_refused_change_of_an_account_is_explained_in_its_row(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing) -> None:
+    page = _open(browser, web_server, "admin", "/users")
+    leader = page.locator("#users tr[data-user='leader']")
+    leader.locator("form.edit-user select[name=role]").select_option("staff")
+    leader.locator("form.edit-user button[type=submit]").click()
+    _same_form_not_refused(page, "#user-form")
+    assert (page.inner_text("#users tr[data-user='leader'] #error-user-row-person_id")
+            == "Tài khoản nhân viên cần gắn với người dùng nó.")
+    leader = page.locator("#users tr[data-user='leader']")
+    assert leader.locator("form.edit-user select[name=role]").input_value() == "staff"
+    assert leader.locator("form.edit-user select[name=department]").input_value() == "Finance"
+    hr = page.locator("#users tr[data-user='hr']")
+    hr.locator("form.reset-password input[name=password]").fill("short")
+    hr.locator("form.reset-password button[type=submit]").click()
+    assert "Mật khẩu cần ít nhất" in page.inner_text(
+        "#users tr[data-user='hr'] #error-user-row-password")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Deactivate?" - yes
+    page.locator("#users tr[data-user='admin'] button", has_text="Ngừng").click()
+    assert "quản trị viên cuối cùng" in page.inner_text(
+        "#users tr[data-user='admin'] #error-user-row")
