@@ -7,6 +7,7 @@ on a key used but missing in either language):
 - ``pages``: the pages' menus, labels and columns;
 - ``hr``: day statuses, punch kinds, roles, form errors (``err_`` + the error's key), sync
   completeness, the audit trail's sentences;
+- ``leave``: leave types, staff requests, leaders' decisions, the self-service pages;
 - ``mail``: what the server sends by e-mail (subject and body lines).
 
 Both the web pages and the services import this package; it imports neither. Vietnamese
@@ -21,13 +22,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
-from sync_server.texts import hr, mail, pages
+from sync_server.texts import hr, leave, mail, pages
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 TEXTS: dict[str, dict[str, str]] = {
-    "en": {**pages.EN, **hr.EN, **mail.EN},
-    "vi": {**pages.VI, **hr.VI, **mail.VI},
+    "en": {**pages.EN, **hr.EN, **leave.EN, **mail.EN},
+    "vi": {**pages.VI, **hr.VI, **leave.VI, **mail.VI},
 }
 
 

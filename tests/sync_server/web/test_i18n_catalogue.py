@@ -56,6 +56,7 @@ def composed_keys() -> set[str]:
     keys |= {"role_" + r.value for r in Role}
     keys |= {"state_" + v for k, v in vars(BoardState).items() if k.isupper()}
     keys |= {"legend_" + s.value for s in attendance.DayStatus}
+    keys |= {"mail_request_status_" + s for s in ("approved", "refused")}
     return keys
 
 
