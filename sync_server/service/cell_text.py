@@ -18,7 +18,8 @@ _FORM_FIELDS = {"name": "display_name", "code": "employee_code", "department": "
 
 
 def refuse_formula_start(field: str, text: str | None) -> None:
-    """BadRequest (Vietnamese, then English) when ``text`` starts like a formula.
+    """BadRequest when ``text`` starts like a formula: its detail Vietnamese, then English
+    (the API's problem document), its key ``formula_`` + ``field`` (the pages' message).
 
     ``field`` is "name", "code" or "department".
     """
