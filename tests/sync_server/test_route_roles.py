@@ -134,6 +134,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/people/import"): HR,
     ("POST", "/hr/departments"): HR,
     ("GET", "/hr/kiosks"): HR,
+    ("GET", "/hr/sites"): HR,
+    ("POST", "/hr/sites"): HR,
+    ("POST", "/hr/sites/department"): HR,
     ("GET", "/hr/people/{person_id}/checkin"): HR,
     ("POST", "/hr/people/{person_id}/pin"): HR,
     ("POST", "/hr/people/{person_id}/badge"): HR,
@@ -150,6 +153,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/kiosks"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/rename"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/revoke"): WEB_ADMIN,
+    ("POST", "/hr/kiosks/{kiosk_id}/site"): WEB_ADMIN,
 }
 
 # Calls that end the caller's own credential: walked last.

@@ -16,7 +16,15 @@ from kiosk.store import KioskStore, open_store
 from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk
-from sync_server.service import alt_checkin, datakeys, people, reminders, site_moves, sites
+from sync_server.service import (
+    alt_checkin,
+    datakeys,
+    people,
+    reminders,
+    site_moves,
+    sites,
+    template_holders,
+)
 from sync_server.service.reminders import TaskIn
 from tests.sync_server.helpers import RECOGNIZER, provision_kiosk
 from tests.sync_server.live import LiveServer
@@ -102,12 +110,17 @@ def two_sites(live_server: LiveServer, sessions: Sessions,
         store.close()
 
 
-def test_a_kiosk_never_receives_another_sites_people(two_sites) -> None:  # type: ignore[no-untyped-def]
+def test_a_kiosk_never_receives_another_sites_people(  # type: ignore[no-untyped-def]
+        two_sites, sessions: Sessions) -> None:
     ids, (kiosk_a, kiosk_b), (store_a, store_b) = two_sites
     _sync(kiosk_a, store_a)
     _sync(kiosk_b, store_b)
     assert _held(store_a) == _only({ids["an"]})
     assert _held(store_b) == _only({ids["binh"], ids["cuong"]})
+    with sessions() as session:  # the people page's "held by" names the site's kiosks only
+        assert template_holders.template_holders(session, ids["an"]).held == ["lobby-a"]
+        everyone = template_holders.holders_by_person(session)
+    assert everyone[ids["binh"]] == template_holders.Holders(held=["lobby-b"])
     # the operating point follows: N per kiosk is the building's, not the ministry's
     assert store_a.biometrics.templates_for(RECOGNIZER)[1].shape[0] == 2
     assert store_b.biometrics.templates_for(RECOGNIZER)[1].shape[0] == 4
