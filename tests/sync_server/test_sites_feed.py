@@ -21,6 +21,7 @@ from sync_server.service import (
     datakeys,
     people,
     reminders,
+    schedules,
     site_moves,
     sites,
     template_holders,
@@ -144,6 +145,14 @@ def test_a_person_moving_sites_follows(two_sites, sessions: Sessions) -> None:  
     _sync(kiosk_b, store_b)
     assert _held(store_a) == _only({ids["binh"], ids["cuong"]})
     assert _held(store_b) == _only({ids["an"]})
+    with transaction(sessions) as session:  # a renamed department keeps its site
+        site_moves.assign_department(session, "Warehouse", ids["site_b"], actor="hr")
+        schedules.rename_department(session, "Warehouse", "Kho hàng", actor="hr")
+        assert sites.person_site(session, ids["binh"]) == ids["site_b"]
+    _sync(kiosk_a, store_a)
+    _sync(kiosk_b, store_b)
+    assert _held(store_a) == _only({ids["cuong"]})
+    assert _held(store_b) == _only({ids["an"], ids["binh"]})
 
 
 def test_a_person_changing_department_follows_its_site(two_sites, sessions: Sessions) -> None:  # type: ignore[no-untyped-def]
