@@ -152,6 +152,12 @@ def check_cursor(session: Session, cursor: int) -> None:
                                "it cannot have been applied")
 
 
+def for_site(session: Session, site_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """The entries the kiosks of ``site_id`` (None: the default site) receive."""
+    site = site_id or sites.default_site_id(session)
+    return or_(Change.site_id.is_(None), Change.site_id == site)
+
+
 def check_resync(kiosk: Kiosk, after: int) -> None:
     """ResyncRequired (409) while a moved kiosk reads from a cursor above 0; reading from 0
     ends the demand (the kiosk drops, at the end of that reading, whom it did not carry)."""
@@ -167,9 +173,8 @@ def page(session: Session, after: int, limit: int, recognizer_id: str | None,
          site_id: uuid.UUID | None = None) -> FeedPage:
     """Changes with seq > ``after``, oldest first, at most ``limit``, for a kiosk of
     ``site_id`` (None: the default site)."""
-    site = site_id or sites.default_site_id(session)
     wanted = and_(
-        or_(Change.site_id.is_(None), Change.site_id == site),
+        for_site(session, site_id),
         or_(Change.entity != FeedEntity.TEMPLATE.value, Change.recognizer_id == recognizer_id),
         or_(Change.entity != FeedEntity.REMINDER.value, Change.op == FeedOp.DELETE.value,
             reminders_visible(recognizer_id)))

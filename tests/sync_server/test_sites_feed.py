@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.store import KioskStore, open_store
@@ -201,3 +202,20 @@ def test_erasing_a_person_is_confirmed_by_every_kiosk_and_created_nowhere(  # ty
         "templates"]
     with sessions() as session:
         assert sorted(erasure.status(session, record.id).confirmed) == ["lobby-a", "lobby-b"]
+
+
+def test_a_punch_for_another_sites_person_is_held(two_sites, sessions: Sessions) -> None:  # type: ignore[no-untyped-def]
+    """A kiosk never sent a person cannot make their attendance count (docs/security.md)."""
+    from sync_server.db.models import Punch
+
+    ids, (kiosk_a, _kiosk_b), (store_a, _store_b) = two_sites
+    with transaction(sessions) as session:  # an entry for every kiosk, after building B's
+        schedules.save_holiday(session, date(2026, 9, 2), "Quốc khánh", None, actor="hr")
+    _sync(kiosk_a, store_a)
+    mine = store_a.punches.record(ids["an"])
+    forged = store_a.punches.record(ids["binh"])  # of building B: never sent to kiosk A
+    _sync(kiosk_a, store_a)
+    with sessions() as session:
+        stored = {p.id: (p.review, p.hold_reasons) for p in session.scalars(select(Punch))}
+    assert stored[mine.id] == ("accepted", None)
+    assert stored[forged.id][0] == "held" and "not_at_kiosk" in str(stored[forged.id][1])
