@@ -7,6 +7,7 @@ import base64
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -219,3 +220,37 @@ def test_a_punch_for_another_sites_person_is_held(two_sites, sessions: Sessions)
         stored = {p.id: (p.review, p.hold_reasons) for p in session.scalars(select(Punch))}
     assert stored[mine.id] == ("accepted", None)
     assert stored[forged.id][0] == "held" and "not_at_kiosk" in str(stored[forged.id][1])
+
+
+def test_pending_days_wait_only_for_the_persons_own_sites_kiosks(  # type: ignore[no-untyped-def]
+        two_sites, sessions: Sessions) -> None:
+    """Building B's kiosk silent for 10 days: B's people have pending days, head office's
+    people (their kiosk synced) are absent on the days they did not come."""
+    from sqlalchemy import update
+
+    from sync_server.clock import utc_now
+    from sync_server.db.models import Person
+    from sync_server.service import reports
+
+    ids, (kiosk_a, kiosk_b), (store_a, store_b) = two_sites
+    _sync(kiosk_a, store_a)
+    _sync(kiosk_b, store_b)
+    now = utc_now()
+    with transaction(sessions) as session:
+        session.execute(update(Kiosk).where(Kiosk.id == kiosk_b.kiosk_id)
+                        .values(last_seen_at=now - timedelta(days=10)))
+        office = schedules.save_shift_type(session, schedules.ShiftTypeIn(
+            "Office", "08:00", "17:00", working_days=tuple(range(7))), actor="test")
+        for department in ("Finance", "Warehouse"):
+            schedules.save_assignment(session, office.id, date(2025, 1, 1), None,
+                                      department=department, actor="test")
+    today = now.astimezone(ZoneInfo(schedules.SITE_ZONE)).date()
+    with sessions() as session:
+        everyone = list(session.scalars(select(Person).where(Person.id.in_(
+            [ids["an"], ids["binh"]]))))
+        days = reports.compute_day_summaries(session, everyone, today - timedelta(days=14),
+                                             today - timedelta(days=1), now)
+    pending = {pid: sum(d.status.value == "pending" for d in days if d.person_id == pid)
+               for pid in (ids["an"], ids["binh"])}
+    assert pending[ids["an"]] == 0
+    assert 9 <= pending[ids["binh"]] <= 11
