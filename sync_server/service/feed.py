@@ -119,7 +119,8 @@ def forget(session: Session, entity_ids: Iterable[uuid.UUID]) -> None:
 def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
     """A reminder entry goes only to kiosks that can recognize its person: the person has a
     face template of the kiosk's recognizer (what "enrolled at the kiosk" means: a kiosk
-    holds exactly the templates of its recognizer), or a PIN or badge (valid everywhere).
+    holds exactly the templates of its recognizer), or a PIN or badge (valid at every kiosk
+    of the person's site: ``for_site`` keeps other sites' entries out).
     Tombstones (no data, only an id) go to every kiosk, so a kiosk that got a reminder
     before the person's templates were erased still drops it. A person enrolled later (or
     given a PIN or badge) gets their live reminders published again
@@ -129,7 +130,7 @@ def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
                               Template.person_id == ReminderDelivery.person_id,
                               Template.recognizer_id == recognizer_id,
                               Template.enrolment_id.is_(None))  # not pending review
-    # People who check in with a PIN or a QR badge can be greeted at every kiosk.
+    # People who check in with a PIN or a QR badge can be greeted at their site's kiosks.
     by_credential = exists().where(
         ReminderDelivery.id == Change.entity_id,
         AltCheckinCredential.person_id == ReminderDelivery.person_id,
