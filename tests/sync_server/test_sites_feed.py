@@ -254,3 +254,25 @@ def test_pending_days_wait_only_for_the_persons_own_sites_kiosks(  # type: ignor
                for pid in (ids["an"], ids["binh"])}
     assert pending[ids["an"]] == 0
     assert 9 <= pending[ids["binh"]] <= 11
+
+
+def test_a_person_enrolled_at_a_kiosk_belongs_to_its_site(  # type: ignore[no-untyped-def]
+        two_sites, sessions: Sessions) -> None:
+    from kiosk.store import Consent
+    from tests.sync_server.helpers import approve_enrolments
+
+    ids, (kiosk_a, kiosk_b), (store_a, store_b) = two_sites
+    newcomer = uuid.uuid4()
+    vectors = np.random.default_rng(5).standard_normal((1, 128)).astype("<f4")
+    with SyncClient(kiosk_b, timeout_s=10, verify_tls=False) as client:  # Finance: head office
+        client.upload_enrollment(newcomer, RECOGNIZER,
+                                 Consent(newcomer, datetime.now(UTC), "notice-v1", "Admin"),
+                                 vectors, [], new_person_name="Vo Thi Dung",
+                                 new_person_department="Finance")
+    assert approve_enrolments(sessions) == 1
+    with sessions() as session:
+        assert sites.person_site(session, newcomer) == ids["site_b"]
+    _sync(kiosk_a, store_a)
+    _sync(kiosk_b, store_b)
+    assert newcomer in _held(store_b)["templates"]
+    assert newcomer not in _held(store_a)["people"]
