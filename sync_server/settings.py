@@ -144,6 +144,13 @@ class ReportSettings(Section):
                                     "overtime counts; 0: every extra minute")
 
 
+class HrSettings(Section):
+    """What the site lets leaders do (``[hr]`` in the settings file)."""
+
+    leaders_may_excuse: bool = Field(False, description="leaders may excuse the lateness of "
+                                     "people of their own department (never of others)")
+
+
 class ServerSettings(Section):
     database: DatabaseSettings = DatabaseSettings()
     api: ApiSettings = ApiSettings()
@@ -155,6 +162,7 @@ class ServerSettings(Section):
     trust: TrustSettings = TrustSettings()
     audit: AuditSettings = AuditSettings()
     reports: ReportSettings = ReportSettings()
+    hr: HrSettings = HrSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

@@ -4,7 +4,7 @@ site, people follow their department, and existing feed entries stay for every k
 upgraded server behaves exactly as before until a second site is made.
 
 Revision ID: 0550_sites
-Revises: 0540_hr_workflows
+Revises: 0552_leave_requests
 Create Date: 2026-12-06
 """
 
@@ -19,7 +19,7 @@ from sync_server.clock import utc_now
 from sync_server.db.types import UTCDateTime
 
 revision = "0550_sites"
-down_revision = "0540_hr_workflows"
+down_revision = "0552_leave_requests"
 branch_labels = None
 depends_on = None
 
