@@ -80,7 +80,8 @@ class VisionSettings(Section):
     models_dir: Path = Field(default_factory=lambda: default_data_dir() / "models",
                              description="installed models (`kiosk models install` layout)")
     pack: str = Field("auto", description="model pack name (the kiosks' pack), or 'auto'")
-    min_face_px: int = Field(80, ge=20, description="shorter side of the face box, pixels")
+    min_face_px: int = Field(56, ge=20, description="shorter side of the face box, pixels "
+                             "(faceid.quality.MIN_FACE_PX: a 60 px face passes)")
     threads: int = Field(1, ge=1, le=16, description="ONNX Runtime threads")
     max_photos: int = Field(20, ge=1, le=100, description="photos used per person and upload")
     min_photos: int = Field(3, ge=1, le=20, description="accepted photos needed to enroll "
