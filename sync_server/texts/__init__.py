@@ -8,6 +8,7 @@ on a key used but missing in either language):
 - ``hr``: day statuses, punch kinds, roles, form errors (``err_`` + the error's key), sync
   completeness, the audit trail's sentences;
 - ``leave``: leave types, staff requests, leaders' decisions, the self-service pages;
+- ``sites``: the Sites page, the site pickers, their refusals and audit sentences;
 - ``mail``: what the server sends by e-mail (subject and body lines).
 
 Both the web pages and the services import this package; it imports neither. Vietnamese
@@ -22,13 +23,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
-from sync_server.texts import hr, leave, mail, pages
+from sync_server.texts import hr, leave, mail, pages, sites
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 TEXTS: dict[str, dict[str, str]] = {
-    "en": {**pages.EN, **hr.EN, **leave.EN, **mail.EN},
-    "vi": {**pages.VI, **hr.VI, **leave.VI, **mail.VI},
+    "en": {**pages.EN, **hr.EN, **leave.EN, **sites.EN, **mail.EN},
+    "vi": {**pages.VI, **hr.VI, **leave.VI, **sites.VI, **mail.VI},
 }
 
 
