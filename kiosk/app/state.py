@@ -97,6 +97,7 @@ class Greeting:
     reminders: tuple[ReminderItem, ...] = ()
     punch_id: UUID | None = None
     repeat: bool = False
+    verdict_quiet: bool = False  # the verdict says little ("no shift today"): shown small
     # the person's first enrolled face chip (encoded JPEG/PNG bytes), shown beside the name
     # so a wrong match is caught at the door; None when the store holds no chip
     enrolled_chip: bytes | None = field(default=None, repr=False)

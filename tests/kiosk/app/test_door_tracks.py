@@ -92,6 +92,7 @@ def test_a_lingering_stranger_is_refused_once_never_greeted_and_a_colleague_gets
     refused, greeting = outcomes
     assert isinstance(refused, NotRecognized) and isinstance(greeting, Greeting)
     assert greeting.person_id == ariel and not greeting.repeat
+    assert greeting.verdict_quiet  # no shift assigned here: "no shift today", shown small
     assert greeting.track_id is not None and greeting.track_id != refused.track_id
     assert greeting.live_face is not None and greeting.live_face[:3] == b"\xff\xd8\xff"
     assert report.punches == 1
