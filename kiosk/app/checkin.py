@@ -235,6 +235,7 @@ class CheckInEngine:
             return
         guidance = self._guidance(analysis, frame)
         out.append(guidance)
+        self._follow_refusals(analysis, frame, out)
         decision = analysis.decision
         if self._mode is EngineMode.KEYPAD:  # someone is typing a PIN: faces wait
             return
@@ -249,6 +250,19 @@ class CheckInEngine:
             return
         self._decide(recognizer, decision, analysis, frame, guidance, out)
 
+    def _follow_refusals(self, analysis: Analysis, frame: Frame,
+                         out: list[KioskState]) -> None:
+        """Every analysed frame: a refused face still in view is still the same attempt (the
+        rate limit stays fresh); a face gone during its second chance is refused now."""
+        standing = self._tracks.standing_refusal(analysis.primary_track)
+        if standing is not None:
+            self._guard.hold_cooldown(standing.reason, standing.resembled, frame.monotonic_s)
+        for decision, image in self._tracks.lapsed(analysis.primary_track):
+            self._guard.record_refusal(decision, RefusalReason.LIVENESS,
+                                       frame.image if image is None else image,
+                                       frame.captured_at, frame.monotonic_s)
+            self._liveness_failed(decision, frame.captured_at, out)
+
     def _guidance(self, analysis: Analysis, frame: Frame) -> Guidance:
         """The frame's guidance; on a liveness second chance, how to pass it."""
         key = analysis.guidance
@@ -261,7 +275,7 @@ class CheckInEngine:
     def _decide(self, recognizer: Recognizer, decision: FaceDecision, analysis: Analysis,
                 frame: Frame, guidance: Guidance, out: list[KioskState]) -> None:
         """Act on a decision as its track's history calls it (kiosk.app.door_tracks)."""
-        judgement = self._tracks.judge(decision, recognizer.match_threshold)
+        judgement = self._tracks.judge(decision, recognizer.match_threshold, frame.image)
         call = judgement.call
         if call in (Call.RETRY, Call.SECOND_CHANCE) and decision.track_id is not None:
             recognizer.retry_track(decision.track_id)  # fresh frames decide

@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import numpy as np
 
@@ -114,6 +115,11 @@ class LivenessGuard:
                  "snapshot=%s", event.id, reason.value, person, data["liveness_score"],
                  decision.score, snapshot is not None)
         return True
+
+    def hold_cooldown(self, reason: RefusalReason, person: UUID | None, now_s: float) -> None:
+        """A refused face is still in view (frame captured at ``now_s``, monotonic): the same
+        refusal is not recorded again until it has been gone REFUSAL_COOLDOWN_S seconds."""
+        self._last_refusal[(reason.value, person)] = now_s
 
     @staticmethod
     def _snapshot(image: ImageBGR, decision: FaceDecision) -> bytes | None:

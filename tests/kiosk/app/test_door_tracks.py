@@ -8,10 +8,19 @@ change.
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
+from kiosk.app.door_tracks import (
+    LAPSE_FRAMES,
+    Call,
+    Judgement,
+    StandingRefusal,
+    TrackLedger,
+)
+from kiosk.app.liveness_guard import RefusalReason
+from kiosk.app.ports import DecisionKind, FaceDecision
 from kiosk.app.runtime import KioskRuntime, enroll_from_folder
 from kiosk.app.state import Greeting, Guidance, GuidanceKey, LivenessFailed, NotRecognized
 from kiosk.settings import KioskSettings
@@ -176,3 +185,81 @@ def test_a_printed_photo_is_refused_after_its_second_chance_and_recorded_once(
         assert [e.data["reason"] for e in events] == ["liveness"]
     finally:
         store.close()
+
+
+# -- the rule itself, decision by decision ---------------------------------------------------
+def _decision(kind: DecisionKind, score: float, track: int | None = 1,
+              person: UUID | None = None) -> FaceDecision:
+    return FaceDecision(kind, person if kind is DecisionKind.MATCH else None, score,
+                        resembled_id=person if kind is DecisionKind.SPOOF else None,
+                        track_id=track)
+
+
+def test_a_refused_track_needs_a_score_clearing_the_raised_bar() -> None:
+    ledger, person = TrackLedger(), uuid4()
+    assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.30), 0.55) == \
+        Judgement(Call.REFUSE, RefusalReason.STRANGER)
+    bar = TrackLedger.bar(0.30, 0.55)
+    assert bar == pytest.approx(0.55 + 0.25 * 0.45)
+    assert ledger.judge(_decision(DecisionKind.MATCH, 0.60, person=person), 0.55).call is \
+        Call.RETRY  # above the threshold, not above the bar
+    assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.20), 0.55).call is Call.IGNORE
+    assert ledger.judge(_decision(DecisionKind.MATCH, bar + 0.01, person=person), 0.55).call \
+        is Call.ACCEPT
+    # another track (the face left and came back) has no history
+    assert ledger.judge(_decision(DecisionKind.MATCH, 0.56, track=2, person=person), 0.55) \
+        .call is Call.ACCEPT
+
+
+def test_ambiguous_refusals_raise_the_bar_above_their_own_score() -> None:
+    ledger = TrackLedger()
+    assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.70), 0.55) == \
+        Judgement(Call.REFUSE, RefusalReason.AMBIGUOUS)
+    assert ledger.judge(_decision(DecisionKind.MATCH, 0.75, person=uuid4()), 0.55).call is \
+        Call.RETRY  # 0.70 + 0.1125 is needed
+    assert ledger.standing_refusal(1) == StandingRefusal(RefusalReason.AMBIGUOUS, None)
+
+
+def test_liveness_second_chance_then_refusal_and_nothing_after_an_acceptance() -> None:
+    ledger, person = TrackLedger(), uuid4()
+    spoof = _decision(DecisionKind.SPOOF, 0.8, person=person)
+    assert ledger.judge(spoof, 0.55).call is Call.SECOND_CHANCE
+    assert ledger.second_chance(1)
+    assert ledger.judge(spoof, 0.55) == Judgement(Call.REFUSE, RefusalReason.LIVENESS)
+    assert ledger.standing_refusal(1) == StandingRefusal(RefusalReason.LIVENESS, person)
+    assert not ledger.second_chance(1)
+    # a greeted track is not refused afterwards (one decision per track)
+    assert ledger.judge(_decision(DecisionKind.MATCH, 0.8, track=5, person=person), 0.55) \
+        .call is Call.ACCEPT
+    assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.2, track=5), 0.55).call is \
+        Call.IGNORE
+    ledger.forget_all()  # the pipeline was rebuilt: track ids start again
+    assert ledger.standing_refusal(1) is None
+    assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.2, track=5), 0.55).call is \
+        Call.REFUSE
+
+
+def test_the_ledger_remembers_a_bounded_number_of_tracks() -> None:
+    ledger = TrackLedger(max_tracks=3)
+    for track in range(1, 6):
+        ledger.judge(_decision(DecisionKind.UNKNOWN, 0.1, track=track), 0.55)
+    assert ledger.standing_refusal(1) is None and ledger.standing_refusal(2) is None
+    assert ledger.standing_refusal(5) is not None
+
+
+def test_a_face_gone_during_its_second_chance_is_refused_then() -> None:
+    ledger, person = TrackLedger(), uuid4()
+    spoof = _decision(DecisionKind.SPOOF, 0.8, track=4, person=person)
+    assert ledger.judge(spoof, 0.55).call is Call.SECOND_CHANCE
+    assert ledger.lapsed(4) == []  # still in view
+    for _ in range(LAPSE_FRAMES - 1):
+        assert ledger.lapsed(None) == []  # a missed detection or two is not leaving
+    assert ledger.lapsed(None) == [(spoof, None)]
+    assert ledger.standing_refusal(4) == StandingRefusal(RefusalReason.LIVENESS, person)
+    assert ledger.lapsed(None) == []  # once
+    # a second chance that ends in a decision does not lapse
+    assert ledger.judge(_decision(DecisionKind.SPOOF, 0.8, track=6), 0.55).call is \
+        Call.SECOND_CHANCE
+    assert ledger.judge(_decision(DecisionKind.MATCH, 0.9, track=6, person=person), 0.55) \
+        .call is Call.ACCEPT
+    assert all(ledger.lapsed(None) == [] for _ in range(LAPSE_FRAMES + 1))
