@@ -255,9 +255,9 @@ QUIET_VERDICT_STYLE = (16, False, "#cfe9dc")  # "no shift today": small, like th
 
 
 class GreetingCard(QFrame):
-    """A big check mark, the name, and the person's enrolled face chip BESIDE the face the
-    recognizer decided on (so a wrong match is caught at once); then department, time,
-    check-in/out, verdict ("Đi muộn 12 phút") and reminders."""
+    """A big check mark and the name; under it the person's enrolled face chip BESIDE the
+    face the recognizer decided on (so a wrong match is caught at once); then department,
+    time, check-in/out, verdict ("Đi muộn 12 phút") and reminders."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -274,9 +274,12 @@ class GreetingCard(QFrame):
         self.name = _label(40, bold=True)
         header.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.name, 1)
-        header.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
-        header.addWidget(self.live, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
+        faces = QHBoxLayout()  # enrolled | now, side by side under the name
+        faces.addWidget(self.chip)
+        faces.addWidget(self.live)
+        faces.addStretch(1)
+        layout.addLayout(faces)
         self.department = _label(22, color="#cfe9dc")
         self.when = _label(28)
         self.verdict = _label(*VERDICT_STYLE)  # smaller than the name

@@ -261,7 +261,9 @@ class KioskWindow(QWidget):
         PIN keypad or a QR badge; transient, and ended by the next face like a card."""
         if self.pages.currentWidget() in (self.admin, self.keypad):
             return
+        guidance = self.guidance_label.text()
         self._hide_card()
+        self.guidance_label.setText(guidance)  # the live guidance goes on above the card
         self._card_tracks = self._faces_of(track_id)
         self.pages.setCurrentWidget(self.checkin_page)
         self.refusal.show_refusal(kind, background, self.language, track_id)
