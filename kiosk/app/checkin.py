@@ -277,8 +277,9 @@ class CheckInEngine:
         """Act on a decision as its track's history calls it (kiosk.app.door_tracks)."""
         judgement = self._tracks.judge(decision, recognizer.match_threshold, frame.image)
         call = judgement.call
-        if call in (Call.RETRY, Call.SECOND_CHANCE) and decision.track_id is not None:
-            recognizer.retry_track(decision.track_id)  # fresh frames decide
+        if call in (Call.RETRY, Call.SECOND_CHANCE, Call.REFUSE) and \
+                decision.track_id is not None:
+            recognizer.retry_track(decision.track_id)  # only fresh frames decide from now
         if call is Call.ACCEPT:
             self._accept(decision, analysis, frame, out)
         elif call is Call.REFUSE and judgement.refusal is not None:

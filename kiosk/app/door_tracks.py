@@ -9,7 +9,9 @@ greeted as a colleague at 0.99 s. The rules here, per track id (faceid.tracking)
   evidence: a MATCH of new frames whose mean cosine score clears the raised bar
   ``max(threshold, refused score) + RETRY_FRACTION * (1 - threshold)`` (a quarter of the way
   from the threshold to a perfect match, in the recognizer's own units: 0.55 -> 0.66 for the
-  Intel pack). A MATCH under the bar is dropped in silence and the track looks again
+  Intel pack). The engine restarts the track's evidence at the refusal (votes, fused
+  embeddings, liveness scores: ``Recognizer.retry_track``), so only frames seen after it
+  count. A MATCH under the bar is dropped in silence and the track looks again
   (``Call.RETRY``); leaving and coming back makes a new track with no history;
 - face + code (CODE_NEEDED) is not held back: the employee code typed is verified 1:1;
 - every refusal is shown and recorded ONCE per track (``Call.REFUSE``); later refusals of the
