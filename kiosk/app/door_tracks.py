@@ -15,7 +15,8 @@ greeted as a colleague at 0.99 s. The rules here, per track id (faceid.tracking)
   (``Call.RETRY``); leaving and coming back makes a new track with no history;
 - face + code (CODE_NEEDED) is not held back: the employee code typed is verified 1:1;
 - every refusal is shown and recorded ONCE per track (``Call.REFUSE``); later refusals of the
-  same track are dropped (``Call.IGNORE``); a track that was accepted is not refused after;
+  same track are dropped (``Call.IGNORE``). A refusal after an acceptance stands (someone
+  else may have stepped into the same place within the tracker's 5 frames);
   while a refused face stays in view its refusal keeps the rate limit of refused attempts
   fresh (``standing_refusal``), so a stranger the tracker loses and finds again is not
   recorded twice;
@@ -112,7 +113,7 @@ class TrackLedger:
                 return Judgement(Call.RETRY)
             track.accepted = True
             return Judgement(Call.ACCEPT)
-        if track.accepted or track.refused_score is not None:
+        if track.refused_score is not None:
             return Judgement(Call.IGNORE)
         if decision.kind is DecisionKind.SPOOF:
             if track.liveness_tries < SECOND_CHANCES:

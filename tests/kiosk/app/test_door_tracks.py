@@ -220,7 +220,7 @@ def test_ambiguous_refusals_raise_the_bar_above_their_own_score() -> None:
     assert ledger.standing_refusal(1) == StandingRefusal(RefusalReason.AMBIGUOUS, None)
 
 
-def test_liveness_second_chance_then_refusal_and_nothing_after_an_acceptance() -> None:
+def test_liveness_second_chance_then_refusal_and_someone_else_in_a_greeted_place() -> None:
     ledger, person = TrackLedger(), uuid4()
     spoof = _decision(DecisionKind.SPOOF, 0.8, person=person)
     assert ledger.judge(spoof, 0.55).call is Call.SECOND_CHANCE
@@ -228,9 +228,11 @@ def test_liveness_second_chance_then_refusal_and_nothing_after_an_acceptance() -
     assert ledger.judge(spoof, 0.55) == Judgement(Call.REFUSE, RefusalReason.LIVENESS)
     assert ledger.standing_refusal(1) == StandingRefusal(RefusalReason.LIVENESS, person)
     assert not ledger.second_chance(1)
-    # a greeted track is not refused afterwards (one decision per track)
+    # someone else in the greeted person's place (same track) is still refused, once
     assert ledger.judge(_decision(DecisionKind.MATCH, 0.8, track=5, person=person), 0.55) \
         .call is Call.ACCEPT
+    assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.2, track=5), 0.55).call is \
+        Call.REFUSE
     assert ledger.judge(_decision(DecisionKind.UNKNOWN, 0.2, track=5), 0.55).call is \
         Call.IGNORE
     ledger.forget_all()  # the pipeline was rebuilt: track ids start again
