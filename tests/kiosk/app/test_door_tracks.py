@@ -1,4 +1,5 @@
-"""One decision per tracked face, through the whole kiosk: a folder camera of real faces-dev
+"""One decision per tracked face, and the card that ends when the next face steps up, through
+the whole kiosk: a folder camera of real faces-dev
 photos -> real models -> the check-in engine -> the store's outbox -> a real sync server on
 127.0.0.1 and its refused-attempts list. Consecutive LFW photos sit at about the same place in
 the frame, so the tracker keeps one track across them: a person standing still whose frames
@@ -265,3 +266,38 @@ def test_a_face_gone_during_its_second_chance_is_refused_then() -> None:
     assert ledger.judge(_decision(DecisionKind.MATCH, 0.9, track=6, person=person), 0.55) \
         .call is Call.ACCEPT
     assert all(ledger.lapsed(None) == [] for _ in range(LAPSE_FRAMES + 1))
+
+
+def test_the_next_face_in_view_ends_the_card_at_once(
+        qapp, installed_pack, faces_dev: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.window import KioskWindow
+
+    pack, models_dir = installed_pack
+    camera = photo_folder(tmp_path / "camera", [lfw_photo(faces_dev, ARIEL, 7)] * 3
+                          + [faces_dev / "people" / "biden-1.jpg"] * 3)
+    base = _settings(tmp_path, pack, models_dir, camera, None)
+    data = base.model_dump(mode="json")
+    data["ui"]["card_seconds"] = 30  # the card would stay far longer than this run
+    settings = KioskSettings.model_validate(data)
+    _enroll(settings, faces_dev, tmp_path, ARIEL, (1, 2, 3, 5, 6))
+    seen: list[tuple[object, str]] = []
+
+    def observe(state: object) -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, KioskWindow))
+        seen.append((state, window.screen_kind))
+
+    kiosk = KioskRuntime(settings, replay_every_frame=True, folder_hold_frames=4,
+                         folder_blank_frames=0)
+    assert run_kiosk_app(kiosk, RunLimits(max_seconds=120, exit_when_camera_ends=True),
+                         offscreen=True, observer=observe) == 0
+    greeted = next(i for i, (s, _) in enumerate(seen) if isinstance(s, Greeting))
+    greeting = seen[greeted][0]
+    assert isinstance(greeting, Greeting) and seen[greeted][1] == "greeting"
+    later = [(s, screen) for s, screen in seen[greeted + 1:] if isinstance(s, Guidance)]
+    same = [screen for s, screen in later if s.primary_track == greeting.track_id]
+    assert same and all(screen == "greeting" for screen in same)  # Ariel still reading
+    other = next(screen for s, screen in later
+                 if s.primary_track not in (None, greeting.track_id))
+    assert other == "checkin"  # the next person's own guidance, at once
