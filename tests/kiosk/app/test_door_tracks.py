@@ -1,9 +1,9 @@
 """One decision per tracked face, and the card that ends when the next face steps up, through
-the whole kiosk: a folder camera of real faces-dev
-photos -> real models -> the check-in engine -> the store's outbox -> a real sync server on
-127.0.0.1 and its refused-attempts list. Consecutive LFW photos sit at about the same place in
-the frame, so the tracker keeps one track across them: a person standing still whose frames
-change.
+the whole kiosk: a folder camera of real faces-dev photos -> real models -> the check-in
+engine -> the Qt window (offscreen) -> the store's outbox -> a real sync server on 127.0.0.1
+and its refused-attempts list. Consecutive LFW photos sit at about the same place in the
+frame, so the tracker keeps one track across them: a person standing still whose frames
+change. The rule itself is also checked decision by decision (TrackLedger).
 """
 
 from __future__ import annotations
