@@ -1,10 +1,11 @@
 """Screenshots of the kiosk screen, taken offscreen with QWidget.grab().
 
-Writes PNGs of the check-in card, the reminders panel, admin enrollment, the admin settings
-and the full-screen states into docs/screenshots/ (or --out), then the main kiosk screens
-(greeting, refusal, PIN keypad, guided enrolment) at each ``--sizes`` panel size, laid out at
-that size (``kiosk-<screen>-<W>x<H>.png``). The preview shows a SYNTHETIC face drawn with
-shapes: real people's photos must never end up in the repository.
+Writes PNGs of the check-in card, the reminders panel, the "not recognized" card beside the
+preview, admin enrollment, the admin settings and the full-screen states into
+docs/screenshots/ (or --out), then the main kiosk screens (greeting, refusal, PIN keypad,
+guided enrolment) at each ``--sizes`` panel size, laid out at that size
+(``kiosk-<screen>-<W>x<H>.png``). The preview shows a SYNTHETIC face drawn with shapes: real
+people's photos must never end up in the repository.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language vi|en]
                                             [--sizes 800x480,1280x800]
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         Guidance,
         GuidanceKey,
         LocalSettingsView,
+        NotRecognized,
         PeopleDirectory,
         PersonChoice,
         PunchDirection,
@@ -91,15 +93,19 @@ def main(argv: list[str] | None = None) -> int:
     window.show_state(StatusBar(online=True, backlog=3, camera=CameraPhase.LIVE,
                             pack="yunet-intel0095", kiosk_name="Cổng chính"))
     window.show_state(Guidance(GuidanceKey.CHECKING, (FaceOutline((510, 190, 260, 340), True),),
-                           (1280, 720)))
+                           (1280, 720), primary_track=1))
     now = datetime(2026, 11, 23, 1, 12, tzinfo=UTC)
+    # the drawn face twice: as enrolled (tight) and as the kiosk saw it now (with context)
+    enrolled = cv2.imencode(".jpg", cv2.resize(frame[190:530, 470:810], (112, 112)))[1]
+    live = cv2.imencode(".jpg", frame[110:610, 420:860])[1]
     window.show_state(Greeting(
         person_id=uuid4(), person_name="Nguyễn Thị Hồng", department="Vụ Tổ chức cán bộ",
         at=now, direction=PunchDirection.CHECK_IN, verdict_text="Đi muộn 12 phút"
         if args.language == "vi" else "Late by 12 minutes",
         reminders=(ReminderItem("1", "Nộp báo cáo quý III", overdue=True, urgent=True),
                    ReminderItem("2", "Họp giao ban lãnh đạo Vụ", due_at=now + timedelta(hours=2)),
-                   ReminderItem("3", "Góp ý dự thảo quy chế", due_at=now + timedelta(days=2)))))
+                   ReminderItem("3", "Góp ý dự thảo quy chế", due_at=now + timedelta(days=2))),
+        enrolled_chip=enrolled.tobytes(), live_face=live.tobytes(), track_id=1))
     args.out.mkdir(parents=True, exist_ok=True)
     written = []
 
@@ -111,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 
     save(window, "checkin_card.png")
     save(window.card.reminders, "reminders_panel.png")
+    window.show_state(NotRecognized(at=now, track_id=1))
+    save(window, "not_recognized.png")
     window._clear_card()
     window.enter_admin()
     window.admin.pin_input.setText("2468")
@@ -186,12 +194,11 @@ def kiosk_screens(language: str, size: tuple[int, int], out: Path,
         window.grab().save(str(path))
         written.append(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
 
-    window.show_state(_greeting(language))
+    window.show_state(_greeting(language, frame))
     save("greeting")
-    window._clear_card()  # noqa: SLF001 - the card's own timer would clear it
-    window.show_state(NotRecognized(at=datetime.now(UTC)))
+    window.show_state(NotRecognized(at=datetime.now(UTC), track_id=2))
     save("refusal")
-    window._clear_message(force=True)  # noqa: SLF001
+    window._clear_card()  # noqa: SLF001 - the card's own timer would clear it
     window.open_keypad()
     save("pin")
     window.close_keypad()
@@ -203,16 +210,20 @@ def kiosk_screens(language: str, size: tuple[int, int], out: Path,
     return written
 
 
-def _greeting(language: str) -> object:
+def _greeting(language: str, frame: np.ndarray) -> object:
+    """A late check-in with one reminder, the drawn face as enrolled chip and live face."""
     from kiosk.app.state import Greeting, PunchDirection, ReminderItem
 
     now = datetime(2026, 11, 23, 1, 12, tzinfo=UTC)
+    enrolled = cv2.imencode(".jpg", cv2.resize(frame[190:530, 470:810], (112, 112)))[1]
+    live = cv2.imencode(".jpg", frame[110:610, 420:860])[1]
     return Greeting(person_id=uuid4(), person_name="Nguyễn Thị Hồng",
                     department="Vụ Tổ chức cán bộ", at=now,
                     direction=PunchDirection.CHECK_IN,
                     verdict_text="Đi muộn 12 phút" if language == "vi" else "Late by 12 minutes",
                     reminders=(ReminderItem("1", "Nộp báo cáo quý III", overdue=True,
-                                            urgent=True),))
+                                            urgent=True),),
+                    enrolled_chip=enrolled.tobytes(), live_face=live.tobytes(), track_id=1)
 
 
 def _start_capture(window: object, frame: np.ndarray) -> None:
