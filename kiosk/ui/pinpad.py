@@ -5,6 +5,9 @@ goes to the inference worker as a PinEntered request, and the result comes back 
 Greeting or an AltCheckinRefused state like any other. Employee codes may hold letters
 (``F001``): the code field has an "ABC" page of letter keys; the PIN is digits only and
 shown masked.
+
+The pad fits its panel: ``fit`` picks the largest of PAD_SCALES at which the title (wrapped),
+the fields and every row of keys have the height they need, keys never under TOUCH_PX.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import string
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -29,7 +33,11 @@ from kiosk.ui.strings import Language, text
 
 KEY_STYLE = "font-size: 26pt; font-weight: bold; padding: 8px;"
 FIELD_STYLE = "font-size: 28pt; padding: 6px; background: white; color: #101418;"
-ACTIVE_FIELD_STYLE = FIELD_STYLE + " border: 4px solid #2d8cff;"
+ACTIVE_BORDER = " border: 4px solid #2d8cff;"
+TITLE_PT, KEY_PT, FIELD_PT = 26, 26, 28  # at full scale
+FIELD_PX = 72  # px: a field's height at full scale
+TOUCH_PX = 48  # px: no key or field is shorter, whatever the panel (about 9 mm on a 7" one)
+PAD_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)  # tried in turn until the pad fits
 MAX_CODE_CHARS = 32
 MAX_PIN_DIGITS = 8
 BACKSPACE = "⌫"
@@ -63,7 +71,7 @@ class PinPad(QFrame):
         self._group = QButtonGroup(self)
         self._group.idClicked.connect(self._on_key)
         self.title = QLabel(text("pin.title", language))
-        self.title.setStyleSheet("font-size: 26pt; font-weight: bold;")
+        self.title.setWordWrap(True)  # a long title takes two lines on a narrow panel
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_field = self._field(text("pin.code", language), password=False)
         self.pin_field = self._field(text("pin.pin", language), password=True)
@@ -72,7 +80,7 @@ class PinPad(QFrame):
         self.key_pages = QStackedWidget()
         self.key_pages.addWidget(self._digit_keys())
         self.key_pages.addWidget(self._letter_keys())
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         fields = QHBoxLayout()
         fields.addWidget(self.code_field)
@@ -81,13 +89,14 @@ class PinPad(QFrame):
         layout.addWidget(self.key_pages, 1)
         self.active = self.code_field
         self.code_only = False
+        self.scale = 1.0
         self.reset()
 
     def _field(self, placeholder: str, *, password: bool) -> QLineEdit:
         field = QLineEdit()
         field.setPlaceholderText(placeholder)
         field.setReadOnly(True)  # typed through the keys (a hardware keyboard is optional)
-        field.setMinimumHeight(72)
+        field.setMinimumHeight(FIELD_PX)
         if password:
             field.setEchoMode(QLineEdit.EchoMode.Password)
         return field
@@ -114,6 +123,7 @@ class PinPad(QFrame):
         names = {"ok": "pin.next", "letters": "pin.letters", "digits": "pin.digits",
                  "cancel": "pin.cancel"}
         button = _key(text(names[key], self.language) if key in names else key, min_height)
+        button.setProperty("full_height", min_height)  # px at full scale (``fit``)
         self._group.addButton(button, len(self._key_names))
         self._key_names.append(key)
         self.keys[key] = button
@@ -121,6 +131,57 @@ class PinPad(QFrame):
 
     def _on_key(self, button_id: int) -> None:
         self.press(self._key_names[button_id])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.fit()  # styles apply to a shown widget: a hidden pad's fit was a guess
+
+    def fit(self) -> None:
+        """The largest of PAD_SCALES at which everything has the height it needs."""
+        if self.width() <= 0 or self.height() <= 0:
+            return  # not laid out yet: the first resize fits it
+        for scale in PAD_SCALES:
+            self._fit_at(scale)
+            if self._fits():
+                return
+
+    def _fit_at(self, scale: float) -> None:
+        self.scale = scale
+        self.title.setStyleSheet(f"font-size: {TITLE_PT * scale:.1f}pt; font-weight: bold;")
+        style = (f"font-size: {KEY_PT * scale:.1f}pt; font-weight: bold; "
+                 f"padding: {max(2, round(8 * scale))}px;")
+        for button in self.keys.values():
+            button.setStyleSheet(style)
+            button.setMinimumHeight(max(TOUCH_PX, round(button.property("full_height") * scale)))
+        for field in (self.code_field, self.pin_field):
+            field.setMinimumHeight(max(TOUCH_PX, round(FIELD_PX * scale)))
+        self._style_fields()
+        for page in (self.key_pages.widget(0), self.key_pages.widget(1)):
+            page.layout().invalidate()  # nested layouts would update only at the next event
+        self.key_pages.layout().invalidate()
+        self._layout.invalidate()
+        self._layout.activate()
+
+    def _fits(self) -> bool:
+        """Whether the pad's layout and its wrapped title fit the pad's current size."""
+        needed = self._layout.totalHeightForWidth(self.width())
+        if needed <= 0 or needed > self.height():
+            return False
+        title = self.title.contentsRect()
+        return self.title.fontMetrics().boundingRect(
+            0, 0, title.width(), 100000, int(Qt.TextFlag.TextWordWrap),
+            self.title.text()).height() <= title.height()
+
+    def _style_fields(self) -> None:
+        """Both fields at the pad's scale, the one the keys type into outlined."""
+        style = (f"font-size: {FIELD_PT * self.scale:.1f}pt; padding: 6px; "
+                 "background: white; color: #101418;")
+        for field in (self.code_field, self.pin_field):
+            field.setStyleSheet(style + (ACTIVE_BORDER if field is self.active else ""))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """A touch on either field makes it the one the keys type into."""
@@ -140,6 +201,7 @@ class PinPad(QFrame):
                           ("cancel", "pin.cancel")):
             self.keys[key].setText(text(name, language))
         self._activate(self.active)  # the OK key's text depends on the field
+        self.fit()
 
     # -- behaviour ---------------------------------------------------------------------
     def reset(self, code_only: bool = False) -> None:
@@ -151,13 +213,11 @@ class PinPad(QFrame):
         self.code_field.clear()
         self.pin_field.clear()
         self._activate(self.code_field)
+        self.fit()  # the title changed
 
     def _activate(self, field: QLineEdit) -> None:
         self.active = field
-        self.code_field.setStyleSheet(ACTIVE_FIELD_STYLE if field is self.code_field
-                                      else FIELD_STYLE)
-        self.pin_field.setStyleSheet(ACTIVE_FIELD_STYLE if field is self.pin_field
-                                     else FIELD_STYLE)
+        self._style_fields()
         self.keys["letters"].setEnabled(field is self.code_field)
         last = field is self.pin_field or self.code_only
         self.keys["ok"].setText(text("pin.ok" if last else "pin.next", self.language))
