@@ -39,6 +39,7 @@ from kiosk.app.state import (
 from kiosk.ui.strings import Language, text
 
 MAX_REMINDERS_SHOWN = 3
+ACK_PX = 56  # px: a reminder's "Got it" button, at any scale
 CARD_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.42)  # tried in turn until the card fits
 
 
@@ -173,7 +174,7 @@ class ReminderPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("reminders")
         self.setStyleSheet("#reminders { background: #1f2d3a; border-radius: 16px; }")
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         self.title = _label(20, bold=True, color="#f5f7fa")
         layout.addWidget(self.title)
         self.items = [_label(18, color="#dfe6ee") for _ in range(MAX_REMINDERS_SHOWN)]
@@ -185,7 +186,7 @@ class ReminderPanel(QFrame):
         self._ack_group.idClicked.connect(self._ack)
         for index, item in enumerate(self.items):
             button = QPushButton()
-            button.setMinimumHeight(56)  # a finger, not a mouse pointer
+            button.setMinimumHeight(ACK_PX)  # a finger, not a mouse pointer
             button.setStyleSheet("font-size: 18pt; font-weight: bold; padding: 6px 18px; "
                                  "background: #2e7d4f; color: white; border-radius: 10px;")
             self._ack_group.addButton(button, index)
@@ -197,23 +198,38 @@ class ReminderPanel(QFrame):
             layout.addLayout(row)
         self._greeting: Greeting | None = None
         self._language: Language = "vi"
+        self._zone: tzinfo | None = None
+
+    def show_at_most(self, limit: int) -> None:
+        """Show the current greeting's first ``limit`` reminders (the card's fit)."""
+        if self._greeting is not None and self._zone is not None:
+            self.show_reminders(self._greeting, self._language, self._zone, limit)
 
     def set_scale(self, scale: float) -> None:
         """Texts and buttons at ``scale`` times their full size (the card's fit)."""
         _scale_labels([self.title, *self.items], scale)
+        margin = round(11 * min(1.0, scale / 0.6))  # px: Qt's default at full scale
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        self._layout.setSpacing(round(6 * min(1.0, scale / 0.6)))
         for button in self.ack_buttons:
-            button.setMinimumHeight(56)  # a finger at any scale
+            button.setMinimumHeight(ACK_PX)  # a finger at any scale
             button.setStyleSheet(f"font-size: {18 * scale:.1f}pt; font-weight: bold; "
                                  "padding: 4px 12px; background: #2e7d4f; color: white; "
                                  "border-radius: 10px;")
 
-    def show_reminders(self, greeting: Greeting, language: Language, zone: tzinfo) -> None:
-        self._greeting, self._language = greeting, language
-        self.title.setText(text("reminders.title", language))
-        shown = greeting.reminders[:MAX_REMINDERS_SHOWN]
+    def show_reminders(self, greeting: Greeting, language: Language, zone: tzinfo,
+                       limit: int = MAX_REMINDERS_SHOWN) -> None:
+        """The first ``limit`` reminders (fewer when the card is too small for them all: the
+        title then counts the ones not shown, "(+2)")."""
+        self._greeting, self._language, self._zone = greeting, language, zone
+        shown = greeting.reminders[:limit]
+        title = text("reminders.title", language)
+        hidden = len(greeting.reminders[:MAX_REMINDERS_SHOWN]) - len(shown)
+        self.title.setText(f"{title} (+{hidden})" if hidden > 0 else title)
         for index, label in enumerate(self.items):
             button = self.ack_buttons[index]
             button.hide()
+            label.setVisible(index < max(len(shown), 1))
             if index >= len(shown):
                 label.setText(text("reminders.none", language) if index == 0 else "")
                 continue
@@ -262,6 +278,9 @@ class GreetingCard(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("greeting")
+        # Its share of the row (KioskWindow's stretch), never the height its texts ask for:
+        # ``fit`` makes them fit that share, so the card never pushes into the preview.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.setStyleSheet("#greeting { background: rgba(12, 60, 40, 235); border-radius: 24px; }")
         layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
@@ -298,15 +317,28 @@ class GreetingCard(QFrame):
         label.setStyleSheet("background: #0b2a1e; border-radius: 12px;")
         return label
 
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        """No: the card takes the share of the row it is given (see ``__init__``)."""
+        return False
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self.fit()
 
     def fit(self) -> None:
-        """The largest of CARD_SCALES at which every text fits the card's current size."""
+        """The largest of CARD_SCALES at which every text fits the card's current size; if
+        none does with all the reminders, the same with fewer (down to one)."""
+        for limit in range(MAX_REMINDERS_SHOWN, 0, -1):
+            self.reminders.show_at_most(limit)
+            if self._fit_scale():
+                return
+
+    def _fit_scale(self) -> bool:
         layout = self._layout
         for scale in CARD_SCALES:
             self.scale = scale
+            layout.setContentsMargins(*(round(m * min(1.0, scale / 0.6))
+                                        for m in (32, 24, 32, 24)))
             _scale_labels([self.check, self.name, self.department, self.when, self.verdict],
                           scale)
             side = round(CHIP_SIDE * max(scale, 0.6))
@@ -314,10 +346,12 @@ class GreetingCard(QFrame):
                 label.setFixedSize(side, side)
             self._show_faces()
             self.reminders.set_scale(scale)
+            self.reminders.layout().invalidate()  # else updated only at the next event
             layout.invalidate()
             layout.activate()  # lays the children out at this scale, now
             if self._texts_fit():
-                return
+                return True
+        return False
 
     def _texts_fit(self) -> bool:
         """Whether every visible text label of the card has the height its text needs."""

@@ -139,10 +139,12 @@ class KioskWindow(QWidget):
         self.admin_button = QPushButton(text("admin.button", self.language))
         self.admin_button.setStyleSheet("font-size: 14pt; padding: 8px 24px;")
         self.admin_button.clicked.connect(self.enter_admin)
-        bottom = QHBoxLayout()
+        bottom = self.bottom_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         bottom.addWidget(self.status, 1)
-        bottom.addWidget(self._build_keypad())
-        bottom.addWidget(self.admin_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._build_keypad())
+        buttons.addWidget(self.admin_button)
+        bottom.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages, 1)
@@ -155,13 +157,16 @@ class KioskWindow(QWidget):
         self.move(rect.topLeft())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Portrait panels put the greeting card under the preview, landscape beside it;
-        small landscape panels (under NARROW_PX wide) give the card half the width, so the
-        enrolled and live faces fit beside the texts."""
+        """Portrait panels put the greeting card under the preview (the card taking 3/5 of the
+        height), landscape beside it; small landscape panels (under NARROW_PX wide) give the card half the width, so the
+        enrolled and live faces fit beside the texts. Portrait panels also put the status
+        bar above its buttons, so its texts keep one line."""
         portrait = event.size().height() > event.size().width()
-        self.checkin_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait
-                                      else QBoxLayout.Direction.LeftToRight)
-        card_share = 3 if not portrait and event.size().width() < NARROW_PX else 2
+        direction = (QBoxLayout.Direction.TopToBottom if portrait
+                     else QBoxLayout.Direction.LeftToRight)
+        self.checkin_row.setDirection(direction)
+        self.bottom_row.setDirection(direction)
+        card_share = 3 if portrait or event.size().width() < NARROW_PX else 2
         for index in (1, 2):  # the greeting card and the refusal card
             self.checkin_row.setStretch(index, card_share)
         super().resizeEvent(event)
