@@ -166,6 +166,7 @@ class KioskWindow(QWidget):
                      else QBoxLayout.Direction.LeftToRight)
         self.checkin_row.setDirection(direction)
         self.bottom_row.setDirection(direction)
+        self.checkin_row.setStretch(0, 2 if portrait else 3)  # the preview
         card_share = 3 if portrait or event.size().width() < NARROW_PX else 2
         for index in (1, 2):  # the greeting card and the refusal card
             self.checkin_row.setStretch(index, card_share)
