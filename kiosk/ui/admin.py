@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -55,7 +56,9 @@ from kiosk.ui.strings import Language, text
 from kiosk.ui.touch_keys import NumericKeypad, VietnameseKeyboard
 
 CONSENT_NOTICE_VERSION = "2026-01-vi-1"
-BIG = "font-size: 22pt;"
+BIG = "font-size: 20pt;"
+ACTION_STYLE = "font-size: 16pt; padding: 4px;"  # two by two fit half of a 7" panel
+TOUCH_PX = 56  # px: the enrolment page's buttons, dropdown and name field
 # The consent box must be seen on the dark page, ticked or not: a white frame on a lighter
 # box, filled green with a white tick mark when ticked.
 CONSENT_STYLE = ("QCheckBox { font-size: 18pt; color: white; spacing: 16px; } "
@@ -66,7 +69,7 @@ CONSENT_STYLE = ("QCheckBox { font-size: 18pt; color: white; spacing: 16px; } "
 
 def _big(widget: QWidget) -> QWidget:
     widget.setStyleSheet(BIG)
-    widget.setMinimumHeight(64)  # touch-friendly
+    widget.setMinimumHeight(TOUCH_PX)  # touch-friendly
     return widget
 
 
@@ -132,44 +135,57 @@ class AdminPanel(QStackedWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         portrait = event.size().height() > event.size().width()
-        self.pin_layout.setDirection(QBoxLayout.Direction.TopToBottom if portrait
-                                     else QBoxLayout.Direction.LeftToRight)
+        direction = (QBoxLayout.Direction.TopToBottom if portrait
+                     else QBoxLayout.Direction.LeftToRight)
+        self.pin_layout.setDirection(direction)
+        self.enroll_form_layout.setDirection(direction)
         super().resizeEvent(event)
 
     def _build_enroll_page(self) -> QWidget:
+        """Who (title, staff dropdown, new name) beside what to do (consent, buttons,
+        messages) on a landscape panel, above it on a portrait one (``resizeEvent``)."""
         page = QWidget()
         layout = QVBoxLayout(page)
+        self.enroll_form = QWidget()
+        form = self.enroll_form_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight,
+                                                    self.enroll_form)
+        form.setContentsMargins(0, 0, 0, 0)
+        who, who_column = self._column()
         # While the on-screen keyboard is open only the name label, field and keyboard show
         # (it fits 800x480); ``top`` and ``rest`` hold everything else.
         self.enroll_top, top = self._column()
         title = QLabel()
         self._tr(title.setText, "enroll.title")
-        title.setStyleSheet("font-size: 32pt; font-weight: bold; color: white;")
+        title.setStyleSheet("font-size: 26pt; font-weight: bold; color: white;")
+        title.setWordWrap(True)
         top.addWidget(title)
         top.addWidget(self._white(self._label("enroll.pick_person")))
         self.person_picker = QComboBox()  # nobody chosen until the admin picks someone
         self._tr(self.person_picker.setPlaceholderText, "enroll.pick_person")
         top.addWidget(_big(self.person_picker))
-        layout.addWidget(self.enroll_top)
-        layout.addWidget(self._white(self._label("enroll.new_person")))
+        who_column.addWidget(self.enroll_top)
+        who_column.addWidget(self._white(self._label("enroll.new_person")))
         self.new_name = QLineEdit()
         self._tr(self.new_name.setPlaceholderText, "enroll.name_placeholder")
         self.new_name.setStyleSheet(FIELD_STYLE)
-        self.new_name.setMinimumHeight(64)
+        self.new_name.setMinimumHeight(TOUCH_PX)
         self.new_name.installEventFilter(self)  # a touch opens the on-screen keyboard
         self.new_name.textChanged.connect(self._typed_name)
         self.person_picker.activated.connect(self._picked_person)
-        layout.addWidget(self.new_name)
+        who_column.addWidget(self.new_name)
+        who_column.addStretch(1)
+        form.addWidget(who, 1)
+        self.enroll_rest, rest = self._column()
+        self._build_enroll_actions(rest)
+        rest.addStretch(1)
+        form.addWidget(self.enroll_rest, 1)
+        layout.addWidget(self.enroll_form, 1)  # all the height: wrapped texts never squeezed
         self.name_keyboard = VietnameseKeyboard(self.new_name, text("admin.ok", self._language))
         self._tr(self.name_keyboard.keys["done"].setText, "admin.ok")
         self.name_keyboard.activity.connect(self.activity)
         self.name_keyboard.done.connect(self.close_name_keyboard)
         self.name_keyboard.hide()
         layout.addWidget(self.name_keyboard)
-        self.enroll_rest, rest = self._column()
-        self._build_enroll_actions(rest)
-        layout.addWidget(self.enroll_rest)
-        layout.addStretch(1)
         # While a capture runs the live camera with its framing oval replaces the form.
         self.capture_view = CaptureView(self._language)
         self.capture_view.cancel.connect(self.cancel_capture)
@@ -212,18 +228,29 @@ class AdminPanel(QStackedWidget):
         return widget, column
 
     def _build_enroll_actions(self, layout: QVBoxLayout) -> None:
-        """Consent, the action buttons and the capture feedback of the enrolment page."""
+        """Consent, the action buttons (two by two) and the capture feedback of the
+        enrolment page. The consent text wraps beside its box; a touch on it ticks it."""
         self.consent = QCheckBox()
-        self._tr(self.consent.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
         self.consent.setStyleSheet(CONSENT_STYLE)
-        layout.addWidget(self.consent)
-        buttons = QHBoxLayout()
+        self.consent.setMinimumSize(TOUCH_PX, TOUCH_PX)
+        self.consent_text = self._white(QLabel())
+        self.consent_text.setStyleSheet("font-size: 16pt; color: white; "
+                                        "background: transparent;")
+        self._tr(self.consent_text.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
+        self.consent_text.installEventFilter(self)
+        consent = QHBoxLayout()
+        consent.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
+        consent.addWidget(self.consent_text, 1)
+        layout.addLayout(consent)
+        buttons = QGridLayout()
         self.start_button = self._button("enroll.start", self.start_enrollment)
         self.settings_button = self._button("admin.settings", self.open_settings)
-        for button in (self.start_button, self.settings_button,
-                       self._button("admin.doctor", self.run_doctor),
-                       self._button("admin.exit", self.leave)):
-            buttons.addWidget(_big(button))
+        for index, button in enumerate((self.start_button, self.settings_button,
+                                        self._button("admin.doctor", self.run_doctor),
+                                        self._button("admin.exit", self.leave))):
+            button.setStyleSheet(ACTION_STYLE)
+            button.setMinimumHeight(TOUCH_PX)
+            buttons.addWidget(button, index // 2, index % 2)
         layout.addLayout(buttons)
         self.progress = self._white(QLabel(""))
         self.guidance = self._white(self._label("enroll.turn_hint"))
@@ -233,7 +260,7 @@ class AdminPanel(QStackedWidget):
         self.doctor_lines.setStyleSheet("font-size: 12pt; color: #cfd8dc; background: "
                                         "transparent;")
         for label in (self.progress, self.guidance, self.result):
-            label.setStyleSheet("font-size: 22pt; color: #ffe28a; background: transparent;")
+            label.setStyleSheet("font-size: 18pt; color: #ffe28a; background: transparent;")
             layout.addWidget(label)
         layout.addWidget(self.doctor_lines)
 
@@ -255,9 +282,15 @@ class AdminPanel(QStackedWidget):
         self.enroll_rest.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """A touch on the name field shows the on-screen keyboard."""
-        if watched is self.new_name and event.type() == QEvent.Type.MouseButtonPress:
+        """A touch on the name field shows the on-screen keyboard; one on the consent text
+        ticks (or unticks) its box."""
+        if event.type() != QEvent.Type.MouseButtonPress:
+            return super().eventFilter(watched, event)
+        if watched is self.new_name:
             self.open_name_keyboard()
+            return True
+        if watched is self.consent_text:
+            self.consent.toggle()
             return True
         return super().eventFilter(watched, event)
 
@@ -281,7 +314,7 @@ class AdminPanel(QStackedWidget):
 
     @staticmethod
     def _white(label: QLabel) -> QLabel:
-        label.setStyleSheet("font-size: 20pt; color: white; background: transparent;")
+        label.setStyleSheet("font-size: 18pt; color: white; background: transparent;")
         label.setWordWrap(True)
         return label
 

@@ -158,9 +158,9 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Portrait panels put the greeting card under the preview (the card taking 3/5 of the
-        height), landscape beside it; small landscape panels (under NARROW_PX wide) give the card half the width, so the
-        enrolled and live faces fit beside the texts. Portrait panels also put the status
-        bar above its buttons, so its texts keep one line."""
+        height), landscape beside it; small landscape panels (under NARROW_PX wide) give the
+        card half the width, so the enrolled and live faces fit beside the texts. Portrait
+        panels also put the status bar above its buttons, so its texts keep one line."""
         portrait = event.size().height() > event.size().width()
         direction = (QBoxLayout.Direction.TopToBottom if portrait
                      else QBoxLayout.Direction.LeftToRight)
