@@ -10,15 +10,19 @@ from collections.abc import Callable
 from uuid import UUID
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
-    QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -48,23 +52,41 @@ class SettingsPage(QWidget):
         self._view: LocalSettingsView | None = None
         layout = QVBoxLayout(self)
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 28pt; font-weight: bold; color: white;")
+        self.title.setStyleSheet("font-size: 24pt; font-weight: bold; color: white;")
         self._tr(self.title.setText, "settings.title")
         layout.addWidget(self.title)
-        layout.addLayout(self._build_form())
-        layout.addLayout(self._build_buttons())
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size: 18pt; color: #ffe28a; background: transparent;")
-        layout.addWidget(self.message)
         self.doctor_lines = QLabel("")
         self.doctor_lines.setWordWrap(True)
         self.doctor_lines.setStyleSheet("font-size: 12pt; color: #cfd8dc;")
-        layout.addWidget(self.doctor_lines)
-        layout.addStretch(1)
+        layout.addWidget(self._scrolled_form(), 1)
+        layout.addWidget(self.message)
+        layout.addLayout(self._build_buttons())
 
-    def _build_form(self) -> QFormLayout:
-        form = QFormLayout()
+    def _scrolled_form(self) -> QScrollArea:
+        """The fields, the face-entry list and the doctor's lines, scrolled by touch when the
+        panel is too short for them all (a 7" 800x480 one); title, message and buttons stay."""
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.addLayout(self._build_form())
+        column.addWidget(self.doctor_lines)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        scroll.verticalScrollBar().setStyleSheet("QScrollBar:vertical { width: 28px; }")
+        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.scroll = scroll
+        return scroll
+
+    def _build_form(self) -> QVBoxLayout:
+        """One row per setting, its label (wrapped) beside its field."""
+        form = QVBoxLayout()
         self.kiosk_name = QLineEdit()
         self.camera_source = QLineEdit()
         self.match_threshold = QLineEdit()
@@ -95,16 +117,24 @@ class SettingsPage(QWidget):
             field.setStyleSheet(f"QListWidget {{ {FIELD_STYLE} }}{LIST_STYLE}"
                                 if field is self.admin_people else FIELD_STYLE)
             field.setMinimumHeight(48)  # touch-friendly
-            form.addRow(label, field)
-        form.addRow(QLabel(""), self.face_entry_note)
+            form.addLayout(self._row(label, field))
+        form.addLayout(self._row(QLabel(""), self.face_entry_note))
         for line in (self.kiosk_name, self.camera_source, self.match_threshold,
                      self.liveness_threshold):
             line.textEdited.connect(lambda _t: self.activity.emit())
         self._show_match_label(None)
         return form
 
-    def _build_buttons(self) -> QHBoxLayout:
-        buttons = QHBoxLayout()
+    @staticmethod
+    def _row(label: QLabel, field: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(label, 2)
+        row.addWidget(field, 3)
+        return row
+
+    def _build_buttons(self) -> QBoxLayout:
+        """Save, doctor and back: in a row, or one above the other on a portrait panel."""
+        buttons = self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.save_button = QPushButton()
         self._tr(self.save_button.setText, "settings.save")
         self.save_button.clicked.connect(self.submit)
@@ -115,10 +145,16 @@ class SettingsPage(QWidget):
         self._tr(self.back_button.setText, "admin.back")
         self.back_button.clicked.connect(self.back)
         for button in (self.save_button, self.doctor_button, self.back_button):
-            button.setStyleSheet("font-size: 20pt;")
-            button.setMinimumHeight(64)
+            button.setStyleSheet("font-size: 18pt;")
+            button.setMinimumHeight(56)
             buttons.addWidget(button)
         return buttons
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        portrait = event.size().height() > event.size().width()
+        self.buttons.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                  else QBoxLayout.Direction.LeftToRight)
+        super().resizeEvent(event)
 
     def _tr(self, setter: Callable[[str], None], key: str, **values: object) -> None:
         """Set a text now and again whenever the language changes."""
