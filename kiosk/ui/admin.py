@@ -173,10 +173,12 @@ class AdminPanel(QStackedWidget):
         self.new_name.textChanged.connect(self._typed_name)
         self.person_picker.activated.connect(self._picked_person)
         who_column.addWidget(self.new_name)
+        self.enroll_rest, rest = self._column()
+        self.enroll_notes, notes = self._column()  # under the name: the page's lower half
+        self._build_enroll_actions(rest, notes)
+        who_column.addWidget(self.enroll_notes)
         who_column.addStretch(1)
         form.addWidget(who, 1)
-        self.enroll_rest, rest = self._column()
-        self._build_enroll_actions(rest)
         rest.addStretch(1)
         form.addWidget(self.enroll_rest, 1)
         layout.addWidget(self.enroll_form, 1)  # all the height: wrapped texts never squeezed
@@ -227,9 +229,10 @@ class AdminPanel(QStackedWidget):
         column.setContentsMargins(0, 0, 0, 0)
         return widget, column
 
-    def _build_enroll_actions(self, layout: QVBoxLayout) -> None:
+    def _build_enroll_actions(self, layout: QVBoxLayout, notes: QVBoxLayout) -> None:
         """Consent, the action buttons (two by two) and the capture feedback of the
-        enrolment page. The consent text wraps beside its box; a touch on it ticks it."""
+        enrolment page; the capture hint and the doctor's lines go to ``notes``. The consent
+        text wraps beside its box; a touch on it ticks it."""
         self.consent = QCheckBox()
         self.consent.setStyleSheet(CONSENT_STYLE)
         self.consent.setMinimumSize(TOUCH_PX, TOUCH_PX)
@@ -261,8 +264,10 @@ class AdminPanel(QStackedWidget):
                                         "transparent;")
         for label in (self.progress, self.guidance, self.result):
             label.setStyleSheet("font-size: 18pt; color: #ffe28a; background: transparent;")
-            layout.addWidget(label)
-        layout.addWidget(self.doctor_lines)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.result)
+        notes.addWidget(self.guidance)
+        notes.addWidget(self.doctor_lines)
 
     def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton()
@@ -272,14 +277,14 @@ class AdminPanel(QStackedWidget):
 
     def open_name_keyboard(self) -> None:
         self.activity.emit()
-        self.enroll_top.hide()
-        self.enroll_rest.hide()
+        for part in (self.enroll_top, self.enroll_notes, self.enroll_rest):
+            part.hide()
         self.name_keyboard.show()
 
     def close_name_keyboard(self) -> None:
         self.name_keyboard.hide()
-        self.enroll_top.show()
-        self.enroll_rest.show()
+        for part in (self.enroll_top, self.enroll_notes, self.enroll_rest):
+            part.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """A touch on the name field shows the on-screen keyboard; one on the consent text
