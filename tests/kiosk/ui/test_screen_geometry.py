@@ -2,12 +2,12 @@
 at its width, its own font) with every letter in that font (Vietnamese diacritics drawn, not
 boxes), no two visible sibling widgets overlap, and every widget lies inside the window (or,
 on a page that scrolls, inside the scrolled content, the scroll area inside the window).
-Checked offscreen, in the kiosk's font, on the greeting card (a repeat greeting with the
-longest verdict, the enrolled face chip beside the live face, three reminders), the refusal
-cards beside the live preview, the staff PIN keypad (digits and letters), the face + code
-keypad, the PIN and badge refusals, the camera-offline and models-missing screens, the admin
-PIN page, the enrolment form, its on-screen keyboard and its capture view, and the admin
-settings page."""
+Checked offscreen at each of SIZES (480x800 and 600x1024 portrait), in the kiosk's font,
+on the greeting card (a repeat greeting with the longest verdict, the enrolled face chip
+beside the live face, three reminders), the refusal cards beside the live preview, the staff
+PIN keypad (digits and letters), the face + code keypad, the PIN and badge refusals, the
+camera-offline and models-missing screens, the admin PIN page, the enrolment form, its
+on-screen keyboard and its capture view, and the admin settings page."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ from kiosk.app.state import (
 from kiosk.ui.app import use_kiosk_font
 from kiosk.ui.window import KioskWindow
 
-SIZES = [(800, 480), (1024, 600), (1280, 800), (1920, 1080), (600, 1024)]
+SIZES = [(800, 480), (1024, 600), (1280, 800), (1920, 1080), (480, 800), (600, 1024)]
 PIN = "2468"
 
 
