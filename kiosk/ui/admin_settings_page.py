@@ -81,7 +81,7 @@ class SettingsPage(QWidget):
         scroll.setWidget(content)
         scroll.verticalScrollBar().setStyleSheet("QScrollBar:vertical { width: 28px; }")
         QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        self.scroll = scroll
+        self.form_scroll = scroll
         return scroll
 
     def _build_form(self) -> QVBoxLayout:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -160,9 +161,8 @@ class PinPad(QFrame):
         for field in (self.code_field, self.pin_field):
             field.setMinimumHeight(max(TOUCH_PX, round(FIELD_PX * scale)))
         self._style_fields()
-        for page in (self.key_pages.widget(0), self.key_pages.widget(1)):
-            page.layout().invalidate()  # nested layouts would update only at the next event
-        self.key_pages.layout().invalidate()
+        for nested in self.key_pages.findChildren(QLayout):
+            nested.invalidate()  # else nested layouts update only at the next event
         self._layout.invalidate()
         self._layout.activate()
 

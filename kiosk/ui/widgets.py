@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -346,7 +347,8 @@ class GreetingCard(QFrame):
                 label.setFixedSize(side, side)
             self._show_faces()
             self.reminders.set_scale(scale)
-            self.reminders.layout().invalidate()  # else updated only at the next event
+            for nested in self.reminders.findChildren(QLayout):
+                nested.invalidate()  # else updated only at the next event
             layout.invalidate()
             layout.activate()  # lays the children out at this scale, now
             if self._texts_fit():
