@@ -8,7 +8,7 @@ guided enrolment) at each ``--sizes`` panel size, laid out at that size
 people's photos must never end up in the repository.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language vi|en]
-                                            [--sizes 800x480,1280x800]
+                                            [--sizes 800x480,1280x800,480x800]
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--language", choices=("vi", "en"), default="vi")
-    parser.add_argument("--sizes", type=_sizes, default=[(800, 480), (1280, 800)],
+    parser.add_argument("--sizes", type=_sizes, default=[(800, 480), (1280, 800), (480, 800)],
                         help="panel sizes for the kiosk screens, WxH pixels, comma-separated")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     window.admin.pin_input.setText("2468")
     window.admin.submit_pin()
     window.show_state(PeopleDirectory((PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),)))
+    window.admin.person_picker.setCurrentIndex(0)  # the dropdown starts with nobody chosen
     window.admin.consent.setChecked(True)
     save(window, "admin_enrollment_form.png")
     window.admin.start_enrollment()  # the capture view: live camera, oval, pose asked
