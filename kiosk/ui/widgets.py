@@ -400,12 +400,13 @@ class GreetingCard(QFrame):
 
 
 class MessageScreen(QFrame):
-    """A full-screen state: a title and what to do next (not recognized, camera offline...)."""
+    """A full-screen state: a title and what to do next (not recognized, camera offline...).
+    Its texts shrink (CARD_SCALES) until both fit, on a narrow portrait panel too."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("message")
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(64, 64, 64, 64)
         layout.addStretch(1)
         self.title = _label(44, bold=True)
@@ -422,6 +423,26 @@ class MessageScreen(QFrame):
         self.setStyleSheet(f"#message {{ background: {background}; }}")
         self.title.setText(title)
         self.fix.setText(fix)
+        self.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        """The largest of CARD_SCALES at which the title and the fix have the height they
+        need; margins 64 px, or 24 px on a panel narrower than 800 px."""
+        margin = 64 if self.width() >= 800 else 24
+        self._layout.setContentsMargins(margin, margin, margin, margin)
+        for scale in CARD_SCALES:
+            _scale_labels([self.title, self.fix], scale)
+            self._layout.invalidate()
+            self._layout.activate()
+            needed = self._layout.totalHeightForWidth(self.width())
+            if 0 < needed <= self.height() and all(
+                    _wrapped_height(label) <= label.contentsRect().height()
+                    for label in (self.title, self.fix)):
+                return
 
 
 class StatusBarWidget(QFrame):

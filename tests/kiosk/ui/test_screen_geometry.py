@@ -450,3 +450,19 @@ def test_admin_settings_page(window: KioskWindow) -> None:
     assert _clipped(window) == []
     for button in (page.save_button, page.doctor_button, page.back_button):
         assert button.height() >= TOUCH_PX and _inside(window, button)
+
+
+def test_the_longer_english_texts_fit_too(window: KioskWindow) -> None:
+    _status(window)
+    window.set_language("en")
+    window.show_state(CodeRequested(at=datetime(2026, 11, 23, 1, 12, tzinfo=UTC)))
+    assert window.keypad.title.text() == "Please type your employee code to confirm your face"
+    assert _clipped(window) == []
+    window.close_keypad()
+    window.show_state(AltCheckinRefused(AltRefusal.FACE_CODE_MISMATCH))
+    assert _clipped(window) == []
+    _unlock(window)
+    assert window.admin.consent_text.text().startswith("This person read the notice")
+    assert _clipped(window) == []
+    window.admin.open_settings()
+    assert _clipped(window) == []
