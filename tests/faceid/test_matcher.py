@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from faceid.matcher import Gallery, MatchDecision, normalise_rows
+from faceid.search_index import QuantizedIndex
 from kiosk.errors import GalleryError
 from tests.conftest import need_shared
 
@@ -124,16 +125,40 @@ def _real_embeddings(pack: Any, folder: Path, limit: int) -> np.ndarray:
     return normalise_rows(np.stack(rows))
 
 
-def test_prefiltered_search_equals_the_exhaustive_one_on_real_embeddings(
-        recognition_pack: Any) -> None:
-    """Top-1, top-2 and both scores through the int8 bounds are the exhaustive search's, for
-    real probes against real templates among 20,000 more drawn with their covariance."""
+@pytest.fixture(scope="module")
+def real_gallery(recognition_pack: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(templates: 80 real embeddings of lfw-dev photos then 20,000 drawn with their second
+    moment, probes: 80 real embeddings of other photos)."""
     real = _real_embeddings(recognition_pack, need_shared("datasets", "lfw-dev", "images"), 160)
     enrolled, probes = real[::2], real[1::2]
     rng = np.random.default_rng(7)
     moment = enrolled.T @ enrolled / len(enrolled) + 1e-4 * np.eye(real.shape[1])
     drawn = normalise_rows(rng.multivariate_normal(np.zeros(real.shape[1]), moment, 20_000))
-    templates = np.concatenate([enrolled, drawn])
+    return np.concatenate([enrolled, drawn]), probes
+
+
+def test_int8_bounds_hold_for_every_template(real_gallery: tuple[np.ndarray, np.ndarray]) -> None:
+    """Every exact cosine lies within the index's bounds, on the rotated and shortened copy
+    of real embeddings and on isotropic rows kept whole; and the bounds are tight."""
+    templates, probes = real_gallery
+    rng = np.random.default_rng(8)
+    for matrix, shortened in ((templates, True), (_unit(rng, 20_000, templates.shape[1]), False)):
+        index = QuantizedIndex(matrix)
+        assert (index.dims_kept < matrix.shape[1]) is shortened
+        for probe in probes[:20]:
+            exact = matrix @ probe
+            approximate, upper = index.approximate(probe)
+            assert (exact <= upper).all()
+            assert (exact >= 2 * approximate - upper).all()
+            assert float(np.median(upper - approximate)) < 0.15
+
+
+def test_prefiltered_search_equals_the_exhaustive_one_on_real_embeddings(
+        recognition_pack: Any, real_gallery: tuple[np.ndarray, np.ndarray]) -> None:
+    """Top-1, top-2 and both scores through the int8 bounds are the exhaustive search's, for
+    real probes against real templates among 20,000 more drawn with their covariance."""
+    templates, probes = real_gallery
+    enrolled = templates[:len(probes)]
     fast, exhaustive = Gallery("rec-1"), Gallery("rec-1", prefilter_min_templates=10**9)
     for start in range(0, len(templates), 4):
         person = uuid.uuid4()
