@@ -51,8 +51,9 @@ def real_embeddings(pack: Any, folder: Path, photos: int) -> np.ndarray:
             rows.append(row)
         if (index + 1) % 100 == 0:
             print(f"embedded {index + 1}/{min(photos, len(paths))}", file=sys.stderr, flush=True)
-    matrix = np.stack(rows).astype(np.float32)
-    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix: np.ndarray = np.stack(rows).astype(np.float32)
+    unit: np.ndarray = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    return unit
 
 
 def gallery_rows(enrolled: np.ndarray, total: int, seed: int = 0) -> np.ndarray:
