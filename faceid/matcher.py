@@ -14,8 +14,8 @@ in two steps with the same result: an int8 copy bounds every template's score in
 pass (faceid.search_index), the best few are scored exactly to learn the second-best
 person's exact score, and every template whose upper bound reaches it is scored exactly in
 float32. Top-1, top-2 and both scores are the exhaustive search's (tests/faceid/
-test_matcher.py compares them on real embeddings); only about a quarter of the bytes are
-read. scripts/bench_search.py measures both ways on one gallery.
+test_matcher.py compares them on real embeddings); about an eighth of the bytes are read
+for the Intel pack's 256-d templates. scripts/bench_search.py times both on one gallery.
 
 1:1 ``verify``: the probe against the claimed person's templates only (PIN/QR/badge path).
 

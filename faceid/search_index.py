@@ -2,9 +2,9 @@
 
 The exact 1:N search reads the whole float32 template matrix for every probe (100,000
 256-d templates = 102 MB). This index keeps each template as 7-bit integers with its own
-scale (26 MB) and scores all of them in one ONNX Runtime ``MatMulInteger`` (u8 probe x s8
-templates, int32 sums: SIMD integer dot products), then states for each template how far
-that approximate score can be from the exact cosine:
+scale (26 MB; 13 MB once shortened, below) and scores all of them in one ONNX Runtime
+``MatMulInteger`` (u8 probe x s8 templates, int32 sums: SIMD integer dot products), then
+states for each template how far that approximate score can be from the exact cosine:
 
     |x . q - x^ . q^| <= |x - x^| |q| + |x^| |q - q^|     (Cauchy-Schwarz, |q| = 1)
 
