@@ -65,6 +65,8 @@ class LatencyObserver:
         self.decision_latencies_ms: list[float] = []  # to any decision, greeting or refusal
         self.decidable_at: float | None = None  # first analysed frame past the quality gate
         self.walkup_latencies_ms: list[float] = []  # from decidable_at to the greeting
+        self.frames_since_decidable = 0  # analysed frames from decidable_at on (load-free)
+        self.walkup_frames: list[float] = []  # ... counted up to each greeting
 
     def __call__(self, state: object) -> None:
         from kiosk.app.state import Greeting, Guidance, LivenessFailed, NotRecognized
@@ -77,6 +79,9 @@ class LatencyObserver:
                 self.decidable_at = None
             if self.decidable_at is None and any(face.good for face in state.faces):
                 self.decidable_at = state.captured_monotonic_s
+                self.frames_since_decidable = 0
+            if self.decidable_at is not None:
+                self.frames_since_decidable += 1
             if not has_face:
                 self.last_empty_at = state.captured_monotonic_s
                 self.decidable_at = None
@@ -98,6 +103,7 @@ class LatencyObserver:
             self.greetings += 1
             if self.decidable_at is not None:
                 self.walkup_latencies_ms.append((now - self.decidable_at) * 1000.0)
+                self.walkup_frames.append(float(self.frames_since_decidable))
             if self.entered_at is not None:
                 self.latencies_ms.append((now - self.entered_at) * 1000.0)
                 self.entered_at = None
@@ -313,6 +319,10 @@ def _figures(args: argparse.Namespace, runtime: Any, report: Any, observer: Late
         "liveness_failed": observer.liveness_failed,
         "walkup_to_greeting_ms_p50": _percentile(observer.walkup_latencies_ms, 0.5),
         "walkup_to_greeting_ms_p95": _percentile(observer.walkup_latencies_ms, 0.95),
+        # analysed frames from that first frame to the greeting: the same under any load
+        "walkup_to_greeting_frames_p50": _percentile(observer.walkup_frames, 0.5),
+        "walkup_to_greeting_frames_mean": round(statistics.fmean(observer.walkup_frames), 2)
+        if observer.walkup_frames else None,
         "face_to_decision_ms_p50": _percentile(observer.decision_latencies_ms, 0.5),
         "face_to_greeting_ms_p50": _percentile(observer.latencies_ms, 0.5),
         "face_to_greeting_ms_p90": _percentile(observer.latencies_ms, 0.9),
