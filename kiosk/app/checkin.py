@@ -280,6 +280,8 @@ class CheckInEngine:
         out.append(greeting)
         if self._door is not None:
             self._door.checked_in()  # the punch is already committed
+        if decision.rolling is not None and not greeting.repeat:
+            self._desk.keep_rolling(decision.rolling)  # kiosk.app.rolling
 
     def _liveness_failed(self, decision: FaceDecision, at: datetime,
                          out: list[KioskState]) -> None:

@@ -34,6 +34,7 @@ from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
 
 if TYPE_CHECKING:
+    from kiosk.app.rolling import RollingOffer
     from kiosk.hw.speech import GreetingSpeaker
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,21 @@ class StoreDesk:
             waiting = sum(not item.acknowledged for item in greeting.reminders)
             self.speaker.say(greeting_line(greeting.person_name, greeting.verdict_text,
                                            waiting, self._language), self._language)
+
+    def keep_rolling(self, offer: RollingOffer) -> bool:
+        """Add a punched MATCH's template to the person's rolling set (kiosk.store.rolling:
+        bounded, one a day, queued for the server, audited). A failing write costs the
+        template, never the punch already recorded."""
+        try:
+            added = self.store.rolling.add(offer.person_id, offer.recognizer_id, offer.vector,
+                                           self._actor, offer.details())
+        except StoreError as exc:
+            log.error("rolling template of %s not kept: %s", offer.person_id, exc)
+            return False
+        if added is not None:
+            log.info("rolling template %s kept for %s (%d replaced)", added.template_id,
+                     offer.person_id, len(added.replaced))
+        return added is not None
 
     def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
         """The person's touch on "Got it" (kiosk.app.reminders.acknowledge)."""

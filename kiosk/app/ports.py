@@ -19,6 +19,7 @@ from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceK
 from kiosk.store import PunchSource
 
 if TYPE_CHECKING:
+    from kiosk.app.rolling import RollingOffer
     from kiosk.settings import KioskSettings, VisionSettings
     from kiosk.store import KioskStore
 
@@ -49,6 +50,7 @@ class FaceDecision:
     track_id: int | None = None
     box: tuple[float, float, float, float] | None = None
     probe: FloatArray | None = None  # CODE_NEEDED: the fused embedding to verify 1:1
+    rolling: RollingOffer | None = None  # MATCH: a template for the rolling set, if it may
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,11 @@ class AttendanceDesk(Protocol):
 
     def reenroll(self, embedder: Any) -> Any:
         """Rebuild templates for ``embedder`` from stored chips (a new pack)."""
+        ...
+
+    def keep_rolling(self, offer: RollingOffer) -> bool:
+        """Add a punched MATCH's template to the person's rolling set (kiosk.store.rolling);
+        False when the store's rules say no. Never fails the punch already recorded."""
         ...
 
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]: ...

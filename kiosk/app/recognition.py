@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,7 @@ from faceid.consensus import DecisionKind as VisionDecisionKind
 from faceid.pipeline import FaceResult, FrameResult
 from faceid.types import FloatArray, ImageBGR
 from kiosk.app.ports import Analysis, CaptureCheck, DecisionKind, FaceDecision
+from kiosk.app.rolling import RollingOffer, offer_for
 from kiosk.app.state import FaceOutline, GuidanceKey
 from kiosk.settings import VisionSettings
 
@@ -212,10 +214,23 @@ class PipelineRecognizer:
         landmarks = None
         if primary is not None:
             landmarks = tuple((float(x), float(y)) for x, y in primary.detection.landmarks)
+        decision = _decision_of(result.decision, result.faces)
+        if decision is not None and decision.kind is DecisionKind.MATCH:
+            decision = replace(decision, rolling=self._rolling_offer(decision))
         return Analysis(guidance=_guidance_of(result), faces=faces, frame_size=(width, height),
-                        decision=_decision_of(result.decision, result.faces),
+                        decision=decision,
                         primary_track=None if primary is None else int(primary.track_id),
                         primary_landmarks=landmarks)
+
+    def _rolling_offer(self, decision: FaceDecision) -> RollingOffer | None:
+        """The MATCH's template for the rolling set, when kiosk.app.rolling allows it."""
+        if decision.person_id is None or decision.track_id is None or \
+                not self._vision.rolling_templates:
+            return None
+        return offer_for(self._vision, self._gallery, self.recognizer_id, decision.person_id,
+                         self._pipeline.code_policy.fused(decision.track_id),
+                         decision.liveness_score is not None, self.match_threshold,
+                         float(self.operating_point.threshold_1to1))
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
         from faceid.quality import assess_face

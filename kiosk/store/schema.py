@@ -152,6 +152,16 @@ def m009_sealed_identity(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def m010_rolling_templates(conn: sqlite3.Connection) -> None:
+    # Rolling templates (kiosk.store.rolling): a few recent check-in templates per person,
+    # kept beside (never instead of) the enrolment ones; their upload is marked as rolling.
+    for statement in (
+        "ALTER TABLE templates ADD COLUMN rolling INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE pending_enrollments ADD COLUMN rolling INTEGER NOT NULL DEFAULT 0",
+    ):
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
@@ -162,4 +172,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     m007_reminder_fields,
     m008_needs_code,
     m009_sealed_identity,
+    m010_rolling_templates,
 )
