@@ -119,8 +119,10 @@ def _trim(raw: sqlite3.Connection, person_id: UUID, recognizer_id: str,
                        " AND rolling = 1 ORDER BY created_at DESC, rowid DESC",
                        (str(person_id), recognizer_id)).fetchall()
     extra = tuple(UUID(row[0]) for row in rows[max(limit, 0):])
-    for template_id in extra:
+    for template_id in extra:  # and its upload when still queued: nothing left to send
         raw.execute("DELETE FROM templates WHERE id = ?", (str(template_id),))
+        raw.execute("DELETE FROM pending_enrollments WHERE rolling = 1 AND template_ids = ?",
+                    (json.dumps([str(template_id)]),))
     return extra
 
 
