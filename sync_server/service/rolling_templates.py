@@ -110,7 +110,7 @@ def _consent(session: Session, person: Person, recognizer_id: str,
 
 def _refuse_lookalike(session: Session, person_id: uuid.UUID, recognizer_id: str,
                       embedding: str) -> None:
-    threshold = upload_guard_threshold(recognizer_id)
+    threshold = lookalikes.threshold_for_recognizer(recognizer_id)
     if threshold is None:
         return
     found = lookalikes.resemblances(session, person_id, recognizer_id, [embedding], threshold)
@@ -141,23 +141,6 @@ def _trim(session: Session, person_id: uuid.UUID, recognizer_id: str,
         feed.publish(session, FeedEntity.TEMPLATE, FeedOp.DELETE, template.id,
                      recognizer_id=recognizer_id)
     return [t.id for t in extra]
-
-
-def upload_guard_threshold(recognizer_id: str) -> float | None:
-    """The duplicate guard's 1:1 threshold (cosine) for uploads of ``recognizer_id``, from
-    the pack calibration, else the strictest match threshold of the registry's packs of that
-    recognizer; None when the recognizer is unknown to both (no guard possible)."""
-    from faceid.operating_point import verification_threshold
-    from faceid.registry import load_registry
-    from faceid.score_tails import load_calibration
-
-    fallbacks = [float(p.thresholds.match) for p in load_registry().packs.values()
-                 if p.recognizer == recognizer_id]
-    calibration = load_calibration(recognizer_id)
-    if not calibration.tails and not fallbacks:
-        return None
-    return verification_threshold(calibration, max(fallbacks, default=1.0))
-
 
 
 def check_single(embeddings: Sequence[str], chips: int, new_person: bool) -> None:
