@@ -51,6 +51,8 @@ class FaceDecision:
     box: tuple[float, float, float, float] | None = None
     probe: FloatArray | None = None  # CODE_NEEDED: the fused embedding to verify 1:1
     rolling: RollingOffer | None = None  # MATCH: a template for the rolling set, if it may
+    # CODE_NEEDED: the people the probe scores at or above the 1:1 threshold with, best first
+    candidates: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import numpy as np
+
 from faceid.consensus import Decision
 from faceid.consensus import DecisionKind as VisionDecisionKind
 from faceid.pipeline import FaceResult, FrameResult
@@ -217,6 +219,8 @@ class PipelineRecognizer:
         decision = _decision_of(result.decision, result.faces)
         if decision is not None and decision.kind is DecisionKind.MATCH:
             decision = replace(decision, rolling=self._rolling_offer(decision))
+        elif decision is not None and decision.kind is DecisionKind.CODE_NEEDED:
+            decision = replace(decision, candidates=self._candidates(decision.probe))
         return Analysis(guidance=_guidance_of(result), faces=faces, frame_size=(width, height),
                         decision=decision,
                         primary_track=None if primary is None else int(primary.track_id),
@@ -231,6 +235,17 @@ class PipelineRecognizer:
                          self._pipeline.code_policy.fused(decision.track_id),
                          decision.liveness_score is not None, self.match_threshold,
                          float(self.operating_point.threshold_1to1))
+
+    def _candidates(self, probe: FloatArray | None) -> tuple[UUID, ...]:
+        """People ``probe`` scores at or above the 1:1 threshold with, best first: the
+        face + code keypad asks for just enough of the code to tell them apart."""
+        threshold = self._pipeline.code_policy.verify_threshold
+        if probe is None or threshold is None:
+            return ()
+        people, scores = self._gallery.person_scores(probe)
+        ranked = sorted(zip(np.asarray(scores).tolist(), people, strict=True),
+                        key=lambda pair: -pair[0])
+        return tuple(person for score, person in ranked if score >= threshold)
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
         from faceid.quality import assess_face

@@ -106,9 +106,11 @@ class NotRecognized:
 
 @dataclass(frozen=True)
 class CodeRequested:
-    """Face alone was not sure: the screen asks for the employee code (face + code)."""
+    """Face alone was not sure: the screen asks for the employee code (face + code);
+    ``digits``: only its last N characters are needed (None: the whole code)."""
 
     at: datetime
+    digits: int | None = None
 
 
 @dataclass(frozen=True)

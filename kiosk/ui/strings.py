@@ -183,6 +183,10 @@ TEXT.update({
     # Face + code: face alone was not sure enough.
     "code.title": {"vi": "Vui lòng nhập mã nhân viên để xác nhận khuôn mặt",
                    "en": "Please type your employee code to confirm your face"},
+    "code.suffix_title": {"vi": "Vui lòng nhập {digits} ký tự cuối của mã nhân viên để xác "
+                                "nhận khuôn mặt",
+                          "en": "Please type the last {digits} digits of your employee code "
+                                "to confirm your face"},
     "face_code_mismatch.title": {"vi": "Khuôn mặt không khớp với mã nhân viên",
                                  "en": "Your face does not match this employee code"},
     "face_code_mismatch.fix": {"vi": "Không chấm công. Thử lại, hoặc dùng mã PIN.",
