@@ -351,7 +351,8 @@ class CheckInEngine:
         self._enter(capture.return_to)
         finished = self._desk.enroll(request.person_id, request.new_person_name,
                                      capture.images, request.consent_notice_version,
-                                     request.collected_by)
+                                     request.collected_by,
+                                     confirmed_different=request.confirmed_different)
         if finished.ok:
             people = recognizer.reload_gallery()
             log.info("enrolled %s (%d templates); %d people in the gallery",

@@ -204,12 +204,15 @@ class StoreDesk:
     # -- enrollment -------------------------------------------------------------------------
     def enroll(self, person_id: UUID | None, new_person_name: str,
                images: Sequence[ImageBGR], consent_notice_version: str, collected_by: str,
-               department: str = "") -> EnrollmentFinished:
+               department: str = "", *,
+               confirmed_different: Sequence[UUID] = ()) -> EnrollmentFinished:
         """Enroll ``images`` of one person with their consent; templates + chips stored.
 
         A new (pending) person is created when ``person_id`` is None. Nothing is stored when
         fewer than MIN_ENROLLED_SAMPLES images pass the checks, or when the face is already
-        enrolled as another person (kiosk.app.duplicates).
+        enrolled as another person (kiosk.app.duplicates) whom the admin did not confirm as
+        different (``confirmed_different``): a confirmed pair is recorded, audited, sent
+        with the upload, and both people need face + code from then on.
         """
         from faceid.enrollment import enroll_images
 
@@ -231,10 +234,13 @@ class StoreDesk:
                                       error=f"only {len(result.accepted)} usable images "
                                       f"({reasons or 'none rejected'})")
         duplicate = already_enrolled(self.store, pack, person.id, result.embeddings)
-        if duplicate is not None:
+        if duplicate is not None and duplicate.person_id not in confirmed_different:
             log.warning("enrolment of %s refused: %s", person.display_name, duplicate.message())
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
-                                      error=duplicate.message())
+                                      error=duplicate.message(),
+                                      lookalike_id=duplicate.person_id,
+                                      lookalike_name=duplicate.display_name)
+        confirmed = () if duplicate is None else (duplicate.person_id,)
         created_here = person_id is None or self.store.biometrics.person(person.id) is None
         if created_here:
             self.store.biometrics.upsert_person(person)
@@ -246,7 +252,13 @@ class StoreDesk:
         saved = self.store.biometrics.save_enrollment(person.id, pack.recognizer_id,
                                                       result.embeddings,
                                            chips, consent=consent, queue_upload=True,
-                                           new_person=person if created_here else None)
+                                           new_person=person if created_here else None,
+                                           confirmed_different=confirmed)
+        if duplicate is not None:
+            self.store.audit_log.record(self._actor, "lookalike_confirmed", str(person.id),
+                                        {"other": str(duplicate.person_id),
+                                         "score": round(duplicate.score, 4),
+                                         "confirmed_by": collected_by})
         # The kiosk as actor: who collected the consent is in the (sealed) consent record.
         self.store.audit_log.record(self._actor, "enroll", str(person.id),
                          {"templates": len(saved), "rejected": rejected,

@@ -126,7 +126,8 @@ class AttendanceDesk(Protocol):
     def people(self) -> tuple[PersonChoice, ...]: ...
 
     def enroll(self, person_id: UUID | None, new_person_name: str, images: Sequence[ImageBGR],
-               consent_notice_version: str, collected_by: str) -> EnrollmentFinished: ...
+               consent_notice_version: str, collected_by: str, *,
+               confirmed_different: Sequence[UUID] = ()) -> EnrollmentFinished: ...
 
     def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
         """A touch on "Got it"; False when it is not one of the person's reminders."""

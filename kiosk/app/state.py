@@ -169,6 +169,9 @@ class EnrollmentFinished:
     rejected: int
     ok: bool
     error: str = ""
+    # refused as already enrolled: that person (an admin may confirm different people)
+    lookalike_id: UUID | None = None
+    lookalike_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -155,9 +155,12 @@ def m009_sealed_identity(conn: sqlite3.Connection) -> None:
 def m010_rolling_templates(conn: sqlite3.Connection) -> None:
     # Rolling templates (kiosk.store.rolling): a few recent check-in templates per person,
     # kept beside (never instead of) the enrolment ones; their upload is marked as rolling.
+    # A look-alike confirmed at the kiosk travels with its enrolment's upload.
     for statement in (
         "ALTER TABLE templates ADD COLUMN rolling INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE pending_enrollments ADD COLUMN rolling INTEGER NOT NULL DEFAULT 0",
+        # people an admin confirmed at the kiosk as different from this one (JSON ids)
+        "ALTER TABLE pending_enrollments ADD COLUMN confirmed_different TEXT",
     ):
         conn.execute(statement)
 

@@ -145,7 +145,8 @@ class SyncClient:
                           new_person_name: str | None = None,
                           template_ids: Sequence[uuid.UUID] | None = None,
                           new_person_department: str | None = None,
-                          rolling: bool = False) -> list[uuid.UUID]:
+                          rolling: bool = False,
+                          confirmed_different: Sequence[uuid.UUID] = ()) -> list[uuid.UUID]:
         """Send a kiosk enrollment (templates + chips + its consent record) to the server;
         ``rolling``: one rolling template (kiosk.store.rolling) instead.
 
@@ -167,7 +168,7 @@ class SyncClient:
             new_person=(NewPersonBody(display_name=new_person_name,
                                       department=new_person_department)
                         if new_person_name is not None else None),
-            rolling=rolling)
+            rolling=rolling, confirmed_different=list(confirmed_different))
         answer = self._call("POST", "/templates",
                             json=body.model_dump(mode="json", exclude_none=True))
         return EnrollmentOut.model_validate(answer).template_ids

@@ -50,7 +50,8 @@ def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
                     pending.embeddings, pending.chips, new_person_name=pending.new_person_name,
                     template_ids=pending.template_ids,
                     new_person_department=pending.new_person_department,
-                    rolling=pending.rolling)
+                    rolling=pending.rolling,
+                    confirmed_different=pending.confirmed_different)
             except RateLimited as exc:
                 log.warning("enrollment %s of %s waits: %s", pending.id, pending.person_id,
                             exc)

@@ -106,6 +106,11 @@ TEXT: dict[str, dict[str, str]] = {
                     "en": "Saved {count} templates for {name}"},
     "enroll.failed": {"vi": "Đăng ký không thành công: {error}",
                       "en": "Enrollment failed: {error}"},
+    "enroll.confirm_different": {
+        "vi": "Tôi xác nhận đây không phải {name} (hai người khác nhau: từ nay cả hai nhập mã "
+              "cùng khuôn mặt). Đánh dấu rồi đăng ký lại.",
+        "en": "I confirm this is not {name} (different people: both will type their code "
+              "with their face from now on). Tick, then enrol again."},
     "enroll.need_consent": {"vi": "Cần xác nhận đồng ý trước", "en": "Consent is required first"},
     "enroll.need_person": {"vi": "Hãy chọn hoặc nhập tên", "en": "Choose or type a person"},
     "admin.settings": {"vi": "Cài đặt", "en": "Settings"},

@@ -40,7 +40,8 @@ def upload_enrollment(body: EnrollmentIn, kiosk: Kiosk, sessions: Sessions,
     new_person = None if body.new_person is None else (body.new_person.display_name,
                                                        body.new_person.department)
     sent = kiosk_enrolments.Upload(body.person_id, new_person, body.recognizer_id, consent,
-                                   body.embeddings, chips, body.template_ids)
+                                   body.embeddings, chips, body.template_ids,
+                                   body.confirmed_different)
     with transaction(sessions) as session:
         ids = kiosk_enrolments.upload(session, kiosk.id, f"kiosk:{kiosk.name}", sent,
                                       settings.trust.enrolments_per_person_per_day)

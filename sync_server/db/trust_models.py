@@ -47,3 +47,5 @@ class KioskEnrolment(Base):
     # face scored at or above the 1:1 threshold with, and that score (cosine); NULL: clear.
     guard_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     guard_score: Mapped[float | None] = mapped_column(Float)
+    # the kiosk whose admin confirmed them as different people (look-alikes), if one did
+    guard_confirmed_by: Mapped[str | None] = mapped_column(String(200))

@@ -52,6 +52,8 @@ class Upload:
     embeddings: Sequence[str]
     chips: Sequence[people.ChipIn]
     template_ids: Sequence[uuid.UUID] | None
+    # look-alikes the kiosk's admin confirmed as different people (recorded on approval)
+    confirmed_different: Sequence[uuid.UUID] = ()
 
 
 def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
@@ -76,10 +78,15 @@ def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
                          created_person=created, templates=len(sent.embeddings),
                          status=EnrolmentStatus.PENDING.value, uploaded_at=utc_now(),
                          guard_person_id=None if lookalike is None else lookalike.person_id,
-                         guard_score=None if lookalike is None else round(lookalike.score, 4))
+                         guard_score=None if lookalike is None else round(lookalike.score, 4),
+                         guard_confirmed_by=(actor if lookalike is not None and
+                                             lookalike.person_id in sent.confirmed_different
+                                             else None))
     session.add(row)
     guard = {} if lookalike is None else {"already_enrolled_as": str(lookalike.person_id),
-                                          "score": round(lookalike.score, 4)}
+                                          "score": round(lookalike.score, 4),
+                                          "confirmed_at_kiosk": row.guard_confirmed_by
+                                          is not None}
     ids = people.enroll(session, sent.person_id, sent.recognizer_id, sent.consent,
                         sent.embeddings, sent.chips, source_kiosk_id=kiosk_id,
                         template_ids=sent.template_ids, pending_enrolment=row.id, actor=actor,
@@ -138,6 +145,7 @@ class PendingEnrolment:
     notice_version: str | None
     # the duplicate guard's verdict at upload: "already enrolled as" this person, or None
     lookalike: lookalikes.Resemblance | None = None
+    confirmed_at_kiosk: bool = False  # the kiosk's admin confirmed different people
 
 
 def list_pending(session: Session, limit: int = 200) -> list[PendingEnrolment]:
@@ -162,7 +170,7 @@ def _pending(session: Session, row: KioskEnrolment, kiosk: str, name: str,
         row.id, row.uploaded_at, kiosk, row.person_id, name, department, row.created_person,
         row.templates, [c for c, e in chips if e == row.id], [c for c, e in chips if e is None],
         consent.given_at if consent else None, consent.notice_version if consent else None,
-        _lookalike(session, row))
+        _lookalike(session, row), row.guard_confirmed_by is not None)
 
 
 def _lookalike(session: Session, row: KioskEnrolment) -> lookalikes.Resemblance | None:
@@ -203,9 +211,9 @@ def approve(session: Session, enrolment_id: uuid.UUID, actor: str,
     kiosk's punches held only for it; returns how many punches that released.
 
     An upload the duplicate guard found "already enrolled as" someone is approved only by
-    an admin (``may_confirm_lookalike``): approving confirms two different people, recorded
-    as a look-alike pair (both then need face + code), as on the web enrolment page;
-    Forbidden otherwise."""
+    an admin (``may_confirm_lookalike``), or when the kiosk's admin confirmed them as
+    different people at enrolment: approving records the look-alike pair (both then need
+    face + code), as on the web enrolment page; Forbidden otherwise."""
     row = _pending_row(session, enrolment_id)
     person = session.get(Person, row.person_id)
     if person is None:
@@ -236,6 +244,8 @@ def _confirm_lookalike(session: Session, row: KioskEnrolment, actor: str,
     if lookalike is None or lookalike.person_id in lookalikes.confirmed_with(session,
                                                                               row.person_id):
         return
+    if row.guard_confirmed_by is not None:
+        allowed, actor = True, f"{row.guard_confirmed_by} (admin at the kiosk), {actor}"
     if not allowed:
         raise Forbidden(f"this face is already enrolled as {lookalike.label()} (score "
                         f"{lookalike.score:.2f}): only an admin can approve it, confirming "

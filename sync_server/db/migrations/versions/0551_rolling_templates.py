@@ -24,10 +24,12 @@ def upgrade() -> None:
     with op.batch_alter_table("kiosk_enrolments") as batch:
         batch.add_column(sa.Column("guard_person_id", sa.Uuid(), nullable=True))
         batch.add_column(sa.Column("guard_score", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("guard_confirmed_by", sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("kiosk_enrolments") as batch:
+        batch.drop_column("guard_confirmed_by")
         batch.drop_column("guard_score")
         batch.drop_column("guard_person_id")
     with op.batch_alter_table("templates") as batch:
