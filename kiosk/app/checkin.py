@@ -201,6 +201,8 @@ class CheckInEngine:
         return out
 
     def close(self) -> None:
+        if self._recognizer is not None:
+            self._recognizer.close()  # an operating point being chosen off this thread
         self._desk.close()
         if self._door is not None:
             self._door.close()

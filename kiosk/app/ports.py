@@ -109,6 +109,10 @@ class Recognizer(Protocol):
         """Rebuild the gallery and its operating point when the store's changed."""
         ...
 
+    def close(self) -> None:
+        """Stop background work (an operating point being chosen); the engine is closing."""
+        ...
+
 
 class AttendanceDesk(Protocol):
     """Everything the engine, the admin screens and the liveness guard ask of the desk:
