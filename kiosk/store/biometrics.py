@@ -107,7 +107,8 @@ class Biometrics:
                     chip_ids, None if new_person is None else (new_person.display_name,
                                                                new_person.department), now,
                     confirmed_different=confirmed_different)
-            for member in (person_id, *confirmed_different):  # face + code from now on
+            for member in (person_id, *confirmed_different) if confirmed_different else ():
+                # a confirmed look-alike pair: face + code from now on
                 raw.execute("UPDATE people SET needs_code = 1 WHERE id = ?", (str(member),))
         return ids
 
