@@ -65,6 +65,7 @@ class PinPad(QFrame):
         self.title = QLabel(text("pin.title", language))
         self.title.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)  # "type the last N digits ..." on a narrow screen
         self.code_field = self._field(text("pin.code", language), password=False)
         self.pin_field = self._field(text("pin.pin", language), password=True)
         self.code_field.installEventFilter(self)

@@ -93,8 +93,7 @@ def test_the_keypad_asks_for_the_last_digits_that_keep_one_person(
                          offscreen=True, observer=observe) == 0
     assert [type(s) for s in seen] == [CodeRequested, Greeting]
     assert seen[0].digits == digits  # type: ignore[attr-defined]
-    assert titles == [f"Please type the last {digits} digits of your employee code to "
-                      "confirm your face"]
+    assert titles == [f"Type the last {digits} digits of your employee code"]
     store = open_store(settings.store.path)
     try:
         assert [(p.person_id, p.source) for p in store.punches.pending()] == [

@@ -1,5 +1,5 @@
 """The admin screen after a look-alike refusal, in the real app offscreen on real photos:
-it offers "I confirm this is not <name>", and enrolling again with it ticked goes ahead
+it offers "Confirmed: not <name>", and enrolling again with it ticked goes ahead
 (both people then need face + code); the box is gone once the enrolment is done."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_the_admin_confirms_different_people_on_the_kiosk_screen(
                          observer=script) == 0
     refused, done = script.finished
     assert not refused.ok and refused.lookalike_id == colin
-    assert script.offered.startswith("I confirm this is not Colin Powell")
+    assert script.offered == "Confirmed: not Colin Powell"
     assert done.ok and script.box_after_done is False
     store = open_store(settings.store.path)
     try:
