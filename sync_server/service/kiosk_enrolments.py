@@ -12,6 +12,7 @@ person and kiosk in 24 hours (429 beyond). Every decision is audited.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,12 +101,22 @@ def _guard(session: Session, sent: Upload) -> lookalikes.Resemblance | None:
     (not a confirmed look-alike) its face scores highest with at or above the 1:1
     threshold, or None. The upload is held either way; the review page shows the verdict."""
     threshold = lookalikes.threshold_for_recognizer(sent.recognizer_id)
-    if threshold is None:
-        return None
+    if threshold is None or not _decodable(sent.embeddings):
+        return None  # a malformed upload is refused by people.enroll, with the reason
     known = lookalikes.confirmed_with(session, sent.person_id)
     found = lookalikes.resemblances(session, sent.person_id, sent.recognizer_id,
                                     sent.embeddings, threshold)
     return next((m for m in found if m.person_id not in known), None)
+
+
+def _decodable(embeddings: Sequence[str]) -> bool:
+    """Whether the embeddings are base64 float32 vectors of one size (checked in full by
+    people.enroll)."""
+    try:
+        raws = [base64.b64decode(text, validate=True) for text in embeddings]
+    except ValueError:
+        return False
+    return all(raw and len(raw) % 4 == 0 for raw in raws) and len({len(r) for r in raws}) == 1
 
 
 def _check_rate(session: Session, kiosk_id: uuid.UUID, person_id: uuid.UUID,
