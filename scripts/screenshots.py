@@ -1,8 +1,9 @@
 """Screenshots of the kiosk screen, taken offscreen with QWidget.grab().
 
-Writes PNGs of the check-in card, the reminders panel, admin enrollment, the admin settings
-and the full-screen states into docs/screenshots/ (or --out). The preview shows a SYNTHETIC
-face drawn with shapes: real people's photos must never end up in the repository.
+Writes PNGs of the check-in card, the reminders panel, the "not recognized" card beside the
+preview, admin enrollment, the admin settings and the full-screen states into
+docs/screenshots/ (or --out). The preview shows a SYNTHETIC face drawn with shapes: real
+people's photos must never end up in the repository.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--language vi|en]
 """
@@ -56,12 +57,14 @@ def main(argv: list[str] | None = None) -> int:
         CameraPhase,
         CameraState,
         DoctorReport,
+        EnrollmentFinished,
         EnrollmentProgress,
         FaceOutline,
         Greeting,
         Guidance,
         GuidanceKey,
         LocalSettingsView,
+        NotRecognized,
         PeopleDirectory,
         PersonChoice,
         PunchDirection,
@@ -85,15 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     window.show_state(StatusBar(online=True, backlog=3, camera=CameraPhase.LIVE,
                             pack="yunet-intel0095", kiosk_name="Cổng chính"))
     window.show_state(Guidance(GuidanceKey.CHECKING, (FaceOutline((510, 190, 260, 340), True),),
-                           (1280, 720)))
+                           (1280, 720), primary_track=1))
     now = datetime(2026, 11, 23, 1, 12, tzinfo=UTC)
+    # the drawn face twice: as enrolled (tight) and as the kiosk saw it now (with context)
+    enrolled = cv2.imencode(".jpg", cv2.resize(frame[190:530, 470:810], (112, 112)))[1]
+    live = cv2.imencode(".jpg", frame[110:610, 420:860])[1]
     window.show_state(Greeting(
         person_id=uuid4(), person_name="Nguyễn Thị Hồng", department="Vụ Tổ chức cán bộ",
         at=now, direction=PunchDirection.CHECK_IN, verdict_text="Đi muộn 12 phút"
         if args.language == "vi" else "Late by 12 minutes",
         reminders=(ReminderItem("1", "Nộp báo cáo quý III", overdue=True, urgent=True),
                    ReminderItem("2", "Họp giao ban lãnh đạo Vụ", due_at=now + timedelta(hours=2)),
-                   ReminderItem("3", "Góp ý dự thảo quy chế", due_at=now + timedelta(days=2)))))
+                   ReminderItem("3", "Góp ý dự thảo quy chế", due_at=now + timedelta(days=2))),
+        enrolled_chip=enrolled.tobytes(), live_face=live.tobytes(), track_id=1))
     args.out.mkdir(parents=True, exist_ok=True)
     written = []
 
@@ -105,15 +112,25 @@ def main(argv: list[str] | None = None) -> int:
 
     save(window, "checkin_card.png")
     save(window.card.reminders, "reminders_panel.png")
+    window.show_state(NotRecognized(at=now, track_id=1))
+    save(window, "not_recognized.png")
     window._clear_card()
     window.enter_admin()
     window.admin.pin_input.setText("2468")
     window.admin.submit_pin()
     window.show_state(PeopleDirectory((PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),)))
     window.admin.consent.setChecked(True)
-    chip = np.ascontiguousarray(frame[190:530, 470:810])
-    window.show_state(EnrollmentProgress("Trần Văn Bình", 3, 5, GuidanceKey.FACE_CAMERA, chip))
+    save(window, "admin_enrollment_form.png")
+    window.admin.start_enrollment()  # the capture view: live camera, oval, pose asked
+    window.admin.show_camera_frame(frame)
+    height, width = frame.shape[:2]
+    window.show_state(EnrollmentProgress("Trần Văn Bình", 1, 4, GuidanceKey.HOLD_STILL,
+                                         pose="left", in_oval=True,
+                                         face_box=(width * 0.4, height * 0.3, width * 0.2,
+                                                   height * 0.3), frame_size=(width, height)))
     save(window, "admin_enrollment.png")
+    window.admin.cancel_capture()
+    window.show_state(EnrollmentFinished(None, "", 0, 0, ok=False, error="cancelled"))
     window.admin.open_settings()
     admins = (PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),
               PersonChoice(uuid4(), "Lê Thị Mai", "Vụ Tổ chức cán bộ"))

@@ -125,12 +125,12 @@ class StoreDesk:
             shown = self.store.punches.record(person_id, PunchKind.AUTO, source,
                                             captured_at=at)
         schedule = schedule_from_store(self.store, self._zone_name)
-        direction, text = verdict_text(schedule, person, shown,
+        direction, text, quiet = verdict_text(schedule, person, shown,
                                        earlier_punches(self.store, person_id, shown),
                                        self._cooldown_s, self._language, self._actor)
         greeting = Greeting(person_id=person_id, person_name=person.display_name,
                             department=person.department or "", at=shown.captured_at,
-                            direction=direction, verdict_text=text,
+                            direction=direction, verdict_text=text, verdict_quiet=quiet,
                             reminders=self._reminders(person_id, at),
                             punch_id=None if repeat else shown.id, repeat=repeat,
                             enrolled_chip=self._enrolled_chip(person_id))
@@ -204,16 +204,19 @@ class StoreDesk:
     # -- enrollment -------------------------------------------------------------------------
     def enroll(self, person_id: UUID | None, new_person_name: str,
                images: Sequence[ImageBGR], consent_notice_version: str, collected_by: str,
-               department: str = "", *,
+               department: str = "", image_names: Sequence[str] = (), *,
                confirmed_different: Sequence[UUID] = ()) -> EnrollmentFinished:
         """Enroll ``images`` of one person with their consent; templates + chips stored.
 
         A new (pending) person is created when ``person_id`` is None. Nothing is stored when
-        fewer than MIN_ENROLLED_SAMPLES images pass the checks, or when the face is already
-        enrolled as another person (kiosk.app.duplicates) whom the admin did not confirm as
-        different (``confirmed_different``): a confirmed pair is recorded, audited, sent
-        with the upload, and both people need face + code from then on.
+        fewer than MIN_ENROLLED_SAMPLES images pass the checks ("Cần 3 ảnh, chỉ 2 ảnh dùng
+        được" with each rejected photo's reason, named from ``image_names`` when given, in the
+        kiosk's language), or when the face is already enrolled as another person
+        (kiosk.app.duplicates) whom the admin did not confirm as different
+        (``confirmed_different``): a confirmed pair is recorded, audited, sent with the
+        upload, and both people need face + code from then on.
         """
+        from faceid.enrol_messages import shortfall_message
         from faceid.enrollment import enroll_images
 
         refusal = _formula_refusal(new_person_name, department) if person_id is None else ""
@@ -229,10 +232,11 @@ class StoreDesk:
                                       error=str(exc))
         rejected = len(result.rejected)
         if len(result.accepted) < MIN_ENROLLED_SAMPLES:
-            reasons = ", ".join(sorted({r.reason.value for r in result.rejected}))
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
-                                      error=f"only {len(result.accepted)} usable images "
-                                      f"({reasons or 'none rejected'})")
+                                      error=shortfall_message(len(result.accepted),
+                                                              MIN_ENROLLED_SAMPLES,
+                                                              result.rejected, image_names,
+                                                              self._language))
         duplicate = already_enrolled(self.store, pack, person.id, result.embeddings)
         if duplicate is not None and duplicate.person_id not in confirmed_different:
             log.warning("enrolment of %s refused: %s", person.display_name, duplicate.message())

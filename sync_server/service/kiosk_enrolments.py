@@ -34,6 +34,7 @@ from sync_server.service import (
     lookalikes,
     people,
     punch_review,
+    sites,
 )
 
 
@@ -71,8 +72,11 @@ def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
     if person is None and sent.new_person is not None:
         _refuse_erased(session, sent.person_id)
         name, department = sent.new_person
+        kiosk = session.get(Kiosk, kiosk_id)
+        site = None if kiosk is None else sites.own_site_for(
+            session, department, sites.kiosk_site(session, kiosk))  # stays at this kiosk
         people.create_person(session, name, department=department, person_id=sent.person_id,
-                             publish=False, actor=actor)
+                             publish=False, actor=actor, site_id=site)
     lookalike = _guard(session, sent)
     row = KioskEnrolment(id=uuid.uuid4(), kiosk_id=kiosk_id, person_id=sent.person_id,
                          consent_id=sent.consent.id, recognizer_id=sent.recognizer_id,

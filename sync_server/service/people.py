@@ -27,7 +27,7 @@ from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import audit, datakeys, erasure, feed
+from sync_server.service import audit, datakeys, erasure, feed, sites
 from sync_server.service.cell_text import check_person_fields
 
 if TYPE_CHECKING:
@@ -60,16 +60,18 @@ def person_data(person: Person) -> dict[str, Any]:
 
 def create_person(session: Session, display_name: str, employee_code: str | None = None,
                   department: str | None = None, person_id: uuid.UUID | None = None,
-                  publish: bool = True, *, actor: str) -> Person:
+                  publish: bool = True, *, actor: str,
+                  site_id: uuid.UUID | None = None) -> Person:
     """Add a person, published to the kiosks unless ``publish=False`` (a kiosk's new person
     awaiting review: published on approval); ``actor`` is audited as its creator.
+    ``site_id``: their own site (None: their department's, see service.sites).
     BadRequest for a name, code or department that a spreadsheet would read as a formula
     (service.cell_text)."""
     check_person_fields(display_name, employee_code, department)
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,
-                    created_at=now, updated_at=now)
+                    created_at=now, updated_at=now, site_id=site_id)
     session.add(person)
     try:
         session.flush()
@@ -87,11 +89,15 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
                 employee_code: str | None, department: str | None, *, actor: str) -> Person:
     """Change a person's fields and publish them (kiosks learn the change); audited.
     BadRequest for a formula-like name, code or department (service.cell_text)."""
+    from sync_server.service import site_moves  # it imports this module
+
     check_person_fields(display_name, employee_code, department)
     row = _person_row(session, person_id)
+    old_site = sites.person_site(session, person_id)
     row.display_name, row.employee_code, row.department = display_name, employee_code, department
     _published(session, row)
     audit.record(session, actor, "person.edit", "person", row.id, person_data(row))
+    site_moves.follow(session, row.id, old_site)  # a new department at another site
     return row
 
 

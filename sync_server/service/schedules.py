@@ -72,10 +72,12 @@ def rename_department(session: Session, old: str, new: str, *, actor: str) -> No
         raise BadRequest("a department needs a name", "name_needed")
     refuse_formula_start("department", new)
     row = session.scalars(select(Department).where(Department.name == old)).first()
+    site_id = None if row is None else row.site_id  # the department keeps its site
     if row is not None:
         session.delete(row)
         session.flush()
-    session.add(Department(id=department_uuid(new), name=new, created_at=utc_now()))
+    session.add(Department(id=department_uuid(new), name=new, created_at=utc_now(),
+                           site_id=site_id))
     for person in session.scalars(select(Person).where(Person.department == old)):
         person.department = new
         person.updated_at = utc_now()

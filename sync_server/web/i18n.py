@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
 from sync_server.service.schedules import SITE_ZONE
-from sync_server.web import texts_hr
+from sync_server.web import texts_hr, texts_leave, texts_sites
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -257,6 +257,8 @@ _EN.update({
     "refusal_liveness": "Liveness check (photo or screen)",
     "refusal_active_challenge": "Head-turn challenge not done",
     "refusal_face_code_mismatch": "Face did not match the employee code typed",
+    "refusal_stranger": "Not recognized: nobody enrolled is close enough",
+    "refusal_ambiguous": "Too close to two enrolled people to tell",
     "already_enrolled": "This face is already enrolled as another person",
     "lookalike_confirm_help": "If they are different people (twins, siblings), tick the "
                               "confirmation below and upload the photos again: both will "
@@ -278,6 +280,8 @@ _VI.update({
     "refusal_liveness": "Kiểm tra người thật (ảnh hoặc màn hình)",
     "refusal_active_challenge": "Không thực hiện quay đầu",
     "refusal_face_code_mismatch": "Khuôn mặt không khớp với mã nhân viên đã nhập",
+    "refusal_stranger": "Không nhận diện được: không giống ai đã đăng ký",
+    "refusal_ambiguous": "Giống hai người đã đăng ký, không phân biệt được",
     "already_enrolled": "Khuôn mặt này đã được đăng ký cho người khác",
     "lookalike_confirm_help": "Nếu họ là hai người khác nhau (sinh đôi, anh chị em), hãy đánh "
                               "dấu xác nhận bên dưới và tải ảnh lên lại: cả hai sẽ luôn phải "
@@ -385,6 +389,10 @@ _VI.update({f"grid_{key}": text for key, text in _GRID["vi"].items()})
 
 _EN.update(texts_hr.EN)
 _VI.update(texts_hr.VI)
+_EN.update(texts_leave.EN)  # leave types, requests, self-service
+_VI.update(texts_leave.VI)
+_EN.update(texts_sites.EN)
+_VI.update(texts_sites.VI)
 TEXTS = {"en": _EN, "vi": _VI}
 
 

@@ -19,7 +19,7 @@ from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Kiosk
 from sync_server.errors import BadRequest, Conflict
-from sync_server.service import kiosks, reports, schedules, users
+from sync_server.service import kiosks, reports, schedules, sites, users
 from sync_server.service.users import Role
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX, User, form_action
@@ -56,10 +56,13 @@ def _kiosks(request: Request, user: users.CurrentUser, code: str = "",
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
         rows = list(session.scalars(select(Kiosk).order_by(Kiosk.name)))
+        all_sites = sites.list_sites(session)
+        kiosk_sites = {k.id: sites.kiosk_site(session, k) for k in rows}
     online = {k.id: k.revoked_at is None and k.last_seen_at is not None
               and now - k.last_seen_at <= ONLINE_WITHIN for k in rows}
     return PAGES.render(request, "kiosks.html", user, kiosks=rows, online=online,
-                        zone=ZoneInfo(schedules.SITE_ZONE), code=code, code_for=code_for)
+                        zone=ZoneInfo(schedules.SITE_ZONE), code=code, code_for=code_for,
+                        sites=all_sites, kiosk_sites=kiosk_sites)
 
 
 @router.get("/users")

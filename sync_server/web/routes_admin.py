@@ -18,15 +18,18 @@ from sync_server.db.engine import transaction
 from sync_server.db.models import Person, Template
 from sync_server.errors import BadRequest, ServerError
 from sync_server.service import (
+    leave_types,
     lookalikes,
     people,
     reports,
     schedules,
+    site_moves,
+    sites,
     template_holders,
     users,
 )
 from sync_server.service.users import Role
-from sync_server.web import common, imports
+from sync_server.web import common, imports, routes_sites
 from sync_server.web.common import PAGES, PREFIX, User, form_action
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -74,19 +77,22 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
         leaves = schedules.list_leaves(session)
         everyone = reports.load_people(session)
         departments = schedules.list_departments(session)
+        leave_kinds = leave_types.list_types(session, active_only=True)
     editing_leave = next((row for row in leaves if str(row.id) == edit_leave), None)
     if leave_form is None and editing_leave is not None:
         leave_form = {"leave_id": str(editing_leave.id),
                       "person_id": str(editing_leave.person_id),
                       "start": editing_leave.start.isoformat(),
-                      "end": editing_leave.end.isoformat(), "reason": editing_leave.reason}
+                      "end": editing_leave.end.isoformat(), "reason": editing_leave.reason,
+                      "leave_type_id": str(editing_leave.leave_type_id or "")}
     return PAGES.render(request, "shifts.html", user, status_code=status_code, types=types,
                         assignments=assignments, holidays=holidays, leaves=leaves,
                         people=everyone, departments=departments,
                         names={p.id: p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
-                        leave_form=leave_form or {}, type_form=type_form or {})
+                        leave_form=leave_form or {}, type_form=type_form or {},
+                        leave_kinds=leave_kinds)
 
 
 @router.post("/shifts/types")
@@ -181,31 +187,47 @@ def people_page(request: Request, user: User, edit: str = "") -> Response:
                                     .group_by(Template.person_id)).all())
         holders = template_holders.holders_by_person(session)
         departments = schedules.list_departments(session)
+        all_sites = sites.list_sites(session)
+        editing_site = _own_site(session, edit)
         pairs = [(pair.score, pair.confirmed_by, pair.confirmed_at, a.display_name,
                   a.employee_code, b.display_name, b.employee_code)
                  for pair, a, b in lookalikes.list_pairs(session)]
     editing = next((p for p in everyone if str(p.id) == edit), None)
     return PAGES.render(request, "people.html", user, people=everyone, held=held,
                         holders=holders, departments=departments, editing=editing,
-                        lookalike_pairs=pairs)
+                        lookalike_pairs=pairs, sites=all_sites, editing_site=editing_site)
+
+
+def _own_site(session: Session, person_text: str) -> uuid.UUID | None:
+    """The person's own site for the form (None: by department, or no such person)."""
+    try:
+        row = session.get(Person, uuid.UUID(person_text)) if person_text else None
+    except ValueError:
+        return None
+    return None if row is None else row.site_id
 
 
 @router.post("/people")
 def save_person(request: Request, user: User, csrf_token: Text, display_name: Text,
                 employee_code: OptionalText = "", department: OptionalText = "",
-                person_id: OptionalText = "") -> Response:
+                person_id: OptionalText = "", site_id: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
         if not display_name.strip():
             raise BadRequest("a person needs a name")
+        site = routes_sites.site_choice(site_id)  # "": by department
         if person_id:
             people.edit_person(session, _uuid(person_id), display_name.strip(),
                                employee_code.strip() or None, department.strip() or None,
                                actor=user.username)
+            site_moves.assign_person(session, _uuid(person_id), site, actor=user.username)
         else:
+            if site is not None:
+                sites.get_site(session, site)
             people.create_person(session, display_name.strip(), employee_code.strip() or None,
-                                 department.strip() or None, actor=user.username)
+                                 department.strip() or None, actor=user.username,
+                                 site_id=site)
 
     return form_action(request, f"{PREFIX}/people", act)
 
@@ -242,7 +264,7 @@ def import_people(request: Request, user: User, csrf_token: Text,
 
 @router.post("/departments")
 def save_department(request: Request, user: User, csrf_token: Text, name: Text,
-                    old_name: OptionalText = "") -> Response:
+                    old_name: OptionalText = "", site_id: OptionalText = "keep") -> Response:
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
@@ -250,5 +272,9 @@ def save_department(request: Request, user: User, csrf_token: Text, name: Text,
             schedules.rename_department(session, old_name, name, actor=user.username)
         else:
             schedules.create_department(session, name, actor=user.username)
+        if site_id != "keep":  # the form's "(unchanged)"
+            site_moves.assign_department(session, name.strip(),
+                                         routes_sites.site_choice(site_id),
+                                         actor=user.username)
 
     return form_action(request, f"{PREFIX}/people", act)

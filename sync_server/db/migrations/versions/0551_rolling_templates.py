@@ -2,7 +2,7 @@
 enrolment uploads (``kiosk_enrolments.guard_*``).
 
 Revision ID: 0551_rolling_templates
-Revises: 0540_hr_workflows
+Revises: 0550_sites
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0551_rolling_templates"
-down_revision = "0540_hr_workflows"
+down_revision = "0550_sites"
 branch_labels = None
 depends_on = None
 
