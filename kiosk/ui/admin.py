@@ -215,6 +215,7 @@ class AdminPanel(QStackedWidget):
         self.confirm_different = QCheckBox()
         self.confirm_different.setStyleSheet(self.consent.styleSheet())
         self.confirm_different.setVisible(False)
+        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
         self._lookalike: tuple[UUID, str] | None = None
         layout.addWidget(self.confirm_different)
         buttons = QHBoxLayout()

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.shared]
 def _embeddings(pack: object, faces_dev: Path, person: str, numbers: range) -> FloatArray:
     images = [read_image(lfw_photo(faces_dev, person, n)) for n in numbers]
     result = enroll_images(pack, images)  # type: ignore[arg-type]  # a loaded ModelPack
-    assert len(result.accepted) == len(images)
+    assert len(result.accepted) >= min(3, len(images))  # a second face in it: refused
     return result.embeddings
 
 

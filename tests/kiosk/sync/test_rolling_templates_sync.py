@@ -34,7 +34,7 @@ def _embeddings(pack: object, faces_dev: Path, person: str, numbers: range) -> F
     folder = faces_dev / "lfw_color_10x10" / person
     images = [read_image(folder / f"{person}_{n:04d}.jpg") for n in numbers]
     result = enroll_images(pack, images)  # type: ignore[arg-type]  # a loaded ModelPack
-    assert len(result.accepted) == len(images)
+    assert len(result.accepted) >= min(3, len(images))  # a second face in it: refused
     return result.embeddings
 
 
@@ -64,17 +64,18 @@ def test_a_rolling_template_reaches_the_other_kiosk_and_a_lookalike_is_refused(
     store_a = open_store(tmp_path / "a" / "kiosk.sqlite3")
     store_b = open_store(tmp_path / "b" / "kiosk.sqlite3")
     try:
-        colin = _enrol(store_a, recognizer, "Colin Powell",
-                       _embeddings(pack, faces_dev, "Colin_Powell", range(1, 6)))
-        putin = _enrol(store_a, recognizer, "Vladimir Putin",
-                       _embeddings(pack, faces_dev, "Vladimir_Putin", range(1, 6)))
+        colin_faces = _embeddings(pack, faces_dev, "Colin_Powell", range(1, 6))
+        putin_faces = _embeddings(pack, faces_dev, "Vladimir_Putin", range(1, 6))
+        enrolled = len(colin_faces) + len(putin_faces)
+        colin = _enrol(store_a, recognizer, "Colin Powell", colin_faces)
+        putin = _enrol(store_a, recognizer, "Vladimir Putin", putin_faces)
         fresh = _embeddings(pack, faces_dev, "Colin_Powell", range(6, 8))
         with SyncClient(first, verify_tls=False) as client_a, \
                 SyncClient(second, verify_tls=False) as client_b:
             sync_once(store_a, client_a, recognizer_id=recognizer)
             assert approve_enrolments(sessions) == 2
             sync_once(store_b, client_b, recognizer_id=recognizer)
-            assert len(store_b.biometrics.templates_for(recognizer)[0]) == 10
+            assert len(store_b.biometrics.templates_for(recognizer)[0]) == enrolled
 
             kept = store_a.rolling.add(colin, recognizer, fresh[0], "entrance-1")
             assert kept is not None
@@ -83,7 +84,8 @@ def test_a_rolling_template_reaches_the_other_kiosk_and_a_lookalike_is_refused(
             sync_once(store_b, client_b, recognizer_id=recognizer)
             assert store_b.rolling.ids_for(colin, recognizer) == [kept.template_id]
             owners, matrix = store_b.biometrics.templates_for(recognizer)
-            assert len(owners) == 11 and np.isclose(matrix @ fresh[0], 1.0, atol=1e-5).any()
+            assert len(owners) == enrolled + 1
+            assert np.isclose(matrix @ fresh[0], 1.0, atol=1e-5).any()
             sync_once(store_a, client_a, recognizer_id=recognizer)  # its own row, replaced
             assert store_a.rolling.ids_for(colin, recognizer) == [kept.template_id]
 
