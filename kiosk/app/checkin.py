@@ -47,6 +47,7 @@ from kiosk.app.requests import (
     SaveSettings,
     SetAdminMode,
     SetKeypadOpen,
+    SkipEnrollmentPose,
     StartEnrollment,
     WorkerRequest,
 )
@@ -191,7 +192,7 @@ class CheckInEngine:
             if frame is not None and recognizer is not None:
                 self.counters.frames_analysed += 1
                 if self._mode is EngineMode.ENROLLING:
-                    self._capture_step(recognizer, frame.image, out)
+                    self._capture_step(recognizer, frame.image, frame.monotonic_s, out)
                 else:
                     self._recognize_step(recognizer, frame, out)
             self._maybe_refresh_gallery()
@@ -398,7 +399,7 @@ class CheckInEngine:
         if self._door is not None:
             self._door.checked_in()
 
-    def _capture_step(self, recognizer: Recognizer, image: ImageBGR,
+    def _capture_step(self, recognizer: Recognizer, image: ImageBGR, captured_s: float,
                       out: list[KioskState]) -> None:
         capture = self._capture
         if capture is None:
@@ -407,7 +408,7 @@ class CheckInEngine:
             capture.guide = GuidedCapture(capture.request, recognizer.liveness_threshold,
                                           recognizer.min_face_px)
         guide = capture.guide
-        out.append(guide.step(image, recognizer.check_capture(image)))
+        out.append(guide.step(image, recognizer.check_capture(image), captured_s))
         request = guide.request
         if guide.problem:
             self._enter(capture.return_to)
@@ -467,6 +468,9 @@ class CheckInEngine:
                 case RunDoctor():
                     if self._doctor is not None:
                         out.append(self._doctor())
+                case SkipEnrollmentPose():
+                    if self._capture is not None and self._capture.guide is not None:
+                        self._capture.guide.skip_pose()
                 case CancelEnrollment():
                     if self._capture is not None:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,

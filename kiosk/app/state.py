@@ -170,7 +170,9 @@ class EnrollmentProgress:
     ``pose`` is the pose asked now (kiosk.app.enrol_capture.Pose value, a screen-text key),
     ``in_oval`` whether the face sits in the framing oval and is big enough, ``refused`` the
     reason this frame's capture was refused ("" when none), ``face_box`` the face (x, y, w, h
-    frame pixels, not mirrored) in a frame of ``frame_size`` (width, height).
+    frame pixels, not mirrored) in a frame of ``frame_size`` (width, height). ``slow_pose``:
+    the pose has been asked for 8 s or more without a capture; ``can_skip``: it may be
+    skipped now (SkipEnrollmentPose), and ``target`` is then one less once it is.
     """
 
     person_name: str
@@ -183,6 +185,8 @@ class EnrollmentProgress:
     refused: str = ""
     face_box: tuple[float, float, float, float] | None = None
     frame_size: tuple[int, int] = (0, 0)
+    slow_pose: bool = False
+    can_skip: bool = False
 
 
 @dataclass(frozen=True)

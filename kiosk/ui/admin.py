@@ -36,6 +36,7 @@ from kiosk.app.requests import (
     ListPeople,
     LoadSettings,
     RunDoctor,
+    SkipEnrollmentPose,
     StartEnrollment,
 )
 from kiosk.app.state import (
@@ -173,6 +174,7 @@ class AdminPanel(QStackedWidget):
         # While a capture runs the live camera with its framing oval replaces the form.
         self.capture_view = CaptureView(self._language)
         self.capture_view.cancel.connect(self.cancel_capture)
+        self.capture_view.skip.connect(self.skip_pose)
         self.capture_view.hide()
         layout.addWidget(self.capture_view, 1)
         self._enroll_layout = layout
@@ -197,6 +199,12 @@ class AdminPanel(QStackedWidget):
     def cancel_capture(self) -> None:
         self.activity.emit()
         self.request.emit(CancelEnrollment())
+
+    def skip_pose(self) -> None:
+        """The person cannot reach the pose asked: ask the engine to drop it."""
+        self.activity.emit()
+        self.capture_view.skip_button.hide()  # until the engine offers it again
+        self.request.emit(SkipEnrollmentPose())
 
     @staticmethod
     def _column() -> tuple[QWidget, QVBoxLayout]:

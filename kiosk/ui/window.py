@@ -7,7 +7,7 @@ from collections import deque
 from datetime import tzinfo
 from uuid import UUID
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -147,6 +147,12 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
+
+    def fit_to_screen(self, rect: QRect) -> None:
+        """Fix the window's size to ``rect`` (pixels) at its top-left: full screen with or
+        without a window manager (kiosk.ui.app.show_full_screen)."""
+        self.setFixedSize(rect.size())
+        self.move(rect.topLeft())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Portrait panels put the greeting card under the preview, landscape beside it;

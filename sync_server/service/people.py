@@ -77,8 +77,7 @@ def create_person(session: Session, display_name: str, employee_code: str | None
         session.flush()
     except IntegrityError:
         raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists",
-                       "code_exists", code=employee_code) \
-            from None
+                       "code_exists", "employee_code", code=employee_code) from None
     if publish:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
     audit.record(session, actor, "person.create", "person", person.id, person_data(person))
@@ -95,7 +94,11 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
     row = _person_row(session, person_id)
     old_site = sites.person_site(session, person_id)
     row.display_name, row.employee_code, row.department = display_name, employee_code, department
-    _published(session, row)
+    try:
+        _published(session, row)
+    except IntegrityError:
+        raise Conflict(f"another person has the code {employee_code!r}", "code_exists",
+                       "employee_code", code=employee_code) from None
     audit.record(session, actor, "person.edit", "person", row.id, person_data(row))
     site_moves.follow(session, row.id, old_site)  # a new department at another site
     return row
@@ -113,7 +116,7 @@ def reactivate_person(session: Session, person_id: uuid.UUID, *, actor: str) -> 
 def _person_row(session: Session, person_id: uuid.UUID) -> Person:
     row = session.get(Person, person_id)
     if row is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     return row
 
 
@@ -135,7 +138,7 @@ def erase_person(session: Session, person_id: uuid.UUID,
     """Delete a person's templates, chips, consents and row; tombstone them in the feed."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     template_ids, chips = _delete_biometrics(session, person_id)
     for row in session.scalars(select(ConsentRecord).where(ConsentRecord.person_id
                                                            == person_id)):
@@ -180,7 +183,7 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
                          reason: erasure.Reason) -> erasure.ErasureRecord:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     now = utc_now()
     if reason is erasure.Reason.RETENTION:
         pass
@@ -235,7 +238,7 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
     """
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     if template_ids is not None:
         check_template_ids(template_ids, embeddings)
         if is_replay(session, person_id, consent.id, template_ids):

@@ -42,11 +42,11 @@ def _guard(user: users.CurrentUser, csrf_token: str, *roles: Role) -> None:
     common.check_csrf(user, csrf_token)
 
 
-def _date(text: str) -> date:
+def _date(text: str, field: str | None = None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date",
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date", field,
                          value=text) from None
 
 
@@ -67,9 +67,11 @@ def shifts_page(request: Request, user: User, edit: str = "", edit_leave: str = 
 
 def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                 edit_leave: str = "", leave_form: dict[str, object] | None = None,
-                status_code: int = 200, type_form: dict[str, object] | None = None) -> Response:
-    """The shifts page; ``leave_form`` and ``type_form`` re-show a refused leave or shift
-    type form (the input and the error)."""
+                status_code: int = 200, type_form: dict[str, object] | None = None,
+                holiday_form: dict[str, object] | None = None,
+                assignment_form: dict[str, object] | None = None) -> Response:
+    """The shifts page; ``leave_form``, ``type_form``, ``holiday_form`` and
+    ``assignment_form`` re-show a refused form (the input and the error)."""
     with transaction(common.sessions_of(request)) as session:
         types = schedules.list_shift_types(session)
         assignments = schedules.list_assignments(session)
@@ -92,7 +94,8 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
                         leave_form=leave_form or {}, type_form=type_form or {},
-                        leave_kinds=leave_kinds)
+                        holiday_form=holiday_form or {},
+                        assignment_form=assignment_form or {}, leave_kinds=leave_kinds)
 
 
 @router.post("/shifts/types")
@@ -132,14 +135,20 @@ def save_assignment(request: Request, user: User, csrf_token: Text, shift_type_i
                     start: Text, end: OptionalText = "", person_id: OptionalText = "",
                     department: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"shift_type_id": shift_type_id, "start": start, "end": end,
+                               "person_id": person_id, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_assignment(session, _uuid(shift_type_id), _date(start),
-                                  _date(end) if end else None,
+        schedules.save_assignment(session, _uuid(shift_type_id), _date(start, "start"),
+                                  _date(end, "end") if end else None,
                                   _uuid(person_id) if person_id else None,
                                   department or None, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           assignment_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/assignments/{assignment_id}/delete")
@@ -157,12 +166,17 @@ def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
 def save_holiday(request: Request, user: User, csrf_token: Text, day: Text, name: Text,
                  department: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"day": day, "name": name, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_holiday(session, _date(day), name, department or None,
+        schedules.save_holiday(session, _date(day, "day"), name, department or None,
                                actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           holiday_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/holidays/{holiday_id}/delete")
@@ -181,6 +195,13 @@ def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
 @router.get("/people")
 def people_page(request: Request, user: User, edit: str = "") -> Response:
     common.require(user, Role.HR)
+    return people_view(request, user, edit)
+
+
+def people_view(request: Request, user: users.CurrentUser, edit: str = "",
+                person_form: dict[str, object] | None = None,
+                status_code: int = 200) -> Response:
+    """The people page; ``person_form`` re-shows a refused person form (input and error)."""
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
         held = dict(session.execute(select(Template.person_id, func.count())
@@ -193,9 +214,16 @@ def people_page(request: Request, user: User, edit: str = "") -> Response:
                   a.employee_code, b.display_name, b.employee_code)
                  for pair, a, b in lookalikes.list_pairs(session)]
     editing = next((p for p in everyone if str(p.id) == edit), None)
-    return PAGES.render(request, "people.html", user, people=everyone, held=held,
-                        holders=holders, departments=departments, editing=editing,
-                        lookalike_pairs=pairs, sites=all_sites, editing_site=editing_site)
+    if person_form is None and editing is not None:
+        person_form = {"person_id": str(editing.id), "display_name": editing.display_name,
+                       "employee_code": editing.employee_code or "",
+                       "department": editing.department or "",
+                       "site_id": str(editing_site) if editing_site else ""}
+    return PAGES.render(request, "people.html", user, status_code=status_code,
+                        people=everyone, held=held, holders=holders,
+                        departments=departments, editing=editing,
+                        lookalike_pairs=pairs, person_form=person_form or {},
+                        sites=all_sites)
 
 
 def _own_site(session: Session, person_text: str) -> uuid.UUID | None:
@@ -212,10 +240,13 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
                 employee_code: OptionalText = "", department: OptionalText = "",
                 person_id: OptionalText = "", site_id: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"display_name": display_name, "employee_code": employee_code,
+                               "department": department, "person_id": person_id,
+                               "site_id": site_id}
 
     def act(session: Session) -> None:
         if not display_name.strip():
-            raise BadRequest("a person needs a name")
+            raise BadRequest("a person needs a name", "name_needed", "display_name")
         site = routes_sites.site_choice(site_id)  # "": by department
         if person_id:
             people.edit_person(session, _uuid(person_id), display_name.strip(),
@@ -229,7 +260,11 @@ def save_person(request: Request, user: User, csrf_token: Text, display_name: Te
                                  department.strip() or None, actor=user.username,
                                  site_id=site)
 
-    return form_action(request, f"{PREFIX}/people", act)
+    def refused(error: ServerError) -> Response:
+        return people_view(request, user, person_id, status_code=error.status,
+                           person_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/people", act, refused)
 
 
 @router.post("/people/{person_id}/active")
@@ -239,7 +274,7 @@ def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_t
 
     def act(session: Session) -> None:
         if session.get(Person, person_id) is None:
-            raise BadRequest(f"no person {person_id}")
+            raise BadRequest(f"no person {person_id}", "no_person")
         if active:
             people.reactivate_person(session, person_id, actor=user.username)
         else:  # left the organisation: biometrics erased here and, via the feed, on kiosks

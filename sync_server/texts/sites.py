@@ -1,6 +1,6 @@
 """Catalogue entries of the sites' words: the Sites page, the site pickers on the kiosk,
 department and person forms, their refusals and audit sentences (merged into
-``i18n.TEXTS``)."""
+``sync_server.texts.TEXTS``)."""
 
 from __future__ import annotations
 
