@@ -26,6 +26,7 @@ def install(app: FastAPI) -> None:
         routes_credentials,
         routes_enrol,
         routes_leave,
+        routes_pickers,
         routes_refusals,
         routes_reminders,
         routes_reports,
@@ -36,7 +37,7 @@ def install(app: FastAPI) -> None:
     app.state.web_login_throttle = LoginThrottle()
     for module in (routes_auth, routes_reports, routes_admin, routes_corrections, routes_leave,
                    routes_accounts, routes_credentials, routes_enrol, routes_reminders,
-                   routes_refusals, routes_review, routes_timesheets):
+                   routes_refusals, routes_review, routes_timesheets, routes_pickers):
         app.include_router(module.router)
     app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
               name="hr-static")
