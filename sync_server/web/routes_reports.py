@@ -20,13 +20,15 @@ from sync_server.db.models import Person
 from sync_server.errors import BadRequest, NotFound
 from sync_server.service import completeness, reports, schedules, users
 from sync_server.service.users import Role
+from sync_server.settings import ServerSettings
 from sync_server.web import charts, common, exports, i18n
 from sync_server.web.common import PAGES, PREFIX, User
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 MAX_RANGE_DAYS = 366
 SORT_KEYS = ("name", "department", "days_worked", "late_entries", "late_minutes_total",
-             "late_minutes_average", "early_exits", "absences", "forgotten_checkouts")
+             "late_minutes_average", "early_exits", "absences", "forgotten_checkouts",
+             "overtime_minutes_total", "holiday_work_minutes_total")
 
 
 def _today() -> date:
@@ -133,7 +135,8 @@ def _person_rows(report: reports.LatenessReport, query: str, sort: str,
 
 
 TOTAL_COLUMNS = ("days_expected", "days_worked", "pending", "late_entries", "late_total",
-                 "late_avg", "early_exits", "absences", "forgotten", "worked_hours")
+                 "late_avg", "early_exits", "absences", "forgotten", "worked_hours",
+                 "overtime_min", "holiday_work_min")
 
 
 def _totals_cells(totals: attendance.Totals) -> list[int | float]:
@@ -142,7 +145,8 @@ def _totals_cells(totals: attendance.Totals) -> list[int | float]:
     return [totals.days_expected, totals.days_worked, totals.pending_days, totals.late_entries,
             totals.late_minutes_total, round(totals.late_minutes_average, 1),
             totals.early_exits, totals.absences, totals.forgotten_checkouts,
-            round(totals.worked_minutes_total / 60, 2)]
+            round(totals.worked_minutes_total / 60, 2), totals.overtime_minutes_total,
+            totals.holiday_work_minutes_total]
 
 
 NO_DEPARTMENT = "-"  # the department filter's value for people without a department
@@ -176,7 +180,9 @@ def lateness_page(request: Request, user: User, start: str | None = None,
                                 form=form, form_error=exc, departments=departments,
                                 sync=completeness.completeness(session, utc_now()))
         people = _report_people(session, scope, department)
-        report = reports.lateness_report(session, people, first, last, utc_now())
+        settings: ServerSettings = request.app.state.settings
+        report = reports.lateness_report(session, people, first, last, utc_now(),
+                                         settings.reports.overtime_after_min)
         sync = completeness.completeness(session, utc_now())
     form.update(start=first.isoformat(), end=last.isoformat())
     rows = _person_rows(report, q, sort, descending)

@@ -86,7 +86,9 @@ def lateness_pdf(request: Request, user: User, start: str | None = None,
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
         people = reports.load_people(session, common.scope_of(user), department or None)
-        report = reports.lateness_report(session, people, first, last, now)
+        settings: ServerSettings = request.app.state.settings
+        report = reports.lateness_report(session, people, first, last, now,
+                                         settings.reports.overtime_after_min)
     local_now = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
     body = report_pdf.lateness_pdf(report, user.username, local_now,
                                    common.language_of(request))
