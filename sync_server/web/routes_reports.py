@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import completeness, reports, schedules, users
+from sync_server.service import board_versions, completeness, reports, schedules, users
 from sync_server.service.users import Role
 from sync_server.settings import ServerSettings
 from sync_server.web import charts, common, exports, i18n
@@ -35,24 +35,46 @@ def _today() -> date:
     return utc_now().astimezone(ZoneInfo(schedules.SITE_ZONE)).date()
 
 
-def _board_json(request: Request, user: users.CurrentUser) -> dict[str, object]:
+def _board_json(request: Request, user: users.CurrentUser,
+                since: str | None = None) -> dict[str, object]:
+    """The today board as the page's script reads it: the whole board (``full``, grouped
+    in ``departments``) or, when ``since`` is a version the server still knows, only the
+    entries that ``changed`` and the person ids ``removed`` since then (board_versions)."""
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
         people = reports.load_people(session, common.scope_of(user))
-        entries = reports.today_board(session, people, now)
-    language = common.language_of(request)
-    departments: dict[str, list[dict[str, object]]] = {}
-    for entry in entries:
-        heading = entry.department or i18n.translate(language, "no_department")
-        departments.setdefault(heading, []).append({
-            "person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
+        changes = board_versions.changes_since(board_versions.snapshot(session, people, now),
+                                               since)
+    return board_payload(changes, common.language_of(request), now)
+
+
+def board_payload(changes: board_versions.Changes, language: str,
+                  now: datetime) -> dict[str, object]:
+    """The JSON body of one poll (also measured by scripts/bench_reports.py)."""
+    counts = Counter(entry.state for entry in changes.snapshot.entries.values())
+    local = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
+    body: dict[str, object] = {
+        "version": changes.snapshot.version, "full": changes.full,
+        "generated_at": now.isoformat(), "updated_local": local.strftime("%H:%M:%S"),
+        "date": local.date().isoformat(), "counts": dict(counts)}
+    if changes.full:
+        departments: dict[str, list[dict[str, object]]] = {}
+        for entry in changes.changed:
+            item = _entry_json(language, entry)
+            departments.setdefault(str(item.pop("department")), []).append(item)
+        body["departments"] = departments
+    else:
+        body["changed"] = [_entry_json(language, entry) for entry in changes.changed]
+        body["removed"] = [str(person_id) for person_id in changes.removed]
+    return body
+
+
+def _entry_json(language: str, entry: reports.BoardEntry) -> dict[str, object]:
+    return {"person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
+            "department": entry.department or i18n.translate(language, "no_department"),
             "state_text": i18n.translate(language, "state_" + entry.state),
             "late_minutes": entry.late_minutes, "first_in": i18n.format_time(entry.first_in),
-            "last_out": i18n.format_time(entry.last_out)})
-    counts = Counter(entry.state for entry in entries)
-    local = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
-    return {"generated_at": now.isoformat(), "updated_local": local.strftime("%H:%M:%S"),
-            "date": _today().isoformat(), "counts": dict(counts), "departments": departments}
+            "last_out": i18n.format_time(entry.last_out)}
 
 
 def _sync_state(request: Request) -> completeness.Completeness:
@@ -80,9 +102,10 @@ def today_page(request: Request, user: User,
 
 
 @router.get("/api/today")
-def today_json(request: Request, user: User) -> JSONResponse:
+def today_json(request: Request, user: User, since: str = "") -> JSONResponse:
+    """The board; ``since``: the ``version`` of the caller's last answer (only changes)."""
     common.require(user, Role.HR, Role.LEADER)
-    return JSONResponse(_board_json(request, user))
+    return JSONResponse(_board_json(request, user, since or None))
 
 
 def _parse_day(text: str | None, default: date, field: str) -> date:
