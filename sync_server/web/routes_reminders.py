@@ -77,10 +77,14 @@ def reminders_page(request: Request, user: User, closed: int = 0, q: str = "",
 @router.post("/reminders")
 def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
                     assignee: Text, details: Text = "", due: Text = "",
-                    priority: Annotated[int, Form()] = 1, urgent: Text = "") -> Response:
-    """``assignee`` is "person:<id>" or "department:<name>"."""
+                    priority: Annotated[int, Form()] = 1, urgent: Text = "",
+                    assignee_person: Text = "") -> Response:
+    """``assignee`` is "person:<id>" or "department:<name>"; "person:" alone takes the id
+    from the person picker (``assignee_person``)."""
     department = _department(user)
     common.check_csrf(user, csrf_token)
+    if assignee == "person:":
+        assignee += assignee_person
 
     def act(session: Session) -> None:
         kind, _, value = assignee.partition(":")

@@ -14,6 +14,7 @@ import attendance
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.service import people, reminders, reports, schedules
+from sync_server.service.reminder_views import list_tasks
 from sync_server.service.reminders import TaskIn
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer, log_in
@@ -145,3 +146,22 @@ def test_people_search_keeps_to_the_users_scope(
     with httpx.Client(base_url=web_server.url, timeout=30) as staff:
         log_in(staff, "staff")
         assert staff.get("/hr/people-search", params={"q": "van"}).status_code == 403
+
+
+@pytest.mark.timeout(180)
+def test_a_task_for_a_person_picked_by_name(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing, sessions) -> None:  # noqa: F811
+    page = browser.new_context().new_page()
+    _log_in(page, web_server, "hr")
+    page.goto(f"{web_server.url}/hr/reminders")
+    assert page.locator("#task-form option").count() < 10  # departments, not everyone
+    page.fill("#task-form input[name=title]", "Nộp báo cáo quý")
+    page.fill("#task-person", "cuong")
+    option = "#task-person-list option[value^='Hoang Van Cuong']"
+    page.wait_for_selector(option, state="attached")
+    page.fill("#task-person", page.get_attribute(option, "value") or "")
+    page.click("#task-form button[type=submit]")
+    page.wait_for_selector("#tasks >> text=Nộp báo cáo quý")
+    with transaction(sessions) as session:
+        [task] = [t for t, _line in list_tasks(session, None) if t.title == "Nộp báo cáo quý"]
+        assert task.assignee_person_id == staffing.ops_c
