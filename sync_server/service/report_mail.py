@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+import attendance
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.schedule_models import ReportSend, ReportSubscription
@@ -178,7 +179,8 @@ def _scope(user: WebUser, kind: ReportKind) -> reports.Scope | None:
 
 def send_scheduled(sessions: sessionmaker[Session], mail: MailSettings, render: Renderer,
                    *, now: datetime | None = None, staff_own_month: bool = False,
-                   overtime_after_min: int = 30) -> SendReport:
+                   overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN
+                   ) -> SendReport:
     """Send everything due (blocking; SMTP). One failure does not stop the rest."""
     now = now or utc_now()
     with transaction(sessions) as session:
