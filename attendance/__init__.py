@@ -31,9 +31,21 @@ Public API
 - Ranges: ``build_day_summaries(people, first, last, schedule, punches, corrections,
   watermark, now, cooldown_s, overtime_after_min)``, ``summarize_range(people, days) ->
   RangeReport(by_person, by_department, overall)`` of ``Totals``.
+- Leave balances: ``LeavePolicy(days_per_year, monthly_accrual, carry_over_cap_days,
+  counted)``, ``earned_days(policy, year, as_of, joined)``, ``balance(policy, year, as_of,
+  taken_by_year, joined, first_year) -> LeaveBalance``, ``working_days(schedule, person,
+  start, end)``, ``working_days_by_year(...)``.
 """
 
 from attendance.clock import Clock, FixedClock, SystemClock, require_utc
+from attendance.leave_balance import (
+    LeaveBalance,
+    LeavePolicy,
+    balance,
+    earned_days,
+    working_days,
+    working_days_by_year,
+)
 from attendance.model import (
     ALL_WEEKDAYS,
     MONDAY_TO_FRIDAY,
@@ -88,11 +100,13 @@ from attendance.verdict import (
 __all__ = [
     "ALL_WEEKDAYS", "DEFAULT_COOLDOWN_S", "DEFAULT_OVERTIME_AFTER_MIN", "MONDAY_TO_FRIDAY",
     "Clock", "Correction", "CorrectionKind", "DayContext", "DayStatus", "DaySummary",
-    "Department", "FixedClock", "Holiday", "Leave", "Person", "Punch", "PunchKind",
+    "Department", "FixedClock", "Holiday", "Leave", "LeaveBalance", "LeavePolicy", "Person",
+    "Punch", "PunchKind",
     "PunchSource", "PunchVerdict", "RangeReport", "Schedule", "ShiftAssignment",
     "ShiftOccurrence", "ShiftType", "SystemClock", "Totals", "VerdictStatus", "add_day",
     "apply_corrections", "build_day_summaries", "days_between", "department_uuid", "describe",
     "drop_duplicates", "is_duplicate", "local_instant", "occurrence", "overtime_minutes",
     "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
     "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
+    "balance", "earned_days", "working_days", "working_days_by_year",
 ]

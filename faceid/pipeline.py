@@ -38,7 +38,7 @@ from faceid.code_policy import CodePolicy
 from faceid.consensus import Consensus, Decision, DecisionKind
 from faceid.liveness import DEFAULT_THRESHOLD, LivenessCombiner, LivenessState, LivenessVerdict
 from faceid.matcher import Gallery, Match
-from faceid.quality import Quality, QualityIssue, assess_face
+from faceid.quality import MIN_FACE_PX, Quality, QualityIssue, assess_face
 from faceid.tracking import IouTracker
 from faceid.types import Detection, FloatArray, ImageBGR, LivenessModel
 
@@ -80,7 +80,7 @@ class FramePipeline:
 
     def __init__(self, pack: Any, gallery: Gallery, match_threshold: float | None = None,
                  margin: float | None = None, consensus_frames: int = 3,
-                 min_face_px: int = 80, unknown_frames: int = 5,
+                 min_face_px: int = MIN_FACE_PX, unknown_frames: int = 5,
                  liveness: LivenessModel | None = None,
                  liveness_threshold: float = DEFAULT_THRESHOLD,
                  code_policy: CodePolicy | None = None, fusion_frames: int = 1) -> None:

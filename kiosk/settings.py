@@ -71,7 +71,8 @@ class VisionSettings(Section):
     consensus_frames: int = Field(3, ge=1, le=30)
     fusion_frames: int = Field(3, ge=1, le=10, description="each frame is matched as the "
                                "mean of the face's last N embeddings (1: the frame alone)")
-    min_face_px: int = Field(80, ge=20)
+    min_face_px: int = Field(56, ge=20, description="shorter side of the face box, pixels "
+                             "(faceid.quality.MIN_FACE_PX: a 60 px face passes)")
     liveness_threshold: float = Field(0.3, ge=0.0, le=1.0,
                                       description="mean P(real) over the frames of one face")
     liveness_min_frames: int = Field(3, ge=1, le=30,

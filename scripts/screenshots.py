@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         CameraPhase,
         CameraState,
         DoctorReport,
+        EnrollmentFinished,
         EnrollmentProgress,
         FaceOutline,
         Greeting,
@@ -111,9 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     window.admin.submit_pin()
     window.show_state(PeopleDirectory((PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),)))
     window.admin.consent.setChecked(True)
-    chip = np.ascontiguousarray(frame[190:530, 470:810])
-    window.show_state(EnrollmentProgress("Trần Văn Bình", 3, 5, GuidanceKey.FACE_CAMERA, chip))
+    save(window, "admin_enrollment_form.png")
+    window.admin.start_enrollment()  # the capture view: live camera, oval, pose asked
+    window.admin.show_camera_frame(frame)
+    height, width = frame.shape[:2]
+    window.show_state(EnrollmentProgress("Trần Văn Bình", 1, 4, GuidanceKey.HOLD_STILL,
+                                         pose="left", in_oval=True,
+                                         face_box=(width * 0.4, height * 0.3, width * 0.2,
+                                                   height * 0.3), frame_size=(width, height)))
     save(window, "admin_enrollment.png")
+    window.admin.cancel_capture()
+    window.show_state(EnrollmentFinished(None, "", 0, 0, ok=False, error="cancelled"))
     window.admin.open_settings()
     admins = (PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),
               PersonChoice(uuid4(), "Lê Thị Mai", "Vụ Tổ chức cán bộ"))

@@ -87,8 +87,8 @@ def _what_hr_did(session: Any, staff: list[uuid.UUID], now: datetime) -> None:
     import attendance
     from sync_server.service import corrections, leaves, people
 
-    leaves.add_leave(session, leaves.LeaveIn(staff[3], now.date(), now.date(), "annual leave"),
-                     "hr")
+    workday = now.date() - timedelta(days=max(0, now.weekday() - 4))  # Friday at weekends
+    leaves.add_leave(session, leaves.LeaveIn(staff[3], workday, workday, "annual leave"), "hr")
     people.create_person(session, "Tran Thi Moi Den", "E0100", None, actor="script")
     added = corrections.add_missed_punch(
         session, staff[5], (now - timedelta(days=1)).replace(hour=17, minute=5),

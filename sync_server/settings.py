@@ -80,7 +80,8 @@ class VisionSettings(Section):
     models_dir: Path = Field(default_factory=lambda: default_data_dir() / "models",
                              description="installed models (`kiosk models install` layout)")
     pack: str = Field("auto", description="model pack name (the kiosks' pack), or 'auto'")
-    min_face_px: int = Field(80, ge=20, description="shorter side of the face box, pixels")
+    min_face_px: int = Field(56, ge=20, description="shorter side of the face box, pixels "
+                             "(faceid.quality.MIN_FACE_PX: a 60 px face passes)")
     threads: int = Field(1, ge=1, le=16, description="ONNX Runtime threads")
     max_photos: int = Field(20, ge=1, le=100, description="photos used per person and upload")
     min_photos: int = Field(3, ge=1, le=20, description="accepted photos needed to enroll "
@@ -146,6 +147,13 @@ class ReportSettings(Section):
                                   "own month on the 1st (sync-server scheduled-reports)")
 
 
+class HrSettings(Section):
+    """What the site lets leaders do (``[hr]`` in the settings file)."""
+
+    leaders_may_excuse: bool = Field(False, description="leaders may excuse the lateness of "
+                                     "people of their own department (never of others)")
+
+
 class ServerSettings(Section):
     database: DatabaseSettings = DatabaseSettings()
     api: ApiSettings = ApiSettings()
@@ -157,6 +165,7 @@ class ServerSettings(Section):
     trust: TrustSettings = TrustSettings()
     audit: AuditSettings = AuditSettings()
     reports: ReportSettings = ReportSettings()
+    hr: HrSettings = HrSettings()
 
 
 def load_server_settings(path: Path | None = None) -> ServerSettings:

@@ -14,7 +14,7 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from faceid.badges import BadgeScanner
 from faceid.types import ImageBGR
 from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
+from kiosk.app.enrol_capture import GuidedCapture
 from kiosk.app.face_code import FaceCodeFlow
 from kiosk.app.liveness_guard import ChallengePhase, LivenessGuard, RefusalReason
 from kiosk.app.ports import (
@@ -53,7 +54,6 @@ from kiosk.app.state import (
     CameraState,
     DoctorReport,
     EnrollmentFinished,
-    EnrollmentProgress,
     Greeting,
     Guidance,
     GuidanceKey,
@@ -73,7 +73,6 @@ log = logging.getLogger(__name__)
 RETRY_MODELS_S = 10.0
 STATUS_EVERY_S = 1.0
 GALLERY_CHECK_S = 5.0  # how often the store is asked whether the gallery changed
-ENROLL_FRAME_GAP = 3  # take every 3rd usable frame so the samples differ a little
 
 _CAMERA_PHASES = {
     CameraStatus.STARTING: CameraPhase.STARTING,
@@ -107,8 +106,9 @@ class EngineMode(enum.Enum):
 class _Capture:
     request: StartEnrollment
     return_to: EngineMode  # the mode the enrolment was started from
-    images: list[ImageBGR] = field(default_factory=list)
-    usable_seen: int = 0
+    # kiosk.app.enrol_capture (poses, liveness, still photos); made on the first frame, with
+    # the recognizer's thresholds
+    guide: GuidedCapture | None = None
 
 
 @dataclass
@@ -335,20 +335,23 @@ class CheckInEngine:
         capture = self._capture
         if capture is None:
             return
-        check = recognizer.check_capture(image)
-        if check.usable:
-            if capture.usable_seen % ENROLL_FRAME_GAP == 0:
-                capture.images.append(image)
-            capture.usable_seen += 1
-        request = capture.request
-        name = request.new_person_name or str(request.person_id)
-        out.append(EnrollmentProgress(name, len(capture.images), request.frames,
-                                      check.guidance, check.chip))
-        if len(capture.images) < request.frames:
+        if capture.guide is None:
+            capture.guide = GuidedCapture(capture.request, recognizer.liveness_threshold,
+                                          recognizer.min_face_px)
+        guide = capture.guide
+        out.append(guide.step(image, recognizer.check_capture(image)))
+        request = guide.request
+        if guide.problem:
+            self._enter(capture.return_to)
+            out.append(EnrollmentFinished(request.person_id, request.new_person_name, 0,
+                                          len(guide.refusals), ok=False,
+                                          problem=guide.problem))
+            return
+        if not guide.complete:
             return
         self._enter(capture.return_to)
         finished = self._desk.enroll(request.person_id, request.new_person_name,
-                                     capture.images, request.consent_notice_version,
+                                     guide.images, request.consent_notice_version,
                                      request.collected_by)
         if finished.ok:
             people = recognizer.reload_gallery()

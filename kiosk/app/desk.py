@@ -188,13 +188,16 @@ class StoreDesk:
     # -- enrollment -------------------------------------------------------------------------
     def enroll(self, person_id: UUID | None, new_person_name: str,
                images: Sequence[ImageBGR], consent_notice_version: str, collected_by: str,
-               department: str = "") -> EnrollmentFinished:
+               department: str = "", image_names: Sequence[str] = ()) -> EnrollmentFinished:
         """Enroll ``images`` of one person with their consent; templates + chips stored.
 
         A new (pending) person is created when ``person_id`` is None. Nothing is stored when
-        fewer than MIN_ENROLLED_SAMPLES images pass the checks, or when the face is already
-        enrolled as another person (kiosk.app.duplicates).
+        fewer than MIN_ENROLLED_SAMPLES images pass the checks ("Cần 3 ảnh, chỉ 2 ảnh dùng
+        được" with each rejected photo's reason, named from ``image_names`` when given, in the
+        kiosk's language), or when the face is already enrolled as another person
+        (kiosk.app.duplicates).
         """
+        from faceid.enrol_messages import shortfall_message
         from faceid.enrollment import enroll_images
 
         refusal = _formula_refusal(new_person_name, department) if person_id is None else ""
@@ -210,10 +213,11 @@ class StoreDesk:
                                       error=str(exc))
         rejected = len(result.rejected)
         if len(result.accepted) < MIN_ENROLLED_SAMPLES:
-            reasons = ", ".join(sorted({r.reason.value for r in result.rejected}))
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
-                                      error=f"only {len(result.accepted)} usable images "
-                                      f"({reasons or 'none rejected'})")
+                                      error=shortfall_message(len(result.accepted),
+                                                              MIN_ENROLLED_SAMPLES,
+                                                              result.rejected, image_names,
+                                                              self._language))
         duplicate = already_enrolled(self.store, pack, person.id, result.embeddings)
         if duplicate is not None:
             log.warning("enrolment of %s refused: %s", person.display_name, duplicate.message())

@@ -67,11 +67,19 @@ class Analysis:
 
 @dataclass(frozen=True)
 class CaptureCheck:
-    """Enrollment live feedback for one frame: usable or what to fix."""
+    """Enrollment live feedback for one frame: usable or what to fix, and what the guided
+    capture (kiosk.app.enrol_capture) needs: the one face's box (x, y, w, h frame pixels),
+    the frame's (width, height), head pose in degrees (faceid.quality.estimate_pose) and the
+    face's P(real) in [0, 1] (None: no liveness models, or the face was not usable)."""
 
     usable: bool
     guidance: GuidanceKey
     chip: ImageBGR | None = None
+    box: tuple[float, float, float, float] | None = None
+    frame_size: tuple[int, int] = (0, 0)
+    yaw_deg: float = 0.0
+    pitch_deg: float = 0.0
+    liveness: float | None = None
 
 
 class Recognizer(Protocol):
@@ -92,6 +100,16 @@ class Recognizer(Protocol):
     def analyse(self, image: ImageBGR, now: datetime) -> Analysis: ...
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck: ...
+
+    @property
+    def liveness_threshold(self) -> float:
+        """P(real) a face needs (enrolment captures use it per frame)."""
+        ...
+
+    @property
+    def min_face_px(self) -> int:
+        """The quality gate's minimum face size, box shorter side in pixels."""
+        ...
 
     def reload_gallery(self) -> int:
         """Re-read templates from the store; returns how many people are enrolled."""

@@ -218,18 +218,35 @@ class PipelineRecognizer:
                         primary_landmarks=landmarks)
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
+        """One enrolment frame: the gate's verdict, pose and, when usable, P(real)."""
         from faceid.quality import assess_face
 
         detections = self._pack.detector.detect(image)
+        height, width = image.shape[:2]
         if not detections:
-            return CaptureCheck(False, GuidanceKey.NO_FACE)
+            return CaptureCheck(False, GuidanceKey.NO_FACE, frame_size=(width, height))
         if len(detections) > 1:
-            return CaptureCheck(False, GuidanceKey.ONE_AT_A_TIME)
-        quality = assess_face(image, detections[0], self._vision.min_face_px)
-        chip = self._pack.align(image, detections[0].landmarks)
-        if not quality.ok:
-            return CaptureCheck(False, guidance_for(quality.reason), chip)
-        return CaptureCheck(True, GuidanceKey.HOLD_STILL, chip)
+            return CaptureCheck(False, GuidanceKey.ONE_AT_A_TIME, frame_size=(width, height))
+        face = detections[0]
+        quality = assess_face(image, face, self._vision.min_face_px)
+        chip = self._pack.align(image, face.landmarks)
+        box = (float(face.box[0]), float(face.box[1]), float(face.box[2]), float(face.box[3]))
+        liveness = self._pack.liveness
+        score = (float(liveness.real_probability(image, face))
+                 if quality.ok and liveness is not None else None)
+        return CaptureCheck(quality.ok, GuidanceKey.HOLD_STILL if quality.ok
+                            else guidance_for(quality.reason), chip, box, (width, height),
+                            quality.yaw_deg, quality.pitch_deg, score)
+
+    @property
+    def liveness_threshold(self) -> float:
+        """The mean P(real) a face needs (``vision.liveness_threshold``)."""
+        return float(self._vision.liveness_threshold)
+
+    @property
+    def min_face_px(self) -> int:
+        """The quality gate's minimum face size (``vision.min_face_px``, box shorter side)."""
+        return int(self._vision.min_face_px)
 
 
 def _guidance_of(result: FrameResult) -> GuidanceKey:

@@ -20,7 +20,8 @@ class SetAdminMode:
 
 @dataclass(frozen=True)
 class StartEnrollment:
-    """Capture ``frames`` good frames of the person in front of the camera and enroll them.
+    """Capture the person in front of the camera in ``frames`` guided poses (3-5, one frame
+    each: kiosk.app.enrol_capture) and enroll them.
 
     Either ``person_id`` (an existing person from the synced list) or ``new_person_name`` (a
     pending person created at the kiosk). ``consent_notice_version`` is the version of the
@@ -31,7 +32,7 @@ class StartEnrollment:
     new_person_name: str
     consent_notice_version: str
     collected_by: str = "kiosk-admin"
-    frames: int = 5
+    frames: int = 4
 
 
 @dataclass(frozen=True)

@@ -148,18 +148,31 @@ class ModelsMissing:
 
 @dataclass(frozen=True)
 class EnrollmentProgress:
-    """Admin enrollment capture: good frames so far out of ``target``, with live feedback."""
+    """Admin enrollment capture: poses captured so far out of ``target``, with live feedback.
+
+    ``pose`` is the pose asked now (kiosk.app.enrol_capture.Pose value, a screen-text key),
+    ``in_oval`` whether the face sits in the framing oval and is big enough, ``refused`` the
+    reason this frame's capture was refused ("" when none), ``face_box`` the face (x, y, w, h
+    frame pixels, not mirrored) in a frame of ``frame_size`` (width, height).
+    """
 
     person_name: str
     captured: int
     target: int
     guidance: GuidanceKey
     preview_chip: ImageBGR | None = field(default=None, compare=False)
+    pose: str = ""
+    in_oval: bool = False
+    refused: str = ""
+    face_box: tuple[float, float, float, float] | None = None
+    frame_size: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
 class EnrollmentFinished:
-    """Enrollment result: templates stored (``ok``) or why not (``error``, a message key)."""
+    """Enrollment result: templates stored (``ok``) or why not: ``error`` (a message in the
+    kiosk's language, or "cancelled"), or ``problem``, a capture problem key the screen
+    translates (``enroll.problem.<key>``: "no_pose_change", "not_live")."""
 
     person_id: UUID | None
     person_name: str
@@ -167,6 +180,7 @@ class EnrollmentFinished:
     rejected: int
     ok: bool
     error: str = ""
+    problem: str = ""
 
 
 @dataclass(frozen=True)

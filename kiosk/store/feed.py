@@ -223,6 +223,8 @@ def _delete(raw: sqlite3.Connection, entity: FeedEntity, entity_id: UUID) -> boo
     if entity is FeedEntity.PERSON:
         delete_person_rows(raw, entity_id)
         return True
-    table = _DELETE_TABLES[entity]
+    table = _DELETE_TABLES.get(entity)
+    if table is None:  # an entity the kiosk keeps nothing of (leave)
+        return False
     raw.execute(f"DELETE FROM {table} WHERE id = ?", (str(entity_id),))
     return entity is FeedEntity.TEMPLATE

@@ -12,9 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -49,6 +48,7 @@ from kiosk.app.state import (
 )
 from kiosk.errors import SettingsError
 from kiosk.ui.admin_settings_page import SettingsPage
+from kiosk.ui.enrol_view import CaptureView
 from kiosk.ui.pinpad import FIELD_STYLE
 from kiosk.ui.strings import Language, text
 from kiosk.ui.touch_keys import NumericKeypad, VietnameseKeyboard
@@ -61,13 +61,6 @@ def _big(widget: QWidget) -> QWidget:
     widget.setStyleSheet(BIG)
     widget.setMinimumHeight(64)  # touch-friendly
     return widget
-
-
-def _pixmap(image: ImageBGR, side: int) -> QPixmap:
-    rgb = np.ascontiguousarray(image[:, :, ::-1])
-    height, width = rgb.shape[:2]
-    qimage = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(qimage).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
 
 
 class AdminPanel(QStackedWidget):
@@ -167,7 +160,32 @@ class AdminPanel(QStackedWidget):
         self._build_enroll_actions(rest)
         layout.addWidget(self.enroll_rest)
         layout.addStretch(1)
+        # While a capture runs the live camera with its framing oval replaces the form.
+        self.capture_view = CaptureView(self._language)
+        self.capture_view.cancel.connect(self.cancel_capture)
+        self.capture_view.hide()
+        layout.addWidget(self.capture_view, 1)
+        self._enroll_layout = layout
         return page
+
+    def _show_capture(self, capturing: bool) -> None:
+        """The capture view in place of the form (True) or the form back (False)."""
+        self.name_keyboard.hide()
+        self.capture_view.replace_form(self._enroll_layout, capturing, keep=self.name_keyboard)
+
+    @property
+    def capturing(self) -> bool:
+        """Whether the capture view shows (an enrolment capture runs)."""
+        return not self.capture_view.isHidden()
+
+    def show_camera_frame(self, image: ImageBGR) -> None:
+        """A live camera frame for the capture view (ignored when no capture runs)."""
+        if self.capturing:
+            self.capture_view.show_frame(image)
+
+    def cancel_capture(self) -> None:
+        self.activity.emit()
+        self.request.emit(CancelEnrollment())
 
     @staticmethod
     def _column() -> tuple[QWidget, QVBoxLayout]:
@@ -198,17 +216,9 @@ class AdminPanel(QStackedWidget):
         self.doctor_lines.setWordWrap(True)
         self.doctor_lines.setStyleSheet("font-size: 12pt; color: #cfd8dc; background: "
                                         "transparent;")
-        feedback = QHBoxLayout()
-        self.chip = QLabel()
-        self.chip.setFixedSize(160, 160)
-        self.chip.setStyleSheet("background: #202830; border-radius: 8px;")
-        feedback.addWidget(self.chip)
-        texts = QVBoxLayout()
         for label in (self.progress, self.guidance, self.result):
             label.setStyleSheet("font-size: 22pt; color: #ffe28a; background: transparent;")
-            texts.addWidget(label)
-        feedback.addLayout(texts, 1)
-        layout.addLayout(feedback)
+            layout.addWidget(label)
         layout.addWidget(self.doctor_lines)
 
     def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
@@ -251,6 +261,7 @@ class AdminPanel(QStackedWidget):
         for setter, key, values in self._texts:
             setter(text(key, language, **values))
         self.settings_page.set_language(language)
+        self.capture_view.set_language(language)
 
     @staticmethod
     def _white(label: QLabel) -> QLabel:
@@ -262,6 +273,9 @@ class AdminPanel(QStackedWidget):
     def open_pin_page(self) -> None:
         self.unlocked = False
         self.pin_input.clear()
+        if self.capturing:  # admin mode was left mid-capture (the capture was cancelled)
+            self._show_capture(False)
+            self.start_button.setEnabled(True)
         status = self.lockout.status()
         if status.locked_for_s > 0:
             self.pin_message.setText(self._locked_text(status))
@@ -345,6 +359,7 @@ class AdminPanel(QStackedWidget):
             return
         self.result.setText("")
         self.start_button.setEnabled(False)
+        self._show_capture(True)
         self.request.emit(StartEnrollment(person_id=person_id, new_person_name=name,
                                           consent_notice_version=CONSENT_NOTICE_VERSION))
 
@@ -378,20 +393,22 @@ class AdminPanel(QStackedWidget):
             self.person_picker.addItem(label, person.person_id)
 
     def render_progress(self, progress: EnrollmentProgress) -> None:
+        """The pose asked, the oval's cue and any refusal (kiosk.ui.enrol_view)."""
         self.activity.emit()
         self.progress.setText(text("enroll.progress", self._language,
                                    captured=progress.captured, target=progress.target))
-        self.guidance.setText(text(f"guidance.{progress.guidance.value}", self._language))
-        if progress.preview_chip is not None:
-            self.chip.setPixmap(_pixmap(progress.preview_chip, self.chip.width()))
+        self.capture_view.show_progress(progress)
 
     def render_finished(self, finished: EnrollmentFinished) -> None:
         self.activity.emit()
         self.start_button.setEnabled(True)
+        self._show_capture(False)
         if finished.ok:
             self.result.setText(text("enroll.done", self._language,
                                      count=finished.templates_saved, name=finished.person_name))
             self.consent.setChecked(False)
             self.name_keyboard.clear()
         else:
-            self.result.setText(text("enroll.failed", self._language, error=finished.error))
+            error = (text(f"enroll.problem.{finished.problem}", self._language)
+                     if finished.problem else finished.error)
+            self.result.setText(text("enroll.failed", self._language, error=error))

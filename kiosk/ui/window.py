@@ -301,6 +301,7 @@ class KioskWindow(QWidget):
         frame = self._preview_buffer.take_nowait()
         if frame is not None:
             self.preview.show_frame(frame.image)
+            self.admin.show_camera_frame(frame.image)  # the enrolment capture's live view
 
     # -- PIN keypad (people who check in without their face) ------------------------------
     def _build_keypad(self) -> QPushButton:

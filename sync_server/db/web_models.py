@@ -109,6 +109,7 @@ class LeaveRow(Base):
     reason: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    leave_type_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # db.leave_models.LeaveTypeRow
 
 
 class CorrectionRow(Base):

@@ -36,6 +36,7 @@ AUDITED_TABLES = frozenset({
     "integrations", "webhook_subscriptions", "digest_recipients", "departments",
     "shift_types", "shift_assignments", "holidays", "leaves", "corrections",
     "kiosk_enrolments", "lookalike_pairs",
+    "leave_types", "leave_requests",
     "report_subscriptions",
 })
 # Columns a kiosk's own heartbeat and sync keep current: telemetry, not decisions.

@@ -63,10 +63,10 @@ def _store(session: Session, row: CorrectionRow) -> CorrectionRow:
     return row
 
 
-def add_missed_punch(session: Session, person_id: uuid.UUID, instant: datetime,
-                     punch_kind: attendance.PunchKind, reason: str,
-                     made_by: str) -> CorrectionRow:
-    """Record a punch the kiosk missed (``instant`` timezone-aware)."""
+def check_missed_punch(session: Session, person_id: uuid.UUID, instant: datetime,
+                       reason: str) -> str:
+    """Refuse a missed punch in the future, more than a year ago or without a reason;
+    returns the reason as stored."""
     reason = _check(session, person_id, reason)
     if instant.tzinfo is None:
         raise BadRequest("the missed punch's time needs a zone", "not_a_time", "instant")
@@ -75,6 +75,14 @@ def add_missed_punch(session: Session, person_id: uuid.UUID, instant: datetime,
         raise BadRequest(f"{instant} is in the future", "future", "instant",
                          day=instant.astimezone(ZoneInfo(SITE_ZONE)).date())
     _check_day(instant.astimezone(ZoneInfo(SITE_ZONE)).date(), now, "instant")
+    return reason
+
+
+def add_missed_punch(session: Session, person_id: uuid.UUID, instant: datetime,
+                     punch_kind: attendance.PunchKind, reason: str,
+                     made_by: str) -> CorrectionRow:
+    """Record a punch the kiosk missed (``instant`` timezone-aware)."""
+    reason = check_missed_punch(session, person_id, instant, reason)
     return _store(session, CorrectionRow(
         id=uuid.uuid4(), kind=attendance.CorrectionKind.ADD_PUNCH.value, person_id=person_id,
         instant=instant, punch_kind=punch_kind.value, reason=reason, made_by=made_by,
@@ -102,13 +110,20 @@ def excuse_late(session: Session, person_id: uuid.UUID, day: date, reason: str,
                 made_by: str) -> CorrectionRow:
     """Excuse the late entry of one attendance date: only a past day on which the person
     had a shift, was late and has not been excused yet."""
+    reason = check_excusable(session, person_id, day, reason)
+    return _store(session, CorrectionRow(
+        id=uuid.uuid4(), kind=attendance.CorrectionKind.EXCUSE_LATE.value, person_id=person_id,
+        day=day, punch_kind="auto", reason=reason, made_by=made_by, made_at=utc_now()))
+
+
+def check_excusable(session: Session, person_id: uuid.UUID, day: date, reason: str) -> str:
+    """Refuse excusing a day that is not a past late day still unexcused, or without a
+    reason; returns the reason as stored."""
     reason = _check(session, person_id, reason)
     now = utc_now()
     _check_day(day, now, "day")
     _check_late(session, person_id, day, now)
-    return _store(session, CorrectionRow(
-        id=uuid.uuid4(), kind=attendance.CorrectionKind.EXCUSE_LATE.value, person_id=person_id,
-        day=day, punch_kind="auto", reason=reason, made_by=made_by, made_at=utc_now()))
+    return reason
 
 
 _NOTHING_EXPECTED = {attendance.DayStatus.NO_SHIFT, attendance.DayStatus.HOLIDAY,

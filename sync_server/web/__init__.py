@@ -30,7 +30,9 @@ def install(app: FastAPI) -> None:
         routes_refusals,
         routes_reminders,
         routes_reports,
+        routes_requests,
         routes_review,
+        routes_self,
         routes_timesheets,
     )
 
@@ -38,6 +40,8 @@ def install(app: FastAPI) -> None:
     for module in (routes_auth, routes_reports, routes_admin, routes_corrections, routes_leave,
                    routes_accounts, routes_credentials, routes_enrol, routes_reminders,
                    routes_refusals, routes_review, routes_timesheets, routes_pickers):
+        app.include_router(module.router)
+    for module in (routes_self, routes_requests):  # leave and correction requests
         app.include_router(module.router)
     app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
               name="hr-static")

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from sync_server.errors import BadRequest, NotFound, ServerError
+from sync_server.errors import BadRequest, Forbidden, NotFound, ServerError
 from sync_server.problems import problem_response, validation_problem
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX
@@ -66,7 +66,7 @@ def install_handlers(app: FastAPI) -> None:
     """Handlers for the web's exception classes (more specific than ServerError's), and
     for input refused on a page (bad date, unknown person), shown on a page too."""
     app.add_exception_handler(common.LoginRequired, _login_required)
-    for refusal in (common.RoleRefused, common.TooManyAttempts):
+    for refusal in (Forbidden, common.TooManyAttempts):  # a service's refusal too
         app.add_exception_handler(refusal, _refused_page)
     for invalid in (BadRequest, NotFound, RequestValidationError):
         app.add_exception_handler(invalid, _invalid_input_page)

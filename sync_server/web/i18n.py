@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
 from sync_server.service.schedules import SITE_ZONE
-from sync_server.web import texts_hr, texts_hrops
+from sync_server.web import texts_hr, texts_hrops, texts_leave
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -368,6 +368,8 @@ _VI.update({f"grid_{key}": text for key, text in _GRID["vi"].items()})
 
 _EN.update(texts_hr.EN)
 _VI.update(texts_hr.VI)
+_EN.update(texts_leave.EN)  # leave types, requests, self-service
+_VI.update(texts_leave.VI)
 _EN.update(texts_hrops.EN)  # search, pages, pickers, working days, overtime columns
 _VI.update(texts_hrops.VI)
 TEXTS = {"en": _EN, "vi": _VI}

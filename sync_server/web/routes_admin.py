@@ -18,6 +18,7 @@ from sync_server.db.engine import transaction
 from sync_server.db.models import Person, Template
 from sync_server.errors import BadRequest, ServerError
 from sync_server.service import (
+    leave_types,
     lookalikes,
     people,
     reports,
@@ -74,12 +75,14 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
         leaves = schedules.list_leaves(session)
         everyone = reports.load_people(session)
         departments = schedules.list_departments(session)
+        leave_kinds = leave_types.list_types(session, active_only=True)
     editing_leave = next((row for row in leaves if str(row.id) == edit_leave), None)
     if leave_form is None and editing_leave is not None:
         leave_form = {"leave_id": str(editing_leave.id),
                       "person_id": str(editing_leave.person_id),
                       "start": editing_leave.start.isoformat(),
-                      "end": editing_leave.end.isoformat(), "reason": editing_leave.reason}
+                      "end": editing_leave.end.isoformat(), "reason": editing_leave.reason,
+                      "leave_type_id": str(editing_leave.leave_type_id or "")}
     return PAGES.render(request, "shifts.html", user, status_code=status_code, types=types,
                         assignments=assignments, holidays=holidays, leaves=leaves,
                         people=everyone, departments=departments,
@@ -87,7 +90,8 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         person_names={str(p.id): p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
-                        leave_form=leave_form or {}, type_form=type_form or {})
+                        leave_form=leave_form or {}, type_form=type_form or {},
+                        leave_kinds=leave_kinds)
 
 
 @router.post("/shifts/types")

@@ -32,7 +32,8 @@ def _id(text: str) -> uuid.UUID:
         raise BadRequest(f"{text!r} is not an id", "not_an_id") from None
 
 
-def _leave_in(person_id: str, start: str, end: str, reason: str) -> leaves.LeaveIn:
+def _leave_in(person_id: str, start: str, end: str, reason: str,
+              leave_type_id: str = "") -> leaves.LeaveIn:
     person = _id(person_id)
     days = []
     for field, text in (("start", start), ("end", end)):
@@ -41,24 +42,27 @@ def _leave_in(person_id: str, start: str, end: str, reason: str) -> leaves.Leave
         except ValueError:
             raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date", field,
                              value=text) from None
-    return leaves.LeaveIn(person, days[0], days[1], reason)
+    kind = _id(leave_type_id) if leave_type_id.strip() else None
+    return leaves.LeaveIn(person, days[0], days[1], reason, kind)
 
 
 @router.post("/shifts/leaves")
 def save_leave(request: Request, user: User, csrf_token: Text, person_id: Text, start: Text,
-               end: Text, reason: OptionalText = "", leave_id: OptionalText = "") -> Response:
+               end: Text, reason: OptionalText = "", leave_id: OptionalText = "",
+               leave_type_id: OptionalText = "") -> Response:
     """New leave, or a change of ``leave_id``."""
     common.require(user, Role.HR)
     common.check_csrf(user, csrf_token)
     form: dict[str, object] = {"person_id": person_id, "start": start, "end": end,
-                               "reason": reason, "leave_id": leave_id}
+                               "reason": reason, "leave_id": leave_id,
+                               "leave_type_id": leave_type_id}
 
     def refused(error: ServerError) -> Response:
         return shifts_view(request, user, leave_form={**form, "error": error},
                            status_code=error.status)
 
     def act(session: Session) -> None:
-        leave = _leave_in(person_id, start, end, reason)
+        leave = _leave_in(person_id, start, end, reason, leave_type_id)
         if leave_id:
             leaves.edit_leave(session, _id(leave_id), leave, user.username)
         else:

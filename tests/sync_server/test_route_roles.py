@@ -51,6 +51,7 @@ WEB_USERS = frozenset({"staff", "leader", "hr", "admin"})
 LEADERS = frozenset({"leader", "hr", "admin"})
 HR = frozenset({"hr", "admin"})
 WEB_ADMIN = frozenset({"admin"})
+OWN_RECORD = frozenset({"staff"})  # the only login of the walk that belongs to a person
 
 # (method, path) -> the roles that may use it. The one table of who may do what.
 MATRIX: dict[tuple[str, str], frozenset[str]] = {
@@ -151,6 +152,17 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/kiosks"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/rename"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/revoke"): WEB_ADMIN,
+    # web: staff requests and self-service (a login with a person: here staff), decisions
+    ("GET", "/hr/me"): OWN_RECORD,
+    ("GET", "/hr/me/request"): OWN_RECORD,
+    ("POST", "/hr/me/leave"): OWN_RECORD,
+    ("POST", "/hr/me/correction"): OWN_RECORD,
+    ("POST", "/hr/me/requests/{request_id}/withdraw"): OWN_RECORD,
+    ("GET", "/hr/requests"): LEADERS,  # leaders: their own department's requests
+    ("POST", "/hr/requests/{request_id}/{verdict}"): LEADERS,
+    ("POST", "/hr/requests/excuse"): LEADERS,  # leaders: when the site allows it
+    ("GET", "/hr/leave-types"): HR,
+    ("POST", "/hr/leave-types"): HR,
 }
 
 # Calls that end the caller's own credential: walked last.

@@ -239,6 +239,18 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
     assert shifts.holidays == ({"day": "2026-09-02", "id": str(holiday_id)},)
 
 
+def test_leave_entries_are_passed_over_and_the_cursor_moves(tmp_path: Path) -> None:
+    """The server publishes approved leave; a kiosk keeps none yet, its upsert and its
+    withdrawal (a delete) must not stop the feed."""
+    store = open_store(tmp_path / "k.sqlite3")
+    leave_id = uuid.uuid4()
+    store.feed.apply_page([FeedChange(1, FeedEntity.LEAVE, FeedOp.UPSERT, leave_id, {
+        "person_id": str(uuid.uuid4()), "start": "2026-12-07", "end": "2026-12-08",
+        "leave_type_id": None})], "1")
+    store.feed.apply_page([FeedChange(2, FeedEntity.LEAVE, FeedOp.DELETE, leave_id, {})], "2")
+    assert store.feed.cursor() == "2"
+
+
 def test_settings_and_audit(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
     store.settings.set("site", "A")
