@@ -90,11 +90,12 @@ def set_subscription(session: Session, username: str, kind: ReportKind, email: s
     if user is None:
         raise NotFound(f"no web user {username!r}")
     if "@" not in email or len(email) > 300:
-        raise BadRequest(f"not an e-mail address: {email!r}")
+        raise BadRequest(f"not an e-mail address: {email!r}", "not_an_email", "email")
     if kind is ReportKind.DAILY_LATE_ABSENT and user.role != "leader":
-        raise BadRequest("the daily late and absent report is for leaders")
+        raise BadRequest("the daily late and absent report is for leaders", "daily_for_leaders",
+                         "kind")
     if kind is ReportKind.OWN_MONTH and user.person_id is None:
-        raise BadRequest(f"{username} is not linked to a person")
+        raise BadRequest(f"{username} is not linked to a person", "not_linked", "kind")
     row = session.get(ReportSubscription, (user.id, kind.value))
     if row is None:
         row = ReportSubscription(user_id=user.id, kind=kind.value)
@@ -109,6 +110,14 @@ def subscriptions(session: Session) -> list[tuple[WebUser, ReportSubscription]]:
     rows = session.execute(select(WebUser, ReportSubscription)
                            .join(ReportSubscription, ReportSubscription.user_id == WebUser.id)
                            .where(WebUser.active.is_(True), ReportSubscription.enabled.is_(True))
+                           .order_by(WebUser.username, ReportSubscription.kind))
+    return [(user, sub) for user, sub in rows]
+
+
+def all_subscriptions(session: Session) -> list[tuple[WebUser, ReportSubscription]]:
+    """Every subscription, on or off, by username then kind (the settings page)."""
+    rows = session.execute(select(WebUser, ReportSubscription)
+                           .join(ReportSubscription, ReportSubscription.user_id == WebUser.id)
                            .order_by(WebUser.username, ReportSubscription.kind))
     return [(user, sub) for user, sub in rows]
 

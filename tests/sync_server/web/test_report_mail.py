@@ -23,7 +23,9 @@ from sync_server.settings import MailSettings, ServerSettings
 from sync_server.web import report_attachments
 from tests.sync_server.reminder_helpers import SmtpServer
 from tests.sync_server.web.conftest import Staffing
+from tests.sync_server.web.live_web import WebServer
 from tests.sync_server.web.scenario import local, make_kiosk, store_punches
+from tests.sync_server.web.test_browser import _log_in, browser  # noqa: F401 - the fixture
 
 MARCH = [date(2026, 3, d) for d in range(1, 32)]
 MORNING = date(2026, 3, 4)  # An 08:20 (20 min late), Binh not in: the daily report's day
@@ -177,3 +179,32 @@ def test_the_timer_command_sends_today_once(
                                                          "sent 0, nothing due 1"]
     [(_sender, to, _message)] = smtp.messages
     assert to == ["lead@example.test"]
+
+
+@pytest.mark.timeout(180)
+def test_hr_sets_report_mails_in_the_browser(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing, sessions,  # noqa: F811
+        smtp: SmtpServer) -> None:
+    _march(sessions, staffing)
+    page = browser.new_context().new_page()
+    _log_in(page, web_server, "hr")
+    page.click("#nav-report-mail")
+    form = "#report-mail-form"
+    page.select_option(f"{form} select[name=username]", "hr")
+    page.select_option(f"{form} select[name=kind]", "daily_late_absent")
+    page.fill(f"{form} input[name=email]", "hr@example.test")
+    page.click(f"{form} button[type=submit]")
+    assert "dành cho lãnh đạo" in page.inner_text("p.error")  # HR has no department
+    page.select_option(f"{form} select[name=username]", "leader")
+    page.fill(f"{form} input[name=email]", "truong.phong@example.test")
+    page.click(f"{form} button[type=submit]")
+    row = "#report-subscriptions tr[data-user='leader'][data-kind='daily_late_absent']"
+    assert page.inner_text(f"{row} td.state") == "Bật"
+    assert _send(sessions, smtp, local(MORNING, 9, 30)).sent == 1
+    assert smtp.messages[-1][1] == ["truong.phong@example.test"]
+    page.select_option(f"{form} select[name=username]", "leader")
+    page.fill(f"{form} input[name=email]", "truong.phong@example.test")
+    page.uncheck(f"{form} input[name=enabled]")
+    page.click(f"{form} button[type=submit]")
+    assert page.inner_text(f"{row} td.state") == "Tắt"
+    assert _send(sessions, smtp, local(date(2026, 3, 5), 9, 30)).sent == 0
