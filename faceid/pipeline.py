@@ -184,6 +184,16 @@ class FramePipeline:
                        resembled_id=held.person_id or held.resembled_id,
                        liveness_score=verdict.mean_score)
 
+    def retry_track(self, track_id: int) -> None:
+        """Decide ``track_id`` again from its next frames only: its votes, fused embeddings,
+        liveness scores and held decision are dropped; the track itself goes on."""
+        self.consensus.forget(track_id)
+        self._recent.pop(track_id, None)
+        if self.code_policy is not None:
+            self.code_policy.forget(track_id)
+        self._combiners.pop(track_id, None)
+        self._held.pop(track_id, None)
+
     def reset(self) -> None:
         """Forget tracks and votes (after the gallery changes or the camera restarts)."""
         self.tracker.reset()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -90,7 +90,8 @@ class VisionSettings(Section):
 
 class MailSettings(Section):
     """Outgoing e-mail (the leaders' daily reminder digest). Off by default; the password
-    belongs in the environment (``SYNC_SERVER_MAIL__PASSWORD``)."""
+    belongs in the environment (``SYNC_SERVER_MAIL__PASSWORD``). The e-mails are written in
+    ``language`` (the site's: Vietnamese unless set to "en")."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -102,6 +103,7 @@ class MailSettings(Section):
     username: str | None = None
     password: str | None = None
     timeout_s: float = Field(20.0, gt=0, le=300)
+    language: Literal["vi", "en"] = Field("vi", description="language of the e-mails")
 
 
 class RetentionSettings(Section):

@@ -124,12 +124,12 @@ class StoreDesk:
             shown = self.store.punches.record(person_id, PunchKind.AUTO, source,
                                             captured_at=at)
         schedule = schedule_from_store(self.store, self._zone_name)
-        direction, text = verdict_text(schedule, person, shown,
+        direction, text, quiet = verdict_text(schedule, person, shown,
                                        earlier_punches(self.store, person_id, shown),
                                        self._cooldown_s, self._language, self._actor)
         greeting = Greeting(person_id=person_id, person_name=person.display_name,
                             department=person.department or "", at=shown.captured_at,
-                            direction=direction, verdict_text=text,
+                            direction=direction, verdict_text=text, verdict_quiet=quiet,
                             reminders=self._reminders(person_id, at),
                             punch_id=None if repeat else shown.id, repeat=repeat,
                             enrolled_chip=self._enrolled_chip(person_id))

@@ -93,6 +93,15 @@ class Recognizer(Protocol):
         admin screen shows it beside an override."""
         ...
 
+    @property
+    def match_threshold(self) -> float:
+        """The 1:N cosine threshold deciding now."""
+        ...
+
+    def retry_track(self, track_id: int) -> None:
+        """Decide this tracked face again from its next frames only (door_tracks)."""
+        ...
+
     def use_vision(self, vision: VisionSettings) -> int:
         """Apply changed thresholds at once; returns how many people are enrolled."""
         ...

@@ -102,6 +102,10 @@ class PipelineRecognizer:
         """The 1:N threshold deciding now (cosine): the setting's, else the gallery-aware one."""
         return float(self._pipeline.match_threshold)
 
+    def retry_track(self, track_id: int) -> None:
+        """Decide ``track_id`` again from fresh frames (kiosk.app.door_tracks)."""
+        self._pipeline.retry_track(track_id)
+
     def verify(self, probe: FloatArray, person_id: UUID) -> bool:
         """1:1 (face + code): ``probe`` against ``person_id``'s templates at the verification
         threshold; False when they have none here."""

@@ -41,6 +41,11 @@ class CancelEnrollment:
 
 
 @dataclass(frozen=True)
+class SkipEnrollmentPose:
+    """Skip the pose asked now, when the last EnrollmentProgress said ``can_skip``."""
+
+
+@dataclass(frozen=True)
 class RunDoctor:
     """Run the `kiosk doctor` checks (camera excluded: the kiosk holds it) and report."""
 
@@ -98,6 +103,7 @@ class AcknowledgeReminder:
     reminder_id: str
 
 
-WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment | RunDoctor
+WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment
+                 | SkipEnrollmentPose | RunDoctor
                  | LoadSettings | SaveSettings | PinEntered | SetKeypadOpen
                  | AcknowledgeReminder | FaceCodeEntered)

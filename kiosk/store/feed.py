@@ -6,7 +6,9 @@ Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries at most the erasur
   the person has a PIN or a QR badge (absent = none: applying the entry revokes them);
   an erasure (upsert with biometrics_erased, or a DELETE) names itself in ``erasure_id``
   and, on a DELETE, earlier erasures it stands for in ``covers``: the kiosk confirms them
-  to the server once applied (``erasure_ids``)
+  to the server once applied (``erasure_ids``); an erasure of a person not held here (of
+  another site: erasures go to every kiosk) is only confirmed. A person DELETE with
+  ``moved`` is a person who moved to another site: deleted here like an erasure.
 - template: person_id, recognizer_id, dim, embedding (base64 of little-endian float32),
   created_at, consent {id, given_at, notice_version, collected_by}
 - reminder: person_id, title, due_at (ISO UTC or null), priority (0 low, 1 normal, 2 high),
@@ -140,12 +142,14 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
     if change.op is FeedOp.DELETE:
         return _delete(raw, change.entity, change.entity_id)
     if change.entity is FeedEntity.PERSON:
+        if data.get("erasure_id") and not _holds(raw, change.entity_id):
+            return False  # an erasure every kiosk confirms: of a person of another site
         identity.upsert_person(raw, keyring, Person(
             id=change.entity_id, display_name=data["display_name"],
             employee_code=data.get("employee_code"), department=data.get("department"),
             active=bool(data.get("active", True))))
         apply_person_credentials(raw, keyring, change.entity_id, data)  # PIN / badge hashes
-        raw.execute("UPDATE people SET needs_code = ? WHERE id = ?",
+        raw.execute("UPDATE people SET needs_code = ?, resync_stale = 0 WHERE id = ?",
                     (int(bool(data.get("needs_code"))), key))  # a confirmed look-alike
         if data.get("biometrics_erased") or not data.get("active", True):
             if data.get("biometrics_erased"):
@@ -167,6 +171,11 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
         raw.execute("INSERT OR REPLACE INTO holidays (id, day, data) VALUES (?, ?, ?)",
                     (key, str(data["day"]), json.dumps(data)))
     return False
+
+
+def _holds(raw: sqlite3.Connection, person_id: UUID) -> bool:
+    return raw.execute("SELECT 1 FROM people WHERE id = ?", (str(person_id),)).fetchone() \
+        is not None
 
 
 def upsert_reminder_row(raw: sqlite3.Connection, reminder_id: UUID,

@@ -152,6 +152,13 @@ def m009_sealed_identity(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def m013_sites(conn: sqlite3.Connection) -> None:
+    # A kiosk moved to another site reads the feed again from 0: every person is marked
+    # stale first, a person entry of that reading clears the mark, and whoever is still
+    # marked at its end is not of the new site and is deleted (kiosk.store.feed_cache).
+    conn.execute("ALTER TABLE people ADD COLUMN resync_stale INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
@@ -162,4 +169,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     m007_reminder_fields,
     m008_needs_code,
     m009_sealed_identity,
+    m013_sites,
 )

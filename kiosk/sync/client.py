@@ -28,6 +28,7 @@ import numpy.typing as npt
 from kiosk.errors import (
     AuthError,
     FeedCursorRefused,
+    FeedResyncRequired,
     RateLimited,
     ServerUnavailable,
     SyncError,
@@ -37,7 +38,7 @@ from kiosk.sync.credentials import KioskCredential
 from protocol.api import API_PREFIX, KIOSK_TIME_HEADER, SERVER_TIME_HEADER
 from protocol.enrolment import ChipBody, ConsentBody, EnrollmentIn, EnrollmentOut, NewPersonBody
 from protocol.events import EventAck, EventBatch
-from protocol.feed import CURSOR_BEYOND_FEED, FeedPageOut
+from protocol.feed import CURSOR_BEYOND_FEED, FEED_RESYNC, FeedPageOut
 from protocol.kiosks import (
     CredentialOut,
     DeviceReport,
@@ -236,6 +237,8 @@ def _raise_for_problem(response: httpx.Response, method: str, path: str) -> None
         raise AuthError(message)
     if status == 409 and title == CURSOR_BEYOND_FEED:
         raise FeedCursorRefused(message)
+    if status == 409 and title == FEED_RESYNC:
+        raise FeedResyncRequired(message)
     if status == 429:
         raise RateLimited(message)
     if status >= 500:

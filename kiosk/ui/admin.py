@@ -35,6 +35,7 @@ from kiosk.app.requests import (
     ListPeople,
     LoadSettings,
     RunDoctor,
+    SkipEnrollmentPose,
     StartEnrollment,
 )
 from kiosk.app.state import (
@@ -55,6 +56,12 @@ from kiosk.ui.touch_keys import NumericKeypad, VietnameseKeyboard
 
 CONSENT_NOTICE_VERSION = "2026-01-vi-1"
 BIG = "font-size: 22pt;"
+# The consent box must be seen on the dark page, ticked or not: a white frame on a lighter
+# box, filled green with a white tick mark when ticked.
+CONSENT_STYLE = ("QCheckBox { font-size: 18pt; color: white; spacing: 16px; } "
+                 "QCheckBox::indicator { width: 36px; height: 36px; border: 3px solid #ffffff; "
+                 "border-radius: 6px; background: #37474f; } "
+                 "QCheckBox::indicator:checked { background: #2ecc71; }")
 
 
 def _big(widget: QWidget) -> QWidget:
@@ -140,7 +147,8 @@ class AdminPanel(QStackedWidget):
         title.setStyleSheet("font-size: 32pt; font-weight: bold; color: white;")
         top.addWidget(title)
         top.addWidget(self._white(self._label("enroll.pick_person")))
-        self.person_picker = QComboBox()
+        self.person_picker = QComboBox()  # nobody chosen until the admin picks someone
+        self._tr(self.person_picker.setPlaceholderText, "enroll.pick_person")
         top.addWidget(_big(self.person_picker))
         layout.addWidget(self.enroll_top)
         layout.addWidget(self._white(self._label("enroll.new_person")))
@@ -149,6 +157,8 @@ class AdminPanel(QStackedWidget):
         self.new_name.setStyleSheet(FIELD_STYLE)
         self.new_name.setMinimumHeight(64)
         self.new_name.installEventFilter(self)  # a touch opens the on-screen keyboard
+        self.new_name.textChanged.connect(self._typed_name)
+        self.person_picker.activated.connect(self._picked_person)
         layout.addWidget(self.new_name)
         self.name_keyboard = VietnameseKeyboard(self.new_name, text("admin.ok", self._language))
         self._tr(self.name_keyboard.keys["done"].setText, "admin.ok")
@@ -163,6 +173,7 @@ class AdminPanel(QStackedWidget):
         # While a capture runs the live camera with its framing oval replaces the form.
         self.capture_view = CaptureView(self._language)
         self.capture_view.cancel.connect(self.cancel_capture)
+        self.capture_view.skip.connect(self.skip_pose)
         self.capture_view.hide()
         layout.addWidget(self.capture_view, 1)
         self._enroll_layout = layout
@@ -187,6 +198,12 @@ class AdminPanel(QStackedWidget):
         self.activity.emit()
         self.request.emit(CancelEnrollment())
 
+    def skip_pose(self) -> None:
+        """The person cannot reach the pose asked: ask the engine to drop it."""
+        self.activity.emit()
+        self.capture_view.skip_button.hide()  # until the engine offers it again
+        self.request.emit(SkipEnrollmentPose())
+
     @staticmethod
     def _column() -> tuple[QWidget, QVBoxLayout]:
         widget = QWidget()
@@ -198,8 +215,7 @@ class AdminPanel(QStackedWidget):
         """Consent, the action buttons and the capture feedback of the enrolment page."""
         self.consent = QCheckBox()
         self._tr(self.consent.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
-        self.consent.setStyleSheet("QCheckBox { font-size: 18pt; color: white; } "
-                                   "QCheckBox::indicator { width: 36px; height: 36px; }")
+        self.consent.setStyleSheet(CONSENT_STYLE)
         layout.addWidget(self.consent)
         buttons = QHBoxLayout()
         self.start_button = self._button("enroll.start", self.start_enrollment)
@@ -387,10 +403,21 @@ class AdminPanel(QStackedWidget):
 
     # -- rendering worker states --------------------------------------------------------
     def render_people(self, directory: PeopleDirectory) -> None:
+        """Fill the staff dropdown with nobody chosen (a new name may be typed instead)."""
         self.person_picker.clear()
         for person in directory.people:
             label = f"{person.name} — {person.department}" if person.department else person.name
             self.person_picker.addItem(label, person.person_id)
+        self.person_picker.setCurrentIndex(-1)
+
+    def _picked_person(self, _index: int) -> None:
+        """Someone was chosen from the dropdown: a half-typed new name is dropped."""
+        self.name_keyboard.clear()
+
+    def _typed_name(self, name: str) -> None:
+        """A new person's name is typed: the dropdown lets go of whoever it showed."""
+        if name.strip():
+            self.person_picker.setCurrentIndex(-1)
 
     def render_progress(self, progress: EnrollmentProgress) -> None:
         """The pose asked, the oval's cue and any refusal (kiosk.ui.enrol_view)."""

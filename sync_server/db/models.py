@@ -35,6 +35,19 @@ class Base(DeclarativeBase):
     pass
 
 
+class Site(Base):
+    """A building with its own kiosks. Its kiosks hold only its people (service.sites):
+    a person's site is their own ``site_id`` when set, else their department's, else the
+    default site (exactly one row has ``is_default``)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Person(Base):
     __tablename__ = "people"
 
@@ -45,6 +58,8 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # An explicit site; NULL: the department's site, else the default site.
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
 
 
 class LookalikePair(Base):
@@ -141,6 +156,11 @@ class Kiosk(Base):
     # The gallery-aware decision rule the kiosk last reported (faceid.operating_point):
     # people, thresholds, expected stranger acceptance and face-only success.
     decision_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The site whose people this kiosk holds (NULL: the default site).
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    # Set when the kiosk was moved to another site: its next feed read from a cursor > 0 is
+    # refused (FEED_RESYNC), so it reads its new site's people from 0 and drops the others.
+    feed_resync: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Punch(Base):
@@ -187,6 +207,8 @@ class Change(Base):
     recognizer_id: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The site whose kiosks receive the entry; NULL: every kiosk (schedules, tombstones).
+    site_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
 
 class AdminUser(Base):

@@ -25,7 +25,7 @@ from sync_server.clock import utc_now
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Kiosk, Person, Template
 from sync_server.db.trust_models import EnrolmentStatus, KioskEnrolment
 from sync_server.errors import Conflict, NotFound, ServerError
-from sync_server.service import audit, datakeys, erasure, feed, people, punch_review
+from sync_server.service import audit, datakeys, erasure, feed, people, punch_review, sites
 
 
 class TooManyEnrolments(ServerError):
@@ -60,8 +60,11 @@ def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
     if person is None and sent.new_person is not None:
         _refuse_erased(session, sent.person_id)
         name, department = sent.new_person
+        kiosk = session.get(Kiosk, kiosk_id)
+        site = None if kiosk is None else sites.own_site_for(
+            session, department, sites.kiosk_site(session, kiosk))  # stays at this kiosk
         people.create_person(session, name, department=department, person_id=sent.person_id,
-                             publish=False, actor=actor)
+                             publish=False, actor=actor, site_id=site)
     row = KioskEnrolment(id=uuid.uuid4(), kiosk_id=kiosk_id, person_id=sent.person_id,
                          consent_id=sent.consent.id, recognizer_id=sent.recognizer_id,
                          created_person=created, templates=len(sent.embeddings),

@@ -51,7 +51,8 @@ def _due(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date and time") from None
+        raise BadRequest(f"{text!r} is not a date and time", "not_a_datetime", "due",
+                         value=text) from None
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(schedules.SITE_ZONE))
 
 
@@ -92,14 +93,14 @@ def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
             try:
                 person_id = uuid.UUID(value)
             except ValueError:
-                raise BadRequest("choose a person or a department") from None
+                raise BadRequest("choose a person or a department", "task_assignee") from None
             spec = TaskIn(title, person_id=person_id, details=details, due_at=_due(due),
                           priority=priority, urgent=bool(urgent))
         elif kind == "department":
             spec = TaskIn(title, department=value, details=details, due_at=_due(due),
                           priority=priority, urgent=bool(urgent))
         else:
-            raise BadRequest("choose a person or a department")
+            raise BadRequest("choose a person or a department", "task_assignee")
         if department is not None:
             _check_own(session, spec, department)
         reminders.create_task(session, spec, user.username)
@@ -144,7 +145,7 @@ def act_on_reminder(request: Request, user: User, task_id: uuid.UUID, action: st
     common.check_csrf(user, csrf_token)
     statuses = {"done": Status.DONE, "cancel": Status.CANCELLED, "reopen": Status.OPEN}
     if action != "nudge" and action not in statuses:
-        raise BadRequest(f"unknown action {action!r}")
+        raise BadRequest(f"unknown action {action!r}", "bad_query")
 
     def act(session: Session) -> None:
         _visible_task(session, user, task_id)

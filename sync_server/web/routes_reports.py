@@ -257,7 +257,7 @@ def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.U
     person = next((p for p in found if p.id == person_id), None)
     if person is None:
         if user.sees_everyone:
-            raise NotFound(f"no person {person_id}")
+            raise NotFound(f"no person {person_id}", "no_person")
         raise common.RoleRefused("this record belongs to someone you may not see",
                                  "not_yours")
     return person

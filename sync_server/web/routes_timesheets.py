@@ -40,7 +40,7 @@ def _month(month: str | None) -> tuple[str, tuple[date, date]]:
     try:
         return month, reports.month_bounds(month)
     except ValueError:
-        raise BadRequest("month is YYYY-MM") from None
+        raise BadRequest("month is YYYY-MM", "not_a_month", "month", value=month) from None
 
 
 @router.get("/timesheets")

@@ -138,6 +138,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/people/import"): HR,
     ("POST", "/hr/departments"): HR,
     ("GET", "/hr/kiosks"): HR,
+    ("GET", "/hr/sites"): HR,
+    ("POST", "/hr/sites"): HR,
+    ("POST", "/hr/sites/department"): HR,
     ("GET", "/hr/people/{person_id}/checkin"): HR,
     ("POST", "/hr/people/{person_id}/pin"): HR,
     ("POST", "/hr/people/{person_id}/badge"): HR,
@@ -154,6 +157,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/kiosks"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/rename"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/revoke"): WEB_ADMIN,
+    ("POST", "/hr/kiosks/{kiosk_id}/site"): WEB_ADMIN,
     # web: staff requests and self-service (a login with a person: here staff), decisions
     ("GET", "/hr/me"): OWN_RECORD,
     ("GET", "/hr/me/request"): OWN_RECORD,
