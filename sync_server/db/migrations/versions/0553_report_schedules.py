@@ -1,7 +1,7 @@
 """Scheduled report e-mails: subscriptions per web user and report kind, and the sends log.
 
 Revision ID: 0553_report_schedules
-Revises: 0550_sites
+Revises: 0551_rolling_templates
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sync_server.db.types import UTCDateTime
 
 revision = "0553_report_schedules"
-down_revision = "0550_sites"
+down_revision = "0551_rolling_templates"
 branch_labels = None
 depends_on = None
 
