@@ -88,6 +88,13 @@ class VisionSettings(Section):
     liveness_snapshots: bool = Field(False, description="keep a JPEG of the face with each "
                                      "refused attempt (personal data: off unless the site "
                                      "decides otherwise; see docs/privacy.md)")
+    rolling_templates: bool = Field(False, description="keep a template from confident, live "
+                                    "check-ins (at most 3 per person, one a day; the oldest is "
+                                    "replaced, enrolment templates never): kiosk.app.rolling")
+    rolling_above: float = Field(0.05, ge=0.0, le=1.0, description="cosine a rolling template "
+                                 "must score over the 1:N threshold deciding now")
+    rolling_margin: float = Field(0.10, ge=0.0, le=2.0, description="cosine a rolling template "
+                                  "must lead every other person by")
     threads: int = Field(2, ge=1, le=16)
 
     @field_validator("early_frames")
