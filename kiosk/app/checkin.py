@@ -206,6 +206,8 @@ class CheckInEngine:
         return out
 
     def close(self) -> None:
+        if self._recognizer is not None:
+            self._recognizer.close()  # an operating point being chosen off this thread
         self._desk.close()
         if self._door is not None:
             self._door.close()
@@ -344,6 +346,8 @@ class CheckInEngine:
         out.append(greeting)
         if self._door is not None:
             self._door.checked_in()  # the punch is already committed
+        if decision.rolling is not None and not greeting.repeat:
+            self._desk.keep_rolling(decision.rolling)  # kiosk.app.rolling
 
     def _liveness_failed(self, decision: FaceDecision, at: datetime,
                          out: list[KioskState]) -> None:
@@ -417,7 +421,8 @@ class CheckInEngine:
         self._enter(capture.return_to)
         finished = self._desk.enroll(request.person_id, request.new_person_name,
                                      guide.images, request.consent_notice_version,
-                                     request.collected_by)
+                                     request.collected_by,
+                                     confirmed_different=request.confirmed_different)
         if finished.ok:
             people = recognizer.reload_gallery()
             self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew

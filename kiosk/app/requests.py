@@ -33,6 +33,8 @@ class StartEnrollment:
     consent_notice_version: str
     collected_by: str = "kiosk-admin"
     frames: int = 4
+    # people the admin confirmed as different from this one (a look-alike refusal before)
+    confirmed_different: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -118,9 +118,11 @@ class NotRecognized:
 
 @dataclass(frozen=True)
 class CodeRequested:
-    """Face alone was not sure: the screen asks for the employee code (face + code)."""
+    """Face alone was not sure: the screen asks for the employee code (face + code);
+    ``digits``: only its last N characters are needed (None: the whole code)."""
 
     at: datetime
+    digits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,9 @@ class EnrollmentFinished:
     ok: bool
     error: str = ""
     problem: str = ""
+    # refused as already enrolled: that person (an admin may confirm different people)
+    lookalike_id: UUID | None = None
+    lookalike_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from uuid import UUID
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -201,6 +202,7 @@ class AdminPanel(QStackedWidget):
         """The capture view in place of the form (True) or the form back (False)."""
         self.name_keyboard.hide()
         self.capture_view.replace_form(self._enroll_layout, capturing, keep=self.name_keyboard)
+        self.confirm_different.setVisible(not capturing and self._lookalike is not None)
 
     @property
     def capturing(self) -> bool:
@@ -245,6 +247,13 @@ class AdminPanel(QStackedWidget):
         consent.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
         consent.addWidget(self.consent_text, 1)
         layout.addLayout(consent)
+        # shown after a look-alike refusal: the admin confirms two different people
+        self.confirm_different = QCheckBox()
+        self.confirm_different.setStyleSheet(self.consent.styleSheet())
+        self.confirm_different.setVisible(False)
+        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
+        self._lookalike: tuple[UUID, str] | None = None
+        layout.addWidget(self.confirm_different)
         buttons = QGridLayout()
         self.start_button = self._button("enroll.start", self.start_enrollment)
         self.settings_button = self._button("admin.settings", self.open_settings)
@@ -413,9 +422,12 @@ class AdminPanel(QStackedWidget):
             return
         self.result.setText("")
         self.start_button.setEnabled(False)
+        confirmed = (self._lookalike[0],) if self._lookalike is not None and \
+            self.confirm_different.isChecked() else ()
         self._show_capture(True)
         self.request.emit(StartEnrollment(person_id=person_id, new_person_name=name,
-                                          consent_notice_version=CONSENT_NOTICE_VERSION))
+                                          consent_notice_version=CONSENT_NOTICE_VERSION,
+                                          confirmed_different=confirmed))
 
     def run_doctor(self) -> None:
         self.activity.emit()
@@ -477,3 +489,14 @@ class AdminPanel(QStackedWidget):
             error = (text(f"enroll.problem.{finished.problem}", self._language)
                      if finished.problem else finished.error)
             self.result.setText(text("enroll.failed", self._language, error=error))
+        self._offer_confirmation(finished)
+
+    def _offer_confirmation(self, finished: EnrollmentFinished) -> None:
+        """After a look-alike refusal, let the admin confirm different people (unticked)."""
+        self._lookalike = (None if finished.ok or finished.lookalike_id is None
+                           else (finished.lookalike_id, finished.lookalike_name))
+        self.confirm_different.setChecked(False)
+        self.confirm_different.setVisible(self._lookalike is not None)
+        if self._lookalike is not None:
+            self.confirm_different.setText(text("enroll.confirm_different", self._language,
+                                                name=self._lookalike[1]))

@@ -91,6 +91,7 @@ class PinPad(QFrame):
         self.active = self.code_field
         self.code_only = False
         self.scale = 1.0
+        self.suffix: int | None = None
         self.reset()
 
     def _field(self, placeholder: str, *, password: bool) -> QLineEdit:
@@ -194,7 +195,7 @@ class PinPad(QFrame):
     def set_language(self, language: Language) -> None:
         """Redraw every text in ``language`` (the admin settings screen changed it)."""
         self.language = language
-        self.title.setText(text("code.title" if self.code_only else "pin.title", language))
+        self.title.setText(self._title())
         self.code_field.setPlaceholderText(text("pin.code", language))
         self.pin_field.setPlaceholderText(text("pin.pin", language))
         for key, name in (("letters", "pin.letters"), ("digits", "pin.digits"),
@@ -204,16 +205,25 @@ class PinPad(QFrame):
         self.fit()
 
     # -- behaviour ---------------------------------------------------------------------
-    def reset(self, code_only: bool = False) -> None:
+    def reset(self, code_only: bool = False, suffix: int | None = None) -> None:
         """Empty both fields and start at the code (called each time the pad opens).
-        ``code_only``: face + code, the employee code alone is asked for (no PIN)."""
+        ``code_only``: face + code, the employee code alone is asked for (no PIN);
+        ``suffix``: only its last N characters (the title says how many)."""
         self.code_only = code_only
-        self.title.setText(text("code.title" if code_only else "pin.title", self.language))
+        self.suffix = suffix if code_only else None
+        self.title.setText(self._title())
         self.pin_field.setVisible(not code_only)
         self.code_field.clear()
         self.pin_field.clear()
         self._activate(self.code_field)
         self.fit()  # the title changed
+
+    def _title(self) -> str:
+        if not self.code_only:
+            return text("pin.title", self.language)
+        if self.suffix:
+            return text("code.suffix_title", self.language, digits=self.suffix)
+        return text("code.title", self.language)
 
     def _activate(self, field: QLineEdit) -> None:
         self.active = field
@@ -246,7 +256,7 @@ class PinPad(QFrame):
         if self.active is self.code_field and self.code_only:
             code = self.code_field.text()
             if code:
-                self.reset(code_only=True)
+                self.reset(code_only=True, suffix=self.suffix)
                 self.code_entered.emit(code)
             return
         if self.active is self.code_field:

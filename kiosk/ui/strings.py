@@ -108,6 +108,9 @@ TEXT: dict[str, dict[str, str]] = {
                     "en": "Saved {count} templates for {name}"},
     "enroll.failed": {"vi": "Đăng ký không thành công: {error}",
                       "en": "Enrollment failed: {error}"},
+    # after a look-alike refusal; both then type their code with their face
+    "enroll.confirm_different": {"vi": "Xác nhận: không phải {name}",
+                                 "en": "Confirmed: not {name}"},
     "enroll.need_consent": {"vi": "Cần xác nhận đồng ý trước", "en": "Consent is required first"},
     "enroll.need_person": {"vi": "Hãy chọn hoặc nhập tên", "en": "Choose or type a person"},
     # Guided capture (kiosk.app.enrol_capture, kiosk.ui.enrol_view)
@@ -212,6 +215,8 @@ TEXT.update({
     # Face + code: face alone was not sure enough.
     "code.title": {"vi": "Vui lòng nhập mã nhân viên để xác nhận khuôn mặt",
                    "en": "Please type your employee code to confirm your face"},
+    "code.suffix_title": {"vi": "Nhập {digits} ký tự cuối của mã nhân viên",
+                          "en": "Type the last {digits} digits of your employee code"},
     "face_code_mismatch.title": {"vi": "Khuôn mặt không khớp với mã nhân viên",
                                  "en": "Your face does not match this employee code"},
     "face_code_mismatch.fix": {"vi": "Không chấm công. Thử lại, hoặc dùng mã PIN.",

@@ -203,8 +203,8 @@ class KioskWindow(QWidget):
                 self.admin.render_finished(state)
             case AltCheckinRefused():
                 self._render_refusal(state)
-            case CodeRequested():
-                self.open_keypad(code_only=True)
+            case CodeRequested(digits=digits):
+                self.open_keypad(code_only=True, suffix=digits)
             case DoctorReport():
                 self.admin.render_doctor(state)
             case LocalSettingsView():
@@ -381,14 +381,15 @@ class KioskWindow(QWidget):
         self._keypad_active = False
         return self.pin_button
 
-    def open_keypad(self, code_only: bool = False) -> None:
+    def open_keypad(self, code_only: bool = False, suffix: int | None = None) -> None:
         """Show the keypad; the worker stops deciding on faces until it closes. It opens over
         a persistent state too: a PIN works with the camera offline or the models missing.
-        ``code_only``: face + code asks for the employee code alone."""
+        ``code_only``: face + code asks for the employee code alone (``suffix``: its last
+        N characters)."""
         if self.pages.currentWidget() in (self.admin, self.keypad):
             return
         self._hide_card()
-        self.keypad.reset(code_only=code_only)
+        self.keypad.reset(code_only=code_only, suffix=suffix)
         self.pages.setCurrentWidget(self.keypad)
         self._keypad_active = True
         self.request.emit(SetKeypadOpen(active=True))
