@@ -14,7 +14,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -60,6 +60,8 @@ CONSENT_NOTICE_VERSION = "2026-01-vi-1"
 BIG = "font-size: 20pt;"
 ACTION_STYLE = "font-size: 16pt; padding: 4px;"  # two by two fit half of a 7" panel
 TOUCH_PX = 56  # px: the enrolment page's buttons, dropdown and name field
+INDICATOR_PX = 64  # px: a CONSENT_STYLE box and the spacing before its text
+CHECKBOX_MARGIN_PX = 11  # px: the enrolment page's layout margin, each side
 # The consent box must be seen on the dark page, ticked or not: a white frame on a lighter
 # box, filled green with a white tick mark when ticked.
 CONSENT_STYLE = ("QCheckBox { font-size: 18pt; color: white; spacing: 16px; } "
@@ -141,6 +143,21 @@ class AdminPanel(QStackedWidget):
         self.pin_layout.setDirection(direction)
         self.enroll_form_layout.setDirection(direction)
         super().resizeEvent(event)
+        self._fit_confirm()
+
+    def _fit_confirm(self) -> None:
+        """The look-alike confirmation's font: the largest from 18 pt down to 11 pt at which
+        its one line fits beside its box across the page."""
+        box = self.confirm_different
+        room = self.width() - 2 * CHECKBOX_MARGIN_PX - INDICATOR_PX  # the page fills the panel
+        font = QFont(box.font())
+        size_pt = 18
+        while size_pt > 11:
+            font.setPointSize(size_pt)
+            if QFontMetrics(font).horizontalAdvance(box.text()) <= room:
+                break
+            size_pt -= 1
+        box.setStyleSheet(CONSENT_STYLE.replace("font-size: 18pt", f"font-size: {size_pt}pt"))
 
     def _build_enroll_page(self) -> QWidget:
         """Who (title, staff dropdown, new name) beside what to do (consent, buttons,
@@ -183,6 +200,16 @@ class AdminPanel(QStackedWidget):
         rest.addStretch(1)
         form.addWidget(self.enroll_rest, 1)
         layout.addWidget(self.enroll_form, 1)  # all the height: wrapped texts never squeezed
+        # shown after a look-alike refusal: the admin confirms two different people; across
+        # the whole page (a name is long), its font fitted to the width (``_fit_confirm``)
+        self.enroll_confirm, confirm = self._column()
+        self.confirm_different = QCheckBox()
+        self.confirm_different.setStyleSheet(self.consent.styleSheet())
+        self.confirm_different.setVisible(False)
+        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
+        self._lookalike: tuple[UUID, str] | None = None
+        confirm.addWidget(self.confirm_different)
+        layout.addWidget(self.enroll_confirm)
         self.name_keyboard = VietnameseKeyboard(self.new_name, text("admin.ok", self._language))
         self._tr(self.name_keyboard.keys["done"].setText, "admin.ok")
         self.name_keyboard.activity.connect(self.activity)
@@ -247,13 +274,6 @@ class AdminPanel(QStackedWidget):
         consent.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
         consent.addWidget(self.consent_text, 1)
         layout.addLayout(consent)
-        # shown after a look-alike refusal: the admin confirms two different people
-        self.confirm_different = QCheckBox()
-        self.confirm_different.setStyleSheet(self.consent.styleSheet())
-        self.confirm_different.setVisible(False)
-        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
-        self._lookalike: tuple[UUID, str] | None = None
-        layout.addWidget(self.confirm_different)
         buttons = QGridLayout()
         self.start_button = self._button("enroll.start", self.start_enrollment)
         self.settings_button = self._button("admin.settings", self.open_settings)
@@ -286,13 +306,13 @@ class AdminPanel(QStackedWidget):
 
     def open_name_keyboard(self) -> None:
         self.activity.emit()
-        for part in (self.enroll_top, self.enroll_notes, self.enroll_rest):
+        for part in (self.enroll_top, self.enroll_notes, self.enroll_rest, self.enroll_confirm):
             part.hide()
         self.name_keyboard.show()
 
     def close_name_keyboard(self) -> None:
         self.name_keyboard.hide()
-        for part in (self.enroll_top, self.enroll_notes, self.enroll_rest):
+        for part in (self.enroll_top, self.enroll_notes, self.enroll_rest, self.enroll_confirm):
             part.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -500,3 +520,4 @@ class AdminPanel(QStackedWidget):
         if self._lookalike is not None:
             self.confirm_different.setText(text("enroll.confirm_different", self._language,
                                                 name=self._lookalike[1]))
+            self._fit_confirm()

@@ -403,6 +403,11 @@ def test_enrolment_form(window: KioskWindow) -> None:
     assert _clipped(window) == []
     for button in (admin.start_button, admin.settings_button):
         assert button.height() >= TOUCH_PX
+    admin.render_finished(EnrollmentFinished(  # a look-alike: the admin may confirm
+        None, "Nguyễn Văn Bình", 0, 0, ok=False, error="đã đăng ký", lookalike_id=uuid4(),
+        lookalike_name="Nguyễn Thị Phương Thảo"))
+    assert admin.confirm_different.isVisibleTo(window)
+    assert _clipped(window) == []
 
 
 def test_consent_text_ticks_its_box(window: KioskWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
