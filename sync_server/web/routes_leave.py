@@ -18,7 +18,7 @@ from sync_server.service import leaves
 from sync_server.service.users import Role
 from sync_server.web import common
 from sync_server.web.common import PREFIX, User
-from sync_server.web.routes_admin import shifts_view
+from sync_server.web.routes_admin import refused_delete, shifts_view
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -76,6 +76,7 @@ def delete_leave(request: Request, user: User, leave_id: uuid.UUID,
                  csrf_token: Text) -> Response:
     common.require(user, Role.HR)
     common.check_csrf(user, csrf_token)
-    return common.form_action(request, f"{PREFIX}/shifts#leaves",
-                              lambda session: leaves.delete_leave(session, leave_id,
-                                                                  user.username))
+    return common.form_or_page(request, f"{PREFIX}/shifts#leaves",
+                               lambda session: leaves.delete_leave(session, leave_id,
+                                                                   user.username),
+                               refused_delete(request, user, "leaves", leave_id))

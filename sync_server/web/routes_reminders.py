@@ -58,6 +58,13 @@ def _due(text: str) -> datetime | None:
 
 @router.get("/reminders")
 def reminders_page(request: Request, user: User, closed: int = 0) -> Response:
+    return reminders_view(request, user, closed)
+
+
+def reminders_view(request: Request, user: users.CurrentUser, closed: int = 0,
+                   status_code: int = 200,
+                   import_form: dict[str, object] | None = None) -> Response:
+    """The tasks page; ``import_form`` re-shows a refused upload (its error)."""
     department = _department(user)
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
@@ -66,9 +73,10 @@ def reminders_page(request: Request, user: User, closed: int = 0) -> Response:
         unseen = reminder_views.never_seen(session, department)
         people = reports.load_people(session, common.scope_of(user))
         departments = [department] if department else schedules.list_departments(session)
-    return PAGES.render(request, "reminders.html", user, tasks=tasks, overdue=late,
-                        never_seen=unseen, people=people, departments=departments,
-                        closed=closed, local=_local)
+    return PAGES.render(request, "reminders.html", user, status_code=status_code, tasks=tasks,
+                        overdue=late, never_seen=unseen, people=people,
+                        departments=departments, closed=closed, local=_local,
+                        import_form=import_form or {})
 
 
 @router.post("/reminders")
@@ -160,5 +168,5 @@ def import_reminders(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = import_tasks(session, rows, user.username, department)
     except BadRequest as exc:
-        return common.error_redirect(request, f"{BASE}", exc)
+        return reminders_view(request, user, status_code=exc.status, import_form={"error": exc})
     return PAGES.render(request, "reminder_import.html", user, report=report)
