@@ -171,6 +171,7 @@ def enrol_zip(request: Request, user: User, csrf_token: Text,
         report = import_photos(common.sessions_of(request), enroller_of(request), entries,
                                user.username, notice_version, collected_by)
     except (BadRequest, VisionUnavailable) as exc:
-        form = {"notice_version": notice_version, "collected_by": collected_by, "error": exc}
+        form: dict[str, object] = {"notice_version": notice_version,
+                                   "collected_by": collected_by, "error": exc}
         return routes_admin.people_view(request, user, status_code=exc.status, zip_form=form)
     return PAGES.render(request, "enrol_import.html", user, report=report)
