@@ -145,6 +145,8 @@ class ReportSettings(Section):
     overtime_after_min: int = Field(30, ge=0, le=600, description="minutes of extra time past "
                                     "the shift end (after late minutes are made up) before "
                                     "overtime counts; 0: every extra minute")
+    staff_own_month: bool = Field(False, description="e-mail each person who subscribed their "
+                                  "own month on the 1st (sync-server scheduled-reports)")
 
 
 class HrSettings(Section):

@@ -47,6 +47,7 @@ from kiosk.app.requests import (
     SaveSettings,
     SetAdminMode,
     SetKeypadOpen,
+    SkipEnrollmentPose,
     StartEnrollment,
     WorkerRequest,
 )
@@ -191,7 +192,7 @@ class CheckInEngine:
             if frame is not None and recognizer is not None:
                 self.counters.frames_analysed += 1
                 if self._mode is EngineMode.ENROLLING:
-                    self._capture_step(recognizer, frame.image, out)
+                    self._capture_step(recognizer, frame.image, frame.monotonic_s, out)
                 else:
                     self._recognize_step(recognizer, frame, out)
             self._maybe_refresh_gallery()
@@ -205,6 +206,8 @@ class CheckInEngine:
         return out
 
     def close(self) -> None:
+        if self._recognizer is not None:
+            self._recognizer.close()  # an operating point being chosen off this thread
         self._desk.close()
         if self._door is not None:
             self._door.close()
@@ -343,6 +346,8 @@ class CheckInEngine:
         out.append(greeting)
         if self._door is not None:
             self._door.checked_in()  # the punch is already committed
+        if decision.rolling is not None and not greeting.repeat:
+            self._desk.keep_rolling(decision.rolling)  # kiosk.app.rolling
 
     def _liveness_failed(self, decision: FaceDecision, at: datetime,
                          out: list[KioskState]) -> None:
@@ -394,7 +399,7 @@ class CheckInEngine:
         if self._door is not None:
             self._door.checked_in()
 
-    def _capture_step(self, recognizer: Recognizer, image: ImageBGR,
+    def _capture_step(self, recognizer: Recognizer, image: ImageBGR, captured_s: float,
                       out: list[KioskState]) -> None:
         capture = self._capture
         if capture is None:
@@ -403,7 +408,7 @@ class CheckInEngine:
             capture.guide = GuidedCapture(capture.request, recognizer.liveness_threshold,
                                           recognizer.min_face_px)
         guide = capture.guide
-        out.append(guide.step(image, recognizer.check_capture(image)))
+        out.append(guide.step(image, recognizer.check_capture(image), captured_s))
         request = guide.request
         if guide.problem:
             self._enter(capture.return_to)
@@ -416,7 +421,8 @@ class CheckInEngine:
         self._enter(capture.return_to)
         finished = self._desk.enroll(request.person_id, request.new_person_name,
                                      guide.images, request.consent_notice_version,
-                                     request.collected_by)
+                                     request.collected_by,
+                                     confirmed_different=request.confirmed_different)
         if finished.ok:
             people = recognizer.reload_gallery()
             self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew
@@ -462,6 +468,9 @@ class CheckInEngine:
                 case RunDoctor():
                     if self._doctor is not None:
                         out.append(self._doctor())
+                case SkipEnrollmentPose():
+                    if self._capture is not None and self._capture.guide is not None:
+                        self._capture.guide.skip_pose()
                 case CancelEnrollment():
                     if self._capture is not None:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,

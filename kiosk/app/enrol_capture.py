@@ -14,6 +14,13 @@ capture is then checked:
   ``NEAR_IDENTICAL_GREY`` (2.0 grey levels, mean absolute difference) is refused
   ("same_as_before").
 
+A person who cannot reach a pose is not kept waiting: once a pose has been asked for
+``POSE_TIMEOUT_S`` (8 s of camera time, the frames' capture clock) without a capture, the
+progress says ``slow_pose`` (the screen shows how to reach it) and, when skipping still leaves
+at least ``MIN_POSES`` (3) captures to take, ``can_skip``: the screen then offers "Bỏ qua tư
+thế này" and ``skip_pose`` drops the pose from the plan. The straight pose is never skipped:
+it is the template check-ins match best.
+
 A still photo held up to the camera cannot turn its head: when ``STILL_FRAMES`` (30) usable
 frames go by on one pose while the estimated yaw and pitch stay within ``STILL_SPREAD_DEG``
 (4 degrees), the enrolment ends with "no_pose_change". A real person asked to turn moves more
@@ -58,6 +65,7 @@ NEAR_IDENTICAL_GREY = 2.0
 STILL_FRAMES = 30
 STILL_SPREAD_DEG = 4.0
 MIN_POSES, MAX_POSES = 3, 5
+POSE_TIMEOUT_S = 8.0
 
 
 class Pose(enum.Enum):
@@ -118,6 +126,9 @@ class GuidedCapture:
     thumbs: list[np.ndarray] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)  # reasons of refused captures
     problem: str = ""  # why the capture ended without enough poses ("" while it goes on)
+    skipped: list[Pose] = field(default_factory=list)  # poses dropped after POSE_TIMEOUT_S
+    _pose_since_s: float | None = None  # capture clock (s) when the current pose was asked
+    _now_s: float = 0.0  # capture clock (s) of the latest frame
     _streak: list[float | None] = field(default_factory=list)  # P(real) of the held frames
     _poses_seen: list[tuple[float, float]] = field(default_factory=list)
 
@@ -126,15 +137,52 @@ class GuidedCapture:
         return POSE_PLANS[min(max(self.request.frames, MIN_POSES), MAX_POSES)]
 
     @property
+    def target(self) -> int:
+        """How many captures this enrolment takes: the plan less the skipped poses."""
+        return len(self.plan) - len(self.skipped)
+
+    @property
     def complete(self) -> bool:
-        return len(self.images) >= len(self.plan)
+        return len(self.images) >= self.target
 
     @property
     def current_pose(self) -> Pose:
-        return self.plan[min(len(self.images), len(self.plan) - 1)]
+        done = len(self.images) + len(self.skipped)
+        return self.plan[min(done, len(self.plan) - 1)]
 
-    def step(self, image: ImageBGR, check: CaptureCheck) -> EnrollmentProgress:
-        """Take in one analysed frame; the progress to show (``complete``/``problem`` after)."""
+    @property
+    def slow_pose(self) -> bool:
+        """The current pose has been asked for ``POSE_TIMEOUT_S`` or longer."""
+        since = self._pose_since_s
+        return since is not None and self._now_s - since >= POSE_TIMEOUT_S
+
+    @property
+    def can_skip(self) -> bool:
+        """The current pose may be skipped now: asked too long, not the straight pose, and
+        at least ``MIN_POSES`` captures would still be taken."""
+        return (self.slow_pose and self.current_pose is not Pose.STRAIGHT
+                and self.target - 1 >= MIN_POSES)
+
+    def skip_pose(self) -> bool:
+        """Drop the current pose from the plan if ``can_skip``; whether it was dropped."""
+        if not self.can_skip:
+            return False
+        self.skipped.append(self.current_pose)
+        self._next_pose()
+        return True
+
+    def _next_pose(self) -> None:
+        self._streak.clear()
+        self._poses_seen.clear()
+        self._pose_since_s = None
+
+    def step(self, image: ImageBGR, check: CaptureCheck,
+             now_s: float) -> EnrollmentProgress:
+        """Take in one analysed frame captured at ``now_s`` (monotonic seconds); the progress
+        to show (``complete``/``problem`` after)."""
+        self._now_s = now_s
+        if self._pose_since_s is None:
+            self._pose_since_s = now_s
         framed = check.usable and check.box is not None and in_oval(
             check.box, check.frame_size, self.min_face_px)
         refused = ""
@@ -168,7 +216,7 @@ class GuidedCapture:
         self.images.append(image)
         if thumb is not None:
             self.thumbs.append(thumb)
-        self._poses_seen.clear()
+        self._next_pose()
         return ""
 
     def _refuse(self, reason: str) -> str:
@@ -190,7 +238,9 @@ class GuidedCapture:
                   check: CaptureCheck) -> EnrollmentProgress:
         request = self.request
         name = request.new_person_name or str(request.person_id)
-        return EnrollmentProgress(name, len(self.images), len(self.plan), guidance,
+        return EnrollmentProgress(name, len(self.images), self.target, guidance,
                                   check.chip, pose=self.current_pose.value,
                                   in_oval=framed, refused=refused,
-                                  face_box=check.box, frame_size=check.frame_size)
+                                  face_box=check.box, frame_size=check.frame_size,
+                                  slow_pose=self.slow_pose and not self.complete,
+                                  can_skip=self.can_skip and not self.complete)

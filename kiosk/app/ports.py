@@ -19,6 +19,7 @@ from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceK
 from kiosk.store import PunchSource
 
 if TYPE_CHECKING:
+    from kiosk.app.rolling import RollingOffer
     from kiosk.settings import KioskSettings, VisionSettings
     from kiosk.store import KioskStore
 
@@ -49,6 +50,9 @@ class FaceDecision:
     track_id: int | None = None
     box: tuple[float, float, float, float] | None = None
     probe: FloatArray | None = None  # CODE_NEEDED: the fused embedding to verify 1:1
+    rolling: RollingOffer | None = None  # MATCH: a template for the rolling set, if it may
+    # CODE_NEEDED: the people the probe scores at or above the 1:1 threshold with, best first
+    candidates: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,10 @@ class Recognizer(Protocol):
         """Rebuild the gallery and its operating point when the store's changed."""
         ...
 
+    def close(self) -> None:
+        """Stop background work (an operating point being chosen); the engine is closing."""
+        ...
+
 
 class AttendanceDesk(Protocol):
     """Everything the engine, the admin screens and the liveness guard ask of the desk:
@@ -149,7 +157,8 @@ class AttendanceDesk(Protocol):
     def people(self) -> tuple[PersonChoice, ...]: ...
 
     def enroll(self, person_id: UUID | None, new_person_name: str, images: Sequence[ImageBGR],
-               consent_notice_version: str, collected_by: str) -> EnrollmentFinished: ...
+               consent_notice_version: str, collected_by: str, *,
+               confirmed_different: Sequence[UUID] = ()) -> EnrollmentFinished: ...
 
     def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
         """A touch on "Got it"; False when it is not one of the person's reminders."""
@@ -163,6 +172,11 @@ class AttendanceDesk(Protocol):
 
     def reenroll(self, embedder: Any) -> Any:
         """Rebuild templates for ``embedder`` from stored chips (a new pack)."""
+        ...
+
+    def keep_rolling(self, offer: RollingOffer) -> bool:
+        """Add a punched MATCH's template to the person's rolling set (kiosk.store.rolling);
+        False when the store's rules say no. Never fails the punch already recorded."""
         ...
 
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]: ...

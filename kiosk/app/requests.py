@@ -33,11 +33,18 @@ class StartEnrollment:
     consent_notice_version: str
     collected_by: str = "kiosk-admin"
     frames: int = 4
+    # people the admin confirmed as different from this one (a look-alike refusal before)
+    confirmed_different: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)
 class CancelEnrollment:
     pass
+
+
+@dataclass(frozen=True)
+class SkipEnrollmentPose:
+    """Skip the pose asked now, when the last EnrollmentProgress said ``can_skip``."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ class AcknowledgeReminder:
     reminder_id: str
 
 
-WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment | RunDoctor
+WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment
+                 | SkipEnrollmentPose | RunDoctor
                  | LoadSettings | SaveSettings | PinEntered | SetKeypadOpen
                  | AcknowledgeReminder | FaceCodeEntered)

@@ -118,9 +118,11 @@ class NotRecognized:
 
 @dataclass(frozen=True)
 class CodeRequested:
-    """Face alone was not sure: the screen asks for the employee code (face + code)."""
+    """Face alone was not sure: the screen asks for the employee code (face + code);
+    ``digits``: only its last N characters are needed (None: the whole code)."""
 
     at: datetime
+    digits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,9 @@ class EnrollmentProgress:
     ``pose`` is the pose asked now (kiosk.app.enrol_capture.Pose value, a screen-text key),
     ``in_oval`` whether the face sits in the framing oval and is big enough, ``refused`` the
     reason this frame's capture was refused ("" when none), ``face_box`` the face (x, y, w, h
-    frame pixels, not mirrored) in a frame of ``frame_size`` (width, height).
+    frame pixels, not mirrored) in a frame of ``frame_size`` (width, height). ``slow_pose``:
+    the pose has been asked for 8 s or more without a capture; ``can_skip``: it may be
+    skipped now (SkipEnrollmentPose), and ``target`` is then one less once it is.
     """
 
     person_name: str
@@ -181,6 +185,8 @@ class EnrollmentProgress:
     refused: str = ""
     face_box: tuple[float, float, float, float] | None = None
     frame_size: tuple[int, int] = (0, 0)
+    slow_pose: bool = False
+    can_skip: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,9 @@ class EnrollmentFinished:
     ok: bool
     error: str = ""
     problem: str = ""
+    # refused as already enrolled: that person (an admin may confirm different people)
+    lookalike_id: UUID | None = None
+    lookalike_name: str = ""
 
 
 @dataclass(frozen=True)

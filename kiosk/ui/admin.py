@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from uuid import UUID
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QResizeEvent
@@ -35,6 +36,7 @@ from kiosk.app.requests import (
     ListPeople,
     LoadSettings,
     RunDoctor,
+    SkipEnrollmentPose,
     StartEnrollment,
 )
 from kiosk.app.state import (
@@ -172,6 +174,7 @@ class AdminPanel(QStackedWidget):
         # While a capture runs the live camera with its framing oval replaces the form.
         self.capture_view = CaptureView(self._language)
         self.capture_view.cancel.connect(self.cancel_capture)
+        self.capture_view.skip.connect(self.skip_pose)
         self.capture_view.hide()
         layout.addWidget(self.capture_view, 1)
         self._enroll_layout = layout
@@ -181,6 +184,7 @@ class AdminPanel(QStackedWidget):
         """The capture view in place of the form (True) or the form back (False)."""
         self.name_keyboard.hide()
         self.capture_view.replace_form(self._enroll_layout, capturing, keep=self.name_keyboard)
+        self.confirm_different.setVisible(not capturing and self._lookalike is not None)
 
     @property
     def capturing(self) -> bool:
@@ -196,6 +200,12 @@ class AdminPanel(QStackedWidget):
         self.activity.emit()
         self.request.emit(CancelEnrollment())
 
+    def skip_pose(self) -> None:
+        """The person cannot reach the pose asked: ask the engine to drop it."""
+        self.activity.emit()
+        self.capture_view.skip_button.hide()  # until the engine offers it again
+        self.request.emit(SkipEnrollmentPose())
+
     @staticmethod
     def _column() -> tuple[QWidget, QVBoxLayout]:
         widget = QWidget()
@@ -209,6 +219,13 @@ class AdminPanel(QStackedWidget):
         self._tr(self.consent.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
         self.consent.setStyleSheet(CONSENT_STYLE)
         layout.addWidget(self.consent)
+        # shown after a look-alike refusal: the admin confirms two different people
+        self.confirm_different = QCheckBox()
+        self.confirm_different.setStyleSheet(self.consent.styleSheet())
+        self.confirm_different.setVisible(False)
+        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
+        self._lookalike: tuple[UUID, str] | None = None
+        layout.addWidget(self.confirm_different)
         buttons = QHBoxLayout()
         self.start_button = self._button("enroll.start", self.start_enrollment)
         self.settings_button = self._button("admin.settings", self.open_settings)
@@ -367,9 +384,12 @@ class AdminPanel(QStackedWidget):
             return
         self.result.setText("")
         self.start_button.setEnabled(False)
+        confirmed = (self._lookalike[0],) if self._lookalike is not None and \
+            self.confirm_different.isChecked() else ()
         self._show_capture(True)
         self.request.emit(StartEnrollment(person_id=person_id, new_person_name=name,
-                                          consent_notice_version=CONSENT_NOTICE_VERSION))
+                                          consent_notice_version=CONSENT_NOTICE_VERSION,
+                                          confirmed_different=confirmed))
 
     def run_doctor(self) -> None:
         self.activity.emit()
@@ -431,3 +451,14 @@ class AdminPanel(QStackedWidget):
             error = (text(f"enroll.problem.{finished.problem}", self._language)
                      if finished.problem else finished.error)
             self.result.setText(text("enroll.failed", self._language, error=error))
+        self._offer_confirmation(finished)
+
+    def _offer_confirmation(self, finished: EnrollmentFinished) -> None:
+        """After a look-alike refusal, let the admin confirm different people (unticked)."""
+        self._lookalike = (None if finished.ok or finished.lookalike_id is None
+                           else (finished.lookalike_id, finished.lookalike_name))
+        self.confirm_different.setChecked(False)
+        self.confirm_different.setVisible(self._lookalike is not None)
+        if self._lookalike is not None:
+            self.confirm_different.setText(text("enroll.confirm_different", self._language,
+                                                name=self._lookalike[1]))

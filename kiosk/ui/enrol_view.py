@@ -4,14 +4,15 @@ a capture was refused (kiosk.app.enrol_capture decides; this only draws).
 ``CaptureView`` replaces the enrolment form while a capture runs: the mirrored preview with
 the oval (green with "Khuôn mặt vừa khung" when the face is in it and big enough, amber
 otherwise), the progress line ("Tư thế 2/4: quay nhẹ sang trái"), one line of guidance or of
-refusal, and a Cancel button. GUI thread only.
+refusal, a Cancel button, and "Bỏ qua tư thế này" beside it once a pose has been asked too
+long and may be skipped (``EnrollmentProgress.can_skip``). GUI thread only.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.app.enrol_capture import OVAL_CENTRE, OVAL_RADII
 from kiosk.app.state import EnrollmentProgress, GuidanceKey
@@ -53,6 +54,7 @@ class CaptureView(QWidget):
     """Live preview + oval, progress, guidance/refusal and Cancel (module docstring)."""
 
     cancel = Signal()
+    skip = Signal()  # skip the pose asked now
 
     def __init__(self, language: Language, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,19 +64,26 @@ class CaptureView(QWidget):
         self.progress = FittedLabel("", 26, "font-weight: bold; color: white;")
         self.preview = OvalPreview()
         self.guidance = FittedLabel("", 22, f"color: {WAIT};")
+        self.skip_button = QPushButton()
+        self.skip_button.clicked.connect(self.skip)
+        self.skip_button.hide()
         self.cancel_button = QPushButton()
-        self.cancel_button.setMinimumHeight(56)
-        self.cancel_button.setStyleSheet("font-size: 20pt;")
         self.cancel_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        for button in (self.skip_button, self.cancel_button):
+            button.setMinimumHeight(56)
+            button.setStyleSheet("font-size: 20pt;")
+            buttons.addWidget(button)
         layout.addWidget(self.progress)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.guidance)
-        layout.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
         self.set_language(language)
 
     def set_language(self, language: Language) -> None:
         self._language = language
         self.cancel_button.setText(text("enroll.cancel", language))
+        self.skip_button.setText(text("enroll.skip_pose", language))
 
     def replace_form(self, layout: QBoxLayout, capturing: bool, keep: QWidget) -> None:
         """Show this view instead of every other widget of ``layout`` (the enrolment form's
@@ -93,6 +102,7 @@ class CaptureView(QWidget):
     def start(self) -> None:
         """A capture begins: the first pose, nothing in the oval yet."""
         self.preview.in_oval = False
+        self.skip_button.hide()
         self.progress.setText(text("enroll.pose_progress", self._language, n=1, total="…",
                                    pose=text("enroll.pose.straight", self._language)))
         self.guidance.setText(text("enroll.fit_oval", self._language))
@@ -111,8 +121,12 @@ class CaptureView(QWidget):
                                  pose=pose))
         self.preview.in_oval = progress.in_oval
         self.preview.update()
+        self.skip_button.setVisible(progress.can_skip)
         if progress.refused:
             line, colour = tr(f"enroll.refused.{progress.refused}"), "#ff8a80"
+        elif progress.slow_pose:
+            line = tr("enroll.pose_slow_skip" if progress.can_skip else "enroll.pose_slow")
+            colour = WAIT
         elif progress.in_oval:
             line, colour = tr("enroll.in_oval"), GOOD
         elif progress.guidance is GuidanceKey.CENTRE_FACE:

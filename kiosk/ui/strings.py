@@ -108,6 +108,9 @@ TEXT: dict[str, dict[str, str]] = {
                     "en": "Saved {count} templates for {name}"},
     "enroll.failed": {"vi": "Đăng ký không thành công: {error}",
                       "en": "Enrollment failed: {error}"},
+    # after a look-alike refusal; both then type their code with their face
+    "enroll.confirm_different": {"vi": "Xác nhận: không phải {name}",
+                                 "en": "Confirmed: not {name}"},
     "enroll.need_consent": {"vi": "Cần xác nhận đồng ý trước", "en": "Consent is required first"},
     "enroll.need_person": {"vi": "Hãy chọn hoặc nhập tên", "en": "Choose or type a person"},
     # Guided capture (kiosk.app.enrol_capture, kiosk.ui.enrol_view)
@@ -122,6 +125,11 @@ TEXT: dict[str, dict[str, str]] = {
     "enroll.pose.down": {"vi": "cúi đầu nhẹ", "en": "tilt your head slightly down"},
     "enroll.fit_oval": {"vi": "Đưa khuôn mặt vào khung bầu dục", "en": "Fit your face in the oval"},
     "enroll.in_oval": {"vi": "Khuôn mặt vừa khung — giữ tư thế", "en": "Face in the oval — hold"},
+    "enroll.pose_slow": {"vi": "Chưa được: làm chậm, vừa phải, giữ mặt trong khung",
+                         "en": "Not yet: move slowly and only a little, face in the oval"},
+    "enroll.pose_slow_skip": {"vi": "Chưa được? Làm chậm, vừa phải — hoặc bỏ qua tư thế này",
+                              "en": "Not yet? Move slowly, a little — or skip this pose"},
+    "enroll.skip_pose": {"vi": "Bỏ qua tư thế này", "en": "Skip this pose"},
     "enroll.refused.not_live": {"vi": "Ảnh bị từ chối: không qua kiểm tra người thật",
                                 "en": "Capture refused: failed the liveness check"},
     "enroll.refused.same_as_before": {"vi": "Ảnh bị từ chối: giống hệt ảnh trước",
@@ -207,6 +215,8 @@ TEXT.update({
     # Face + code: face alone was not sure enough.
     "code.title": {"vi": "Vui lòng nhập mã nhân viên để xác nhận khuôn mặt",
                    "en": "Please type your employee code to confirm your face"},
+    "code.suffix_title": {"vi": "Nhập {digits} ký tự cuối của mã nhân viên",
+                          "en": "Type the last {digits} digits of your employee code"},
     "face_code_mismatch.title": {"vi": "Khuôn mặt không khớp với mã nhân viên",
                                  "en": "Your face does not match this employee code"},
     "face_code_mismatch.fix": {"vi": "Không chấm công. Thử lại, hoặc dùng mã PIN.",

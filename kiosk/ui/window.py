@@ -7,7 +7,7 @@ from collections import deque
 from datetime import tzinfo
 from uuid import UUID
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -148,6 +148,12 @@ class KioskWindow(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
 
+    def fit_to_screen(self, rect: QRect) -> None:
+        """Fix the window's size to ``rect`` (pixels) at its top-left: full screen with or
+        without a window manager (kiosk.ui.app.show_full_screen)."""
+        self.setFixedSize(rect.size())
+        self.move(rect.topLeft())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Portrait panels put the greeting card under the preview, landscape beside it;
         small landscape panels (under NARROW_PX wide) give the card half the width, so the
@@ -191,8 +197,8 @@ class KioskWindow(QWidget):
                 self.admin.render_finished(state)
             case AltCheckinRefused():
                 self._render_refusal(state)
-            case CodeRequested():
-                self.open_keypad(code_only=True)
+            case CodeRequested(digits=digits):
+                self.open_keypad(code_only=True, suffix=digits)
             case DoctorReport():
                 self.admin.render_doctor(state)
             case LocalSettingsView():
@@ -369,14 +375,15 @@ class KioskWindow(QWidget):
         self._keypad_active = False
         return self.pin_button
 
-    def open_keypad(self, code_only: bool = False) -> None:
+    def open_keypad(self, code_only: bool = False, suffix: int | None = None) -> None:
         """Show the keypad; the worker stops deciding on faces until it closes. It opens over
         a persistent state too: a PIN works with the camera offline or the models missing.
-        ``code_only``: face + code asks for the employee code alone."""
+        ``code_only``: face + code asks for the employee code alone (``suffix``: its last
+        N characters)."""
         if self.pages.currentWidget() in (self.admin, self.keypad):
             return
         self._hide_card()
-        self.keypad.reset(code_only=code_only)
+        self.keypad.reset(code_only=code_only, suffix=suffix)
         self.pages.setCurrentWidget(self.keypad)
         self._keypad_active = True
         self.request.emit(SetKeypadOpen(active=True))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -108,6 +109,10 @@ class Template(Base):
     # While a kiosk's upload (db.trust_models.KioskEnrolment) awaits review: its id (the
     # template is then in no feed); NULL once approved, and for enrolments made on the server.
     enrolment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # A rolling template (service.rolling_templates): kept at a confident, live check-in,
+    # at most a few per person and recognizer, the oldest replaced; never an enrolment's.
+    rolling: Mapped[bool] = mapped_column(Boolean, default=False,
+                                          server_default=false())
 
 
 class Chip(Base):

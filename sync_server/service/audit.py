@@ -37,6 +37,7 @@ AUDITED_TABLES = frozenset({
     "shift_types", "shift_assignments", "holidays", "leaves", "corrections",
     "kiosk_enrolments", "lookalike_pairs", "sites",
     "leave_types", "leave_requests",
+    "report_subscriptions",
 })
 # Columns a kiosk's own heartbeat and sync keep current: telemetry, not decisions.
 TELEMETRY_COLUMNS = frozenset({

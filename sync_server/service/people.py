@@ -352,4 +352,5 @@ def _template_data(template: Template, consent: ConsentRecord) -> dict[str, Any]
         "consent": {"id": str(consent.id), "given_at": consent.given_at.isoformat(),
                     "notice_version": consent.notice_version,
                     "collected_by": consent.collected_by},
+        **({"rolling": True} if template.rolling else {}),
     }

@@ -188,7 +188,9 @@ class LatenessReport:
 
 
 def lateness_report(session: Session, people: list[Person], first: date, last: date,
-                    now: datetime) -> LatenessReport:
+                    now: datetime,
+                    overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN
+                    ) -> LatenessReport:
     """Totals per person and department over [first, last], plus the daily lateness series.
 
     A whole ministry's month takes seconds to compute, and HR asks for the same report again
@@ -197,6 +199,7 @@ def lateness_report(session: Session, people: list[Person], first: date, last: d
     :func:`data_version`) and the instants that can still change a day's status, ``now``
     and the sync watermarks (one per site), each floored to the minute and clipped to the
     end of the range (a range long past gives one key forever, until its data changes).
+    ``overtime_after_min`` is the site's overtime threshold in minutes (``[reports]``).
     """
     closed = datetime.combine(last + timedelta(days=1), time(0),
                               tzinfo=ZoneInfo(schedules.SITE_ZONE)) + MARGIN
@@ -204,18 +207,19 @@ def lateness_report(session: Session, people: list[Person], first: date, last: d
     marks = tuple(sorted((str(site), min(_minute(mark), closed))
                          for site, mark in sync_watermarks(session).items()))
     key = (_digest(p.id for p in people), first, last, data_version(session, first, last),
-           min(now, closed), marks)
+           min(now, closed), marks, overtime_after_min)
     cached = _REPORTS.get(key)
     if cached is not None:
         return cached
-    report = _lateness_report(session, people, first, last, now)
+    report = _lateness_report(session, people, first, last, now, overtime_after_min)
     _REPORTS.put(key, report)
     return report
 
 
 def _lateness_report(session: Session, people: list[Person], first: date, last: date,
-                     now: datetime) -> LatenessReport:
-    days = day_summaries(session, people, first, last, now)
+                     now: datetime, overtime_after_min: int) -> LatenessReport:
+    days = day_summaries(session, people, first, last, now,
+                         overtime_after_min=overtime_after_min)
     report = attendance.summarize_range([to_domain_person(p) for p in people], days)
     names = {schedules.department_uuid(p.department): p.department
              for p in people if p.department}

@@ -9,6 +9,7 @@ Local times are "HH:MM" in the site's zone (``SITE_ZONE``); working days 0 = Mon
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -237,6 +238,16 @@ def save_holiday(session: Session, day: date, name: str, department: str | None 
     feed.publish(session, FeedEntity.HOLIDAY, FeedOp.UPSERT, row.id, holiday_payload(row))
     audit.record(session, actor, "holiday.save", "holiday", row.id, holiday_payload(row))
     return row
+
+
+def save_holidays(session: Session, day: date, name: str, departments: Sequence[str], *,
+                  actor: str) -> list[HolidayRow]:
+    """A holiday for a chosen set of departments: one holiday row per department (each
+    audited and sent to the kiosks as usual); no department chosen: everyone's holiday."""
+    chosen = sorted({d.strip() for d in departments if d.strip()})
+    if not chosen:
+        return [save_holiday(session, day, name, None, actor=actor)]
+    return [save_holiday(session, day, name, department, actor=actor) for department in chosen]
 
 
 def holiday_payload(row: HolidayRow) -> dict[str, Any]:

@@ -9,6 +9,8 @@ on a key used but missing in either language):
   completeness, the audit trail's sentences;
 - ``leave``: leave types, staff requests, leaders' decisions, the self-service pages;
 - ``sites``: the Sites page, the site pickers, their refusals and audit sentences;
+- ``hrops``: search and pages, person pickers, working-day boxes, holiday departments, the
+  lateness report's overtime columns, the report e-mail settings page;
 - ``mail``: what the server sends by e-mail (subject and body lines).
 
 Both the web pages and the services import this package; it imports neither. Vietnamese
@@ -23,13 +25,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
-from sync_server.texts import hr, leave, mail, pages, sites
+from sync_server.texts import hr, hrops, leave, mail, pages, sites
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 TEXTS: dict[str, dict[str, str]] = {
-    "en": {**pages.EN, **hr.EN, **leave.EN, **sites.EN, **mail.EN},
-    "vi": {**pages.VI, **hr.VI, **leave.VI, **sites.VI, **mail.VI},
+    "en": {**pages.EN, **hr.EN, **leave.EN, **sites.EN, **mail.EN, **hrops.EN},
+    "vi": {**pages.VI, **hr.VI, **leave.VI, **sites.VI, **mail.VI, **hrops.VI},
 }
 
 

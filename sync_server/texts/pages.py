@@ -304,6 +304,14 @@ _EN.update({
     "no_chips": "none", "new_person_by_kiosk": "new person, created by the kiosk",
     "approve": "Approve", "reject": "Reject",
     "review_held": "held for review (not counted)", "review_rejected": "rejected (not counted)",
+    "kiosk_guard_confirmed": "The kiosk's admin confirmed they are different people: "
+                             "approving records the pair, and both will always need face + "
+                             "code.",
+    "kiosk_guard_help": "Approving it confirms they are different people (twins, siblings): "
+                        "only an admin may, and both will always need face + code.",
+    "err_kiosk_lookalike_admin_only": "This face is already enrolled as another person: only "
+                                      "an admin can approve it, confirming they are different "
+                                      "people.",
 })
 _VI.update({
     "held_punches": "Lượt chấm công chờ duyệt",
@@ -328,6 +336,15 @@ _VI.update({
     "no_chips": "không có", "new_person_by_kiosk": "người mới, do thiết bị tạo",
     "approve": "Duyệt", "reject": "Từ chối",
     "review_held": "chờ duyệt (chưa tính)", "review_rejected": "bị từ chối (không tính)",
+    "kiosk_guard_confirmed": "Quản trị viên tại thiết bị đã xác nhận đây là hai người khác "
+                             "nhau: duyệt sẽ ghi nhận cặp này, và cả hai sẽ luôn phải nhập mã "
+                             "nhân viên cùng khuôn mặt.",
+    "kiosk_guard_help": "Duyệt tức là xác nhận đây là hai người khác nhau (sinh đôi, anh chị "
+                        "em): chỉ quản trị viên được duyệt, và cả hai sẽ luôn phải nhập mã "
+                        "nhân viên cùng khuôn mặt.",
+    "err_kiosk_lookalike_admin_only": "Khuôn mặt này đã được đăng ký cho người khác: chỉ quản "
+                                      "trị viên mới duyệt được, để xác nhận đây là hai người "
+                                      "khác nhau.",
 })
 
 # The monthly timesheet grid (screen, XLSX, PDF): sync_server.web.timesheet_xlsx.label.

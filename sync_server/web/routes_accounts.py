@@ -88,6 +88,7 @@ def _users(request: Request, user: users.CurrentUser,
         departments = schedules.list_departments(session)
     return PAGES.render(request, "users.html", user, status_code=status_code,
                         accounts=accounts, people=everyone, departments=departments,
+                        person_names={str(p.id): p.display_name for p in everyone},
                         roles=list(Role), user_form=user_form or {},
                         row_form=row_form or {})
 

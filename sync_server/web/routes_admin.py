@@ -30,7 +30,7 @@ from sync_server.service import (
     users,
 )
 from sync_server.service.users import Role
-from sync_server.web import common, imports, routes_sites
+from sync_server.web import common, imports, paging, routes_sites
 from sync_server.web.common import PAGES, PREFIX, User, form_action
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -94,6 +94,7 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         assignments=assignments, holidays=holidays, leaves=leaves,
                         people=everyone, departments=departments,
                         names={p.id: p.display_name for p in everyone},
+                        person_names={str(p.id): p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
                         leave_form=leave_form or {}, type_form=type_form or {},
@@ -106,20 +107,27 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
 def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, start: Text,
                     end: Text, late_grace_min: Annotated[int, Form()] = 5,
                     early_exit_grace_min: Annotated[int, Form()] = 5,
-                    working_days: OptionalText = "0,1,2,3,4",
+                    working_days: Annotated[list[str] | None, Form()] = None,
+                    working_days_ticked: OptionalText = "",
                     shift_id: OptionalText = "") -> Response:
+    """Save a shift type; ``working_days`` are the ticked boxes' values (0 = Monday; a
+    client without the boxes may send one "0,1,2" value; nothing sent: Monday to Friday)."""
     _guard(user, csrf_token, Role.HR)
+    joined = ",".join(working_days or ([] if working_days_ticked else ["0,1,2,3,4"]))
     form: dict[str, object] = {"name": name, "start": start, "end": end,
                                "late_grace_min": late_grace_min,
                                "early_exit_grace_min": early_exit_grace_min,
-                               "working_days": working_days, "shift_id": shift_id}
+                               "working_days": joined, "shift_id": shift_id}
 
     def act(session: Session) -> None:
         try:
-            days = tuple(int(d) for d in working_days.replace(" ", "").split(",") if d)
+            days = tuple(int(d) for d in joined.replace(" ", "").split(",") if d)
         except ValueError:
             raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated",
                              "working_days", "working_days") from None
+        if not days:
+            raise BadRequest("tick at least one working day", "working_days_none",
+                             "working_days")
         spec = schedules.ShiftTypeIn(name=name, start=start, end=end,
                                      late_grace_min=late_grace_min,
                                      early_exit_grace_min=early_exit_grace_min,
@@ -169,13 +177,14 @@ def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
 
 @router.post("/shifts/holidays")
 def save_holiday(request: Request, user: User, csrf_token: Text, day: Text, name: Text,
-                 department: OptionalText = "") -> Response:
+                 department: Annotated[list[str] | None, Form()] = None) -> Response:
+    """A holiday for the ticked departments (none ticked: everyone)."""
     _guard(user, csrf_token, Role.HR)
     form: dict[str, object] = {"day": day, "name": name, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_holiday(session, _date(day, "day"), name, department or None,
-                               actor=user.username)
+        schedules.save_holidays(session, _date(day, "day"), name, department or [],
+                                actor=user.username)
 
     def refused(error: ServerError) -> Response:
         return shifts_view(request, user, status_code=error.status,
@@ -209,17 +218,20 @@ def refused_delete(request: Request, user: users.CurrentUser, table: str,
 # -- people, departments -------------------------------------------------------------------
 
 @router.get("/people")
-def people_page(request: Request, user: User, edit: str = "") -> Response:
+def people_page(request: Request, user: User, edit: str = "", q: str = "",
+                page: int = 1) -> Response:
+    """The people list, searched (``q``: name, code, department) and paginated."""
     common.require(user, Role.HR)
-    return people_view(request, user, edit)
+    return people_view(request, user, edit, q=q, page=page)
 
 
 def people_view(request: Request, user: users.CurrentUser, edit: str = "",
                 person_form: dict[str, object] | None = None,
-                status_code: int = 200, **refused_forms: dict[str, object]) -> Response:
+                status_code: int = 200, q: str = "", page: int = 1,
+                **refused_forms: dict[str, object]) -> Response:
     """The people page; ``person_form`` re-shows a refused person form (input and error),
     ``refused_forms`` another refused form of the page (``department_form``,
-    ``import_form``, ``zip_form``)."""
+    ``import_form``, ``zip_form``); ``q`` and ``page``: the list's search and page."""
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
         held = dict(session.execute(select(Template.person_id, func.count())
@@ -237,8 +249,10 @@ def people_view(request: Request, user: users.CurrentUser, edit: str = "",
                        "employee_code": editing.employee_code or "",
                        "department": editing.department or "",
                        "site_id": str(editing_site) if editing_site else ""}
+    shown, pager = paging.page_of(everyone, page, {"q": q}, q, lambda p: (
+        p.display_name, p.employee_code, p.department))
     return PAGES.render(request, "people.html", user, status_code=status_code,
-                        people=everyone, held=held, holders=holders,
+                        people=shown, held=held, holders=holders, q=q, pager=pager,
                         departments=departments, editing=editing,
                         lookalike_pairs=pairs, person_form=person_form or {},
                         sites=all_sites, **{name: refused_forms.get(name, {}) for name in

@@ -23,7 +23,7 @@ from sync_server.errors import BadRequest
 from sync_server.service import reminder_views, reminders, reports, schedules, users
 from sync_server.service.reminders import Status, TaskIn
 from sync_server.service.users import Role
-from sync_server.web import common, imports
+from sync_server.web import common, imports, paging
 from sync_server.web.common import PAGES, PREFIX, User, form_action
 from sync_server.web.reminder_import import import_tasks
 
@@ -57,14 +57,16 @@ def _due(text: str) -> datetime | None:
 
 
 @router.get("/reminders")
-def reminders_page(request: Request, user: User, closed: int = 0) -> Response:
-    return reminders_view(request, user, closed)
+def reminders_page(request: Request, user: User, closed: int = 0, q: str = "",
+                   page: int = 1) -> Response:
+    return reminders_view(request, user, closed, q, page)
 
 
-def reminders_view(request: Request, user: users.CurrentUser, closed: int = 0,
-                   status_code: int = 200,
+def reminders_view(request: Request, user: users.CurrentUser, closed: int = 0, q: str = "",
+                   page: int = 1, status_code: int = 200,
                    import_form: dict[str, object] | None = None) -> Response:
-    """The tasks page; ``import_form`` re-shows a refused upload (its error)."""
+    """Tasks in scope, searched (``q``: title, assignee) and paginated, with the forms;
+    ``import_form`` re-shows a refused upload (its error)."""
     department = _department(user)
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
@@ -73,19 +75,25 @@ def reminders_view(request: Request, user: users.CurrentUser, closed: int = 0,
         unseen = reminder_views.never_seen(session, department)
         people = reports.load_people(session, common.scope_of(user))
         departments = [department] if department else schedules.list_departments(session)
+    tasks, pager = paging.page_of(tasks, page, {"closed": str(closed or ""), "q": q}, q,
+                                  lambda row: (row[0].title, row[1].assignee))
     return PAGES.render(request, "reminders.html", user, status_code=status_code, tasks=tasks,
                         overdue=late, never_seen=unseen, people=people,
-                        departments=departments, closed=closed, local=_local,
-                        import_form=import_form or {})
+                        departments=departments, closed=closed, local=_local, q=q,
+                        pager=pager, import_form=import_form or {})
 
 
 @router.post("/reminders")
 def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
                     assignee: Text, details: Text = "", due: Text = "",
-                    priority: Annotated[int, Form()] = 1, urgent: Text = "") -> Response:
-    """``assignee`` is "person:<id>" or "department:<name>"."""
+                    priority: Annotated[int, Form()] = 1, urgent: Text = "",
+                    assignee_person: Text = "") -> Response:
+    """``assignee`` is "person:<id>" or "department:<name>"; "person:" alone takes the id
+    from the person picker (``assignee_person``)."""
     department = _department(user)
     common.check_csrf(user, csrf_token)
+    if assignee == "person:":
+        assignee += assignee_person
 
     def act(session: Session) -> None:
         kind, _, value = assignee.partition(":")

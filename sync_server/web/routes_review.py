@@ -88,7 +88,8 @@ def decide_kiosk_enrolment(request: Request, user: User, enrolment_id: uuid.UUID
     common.check_csrf(user, csrf_token)
     if action == "approve":
         return form_action(request, ENROLMENTS_PAGE, lambda session: kiosk_enrolments.approve(
-            session, enrolment_id, user.username))
+            session, enrolment_id, user.username,
+            may_confirm_lookalike=user.role is Role.ADMIN))
     if action == "reject":
         return form_action(request, ENROLMENTS_PAGE, lambda session: kiosk_enrolments.reject(
             session, enrolment_id, user.username))

@@ -103,6 +103,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/hr/reports/lateness"): LEADERS,
     ("GET", "/hr/timesheets"): LEADERS,  # scoped: leaders their department
     ("GET", "/hr/reports/lateness/pdf"): LEADERS,
+    ("GET", "/hr/people-search"): LEADERS,  # scoped: leaders their department
+    ("GET", "/hr/report-mail"): HR,
+    ("POST", "/hr/report-mail"): HR,
     ("GET", "/hr/timesheet/{person_id}"): WEB_USERS,  # scoped: see test below
     # web: HR work
     ("GET", "/hr/reminders"): LEADERS,  # leaders: their own department's tasks

@@ -1,9 +1,11 @@
 """The admin enrolment capture screen, offscreen: a large live preview (a real nuaa-dev webcam
 frame through the window's preview buffer) with the framing oval drawn green or amber, the
-pose asked in Vietnamese, refusals, Cancel, and the form back with the reason afterwards."""
+pose asked in Vietnamese, refusals, Cancel, and the form back with the reason afterwards; a
+pose asked too long shows how to reach it and, where allowed, "Bỏ qua tư thế này"."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,7 +14,7 @@ import pytest
 from PySide6.QtGui import QColor
 
 from kiosk.app.admin_pin import hash_pin
-from kiosk.app.requests import CancelEnrollment, StartEnrollment
+from kiosk.app.requests import CancelEnrollment, SkipEnrollmentPose, StartEnrollment
 from kiosk.app.state import (
     EnrollmentFinished,
     EnrollmentProgress,
@@ -123,3 +125,43 @@ def test_oval_sits_where_the_engine_checks_it() -> None:
     assert in_oval((250.0, 130.0, 140.0, 170.0), (640, 480), 56)
     assert not in_oval((0.0, 130.0, 140.0, 170.0), (640, 480), 56)
     assert not in_oval((300.0, 200.0, 40.0, 40.0), (640, 480), 56)
+
+
+@pytest.mark.parametrize("size", [(800, 480), (480, 800)])
+def test_a_pose_asked_too_long_shows_guidance_and_a_skip_button(  # type: ignore[no-untyped-def]
+        qtbot, size: tuple[int, int]) -> None:
+    win = KioskWindow(language="vi", zone=ZoneInfo("Asia/Ho_Chi_Minh"), card_seconds=0.3,
+                      admin_timeout_s=60, admin_pin_hash=hash_pin(PIN))
+    qtbot.addWidget(win)
+    win.setFixedSize(*size)
+    win.show()
+    sent: list[object] = []
+    win.request.connect(sent.append)
+    try:
+        win.enter_admin()
+        win.admin.pin_input.setText(PIN)
+        win.admin.submit_pin()
+        win.show_state(PeopleDirectory(()))
+        win.admin.new_name.setText("Nguyễn Thị Thủy")
+        win.admin.consent.setChecked(True)
+        win.admin.start_enrollment()
+        view = win.admin.capture_view
+        win.show_state(_progress(in_oval=True))
+        assert not view.skip_button.isVisible()
+        win.show_state(replace(_progress(in_oval=True), slow_pose=True))  # the minimum left
+        assert view.guidance.text() == "Chưa được: làm chậm, vừa phải, giữ mặt trong khung"
+        assert not view.skip_button.isVisible()
+        win.show_state(replace(_progress(in_oval=True), slow_pose=True, can_skip=True))
+        assert view.guidance.text() == "Chưa được? Làm chậm, vừa phải — hoặc bỏ qua tư thế này"
+        assert view.skip_button.isVisible() and view.skip_button.text() == "Bỏ qua tư thế này"
+        _assert_fits(win, [view.progress, view.guidance, view.skip_button, view.cancel_button])
+        qtbot.mouseClick(view.skip_button, _left())
+        assert isinstance(sent[-1], SkipEnrollmentPose)
+        assert not view.skip_button.isVisible()  # until the engine offers it again
+        win.show_state(EnrollmentProgress("Nguyễn Thị Thủy", 1, 3, GuidanceKey.CENTRE_FACE,
+                                          pose="right"))
+        assert view.progress.text() == "Tư thế 2/3: quay nhẹ sang phải"
+        assert view.guidance.text() == "Đưa khuôn mặt vào khung bầu dục"
+    finally:
+        win.shutdown()
+        win.close()

@@ -48,12 +48,12 @@ def test_a_refused_holiday_keeps_the_day_and_says_why_beside_the_name(  # type: 
     page = _open(browser, web_server, "hr", "/shifts")
     page.fill("#holiday-form input[name=day]", "2026-12-24")
     page.fill("#holiday-form input[name=name]", "   ")
-    page.select_option("#holiday-form select[name=department]", "Finance")
+    page.check("#holiday-departments input[value='Finance']")
     page.click("#holiday-form button[type=submit]")
     _same_form_not_refused(page, "#holiday-form")
     assert page.inner_text("#error-holiday-name") == "Cần có tên."
     assert page.input_value("#holiday-form input[name=day]") == "2026-12-24"
-    assert page.input_value("#holiday-form select[name=department]") == "Finance"
+    assert page.is_checked("#holiday-departments input[value='Finance']")
     assert page.locator("#holidays tbody tr").count() == 0
     page.fill("#holiday-form input[name=name]", "Giáng sinh")
     page.click("#holiday-form button[type=submit]")
@@ -66,13 +66,17 @@ def test_a_refused_assignment_keeps_the_choices_and_says_why_beside_the_field(  
         browser, web_server: WebServer, staffing: Staffing) -> None:
     page = _open(browser, web_server, "hr", "/shifts")
     before = page.locator("#assignments tbody tr").count()
-    page.select_option("#assignment-form select[name=person_id]", str(staffing.finance_b))
+    page.fill("#assignment-person", "binh")  # the person picker
+    option = "#assignment-person-list option[value^='Pham Thi Binh']"
+    page.wait_for_selector(option, state="attached")
+    page.fill("#assignment-person", page.get_attribute(option, "value") or "")
     page.fill("#assignment-form input[name=start]", "2026-12-10")
     page.fill("#assignment-form input[name=end]", "2026-12-01")
     page.click("#assignment-form button[type=submit]")
     _same_form_not_refused(page, "#assignment-form")
     assert page.inner_text("#error-assignment-end") == "Ngày kết thúc trước ngày bắt đầu."
-    assert page.input_value("#assignment-form select[name=person_id]") == str(staffing.finance_b)
+    assert page.input_value("#assignment-person-value") == str(staffing.finance_b)
+    assert page.input_value("#assignment-person") == "Pham Thi Binh"
     assert page.input_value("#assignment-form input[name=start]") == "2026-12-10"
     assert page.input_value("#assignment-form input[name=end]") == "2026-12-01"
     page.select_option("#assignment-form select[name=department]", "Finance")
