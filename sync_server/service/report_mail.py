@@ -15,7 +15,7 @@ and sends it through the ``mail`` settings' SMTP server:
 
 Every sent e-mail is recorded (``report_sends``) under a key of kind, period and user, so a
 re-run sends nothing twice; a failed send is not recorded and is retried on the next run.
-The documents are made by the caller's ``Renderer`` (the web layer owns PDF and XLSX).
+The documents are made by the caller's ``Renderer`` (``sync_server.documents`` makes them).
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sync_server.cli import main
 from sync_server.db.engine import transaction
+from sync_server.documents import report_attachments
 from sync_server.errors import BadRequest
 from sync_server.service import report_mail
 from sync_server.service.report_mail import ReportKind
 from sync_server.settings import MailSettings, ServerSettings
-from sync_server.web import report_attachments
 from tests.sync_server.reminder_helpers import SmtpServer
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer
