@@ -125,3 +125,15 @@ def test_every_refusal_a_page_shows_names_its_message() -> None:
                                                        "corrections.py"))]
     assert unnamed_refusals(ROOT / "service" / "admins.py")  # the scan finds them
     assert [where for source in sources for where in unnamed_refusals(source)] == []
+
+
+def test_the_report_e_mails_words_are_catalogue_keys_the_check_covers() -> None:
+    """The scheduled report e-mails' words are literal catalogue keys the scan finds in the
+    service layer (no text of their own); one missing in a language fails the check."""
+    report_keys = {key for key in code_keys() if key.startswith("mail_report_")}
+    assert {"mail_report_daily_subject", "mail_report_late_line", "mail_report_absent",
+            "mail_report_monthly_subject", "mail_report_own_subject",
+            "mail_report_attached"} <= report_keys
+    assert untranslated(report_keys) == {}
+    assert untranslated(report_keys | {"mail_report_unwritten"}) == {
+        "vi": ["mail_report_unwritten"], "en": ["mail_report_unwritten"]}
