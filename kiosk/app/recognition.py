@@ -251,7 +251,9 @@ class PipelineRecognizer:
                                        min_face_px=self._vision.min_face_px,
                                        liveness_threshold=self._vision.liveness_threshold,
                                        code_policy=policy,
-                                       fusion_frames=self._vision.fusion_frames)
+                                       fusion_frames=self._vision.fusion_frames,
+                                       early_frames=self._vision.early_frames or None,
+                                       liveness_min_frames=self._vision.liveness_min_frames)
         log.info("gallery: %d templates of %d people (%s)", len(person_ids),
                  len(rows_by_person), self._pack.recognizer_id)
         return len(rows_by_person)
