@@ -154,3 +154,15 @@ def test_a_face_already_enrolled_reads_in_the_users_language() -> None:
     match = Resemblance(uuid.uuid4(), "Trần Lan", "F007", 0.91)
     assert i18n.error_text("vi", AlreadyEnrolled([match])).startswith(
         "Khuôn mặt này đã được đăng ký cho Trần Lan (F007)")
+
+
+def test_the_report_e_mails_words_are_catalogue_keys_the_check_covers() -> None:
+    """The scheduled report e-mails' words are literal catalogue keys the scan finds in the
+    service layer (no text of their own); one missing in a language fails the check."""
+    report_keys = {key for key in code_keys() if key.startswith("mail_report_")}
+    assert {"mail_report_daily_subject", "mail_report_late_line", "mail_report_absent",
+            "mail_report_monthly_subject", "mail_report_own_subject",
+            "mail_report_attached"} <= report_keys
+    assert untranslated(report_keys) == {}
+    assert untranslated(report_keys | {"mail_report_unwritten"}) == {
+        "vi": ["mail_report_unwritten"], "en": ["mail_report_unwritten"]}
