@@ -34,7 +34,10 @@ def _id(text: str) -> uuid.UUID:
 
 def _leave_in(person_id: str, start: str, end: str, reason: str,
               leave_type_id: str = "") -> leaves.LeaveIn:
-    person = _id(person_id)
+    try:
+        person = uuid.UUID(person_id.strip())
+    except ValueError:  # nobody picked: the picker's text matched no one offered
+        raise BadRequest(f"{person_id!r} is not an id", "pick_person", "person_id") from None
     days = []
     for field, text in (("start", start), ("end", end)):
         try:
@@ -47,8 +50,9 @@ def _leave_in(person_id: str, start: str, end: str, reason: str,
 
 
 @router.post("/shifts/leaves")
-def save_leave(request: Request, user: User, csrf_token: Text, person_id: Text, start: Text,
-               end: Text, reason: OptionalText = "", leave_id: OptionalText = "",
+def save_leave(request: Request, user: User, csrf_token: Text, person_id: OptionalText = "",
+               start: OptionalText = "", end: OptionalText = "", reason: OptionalText = "",
+               leave_id: OptionalText = "",
                leave_type_id: OptionalText = "") -> Response:
     """New leave, or a change of ``leave_id``."""
     common.require(user, Role.HR)

@@ -259,3 +259,20 @@ def test_a_refused_department_keeps_the_input_and_says_why_beside_the_name(  # t
     assert page.locator("#error-department-name").count() == 0
     assert "Tài chính" in page.inner_text(f"{form} ul")
     assert "Finance" not in page.inner_text(f"{form} ul")
+
+
+@pytest.mark.timeout(180)
+def test_a_leave_for_nobody_picked_says_so_beside_the_person_and_keeps_the_dates(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing) -> None:
+    """A name typed into the picker that matched no one sends no id: the leave form comes
+    back with the reason beside the person, not the generic "check your input" page."""
+    page = _open(browser, web_server, "hr", "/shifts")
+    page.fill("#leave-person", "không có ai tên này")
+    page.fill("#leave-form input[name=start]", "2026-12-14")
+    page.fill("#leave-form input[name=end]", "2026-12-15")
+    page.click("#leave-form button[type=submit]")
+    _same_form_not_refused(page, "#leave-form")
+    assert page.inner_text("#error-leave-person_id") == (
+        "Gõ tên hoặc mã rồi chọn người trong danh sách gợi ý.")
+    assert page.input_value("#leave-form input[name=start]") == "2026-12-14"
+    assert page.input_value("#leave-form input[name=end]") == "2026-12-15"
