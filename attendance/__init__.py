@@ -24,7 +24,9 @@ Public API
   ``VerdictStatus``, ``describe(verdict, "en" | "vi")``, ``is_duplicate(prev, new,
   cooldown_s)``, ``drop_duplicates(punches, cooldown_s)``.
 - One day: ``summarize_day(DayContext(...), punches, corrections, cooldown_s) ->
-  DaySummary``, ``DayStatus``, ``apply_corrections``, ``pair_first_in_last_out``.
+  DaySummary``, ``day_context(schedule, person, day, ...)`` (what is expected of a person
+  on a day), ``nothing_expected(context)`` (HOLIDAY, ON_LEAVE, NO_SHIFT or None),
+  ``DayStatus``, ``apply_corrections``, ``pair_first_in_last_out``.
 - Overtime: ``overtime_minutes(shift_occurrence, last_out, late_minutes,
   overtime_after_min)``, ``DEFAULT_OVERTIME_AFTER_MIN``; day summaries carry overtime,
   holiday-work and rest-day-work minutes, totals their sums.
@@ -68,6 +70,7 @@ from attendance.report import (
     Totals,
     add_day,
     build_day_summaries,
+    day_context,
     days_between,
     summarize_range,
 )
@@ -83,6 +86,7 @@ from attendance.summary import (
     DayStatus,
     DaySummary,
     apply_corrections,
+    nothing_expected,
     pair_first_in_last_out,
     summarize_day,
 )
@@ -109,4 +113,5 @@ __all__ = [
     "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
     "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
     "balance", "earned_days", "working_days", "working_days_by_year",
+    "day_context", "nothing_expected",
 ]

@@ -53,18 +53,24 @@ def build_day_summaries(people: Sequence[Person], first: date, last: date, sched
                              lambda c: c.instant)
         voids = [c for c in own_corrections if c.kind is CorrectionKind.VOID_PUNCH]
         for day in days_between(first, last):
-            context = DayContext(person.id, day, schedule.occurrence_on(person, day),
-                                 holiday=schedule.holiday(person, day) is not None,
-                                 on_leave=schedule.on_leave(person, day),
-                                 watermark=watermark, now=now,
-                                 rest_day=_is_rest_day(schedule, person, day),
-                                 overtime_after_min=overtime_after_min)
+            context = day_context(schedule, person, day, watermark, now, overtime_after_min)
             day_corrections = voids + added_days.get(day, []) + [
                 c for c in own_corrections
                 if c.kind is CorrectionKind.EXCUSE_LATE and c.day == day]
             result.append(summarize_day(context, punch_days.get(day, []), day_corrections,
                                         cooldown_s))
     return result
+
+
+def day_context(schedule: Schedule, person: Person, day: date,
+                watermark: datetime | None = None, now: datetime | None = None,
+                overtime_after_min: int = DEFAULT_OVERTIME_AFTER_MIN) -> DayContext:
+    """What ``schedule`` expects of ``person`` on ``day`` (shift, holiday, leave, rest day)."""
+    return DayContext(person.id, day, schedule.occurrence_on(person, day),
+                      holiday=schedule.holiday(person, day) is not None,
+                      on_leave=schedule.on_leave(person, day), watermark=watermark, now=now,
+                      rest_day=_is_rest_day(schedule, person, day),
+                      overtime_after_min=overtime_after_min)
 
 
 def _is_rest_day(schedule: Schedule, person: Person, day: date) -> bool:
