@@ -139,14 +139,14 @@ def compute_day_summaries(session: Session, people: list[Person], first: date, l
         member_ids = {p.id for p in members}
         result += attendance.build_day_summaries(
             [to_domain_person(p) for p in members], first, last,
-            _narrowed(schedule, department, member_ids),
+            narrowed_schedule(schedule, department, member_ids),
             [punch for pid in member_ids for punch in punches_of.get(pid, [])],
             [c for c in all_corrections if c.person_id in member_ids],
             watermark=watermark, now=now, overtime_after_min=overtime_after_min)
     return result
 
 
-def _narrowed(schedule: attendance.Schedule, department: str | None,
+def narrowed_schedule(schedule: attendance.Schedule, department: str | None,
               member_ids: set[uuid.UUID]) -> attendance.Schedule:
     """The part of ``schedule`` that concerns these members of ``department``."""
     department_id = schedules.department_uuid(department) if department else None

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
 from sync_server.service.schedules import SITE_ZONE
-from sync_server.web import texts_hr, texts_leave
+from sync_server.web import texts_calendar, texts_hr, texts_leave
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -370,6 +370,8 @@ _EN.update(texts_hr.EN)
 _VI.update(texts_hr.VI)
 _EN.update(texts_leave.EN)  # leave types, requests, self-service
 _VI.update(texts_leave.VI)
+_EN.update(texts_calendar.EN)  # the shift calendar
+_VI.update(texts_calendar.VI)
 TEXTS = {"en": _EN, "vi": _VI}
 
 

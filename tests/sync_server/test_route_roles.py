@@ -102,6 +102,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/hr/api/today"): LEADERS,
     ("GET", "/hr/reports/lateness"): LEADERS,
     ("GET", "/hr/timesheets"): LEADERS,  # scoped: leaders their department
+    ("GET", "/hr/shift-calendar"): LEADERS,  # scoped: leaders their department
     ("GET", "/hr/reports/lateness/pdf"): LEADERS,
     ("GET", "/hr/timesheet/{person_id}"): WEB_USERS,  # scoped: see test below
     # web: HR work
