@@ -32,7 +32,8 @@ Public API
   holiday-work and rest-day-work minutes, totals their sums.
 - Ranges: ``build_day_summaries(people, first, last, schedule, punches, corrections,
   watermark, now, cooldown_s, overtime_after_min)``, ``summarize_range(people, days) ->
-  RangeReport(by_person, by_department, overall)`` of ``Totals``.
+  RangeReport(by_person, by_department, overall)`` of ``Totals``; ``combine_totals(people,
+  by_person)`` (the same report from totals already added up per person).
 - Leave balances: ``LeavePolicy(days_per_year, monthly_accrual, carry_over_cap_days,
   counted)``, ``earned_days(policy, year, as_of, joined)``, ``balance(policy, year, as_of,
   taken_by_year, joined, first_year) -> LeaveBalance``, ``working_days(schedule, person,
@@ -70,6 +71,7 @@ from attendance.report import (
     Totals,
     add_day,
     build_day_summaries,
+    combine_totals,
     day_context,
     days_between,
     summarize_range,
@@ -113,5 +115,5 @@ __all__ = [
     "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
     "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
     "balance", "earned_days", "working_days", "working_days_by_year",
-    "day_context", "nothing_expected",
+    "combine_totals", "day_context", "nothing_expected",
 ]

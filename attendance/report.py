@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -175,6 +175,24 @@ def summarize_range(people: Sequence[Person], days: Iterable[DaySummary]) -> Ran
 
 
 _FIELDS = len(fields(Totals))
+
+
+def combine_totals(people: Sequence[Person], by_person: Mapping[uuid.UUID, Totals]
+                   ) -> RangeReport:
+    """The report ``summarize_range`` makes, from each person's totals already added up
+    (a person missing from ``by_person`` counts zeros)."""
+    names = [f.name for f in fields(Totals)]
+    department_of = {p.id: p.department_id for p in people}
+    own = {p.id: by_person.get(p.id, Totals()) for p in people}
+    by_department = {d: [0] * _FIELDS for d in department_of.values()}
+    overall = [0] * _FIELDS
+    for person_id, totals in own.items():
+        values = [getattr(totals, name) for name in names]
+        for target in (by_department[department_of[person_id]], overall):
+            for index, value in enumerate(values):
+                target[index] += value
+    return RangeReport(own, {k: Totals(*v) for k, v in by_department.items()},
+                       Totals(*overall))
 
 
 def _counts(day: DaySummary) -> tuple[int, ...]:

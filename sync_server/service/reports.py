@@ -198,22 +198,16 @@ def lateness_report(session: Session, people: list[Person], first: date, last: d
 
 def _lateness_report(session: Session, people: list[Person], first: date, last: date,
                      now: datetime) -> LatenessReport:
-    days = day_summaries(session, people, first, last, now)
-    report = attendance.summarize_range([to_domain_person(p) for p in people], days)
+    from sync_server.service import day_totals  # it builds on this module
+
+    summed = day_totals.range_totals(session, people, first, last, now)
+    report = summed.report
     names = {schedules.department_uuid(p.department): p.department
              for p in people if p.department}
     by_department = {names.get(key, "") if key else "": totals
                      for key, totals in report.by_department.items()}
-    minutes: dict[date, int] = defaultdict(int)
-    entries: dict[date, int] = defaultdict(int)
-    for day in attendance.days_between(first, last):
-        minutes[day] = 0
-        entries[day] = 0
-    for summary in days:
-        minutes[summary.day] += summary.late_minutes
-        entries[summary.day] += summary.late_minutes > 0
     return LatenessReport(first, last, people, report.by_person, by_department, report.overall,
-                          dict(minutes), dict(entries))
+                          summed.late_minutes_by_day, summed.late_entries_by_day)
 
 
 def data_version(session: Session, first: date, last: date) -> tuple[object, ...]:
