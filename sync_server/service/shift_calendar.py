@@ -27,9 +27,7 @@ from sync_server.service import reports, schedules
 from sync_server.service.timesheet_grid import SYMBOLS
 
 PAGE_PEOPLE = 150  # rows per page when everyone is shown
-# Background colours of shift types, in the order of their names (light, printable).
-PALETTE = ("#dbeafe", "#fde68a", "#c7d2fe", "#bbf7d0", "#fbcfe8", "#fed7aa", "#a5f3fc",
-           "#e9d5ff", "#d9f99d", "#fecaca")
+COLOURS = 10  # shift colours cal-c0 .. cal-c9 in static/calendar.css, by shift name order
 
 
 class PlanKind(enum.Enum):
@@ -55,7 +53,7 @@ class ShiftKey:
     name: str
     start: str  # "HH:MM", local
     end: str
-    colour: str  # CSS colour
+    colour: str  # CSS class (the page's policy allows no inline styles)
     night: bool  # ends the next day
 
 
@@ -172,7 +170,7 @@ def shift_keys(types: Iterable[attendance.ShiftType]) -> dict[uuid.UUID, ShiftKe
             number += 1
         used.add(short)
         keys[shift.id] = ShiftKey(shift.id, short, shift.name, shift.start.strftime("%H:%M"),
-                                  shift.end.strftime("%H:%M"), PALETTE[index % len(PALETTE)],
+                                  shift.end.strftime("%H:%M"), f"cal-c{index % COLOURS}",
                                   shift.crosses_midnight)
     return keys
 

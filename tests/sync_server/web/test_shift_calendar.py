@@ -84,6 +84,14 @@ def test_calendar_cells_follow_the_schedule_in_chromium(  # type: ignore[no-unty
     legend = page.inner_text("#calendar-legend")
     assert "Ca đêm 22:00–06:00" in legend and "Ngày lễ" in legend
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    colours = page.eval_on_selector_all(  # each shift its colour (no inline styles allowed)
+        f"tr[data-person='{staffing.finance_b}'] td.shift",
+        "cells => cells.map(c => c.dataset.shift + '=' + getComputedStyle(c).backgroundColor)")
+    assert len(set(colours)) == 2 and not any(c.endswith("rgba(0, 0, 0, 0)") for c in colours)
+    page.emulate_media(media="print")  # printed: no filters, the whole month unclipped
+    assert not page.is_visible("#calendar-filters")
+    assert page.eval_on_selector(".calendar-scroll", "e => e.scrollWidth <= e.clientWidth")
+    page.emulate_media(media="screen")
     page.goto(f"{web_server.url}/hr/shift-calendar?month=2026-01")  # the past: Office only
     assert set(_cells(page, staffing.finance_b).values()) == {("shift", "O")}
     context.close()
