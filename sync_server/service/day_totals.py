@@ -6,7 +6,9 @@ months (``GROUP BY person``) and the daily lateness series (``GROUP BY day``), w
 expression per field of ``attendance.Totals`` built from the domain core's own status sets
 (``WORKED``, ``NOT_EXPECTED``), so the counting rules stay the domain's. People with any
 day not stored yet go through ``day_results.summaries`` (which computes and stores them) and
-``attendance.summarize_range`` as before. People are read ``CHUNK`` ids at a time.
+``attendance.summarize_range`` as before. Up to ``CHUNK`` people are named in the queries;
+more (a ministry) are read whole and filtered here: long id lists cost PostgreSQL more than
+the rows.
 """
 
 from __future__ import annotations
@@ -69,28 +71,21 @@ class RangeTotals:
 
 
 def range_totals(session: Session, people: Sequence[Person], first: date, last: date,
-                 now: datetime, overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN
-                 ) -> RangeTotals:
+                 now: datetime, overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN,
+                 named_at_most: int = CHUNK) -> RangeTotals:
     """Totals of ``people`` over [first, last] and the daily lateness series, equal to
-    ``summarize_range`` over ``reports.day_summaries`` (``overtime_after_min`` in minutes)."""
+    ``summarize_range`` over ``reports.day_summaries`` (``overtime_after_min`` in minutes;
+    more than ``named_at_most`` people are read whole, see the module doc)."""
     day_results.install_invalidation()
     days = attendance.days_between(first, last)
-    minutes = dict.fromkeys(days, 0)
-    entries = dict.fromkeys(days, 0)
-    by_person: dict[uuid.UUID, attendance.Totals] = {}
-    incomplete: list[Person] = []
     in_range = (Row.day >= first, Row.day <= last, Row.overtime_after_min == overtime_after_min)
-    for start in range(0, len(people), CHUNK):
-        chunk = people[start:start + CHUNK]
-        complete = _complete_totals(session, [p.id for p in chunk], len(days), in_range)
-        by_person.update(complete)
-        incomplete += [p for p in chunk if p.id not in complete]
-        if complete:
-            for day, late, late_people in session.execute(
-                    select(Row.day, func.sum(Row.late_minutes), _count(Row.late_minutes > 0))
-                    .where(*in_range, Row.person_id.in_(list(complete))).group_by(Row.day)):
-                minutes[day] += int(late)
-                entries[day] += int(late_people)
+    ids = [p.id for p in people]
+    narrow = len(people) <= named_at_most  # else every stored person is read and filtered here
+    scope = (*in_range, Row.person_id.in_(ids)) if narrow else in_range
+    by_person, stored = _complete_totals(session, set(ids), len(days), scope)
+    minutes, entries = _series(session, days, scope, list(by_person) if narrow else None,
+                               stored - set(by_person))
+    incomplete = [p for p in people if p.id not in by_person]
     if incomplete:
         summaries = day_results.summaries(session, incomplete, first, last, now,
                                           overtime_after_min)
@@ -104,10 +99,40 @@ def range_totals(session: Session, people: Sequence[Person], first: date, last: 
     return RangeTotals(report, minutes, entries)
 
 
-def _complete_totals(session: Session, ids: list[uuid.UUID], day_count: int,
-                     in_range: tuple[Any, ...]) -> dict[uuid.UUID, attendance.Totals]:
-    """Totals of the people among ``ids`` with every one of the ``day_count`` days stored."""
+def _complete_totals(session: Session, wanted: set[uuid.UUID], day_count: int,
+                     scope: tuple[Any, ...]
+                     ) -> tuple[dict[uuid.UUID, attendance.Totals], set[uuid.UUID]]:
+    """Totals of the ``wanted`` people with all ``day_count`` days stored, and everyone
+    with any stored day in ``scope``."""
     query = select(Row.person_id, func.count(), *totals_expressions()).where(
-        *in_range, Row.person_id.in_(ids)).group_by(Row.person_id)
-    return {person_id: attendance.Totals(*(int(v or 0) for v in values))
-            for person_id, count, *values in session.execute(query) if count == day_count}
+        *scope).group_by(Row.person_id)
+    complete: dict[uuid.UUID, attendance.Totals] = {}
+    stored: set[uuid.UUID] = set()
+    for person_id, count, *values in session.execute(query):
+        stored.add(person_id)
+        if count == day_count and person_id in wanted:
+            complete[person_id] = attendance.Totals(*(int(v or 0) for v in values))
+    return complete, stored
+
+
+def _series(session: Session, days: list[date], scope: tuple[Any, ...],
+            counted: list[uuid.UUID] | None, excluded: set[uuid.UUID]
+            ) -> tuple[dict[date, int], dict[date, int]]:
+    """Late minutes and late people per day of the ``counted`` people's stored days (None:
+    every stored person's, less the ``excluded`` ones')."""
+    minutes = dict.fromkeys(days, 0)
+    entries = dict.fromkeys(days, 0)
+    late = (Row.day, func.sum(Row.late_minutes), _count(Row.late_minutes > 0))
+    parts: list[tuple[int, tuple[Any, ...]]]
+    if counted is not None:
+        parts = [(1, (Row.person_id.in_(counted),))] if counted else []
+    else:
+        chunks = sorted(excluded)
+        parts = [(1, ())] + [(-1, (Row.person_id.in_(chunks[n:n + CHUNK]),))
+                             for n in range(0, len(chunks), CHUNK)]
+    for sign, condition in parts:
+        for day, late_minutes, late_people in session.execute(
+                select(*late).where(*scope, *condition).group_by(Row.day)):
+            minutes[day] += sign * int(late_minutes)
+            entries[day] += sign * int(late_people)
+    return minutes, entries

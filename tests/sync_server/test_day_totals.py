@@ -7,10 +7,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 import attendance
 from sync_server.db.engine import transaction
+from sync_server.db.models import Person
 from sync_server.service import day_totals, leaves, people, reports, schedules
 from tests.sync_server.web.scenario import local, make_kiosk, store_punches
 
@@ -56,9 +58,13 @@ def _month(sessions: sessionmaker[Session]) -> list[uuid.UUID]:
     return ids
 
 
-def _expected(session: Session) -> tuple[attendance.RangeReport, dict[date, int],
-                                           dict[date, int]]:
-    everyone = reports.load_people(session)
+def _people(session: Session, leaving_out: uuid.UUID | None) -> list[Person]:
+    return [p for p in reports.load_people(session) if p.id != leaving_out]
+
+
+def _expected(session: Session, leaving_out: uuid.UUID | None = None
+              ) -> tuple[attendance.RangeReport, dict[date, int], dict[date, int]]:
+    everyone = _people(session, leaving_out)
     days = reports.compute_day_summaries(session, everyone, OCTOBER[0], OCTOBER[-1], NOW)
     minutes = dict.fromkeys(OCTOBER, 0)
     entries = dict.fromkeys(OCTOBER, 0)
@@ -69,10 +75,11 @@ def _expected(session: Session) -> tuple[attendance.RangeReport, dict[date, int]
     return attendance.summarize_range(domain, days), minutes, entries
 
 
-def _summed(session: Session) -> tuple[attendance.RangeReport, dict[date, int],
-                                         dict[date, int]]:
-    found = day_totals.range_totals(session, reports.load_people(session), OCTOBER[0],
-                                    OCTOBER[-1], NOW)
+def _summed(session: Session, named_at_most: int = day_totals.CHUNK,
+            leaving_out: uuid.UUID | None = None
+            ) -> tuple[attendance.RangeReport, dict[date, int], dict[date, int]]:
+    found = day_totals.range_totals(session, _people(session, leaving_out), OCTOBER[0],
+                                    OCTOBER[-1], NOW, named_at_most=named_at_most)
     return found.report, found.late_minutes_by_day, found.late_entries_by_day
 
 
@@ -91,12 +98,20 @@ def test_database_sums_equal_the_domain_counting(sessions) -> None:  # type: ign
     assert len(expected[0].by_department) == 3  # Finance, Operations, none
 
 
-def test_some_people_stored_and_some_recomputed(sessions) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("named_at_most", [day_totals.CHUNK, 2])  # people named, read whole
+def test_some_people_stored_and_some_recomputed(  # type: ignore[no-untyped-def]
+        sessions, named_at_most: int) -> None:
     ids = _month(sessions)
     with transaction(sessions) as session:
-        _summed(session)
+        _summed(session, named_at_most)
     kiosk_id = make_kiosk(sessions, "late kiosk")
     with transaction(sessions) as session:  # a kiosk syncs a week late: days dropped
         store_punches(session, kiosk_id, ids[0], [local(OCTOBER[3], 9, 0)])
     with transaction(sessions) as session:
-        assert _summed(session) == _expected(session)
+        expected = _expected(session)
+        assert _summed(session, named_at_most) == expected
+        assert _summed(session, named_at_most) == expected  # all stored again
+        # Someone's stored days outside the people asked about (another department's)
+        part = _expected(session, leaving_out=ids[5])
+        assert _summed(session, named_at_most, leaving_out=ids[5]) == part
+        assert part != expected
