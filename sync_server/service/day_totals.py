@@ -6,9 +6,9 @@ months (``GROUP BY person``) and the daily lateness series (``GROUP BY day``), w
 expression per field of ``attendance.Totals`` built from the domain core's own status sets
 (``WORKED``, ``NOT_EXPECTED``), so the counting rules stay the domain's. People with any
 day not stored yet go through ``day_results.summaries`` (which computes and stores them) and
-``attendance.summarize_range`` as before. Up to ``CHUNK`` people are named in the queries;
-more (a ministry) are read whole and filtered here: long id lists cost PostgreSQL more than
-the rows.
+``attendance.summarize_range`` as before. People are named ``CHUNK`` at a time (SQLite
+walks its primary key per person); on PostgreSQL more than that (a ministry) are read whole
+and filtered here, as long id lists cost it more than the rows.
 """
 
 from __future__ import annotations
@@ -72,19 +72,29 @@ class RangeTotals:
 
 def range_totals(session: Session, people: Sequence[Person], first: date, last: date,
                  now: datetime, overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN,
-                 named_at_most: int = CHUNK) -> RangeTotals:
+                 named_at_most: int = CHUNK, read_whole: bool | None = None) -> RangeTotals:
     """Totals of ``people`` over [first, last] and the daily lateness series, equal to
-    ``summarize_range`` over ``reports.day_summaries`` (``overtime_after_min`` in minutes;
-    more than ``named_at_most`` people are read whole, see the module doc)."""
+    ``summarize_range`` over ``reports.day_summaries`` (``overtime_after_min`` in minutes).
+    People are named ``named_at_most`` at a time, or, with more of them and ``read_whole``
+    (default: on PostgreSQL), every stored person is read and filtered (module doc)."""
     day_results.install_invalidation()
     days = attendance.days_between(first, last)
     in_range = (Row.day >= first, Row.day <= last, Row.overtime_after_min == overtime_after_min)
     ids = [p.id for p in people]
-    narrow = len(people) <= named_at_most  # else every stored person is read and filtered here
-    scope = (*in_range, Row.person_id.in_(ids)) if narrow else in_range
-    by_person, stored = _complete_totals(session, set(ids), len(days), scope)
-    minutes, entries = _series(session, days, scope, list(by_person) if narrow else None,
-                               stored - set(by_person))
+    if read_whole is None:
+        read_whole = session.get_bind().dialect.name == "postgresql"
+    minutes, entries = dict.fromkeys(days, 0), dict.fromkeys(days, 0)
+    if read_whole and len(ids) > named_at_most:
+        by_person, stored = _complete_totals(session, set(ids), len(days), in_range)
+        _series(session, (minutes, entries), in_range, None, stored - set(by_person))
+    else:
+        by_person = {}
+        for start in range(0, len(ids), named_at_most):
+            chunk = ids[start:start + named_at_most]
+            scope = (*in_range, Row.person_id.in_(chunk))
+            found, _stored = _complete_totals(session, set(chunk), len(days), scope)
+            by_person.update(found)
+            _series(session, (minutes, entries), scope, list(found), set())
     incomplete = [p for p in people if p.id not in by_person]
     if incomplete:
         summaries = day_results.summaries(session, incomplete, first, last, now,
@@ -115,13 +125,12 @@ def _complete_totals(session: Session, wanted: set[uuid.UUID], day_count: int,
     return complete, stored
 
 
-def _series(session: Session, days: list[date], scope: tuple[Any, ...],
-            counted: list[uuid.UUID] | None, excluded: set[uuid.UUID]
-            ) -> tuple[dict[date, int], dict[date, int]]:
-    """Late minutes and late people per day of the ``counted`` people's stored days (None:
-    every stored person's, less the ``excluded`` ones')."""
-    minutes = dict.fromkeys(days, 0)
-    entries = dict.fromkeys(days, 0)
+def _series(session: Session, into: tuple[dict[date, int], dict[date, int]],
+            scope: tuple[Any, ...], counted: list[uuid.UUID] | None,
+            excluded: set[uuid.UUID]) -> None:
+    """Add late minutes and late people per day of the ``counted`` people's stored days
+    (None: every stored person's, less the ``excluded`` ones') to ``into``."""
+    minutes, entries = into
     late = (Row.day, func.sum(Row.late_minutes), _count(Row.late_minutes > 0))
     parts: list[tuple[int, tuple[Any, ...]]]
     if counted is not None:
@@ -135,4 +144,3 @@ def _series(session: Session, days: list[date], scope: tuple[Any, ...],
                 select(*late).where(*scope, *condition).group_by(Row.day)):
             minutes[day] += sign * int(late_minutes)
             entries[day] += sign * int(late_people)
-    return minutes, entries

@@ -75,11 +75,12 @@ def _expected(session: Session, leaving_out: uuid.UUID | None = None
     return attendance.summarize_range(domain, days), minutes, entries
 
 
-def _summed(session: Session, named_at_most: int = day_totals.CHUNK,
+def _summed(session: Session, way: tuple[int, bool | None] = (day_totals.CHUNK, None),
             leaving_out: uuid.UUID | None = None
             ) -> tuple[attendance.RangeReport, dict[date, int], dict[date, int]]:
     found = day_totals.range_totals(session, _people(session, leaving_out), OCTOBER[0],
-                                    OCTOBER[-1], NOW, named_at_most=named_at_most)
+                                    OCTOBER[-1], NOW, named_at_most=way[0],
+                                    read_whole=way[1])
     return found.report, found.late_minutes_by_day, found.late_entries_by_day
 
 
@@ -98,20 +99,21 @@ def test_database_sums_equal_the_domain_counting(sessions) -> None:  # type: ign
     assert len(expected[0].by_department) == 3  # Finance, Operations, none
 
 
-@pytest.mark.parametrize("named_at_most", [day_totals.CHUNK, 2])  # people named, read whole
+# People named all at once, two at a time, or every stored person read whole.
+@pytest.mark.parametrize("way", [(day_totals.CHUNK, None), (2, False), (2, True)])
 def test_some_people_stored_and_some_recomputed(  # type: ignore[no-untyped-def]
-        sessions, named_at_most: int) -> None:
+        sessions, way: tuple[int, bool | None]) -> None:
     ids = _month(sessions)
     with transaction(sessions) as session:
-        _summed(session, named_at_most)
+        _summed(session, way)
     kiosk_id = make_kiosk(sessions, "late kiosk")
     with transaction(sessions) as session:  # a kiosk syncs a week late: days dropped
         store_punches(session, kiosk_id, ids[0], [local(OCTOBER[3], 9, 0)])
     with transaction(sessions) as session:
         expected = _expected(session)
-        assert _summed(session, named_at_most) == expected
-        assert _summed(session, named_at_most) == expected  # all stored again
+        assert _summed(session, way) == expected
+        assert _summed(session, way) == expected  # all stored again
         # Someone's stored days outside the people asked about (another department's)
         part = _expected(session, leaving_out=ids[5])
-        assert _summed(session, named_at_most, leaving_out=ids[5]) == part
+        assert _summed(session, way, leaving_out=ids[5]) == part
         assert part != expected
