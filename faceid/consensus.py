@@ -3,7 +3,10 @@
 Per tracked face (track id from faceid.tracking):
 - a MATCH decision is emitted when the matcher accepted the SAME person in ``required_frames``
   consecutive observed frames (settings.vision.consensus_frames, default 3); another identity
-  or an unknown frame restarts the count; it is emitted once per track and person;
+  or an unknown frame restarts the count; it is emitted once per track and person; with
+  ``early_frames`` (e.g. 2) it is emitted sooner when that many consecutive frames of the
+  person were STRONG (the caller says so: a score well above the threshold and a wide
+  margin), so clear faces are greeted a frame earlier and doubtful ones still need all;
 - an UNKNOWN decision is emitted once per track after ``unknown_frames`` consecutive frames
   with no accepted match (default 5);
 - frames where the face failed the quality gate are not observations: they neither count nor
@@ -58,6 +61,7 @@ class _TrackState:
     unknown_frames: int = 0
     best_unknown_score: float = -1.0
     last_seen: datetime | None = None
+    strong_run: int = 0  # consecutive strong frames of the current candidate
     emitted_people: set[UUID] = field(default_factory=set)
     unknown_emitted: bool = False
 
@@ -66,23 +70,30 @@ class Consensus:
     """Per-track vote counting; see the module docstring for the rules and defaults."""
 
     def __init__(self, required_frames: int = 3, unknown_frames: int = 5,
-                 max_gap_s: float = 3.0) -> None:
+                 max_gap_s: float = 3.0, early_frames: int | None = None) -> None:
         if required_frames < 1 or unknown_frames < 1:
             raise ValueError("required_frames and unknown_frames must be at least 1")
+        if early_frames is not None and early_frames < 2:
+            raise ValueError("early_frames must be at least 2 (no decision from one frame)")
         self.required_frames = required_frames
+        self.early_frames = early_frames
         self.unknown_frames = unknown_frames
         self.max_gap_s = max_gap_s
         self._tracks: dict[int, _TrackState] = {}
 
-    def observe(self, track_id: int, match: Match, now: datetime) -> Decision | None:
-        """Record one gated frame's match for ``track_id``; a Decision when one is reached."""
+    def observe(self, track_id: int, match: Match, now: datetime,
+                strong: bool = False) -> Decision | None:
+        """Record one gated frame's match for ``track_id``; a Decision when one is reached.
+        ``strong``: this accepted match is far from the thresholds (counts for early_frames)."""
         state = self._tracks.setdefault(track_id, _TrackState())
         if state.last_seen is not None and (now - state.last_seen).total_seconds() > self.max_gap_s:
             state.candidate, state.scores, state.unknown_frames = None, [], 0
+            state.strong_run = 0
         state.last_seen = now
         if match.accepted and match.person_id is not None:
-            return self._observe_accepted(track_id, state, match.person_id, match.score, now)
-        state.candidate, state.scores = None, []
+            return self._observe_accepted(track_id, state, match.person_id, match.score, now,
+                                          strong)
+        state.candidate, state.scores, state.strong_run = None, [], 0
         state.unknown_frames += 1
         state.best_unknown_score = max(state.best_unknown_score, match.score)
         if state.unknown_frames >= self.unknown_frames and not state.unknown_emitted:
@@ -92,12 +103,15 @@ class Consensus:
         return None
 
     def _observe_accepted(self, track_id: int, state: _TrackState, person_id: UUID,
-                          score: float, now: datetime) -> Decision | None:
+                          score: float, now: datetime, strong: bool) -> Decision | None:
         state.unknown_frames = 0
         if state.candidate != person_id:
-            state.candidate, state.scores = person_id, []
+            state.candidate, state.scores, state.strong_run = person_id, [], 0
         state.scores.append(score)
-        if len(state.scores) >= self.required_frames and person_id not in state.emitted_people:
+        state.strong_run = state.strong_run + 1 if strong else 0
+        early = self.early_frames is not None and state.strong_run >= self.early_frames
+        if (len(state.scores) >= self.required_frames or early) and \
+                person_id not in state.emitted_people:
             state.emitted_people.add(person_id)
             recent = state.scores[-self.required_frames:]
             return Decision(DecisionKind.MATCH, person_id, sum(recent) / len(recent), track_id,

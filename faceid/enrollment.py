@@ -33,7 +33,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from faceid.align import CANONICAL_CHIP_SIZE, CANONICAL_TEMPLATE, align_face
-from faceid.quality import Quality, QualityIssue, assess_face
+from faceid.quality import MIN_FACE_PX, Quality, QualityIssue, assess_face
 from faceid.types import Detection, Detector, Embedder, FloatArray, ImageBGR
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def _subject(detections: list[Detection], min_face_px: int) -> Detection | Enrol
     return max(detections, key=lambda d: d.box[2] * d.box[3])
 
 
-def enroll_images(pack: PackLike, images: Sequence[ImageBGR], min_face_px: int = 80,
+def enroll_images(pack: PackLike, images: Sequence[ImageBGR], min_face_px: int = MIN_FACE_PX,
                   agreement: float | None = None) -> EnrollmentResult:
     """Check, align and embed ``images`` of one person (see the module docstring).
 

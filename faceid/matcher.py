@@ -8,7 +8,14 @@ embeddings of different models are not comparable. Scores are cosine similaritie
 (N, dim) float32 matrix, templates grouped by person), the best score per person by
 ``np.maximum.reduceat``, then top-1 and top-2 (best score of a DIFFERENT person). Accepted when
 top-1 >= ``match_threshold`` and top-1 - top-2 >= ``margin``; else "unknown" with the reason.
-About 3 ms for 100k 256-d templates on one core here (see tests/faceid/test_matcher.py).
+
+Large galleries (``prefilter_min_templates``, default 16,384 templates and more) are searched
+in two steps with the same result: an int8 copy bounds every template's score in one cheap
+pass (faceid.search_index), the best few are scored exactly to learn the second-best
+person's exact score, and every template whose upper bound reaches it is scored exactly in
+float32. Top-1, top-2 and both scores are the exhaustive search's (tests/faceid/
+test_matcher.py compares them on real embeddings); about an eighth of the bytes are read
+for the Intel pack's 256-d templates. scripts/bench_search.py times both on one gallery.
 
 1:1 ``verify``: the probe against the claimed person's templates only (PIN/QR/badge path).
 
@@ -25,12 +32,16 @@ from uuid import UUID
 import numpy as np
 import numpy.typing as npt
 
-from faceid.errors import GalleryError
+from faceid.errors import FaceIdError, GalleryError
+from faceid.search_index import QuantizedIndex
 from faceid.types import FloatArray
 
 log = logging.getLogger(__name__)
 
 NORM_TOLERANCE = 1e-3
+PREFILTER_MIN_TEMPLATES = 16_384  # below this the exact product costs well under 1 ms
+SEED_CANDIDATES = 16  # templates scored exactly first, for a floor on the second person
+PREFILTER_MAX_SHARE = 0.125  # more templates than this share to re-score: search exhaustively
 
 
 class MatchDecision(enum.Enum):
@@ -70,10 +81,15 @@ class Gallery:
     """Templates of one recognizer: person UUID -> (k, dim) rows. See the module docstring."""
 
     def __init__(self, recognizer_id: str, match_threshold: float = 0.5,
-                 margin: float = 0.05) -> None:
+                 margin: float = 0.05,
+                 prefilter_min_templates: int = PREFILTER_MIN_TEMPLATES) -> None:
         self.recognizer_id = recognizer_id
         self.match_threshold = match_threshold
         self.margin = margin
+        self.prefilter_min_templates = prefilter_min_templates
+        self._index: QuantizedIndex | None = None
+        self._owner = np.zeros(0, dtype=np.int64)  # template row -> index in _people
+        self.prefilter_answered = 0  # identify calls the pre-filter answered (for tests, logs)
         self._chunks: dict[UUID, list[FloatArray]] = {}
         self._dim: int | None = None
         self._matrix = np.zeros((0, 0), dtype=np.float32)
@@ -112,6 +128,12 @@ class Gallery:
         return sum(chunk.shape[0] for chunks in self._chunks.values() for chunk in chunks)
 
     @property
+    def prefiltered(self) -> bool:
+        """Whether identify goes through the int8 pre-filter (a large gallery)."""
+        self._compile()
+        return self._index is not None
+
+    @property
     def people(self) -> list[UUID]:
         return list(self._chunks)
 
@@ -131,7 +153,19 @@ class Gallery:
         self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         self._matrix = (np.ascontiguousarray(np.concatenate(blocks)) if blocks
                         else np.zeros((0, self._dim or 0), dtype=np.float32))
+        self._owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
+        self._index = self._build_index()
         self._dirty = False
+
+    def _build_index(self) -> QuantizedIndex | None:
+        """The int8 pre-filter for a large gallery; None (exhaustive search) otherwise."""
+        if self._matrix.shape[0] < max(self.prefilter_min_templates, 2 * SEED_CANDIDATES):
+            return None
+        try:
+            return QuantizedIndex(self._matrix)
+        except (ImportError, FaceIdError) as exc:  # still right, only slower
+            log.warning("1:N pre-filter unavailable, searching exhaustively: %s", exc)
+            return None
 
     def _probe(self, embedding: npt.ArrayLike) -> FloatArray:
         probe = np.asarray(embedding, dtype=np.float32).reshape(-1)
@@ -156,18 +190,14 @@ class Gallery:
         """1:N: who is this? Thresholds default to the gallery's (cosine similarity)."""
         threshold = self.match_threshold if match_threshold is None else match_threshold
         margin = self.margin if margin is None else margin
-        people, best = self.person_scores(embedding)
-        if not people:
+        self._compile()
+        if not self._people:
             return Match(None, -1.0, -1.0, MatchDecision.EMPTY_GALLERY)
-        if len(people) == 1:
-            top, second = 0, -1
-        else:
-            two = np.argpartition(-best, 1)[:2]
-            top, second = (int(two[0]), int(two[1])) if best[two[0]] >= best[two[1]] else (
-                int(two[1]), int(two[0]))
-        top_score = float(best[top])
-        second_score = float(best[second]) if second >= 0 else -1.0
-        candidate = people[top]
+        probe = self._probe(embedding)
+        index = self._index
+        ranked = self._prefiltered_top_two(index, probe) if index is not None else None
+        top, top_score, second_score = ranked if ranked is not None else self._top_two(probe)
+        candidate = self._people[top]
         if top_score < threshold:
             decision = MatchDecision.BELOW_THRESHOLD
         elif top_score - second_score < margin:
@@ -175,6 +205,29 @@ class Gallery:
         else:
             return Match(candidate, top_score, second_score, MatchDecision.ACCEPTED, candidate)
         return Match(None, top_score, second_score, decision, candidate)
+
+    def _top_two(self, probe: FloatArray) -> tuple[int, float, float]:
+        """Exhaustive: (index of the best person, their score, the next person's or -1)."""
+        best = np.maximum.reduceat(self._matrix @ probe, self._starts)
+        if best.shape[0] == 1:
+            return 0, float(best[0]), -1.0
+        two = np.argpartition(-best, 1)[:2]
+        top, second = (int(two[0]), int(two[1])) if best[two[0]] >= best[two[1]] else (
+            int(two[1]), int(two[0]))
+        return top, float(best[top]), float(best[second])
+
+    def _prefiltered_top_two(self, index: QuantizedIndex,
+                             probe: FloatArray) -> tuple[int, float, float] | None:
+        """The exhaustive answer through the int8 bounds (module docstring); None when the
+        bounds leave too many templates to re-score (then search exhaustively)."""
+        approximate, upper = index.approximate(probe)
+        seeds = np.argpartition(-approximate, SEED_CANDIDATES)[:SEED_CANDIDATES]
+        floor = _ranked_people(self._owner[seeds], self._matrix[seeds] @ probe)[2]
+        rows = np.flatnonzero(upper >= floor)
+        if rows.shape[0] > PREFILTER_MAX_SHARE * self._matrix.shape[0]:
+            return None
+        self.prefilter_answered += 1
+        return _ranked_people(self._owner[rows], self._matrix[rows] @ probe)
 
     def verify(self, embedding: npt.ArrayLike, person_id: UUID,
                match_threshold: float | None = None) -> Match:
@@ -186,3 +239,14 @@ class Gallery:
         claimed = UUID(str(person_id))
         return Match(claimed if accepted else None, score, -1.0,
                      MatchDecision.ACCEPTED if accepted else MatchDecision.REJECTED, claimed)
+
+
+def _ranked_people(owners: npt.NDArray[np.int64],
+                   scores: FloatArray) -> tuple[int, float, float]:
+    """(best person, their best score, the best score of anyone else or -1) among rows
+    owned by ``owners`` (person indices) with exact ``scores``."""
+    order = np.argsort(-scores, kind="stable")
+    top = int(owners[order[0]])
+    others = order[owners[order] != top]
+    second = float(scores[others[0]]) if others.shape[0] else -1.0
+    return top, float(scores[order[0]]), second

@@ -38,16 +38,34 @@ def make_session(
     if not model_path.is_file():
         raise ModelMissingError(f"model file not found: {model_path} "
                                 "(run `kiosk models install`)")
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3
     try:
         session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=providers or available_providers()
+            str(model_path), sess_options=_options(threads),
+            providers=providers or available_providers()
         )
     except Exception as exc:  # onnxruntime raises several unrelated types
         raise ModelError(f"ONNX Runtime could not load {model_path}: {exc}") from exc
     log.debug("opened %s with %s", model_path.name, session.get_providers())
     return session
+
+
+def make_session_from_bytes(model: bytes, threads: int = 1) -> ort.InferenceSession:
+    """A CPU session over a serialised ONNX model built in memory (faceid.search_index).
+
+    Raises ModelError if ONNX Runtime rejects it.
+    """
+    try:
+        return ort.InferenceSession(model, sess_options=_options(threads),
+                                    providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises several unrelated types
+        raise ModelError(f"ONNX Runtime could not load an in-memory model: {exc}") from exc
+
+
+def _options(threads: int) -> ort.SessionOptions:
+    """``threads`` intra-op threads, sequential execution, warnings off."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    return options

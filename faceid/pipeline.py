@@ -15,6 +15,16 @@ With ``fusion_frames`` > 1 each frame is matched as the unit mean of the track's
 walk-ups of 3 photos it cut face-only FNIR from 69.8% to 46.7% with FPIR and
 misidentification still 0, scripts/bench_identification.py --frames 3 [--fusion]).
 
+The liveness score is computed on its own thread from the same detection while this thread
+embeds and matches the face, so a frame costs the longer of the two, not their sum, where two
+cores are free; ``liveness_min_frames`` frames are averaged.
+
+Early decisions (``early_frames``, e.g. 2; None: off): a match counts as STRONG when its score
+is at least STRONG_MATCH_MARGIN above the 1:N threshold and top-1 - top-2 is at least twice
+the margin; ``early_frames`` strong frames in a row decide the MATCH, and ``early_frames``
+frames of P(real) >= faceid.liveness.EARLY_LIVE_SCORE each decide LIVE, without waiting for
+the full counts. Faces near a threshold still need every frame.
+
 Only the PRIMARY face (the largest; the person nearest the kiosk) is recognised, so the cost
 per frame is one embedding whatever the crowd behind; every face is still outlined. The
 result's ``guidance`` is the primary face's quality issue (None when it passed), and
@@ -36,13 +46,21 @@ import numpy as np
 
 from faceid.code_policy import CodePolicy
 from faceid.consensus import Consensus, Decision, DecisionKind
-from faceid.liveness import DEFAULT_THRESHOLD, LivenessCombiner, LivenessState, LivenessVerdict
+from faceid.liveness import (
+    DEFAULT_THRESHOLD,
+    BackgroundScore,
+    LivenessCombiner,
+    LivenessState,
+    LivenessVerdict,
+)
 from faceid.matcher import Gallery, Match
-from faceid.quality import Quality, QualityIssue, assess_face
+from faceid.quality import MIN_FACE_PX, Quality, QualityIssue, assess_face
 from faceid.tracking import IouTracker
 from faceid.types import Detection, FloatArray, ImageBGR, LivenessModel
 
 log = logging.getLogger(__name__)
+
+STRONG_MATCH_MARGIN = 0.10  # cosine above the 1:N threshold for a match to count as strong
 
 
 @dataclass(frozen=True)
@@ -80,10 +98,11 @@ class FramePipeline:
 
     def __init__(self, pack: Any, gallery: Gallery, match_threshold: float | None = None,
                  margin: float | None = None, consensus_frames: int = 3,
-                 min_face_px: int = 80, unknown_frames: int = 5,
+                 min_face_px: int = MIN_FACE_PX, unknown_frames: int = 5,
                  liveness: LivenessModel | None = None,
                  liveness_threshold: float = DEFAULT_THRESHOLD,
-                 code_policy: CodePolicy | None = None, fusion_frames: int = 1) -> None:
+                 code_policy: CodePolicy | None = None, fusion_frames: int = 1,
+                 early_frames: int | None = None, liveness_min_frames: int = 3) -> None:
         self.pack = pack
         self.gallery = gallery
         thresholds = getattr(pack, "thresholds", None)
@@ -93,7 +112,10 @@ class FramePipeline:
                        else float(getattr(thresholds, "margin", gallery.margin)))
         self.min_face_px = min_face_px
         self.tracker = IouTracker()
-        self.consensus = Consensus(consensus_frames, unknown_frames)
+        self.consensus = Consensus(consensus_frames, unknown_frames,
+                                   early_frames=early_frames)
+        self.early_frames = early_frames
+        self.liveness_min_frames = liveness_min_frames
         self.liveness = liveness if liveness is not None else getattr(pack, "liveness", None)
         self.liveness_threshold = liveness_threshold
         self._combiners: dict[int, LivenessCombiner] = {}
@@ -126,11 +148,13 @@ class FramePipeline:
             quality = assess_face(frame, detection, self.min_face_px)
             match = None
             if index == primary and quality.ok:
+                score = (BackgroundScore(self.liveness, frame, detection)
+                         if self.liveness is not None else None)
                 embedding = self._fused(track_id,
                                         self.pack.embed_detections(frame, [detection])[0])
                 match = self.gallery.identify(embedding, self.match_threshold, self.margin)
-                verdict = self._liveness_verdict(frame, detection, track_id)
-                decided = self.consensus.observe(track_id, match, now)
+                verdict = self._liveness_verdict(score, track_id)
+                decided = self.consensus.observe(track_id, match, now, self._strong(match))
                 if self.code_policy is not None:
                     self.code_policy.observe(track_id, embedding, match, self.match_threshold)
                     decided = self.code_policy.apply(track_id, decided)
@@ -153,14 +177,21 @@ class FramePipeline:
         fused: FloatArray = (mean / max(float(np.linalg.norm(mean)), 1e-6)).astype(np.float32)
         return fused
 
-    def _liveness_verdict(self, frame: ImageBGR, detection: Detection,
+    def _strong(self, match: Match) -> bool:
+        """An accepted match far from both thresholds (module docstring)."""
+        return (match.accepted and match.score >= self.match_threshold + STRONG_MATCH_MARGIN
+                and match.score - match.second_score >= 2 * self.margin)
+
+    def _liveness_verdict(self, score: BackgroundScore | None,
                           track_id: int) -> LivenessVerdict | None:
-        if self.liveness is None:
+        if score is None:
             return None
         combiner = self._combiners.get(track_id)
         if combiner is None:
-            combiner = self._combiners[track_id] = LivenessCombiner(self.liveness_threshold)
-        return combiner.add(self.liveness.real_probability(frame, detection))
+            combiner = self._combiners[track_id] = LivenessCombiner(
+                self.liveness_threshold, min_frames=self.liveness_min_frames,
+                window=max(10, self.liveness_min_frames), early_frames=self.early_frames)
+        return combiner.add(score.result())
 
     def _gate_on_liveness(self, track_id: int, decision: Decision | None,
                           verdict: LivenessVerdict | None) -> Decision | None:
@@ -183,6 +214,16 @@ class FramePipeline:
         return replace(held, kind=DecisionKind.SPOOF, person_id=None, probe=None,
                        resembled_id=held.person_id or held.resembled_id,
                        liveness_score=verdict.mean_score)
+
+    def retry_track(self, track_id: int) -> None:
+        """Decide ``track_id`` again from its next frames only: its votes, fused embeddings,
+        liveness scores and held decision are dropped; the track itself goes on."""
+        self.consensus.forget(track_id)
+        self._recent.pop(track_id, None)
+        if self.code_policy is not None:
+            self.code_policy.forget(track_id)
+        self._combiners.pop(track_id, None)
+        self._held.pop(track_id, None)
 
     def reset(self) -> None:
         """Forget tracks and votes (after the gallery changes or the camera restarts)."""

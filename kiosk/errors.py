@@ -81,5 +81,10 @@ class FeedCursorRefused(SyncError):
     backup): the kiosk reads the feed again from the start (kiosk.sync.worker)."""
 
 
+class FeedResyncRequired(FeedCursorRefused):
+    """The kiosk was moved to another site: it reads the feed again from the start and then
+    drops every person that reading did not carry (kiosk.sync.worker)."""
+
+
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (KioskError, FaceIdError, ProtocolError)
 """Every error raised on purpose by the kiosk, the face engine or the protocol package."""

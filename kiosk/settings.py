@@ -69,9 +69,13 @@ class VisionSettings(Section):
                                          "face-only success, doctor says face + code is needed")
     margin: float | None = Field(None, description="override the pack's top-1/top-2 margin")
     consensus_frames: int = Field(3, ge=1, le=30)
+    early_frames: int = Field(2, ge=0, le=30, description="strong frames in a row (scores "
+                              "far above the thresholds) that decide before consensus_frames "
+                              "and liveness_min_frames; 0: off, else at least 2")
     fusion_frames: int = Field(3, ge=1, le=10, description="each frame is matched as the "
                                "mean of the face's last N embeddings (1: the frame alone)")
-    min_face_px: int = Field(80, ge=20)
+    min_face_px: int = Field(56, ge=20, description="shorter side of the face box, pixels "
+                             "(faceid.quality.MIN_FACE_PX: a 60 px face passes)")
     liveness_threshold: float = Field(0.3, ge=0.0, le=1.0,
                                       description="mean P(real) over the frames of one face")
     liveness_min_frames: int = Field(3, ge=1, le=30,
@@ -84,7 +88,21 @@ class VisionSettings(Section):
     liveness_snapshots: bool = Field(False, description="keep a JPEG of the face with each "
                                      "refused attempt (personal data: off unless the site "
                                      "decides otherwise; see docs/privacy.md)")
+    rolling_templates: bool = Field(False, description="keep a template from confident, live "
+                                    "check-ins (at most 3 per person, one a day; the oldest is "
+                                    "replaced, enrolment templates never): kiosk.app.rolling")
+    rolling_above: float = Field(0.05, ge=0.0, le=1.0, description="cosine a rolling template "
+                                 "must score over the 1:N threshold deciding now")
+    rolling_margin: float = Field(0.10, ge=0.0, le=2.0, description="cosine a rolling template "
+                                  "must lead every other person by")
     threads: int = Field(2, ge=1, le=16)
+
+    @field_validator("early_frames")
+    @classmethod
+    def _never_one_frame(cls, value: int) -> int:
+        if value == 1:
+            raise ValueError("early_frames is 0 (off) or at least 2: no decision from one frame")
+        return value
 
 
 class ModelSettings(Section):

@@ -45,6 +45,12 @@ class EnrollmentIn(BaseModel):
     template_ids: list[uuid.UUID] | None = Field(
         None, max_length=50, description="the kiosk's own template ids, one per embedding: "
         "a repeated upload with the same ids is answered with them and stores nothing")
+    confirmed_different: list[uuid.UUID] = Field(
+        default_factory=list, max_length=10, description="people an admin at the kiosk "
+        "confirmed as different from this one (look-alikes: both then need face + code)")
+    rolling: bool = Field(False, description="one rolling template kept at a confident, live "
+                          "check-in (no chips, no new person): published at once when it "
+                          "passes the server's duplicate guard, never held for review")
 
 
 class EnrollmentOut(BaseModel):

@@ -3,6 +3,10 @@
 A cursor beyond the server's newest entry (on the feed, a heartbeat or provisioning) is
 refused with 409 and the problem title ``CURSOR_BEYOND_FEED``: no kiosk can have applied
 entries the server never wrote.
+
+A kiosk moved to another site is refused (409, title ``FEED_RESYNC``) when it reads from a
+cursor above 0: it must read the feed again from 0 and then drop every person that reading
+did not carry (its new site's people only).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 CURSOR_BEYOND_FEED = "Feed cursor beyond the feed"
+FEED_RESYNC = "Feed resync required"
 
 
 class FeedEntity(enum.Enum):

@@ -7,9 +7,10 @@ services: departments with a day shift (08:00-17:00), a few people on a night sh
 holidays, and one month of punches (check-in and check-out each working day, some late,
 some missing), then times ``reports.lateness_report`` for everyone (cold: first call; repeat:
 the same report again, answered from the memo after a data-version check) and for one
-department. The reference is the time to load the month's punches
-alone, measured in the same run, so the ratio ``report_vs_load_ratio`` stays comparable
-across machines.
+department. Then the today board (``board_*``): its first snapshot, a poll with no change,
+and the bytes a poll sends (whole board, no change, one new punch). The reference is the
+time to load the month's punches alone, measured in the same run, so the ratio
+``report_vs_load_ratio`` stays comparable across machines.
 
 Before and after materialisation, in the same run: "before" computes every day from the
 punches (``reports.compute_day_summaries``, what reports did before ``day_results``);
@@ -38,7 +39,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 import attendance  # noqa: E402
 from sync_server.db.engine import make_engine, session_factory, transaction  # noqa: E402
@@ -187,6 +188,48 @@ def measure(sessions: object, args: argparse.Namespace) -> dict[str, object]:
     return figures
 
 
+def measure_board(sessions: object, args: argparse.Namespace) -> dict[str, object]:
+    """The today board of everyone at 10:00 on a weekday of the month: the first snapshot
+    (cold), a poll with nothing new (memo + delta), and the JSON bytes a poll sends in
+    full, with no change, and after one new punch (what ``/hr/api/today`` answers)."""
+    from fastapi.responses import JSONResponse
+
+    from sync_server.service import board_versions
+    from sync_server.web.routes_reports import board_payload
+
+    def size(changes: board_versions.Changes) -> int:
+        return len(JSONResponse(board_payload(changes, "vi", now)).body)
+
+    first, _last = reports.month_bounds(args.month)
+    day = first + timedelta(days=14)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    now = datetime.combine(day, datetime.min.time().replace(hour=10),
+                           tzinfo=ZoneInfo(schedules.SITE_ZONE))
+    figures: dict[str, object] = {}
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        people = reports.load_people(session)
+        figures["board_people"] = len(people)
+        figures["board_cold_s"], before = timed(board_versions.snapshot, session, people, now)
+        figures["board_poll_unchanged_s"], same = timed(
+            lambda: board_versions.changes_since(
+                board_versions.snapshot(session, people, now), before.version))  # type: ignore[attr-defined]
+        figures["board_full_payload_bytes"] = size(board_versions.changes_since(
+            before, None))  # type: ignore[arg-type]
+        figures["board_no_change_payload_bytes"] = size(same)  # type: ignore[arg-type]
+        kiosk = session.scalars(select(Punch.kiosk_id).limit(1)).first()
+        away = next(e.person_id for e in before.entries.values()  # type: ignore[attr-defined]
+                    if e.first_in is None)
+        session.execute(insert(Punch), [{
+            "id": uuid.uuid4(), "kiosk_id": kiosk, "person_id": away, "kind": "auto",
+            "source": "face", "captured_at": now, "clock_offset_s": 0.0, "occurred_at": now,
+            "received_at": now}])
+        after = board_versions.snapshot(session, people, now + timedelta(seconds=1))
+        figures["board_one_punch_payload_bytes"] = size(board_versions.changes_since(
+            after, before.version))  # type: ignore[attr-defined]
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     postgres = None
@@ -206,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"populated {args.people} people, {punches} punches in "
                   f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
             figures = measure(sessions, args)
+            figures.update(measure_board(sessions, args))
             engine.dispose()
         finally:
             if postgres is not None:
@@ -218,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"people": args.people, "db": args.db, "history_months": args.history_months,
                       **{k: round(v, 3) if isinstance(v, float) else v
                          for k, v in figures.items()},
-                      "report_vs_load_ratio": round(cold_s / load_s, 2) if load_s else None}))
+                      "report_vs_load_ratio": round(cold_s / load_s, 2) if load_s else None,
+                      "load_average_1m": round(os.getloadavg()[0], 2)}))
     return 0
 
 

@@ -13,15 +13,18 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # Debian packages: Qt's runtime libraries for PySide6 (offscreen too), the X11 (xcb) libraries
 # the real kiosk window loads (those of PySide6's plugins/platforms/libqxcb.so), cage (a Wayland
-# kiosk compositor), fonts with Vietnamese diacritics, and for --dev: PostgreSQL (throw-away
-# test servers), Chromium (browser tests), ShellCheck and systemd-analyze (deployment files),
-# espeak-ng (spoken greeting), Xvfb (the real window under test). The same names exist on
-# Raspberry Pi OS (Debian based).
+# kiosk compositor) with Xwayland (Debian's cage 0.1.4 exits at start without it, and does not
+# pull it in), the Wayland client libraries Qt's wayland platform plugin loads (libqwayland.so
+# and its wayland-egl integration), fonts with Vietnamese diacritics, and for --dev:
+# PostgreSQL (throw-away test servers), Chromium (browser tests), ShellCheck and
+# systemd-analyze (deployment files), espeak-ng (spoken greeting), Xvfb (the real window under
+# test). The same names exist on Raspberry Pi OS (Debian based).
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
           fonts-noto-core
           libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
-          libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 cage)
+          libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 cage
+          xwayland libwayland-client0 libwayland-cursor0 libwayland-egl1)
 [ $dev -eq 1 ] && packages+=(postgresql chromium shellcheck systemd xvfb espeak-ng)
 
 missing=()

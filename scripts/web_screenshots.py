@@ -169,7 +169,8 @@ def _shot(page: Any, target: Path) -> Path:
 
 
 def _photograph_forms(page: Any, base: str, out: Path) -> list[Path]:
-    """The timesheet, and a correction refused with its reason next to the field."""
+    """The timesheet, and a correction and a new person refused with the reason next to the
+    field."""
     page.goto(f"{base}/hr/people")
     link = page.locator("#people tbody tr a").first
     person = link.get_attribute("href").rsplit("/", 1)[1]
@@ -179,7 +180,13 @@ def _photograph_forms(page: Any, base: str, out: Path) -> list[Path]:
     page.fill("#form-excuse input[name=day]", "2030-01-07")
     page.fill("#form-excuse input[name=reason]", "tắc đường")
     page.click("#form-excuse button[type=submit]")
-    return [*shots, _shot(page, out / "correction-refused-vi.png")]
+    shots.append(_shot(page, out / "correction-refused-vi.png"))
+    page.goto(f"{base}/hr/people")  # a new person with a code someone already has
+    code = page.locator("#people tbody tr td:nth-child(2)").first.inner_text().strip()
+    page.fill("#person-form input[name=display_name]", "Người mới")
+    page.fill("#person-form input[name=employee_code]", code)
+    page.click("#person-form button[type=submit]")
+    return [*shots, _shot(page, out / "person-refused-vi.png")]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@
     └── PayloadTooLarge         413
 
 ``detail`` is English (the API's problem document); ``key`` and ``params`` name the same
-message in the web's catalogue (``sync_server.web.i18n``, "err_" + key), so a page can show
+message in the catalogue (``sync_server.texts``, "err_" + key), so a page can show
 it in the user's language. ``field`` names the form field the message belongs to, if any.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -80,7 +80,8 @@ class VisionSettings(Section):
     models_dir: Path = Field(default_factory=lambda: default_data_dir() / "models",
                              description="installed models (`kiosk models install` layout)")
     pack: str = Field("auto", description="model pack name (the kiosks' pack), or 'auto'")
-    min_face_px: int = Field(80, ge=20, description="shorter side of the face box, pixels")
+    min_face_px: int = Field(56, ge=20, description="shorter side of the face box, pixels "
+                             "(faceid.quality.MIN_FACE_PX: a 60 px face passes)")
     threads: int = Field(1, ge=1, le=16, description="ONNX Runtime threads")
     max_photos: int = Field(20, ge=1, le=100, description="photos used per person and upload")
     min_photos: int = Field(3, ge=1, le=20, description="accepted photos needed to enroll "
@@ -89,7 +90,8 @@ class VisionSettings(Section):
 
 class MailSettings(Section):
     """Outgoing e-mail (the leaders' daily reminder digest). Off by default; the password
-    belongs in the environment (``SYNC_SERVER_MAIL__PASSWORD``)."""
+    belongs in the environment (``SYNC_SERVER_MAIL__PASSWORD``). The e-mails are written in
+    ``language`` (the site's: Vietnamese unless set to "en")."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -101,6 +103,7 @@ class MailSettings(Section):
     username: str | None = None
     password: str | None = None
     timeout_s: float = Field(20.0, gt=0, le=300)
+    language: Literal["vi", "en"] = Field("vi", description="language of the e-mails")
 
 
 class RetentionSettings(Section):
@@ -142,6 +145,8 @@ class ReportSettings(Section):
     overtime_after_min: int = Field(30, ge=0, le=600, description="minutes of extra time past "
                                     "the shift end (after late minutes are made up) before "
                                     "overtime counts; 0: every extra minute")
+    staff_own_month: bool = Field(False, description="e-mail each person who subscribed their "
+                                  "own month on the 1st (sync-server scheduled-reports)")
 
 
 class HrSettings(Section):

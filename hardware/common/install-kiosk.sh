@@ -74,6 +74,7 @@ install_kiosk_unit() {
   done
   render_template "$PREFIX/hardware/common/logrotate-face-attendance" \
     /etc/logrotate.d/face-attendance
+  install -m 0644 "$PREFIX/hardware/common/pam-face-kiosk" /etc/pam.d/face-kiosk
   if [ ! -f "$CONFIG_DIR/kiosk.toml" ]; then
     install -m 0644 "$PREFIX/hardware/common/kiosk.example.toml" "$CONFIG_DIR/kiosk.toml"
     log "edit $CONFIG_DIR/kiosk.toml (server_url, camera), then: kiosk provision CODE"

@@ -11,8 +11,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 require_root
 install_debs python3-venv gstreamer1.0-tools gstreamer1.0-plugins-good \
-  gstreamer1.0-plugins-bad cage fonts-noto-core fonts-dejavu-core libegl1 libxkbcommon0 \
-  libfontconfig1 espeak-ng chrony
+  gstreamer1.0-plugins-bad cage xwayland fonts-noto-core fonts-dejavu-core libegl1 \
+  libxkbcommon0 libfontconfig1 libwayland-client0 libwayland-cursor0 libwayland-egl1 \
+  espeak-ng chrony
 create_account
 install_project "$(cd "$here/../.." && pwd)" kiosk
 if [ ! -f "$CONFIG_DIR/kiosk.env" ]; then

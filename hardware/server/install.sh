@@ -27,11 +27,13 @@ if [ ! -f "$CONFIG_DIR/server.env" ]; then
   chmod 0640 "$CONFIG_DIR/server.env"
 fi
 for unit in sync-server.service sync-server-backup.service sync-server-backup.timer \
-    sync-server-retention.service sync-server-retention.timer; do
+    sync-server-retention.service sync-server-retention.timer \
+    sync-server-reports.service sync-server-reports.timer; do
   render_template "$PREFIX/hardware/systemd/$unit" "/etc/systemd/system/$unit"
 done
 install -m 0644 "$here/nginx-sync-server.conf" /etc/nginx/sites-available/face-attendance
 systemctl daemon-reload
-systemctl enable --now sync-server.service sync-server-backup.timer sync-server-retention.timer
+systemctl enable --now sync-server.service sync-server-backup.timer sync-server-retention.timer \
+  sync-server-reports.timer
 log "server running on 127.0.0.1:8600; enable the nginx site once certificates are in place"
 log "create the first admin: sudo -u $KIOSK_USER $PREFIX/.venv/bin/sync-server create-admin"

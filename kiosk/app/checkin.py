@@ -14,14 +14,17 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from uuid import UUID
 
 from faceid.badges import BadgeScanner
+from faceid.snapshot import face_snapshot_jpeg
 from faceid.types import ImageBGR
 from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
+from kiosk.app.door_tracks import Call, TrackLedger
+from kiosk.app.enrol_capture import GuidedCapture
 from kiosk.app.face_code import FaceCodeFlow
 from kiosk.app.liveness_guard import ChallengePhase, LivenessGuard, RefusalReason
 from kiosk.app.ports import (
@@ -44,6 +47,7 @@ from kiosk.app.requests import (
     SaveSettings,
     SetAdminMode,
     SetKeypadOpen,
+    SkipEnrollmentPose,
     StartEnrollment,
     WorkerRequest,
 )
@@ -53,7 +57,6 @@ from kiosk.app.state import (
     CameraState,
     DoctorReport,
     EnrollmentFinished,
-    EnrollmentProgress,
     Greeting,
     Guidance,
     GuidanceKey,
@@ -66,14 +69,13 @@ from kiosk.app.state import (
     StorageFailed,
 )
 from kiosk.camera import CameraReader, CameraStatus, Frame, LatestFrameBuffer
-from kiosk.errors import ModelError, StoreError
+from kiosk.errors import EXPECTED_ERRORS, ModelError, StoreError
 
 log = logging.getLogger(__name__)
 
 RETRY_MODELS_S = 10.0
 STATUS_EVERY_S = 1.0
 GALLERY_CHECK_S = 5.0  # how often the store is asked whether the gallery changed
-ENROLL_FRAME_GAP = 3  # take every 3rd usable frame so the samples differ a little
 
 _CAMERA_PHASES = {
     CameraStatus.STARTING: CameraPhase.STARTING,
@@ -107,8 +109,9 @@ class EngineMode(enum.Enum):
 class _Capture:
     request: StartEnrollment
     return_to: EngineMode  # the mode the enrolment was started from
-    images: list[ImageBGR] = field(default_factory=list)
-    usable_seen: int = 0
+    # kiosk.app.enrol_capture (poses, liveness, still photos); made on the first frame, with
+    # the recognizer's thresholds
+    guide: GuidedCapture | None = None
 
 
 @dataclass
@@ -159,6 +162,8 @@ class CheckInEngine:
         self._guard = LivenessGuard(desk)
         # Face + code: the open "type your code" question (kiosk.app.face_code).
         self._face_code = FaceCodeFlow(desk, self._guard)
+        # One decision per tracked face (kiosk.app.door_tracks).
+        self._tracks = TrackLedger()
 
     def submit(self, request: WorkerRequest) -> None:
         """Queue a request from the GUI thread; handled at the start of the next step."""
@@ -187,7 +192,7 @@ class CheckInEngine:
             if frame is not None and recognizer is not None:
                 self.counters.frames_analysed += 1
                 if self._mode is EngineMode.ENROLLING:
-                    self._capture_step(recognizer, frame.image, out)
+                    self._capture_step(recognizer, frame.image, frame.monotonic_s, out)
                 else:
                     self._recognize_step(recognizer, frame, out)
             self._maybe_refresh_gallery()
@@ -201,6 +206,8 @@ class CheckInEngine:
         return out
 
     def close(self) -> None:
+        if self._recognizer is not None:
+            self._recognizer.close()  # an operating point being chosen off this thread
         self._desk.close()
         if self._door is not None:
             self._door.close()
@@ -217,6 +224,7 @@ class CheckInEngine:
             out.append(ModelsMissing(detail=str(exc)))
             return None
         self._pack_name = self._recognizer.pack_name
+        self._tracks.forget_all()
         log.info("model pack %s loaded", self._pack_name)
         self._next_status = 0.0
         return self._recognizer
@@ -228,8 +236,9 @@ class CheckInEngine:
         if self._mode is EngineMode.CHALLENGE:
             self._challenge_step(analysis, frame, out)
             return
-        out.append(Guidance(analysis.guidance, analysis.faces, analysis.frame_size,
-                            frame.monotonic_s))
+        guidance = self._guidance(analysis, frame)
+        out.append(guidance)
+        self._follow_refusals(analysis, frame, out)
         decision = analysis.decision
         if self._mode is EngineMode.KEYPAD:  # someone is typing a PIN: faces wait
             return
@@ -242,6 +251,60 @@ class CheckInEngine:
         if decision is None:
             self._scan_badge(frame, analysis.guidance, out)
             return
+        self._decide(recognizer, decision, analysis, frame, guidance, out)
+
+    def _follow_refusals(self, analysis: Analysis, frame: Frame,
+                         out: list[KioskState]) -> None:
+        """Every analysed frame: a refused face still in view is still the same attempt (the
+        rate limit stays fresh); a face gone during its second chance is refused now."""
+        standing = self._tracks.standing_refusal(analysis.primary_track)
+        if standing is not None:
+            self._guard.hold_cooldown(standing.reason, standing.resembled, frame.monotonic_s)
+        for decision, image in self._tracks.lapsed(analysis.primary_track):
+            self._guard.record_refusal(decision, RefusalReason.LIVENESS,
+                                       frame.image if image is None else image,
+                                       frame.captured_at, frame.monotonic_s)
+            self._liveness_failed(decision, frame.captured_at, out)
+
+    def _guidance(self, analysis: Analysis, frame: Frame) -> Guidance:
+        """The frame's guidance; on a liveness second chance, how to pass it."""
+        key = analysis.guidance
+        if key in (GuidanceKey.CHECKING, GuidanceKey.HOLD_STILL) and \
+                self._tracks.second_chance(analysis.primary_track):
+            key = GuidanceKey.LIVENESS_RETRY
+        return Guidance(key, analysis.faces, analysis.frame_size, frame.monotonic_s,
+                        analysis.primary_track)
+
+    def _decide(self, recognizer: Recognizer, decision: FaceDecision, analysis: Analysis,
+                frame: Frame, guidance: Guidance, out: list[KioskState]) -> None:
+        """Act on a decision as its track's history calls it (kiosk.app.door_tracks)."""
+        judgement = self._tracks.judge(decision, recognizer.match_threshold, frame.image)
+        call = judgement.call
+        if call in (Call.RETRY, Call.SECOND_CHANCE, Call.REFUSE) and \
+                decision.track_id is not None:
+            recognizer.retry_track(decision.track_id)  # only fresh frames decide from now
+        if call is Call.ACCEPT:
+            self._accept(decision, analysis, frame, out)
+        elif call is Call.REFUSE and judgement.refusal is not None:
+            self._guard.record_refusal(decision, judgement.refusal, frame.image,
+                                       frame.captured_at, frame.monotonic_s)
+            if judgement.refusal is RefusalReason.LIVENESS:
+                self._liveness_failed(decision, frame.captured_at, out)
+            else:
+                self._not_recognized(decision, frame.captured_at, out)
+        elif call is Call.SECOND_CHANCE:
+            log.info("decision: liveness doubt on track %s (liveness=%s): second chance",
+                     decision.track_id, decision.liveness_score)
+            out.append(replace(guidance, key=GuidanceKey.LIVENESS_RETRY))
+        else:
+            log.debug("decision %s on track %s: %s", decision.kind.value, decision.track_id,
+                      call.value)
+
+    def _accept(self, decision: FaceDecision, analysis: Analysis, frame: Frame,
+                out: list[KioskState]) -> None:
+        """A MATCH punches (after the head-turn challenge, where the site asks for it);
+        CODE_NEEDED asks for the employee code."""
+        at = frame.captured_at
         if decision.kind is DecisionKind.CODE_NEEDED:
             out.append(self._face_code.ask(decision, frame.image, at, frame.monotonic_s))
         elif decision.kind is DecisionKind.MATCH and decision.person_id is not None:
@@ -250,25 +313,28 @@ class CheckInEngine:
                                                      frame.monotonic_s)
                 self._enter(EngineMode.CHALLENGE)
                 out.append(Guidance(prompt, analysis.faces, analysis.frame_size,
-                                    frame.monotonic_s))
+                                    frame.monotonic_s, analysis.primary_track))
                 return
-            self._punch(decision, at, out)
-        elif decision.kind is DecisionKind.SPOOF:
-            self._guard.record_refusal(decision, RefusalReason.LIVENESS, frame.image, at,
-                                       frame.monotonic_s)
-            self._liveness_failed(decision, at, out)
-        else:
-            self.counters.unknown += 1
-            log.info("decision: not-recognized score=%.3f", decision.score)
-            out.append(NotRecognized(at=at))
-            if self._door is not None:
-                self._door.refused()
+            self._punch(decision, frame.image, at, out)
 
-    def _punch(self, decision: FaceDecision, at: datetime, out: list[KioskState]) -> None:
-        """Record the punch of a MATCH (durably, before the greeting is shown)."""
+    def _not_recognized(self, decision: FaceDecision, at: datetime,
+                        out: list[KioskState]) -> None:
+        """Show the refusal and signal the door (the refused attempt is already recorded)."""
+        self.counters.unknown += 1
+        log.info("decision: not-recognized score=%.3f track=%s", decision.score,
+                 decision.track_id)
+        out.append(NotRecognized(at=at, track_id=decision.track_id))
+        if self._door is not None:
+            self._door.refused()
+
+    def _punch(self, decision: FaceDecision, image: ImageBGR, at: datetime,
+               out: list[KioskState]) -> None:
+        """Record the punch of a MATCH (durably, before the greeting is shown); the card
+        shows the face decided on (``image``'s decision box) beside the enrolled chip."""
         if decision.person_id is None:
             return
-        greeting = self._desk.punch(decision.person_id, at)
+        greeting = replace(self._desk.punch(decision.person_id, at),
+                           live_face=_live_face(image, decision), track_id=decision.track_id)
         if greeting.repeat:
             self.counters.repeats += 1
         else:
@@ -280,6 +346,8 @@ class CheckInEngine:
         out.append(greeting)
         if self._door is not None:
             self._door.checked_in()  # the punch is already committed
+        if decision.rolling is not None and not greeting.repeat:
+            self._desk.keep_rolling(decision.rolling)  # kiosk.app.rolling
 
     def _liveness_failed(self, decision: FaceDecision, at: datetime,
                          out: list[KioskState]) -> None:
@@ -287,7 +355,7 @@ class CheckInEngine:
         self.counters.spoofs += 1
         log.info("decision: liveness-failed score=%.3f liveness=%s", decision.score,
                  decision.liveness_score)
-        out.append(LivenessFailed(at=at))
+        out.append(LivenessFailed(at=at, track_id=decision.track_id))
         if self._door is not None:
             self._door.refused()
 
@@ -295,12 +363,13 @@ class CheckInEngine:
         """One frame of the active challenge; it ends (back to FACES) passed or failed."""
         step = self._guard.challenge_step(analysis, frame.captured_at, frame.monotonic_s)
         key = analysis.guidance if step.phase is ChallengePhase.PASSED else step.guidance
-        out.append(Guidance(key, analysis.faces, analysis.frame_size, frame.monotonic_s))
+        out.append(Guidance(key, analysis.faces, analysis.frame_size, frame.monotonic_s,
+                            analysis.primary_track))
         if step.phase is ChallengePhase.PROMPT:
             return
         self._enter(EngineMode.FACES)
         if step.phase is ChallengePhase.PASSED:
-            self._punch(step.decision, frame.captured_at, out)
+            self._punch(step.decision, frame.image, frame.captured_at, out)
         else:
             self._liveness_failed(step.decision, frame.captured_at, out)
 
@@ -330,28 +399,33 @@ class CheckInEngine:
         if self._door is not None:
             self._door.checked_in()
 
-    def _capture_step(self, recognizer: Recognizer, image: ImageBGR,
+    def _capture_step(self, recognizer: Recognizer, image: ImageBGR, captured_s: float,
                       out: list[KioskState]) -> None:
         capture = self._capture
         if capture is None:
             return
-        check = recognizer.check_capture(image)
-        if check.usable:
-            if capture.usable_seen % ENROLL_FRAME_GAP == 0:
-                capture.images.append(image)
-            capture.usable_seen += 1
-        request = capture.request
-        name = request.new_person_name or str(request.person_id)
-        out.append(EnrollmentProgress(name, len(capture.images), request.frames,
-                                      check.guidance, check.chip))
-        if len(capture.images) < request.frames:
+        if capture.guide is None:
+            capture.guide = GuidedCapture(capture.request, recognizer.liveness_threshold,
+                                          recognizer.min_face_px)
+        guide = capture.guide
+        out.append(guide.step(image, recognizer.check_capture(image), captured_s))
+        request = guide.request
+        if guide.problem:
+            self._enter(capture.return_to)
+            out.append(EnrollmentFinished(request.person_id, request.new_person_name, 0,
+                                          len(guide.refusals), ok=False,
+                                          problem=guide.problem))
+            return
+        if not guide.complete:
             return
         self._enter(capture.return_to)
         finished = self._desk.enroll(request.person_id, request.new_person_name,
-                                     capture.images, request.consent_notice_version,
-                                     request.collected_by)
+                                     guide.images, request.consent_notice_version,
+                                     request.collected_by,
+                                     confirmed_different=request.confirmed_different)
         if finished.ok:
             people = recognizer.reload_gallery()
+            self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew
             log.info("enrolled %s (%d templates); %d people in the gallery",
                      finished.person_name, finished.templates_saved, people)
         out.append(finished)
@@ -394,6 +468,9 @@ class CheckInEngine:
                 case RunDoctor():
                     if self._doctor is not None:
                         out.append(self._doctor())
+                case SkipEnrollmentPose():
+                    if self._capture is not None and self._capture.guide is not None:
+                        self._capture.guide.skip_pose()
                 case CancelEnrollment():
                     if self._capture is not None:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
@@ -425,6 +502,7 @@ class CheckInEngine:
         if isinstance(request, LoadSettings):
             return [admin_settings.settings_view(desk, self._recognizer)]
         saved = admin_settings.save_settings(request, desk, self._recognizer, self._camera)
+        self._tracks.forget_all()  # new thresholds rebuild the pipeline (new track ids)
         self._kiosk_name = desk.settings.kiosk_name  # the status bar shows it at once
         self._next_status = 0.0
         return [saved]
@@ -445,7 +523,8 @@ class CheckInEngine:
                 now < self._next_gallery_check:
             return
         self._next_gallery_check = now + GALLERY_CHECK_S
-        self._recognizer.refresh_if_changed()
+        if self._recognizer.refresh_if_changed():
+            self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew
 
     def _maybe_status(self, out: list[KioskState]) -> None:
         now = time.monotonic()
@@ -459,3 +538,15 @@ class CheckInEngine:
                              camera=self._camera_phase or CameraPhase.STARTING,
                              pack=self._pack_name, kiosk_name=self._kiosk_name,
                              models_ready=self._recognizer is not None))
+
+
+def _live_face(image: ImageBGR, decision: FaceDecision) -> bytes | None:
+    """JPEG of the face decided on (faceid.snapshot: the box with a little context), for the
+    confirmation card; None without a box. Never costs the greeting of a saved punch."""
+    if decision.box is None:
+        return None
+    try:
+        return face_snapshot_jpeg(image, decision.box)
+    except EXPECTED_ERRORS as exc:
+        log.warning("greeting without the live face: %s", exc)
+        return None

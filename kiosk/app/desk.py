@@ -34,6 +34,7 @@ from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
 
 if TYPE_CHECKING:
+    from kiosk.app.rolling import RollingOffer
     from kiosk.hw.speech import GreetingSpeaker
 
 log = logging.getLogger(__name__)
@@ -124,12 +125,12 @@ class StoreDesk:
             shown = self.store.punches.record(person_id, PunchKind.AUTO, source,
                                             captured_at=at)
         schedule = schedule_from_store(self.store, self._zone_name)
-        direction, text = verdict_text(schedule, person, shown,
+        direction, text, quiet = verdict_text(schedule, person, shown,
                                        earlier_punches(self.store, person_id, shown),
                                        self._cooldown_s, self._language, self._actor)
         greeting = Greeting(person_id=person_id, person_name=person.display_name,
                             department=person.department or "", at=shown.captured_at,
-                            direction=direction, verdict_text=text,
+                            direction=direction, verdict_text=text, verdict_quiet=quiet,
                             reminders=self._reminders(person_id, at),
                             punch_id=None if repeat else shown.id, repeat=repeat,
                             enrolled_chip=self._enrolled_chip(person_id))
@@ -171,6 +172,21 @@ class StoreDesk:
             self.speaker.say(greeting_line(greeting.person_name, greeting.verdict_text,
                                            waiting, self._language), self._language)
 
+    def keep_rolling(self, offer: RollingOffer) -> bool:
+        """Add a punched MATCH's template to the person's rolling set (kiosk.store.rolling:
+        bounded, one a day, queued for the server, audited). A failing write costs the
+        template, never the punch already recorded."""
+        try:
+            added = self.store.rolling.add(offer.person_id, offer.recognizer_id, offer.vector,
+                                           self._actor, offer.details())
+        except StoreError as exc:
+            log.error("rolling template of %s not kept: %s", offer.person_id, exc)
+            return False
+        if added is not None:
+            log.info("rolling template %s kept for %s (%d replaced)", added.template_id,
+                     offer.person_id, len(added.replaced))
+        return added is not None
+
     def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
         """The person's touch on "Got it" (kiosk.app.reminders.acknowledge)."""
         return reminders.acknowledge(self.store, person_id, reminder_id, at)
@@ -188,13 +204,19 @@ class StoreDesk:
     # -- enrollment -------------------------------------------------------------------------
     def enroll(self, person_id: UUID | None, new_person_name: str,
                images: Sequence[ImageBGR], consent_notice_version: str, collected_by: str,
-               department: str = "") -> EnrollmentFinished:
+               department: str = "", image_names: Sequence[str] = (), *,
+               confirmed_different: Sequence[UUID] = ()) -> EnrollmentFinished:
         """Enroll ``images`` of one person with their consent; templates + chips stored.
 
         A new (pending) person is created when ``person_id`` is None. Nothing is stored when
-        fewer than MIN_ENROLLED_SAMPLES images pass the checks, or when the face is already
-        enrolled as another person (kiosk.app.duplicates).
+        fewer than MIN_ENROLLED_SAMPLES images pass the checks ("Cần 3 ảnh, chỉ 2 ảnh dùng
+        được" with each rejected photo's reason, named from ``image_names`` when given, in the
+        kiosk's language), or when the face is already enrolled as another person
+        (kiosk.app.duplicates) whom the admin did not confirm as different
+        (``confirmed_different``): a confirmed pair is recorded, audited, sent with the
+        upload, and both people need face + code from then on.
         """
+        from faceid.enrol_messages import shortfall_message
         from faceid.enrollment import enroll_images
 
         refusal = _formula_refusal(new_person_name, department) if person_id is None else ""
@@ -210,15 +232,19 @@ class StoreDesk:
                                       error=str(exc))
         rejected = len(result.rejected)
         if len(result.accepted) < MIN_ENROLLED_SAMPLES:
-            reasons = ", ".join(sorted({r.reason.value for r in result.rejected}))
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
-                                      error=f"only {len(result.accepted)} usable images "
-                                      f"({reasons or 'none rejected'})")
+                                      error=shortfall_message(len(result.accepted),
+                                                              MIN_ENROLLED_SAMPLES,
+                                                              result.rejected, image_names,
+                                                              self._language))
         duplicate = already_enrolled(self.store, pack, person.id, result.embeddings)
-        if duplicate is not None:
+        if duplicate is not None and duplicate.person_id not in confirmed_different:
             log.warning("enrolment of %s refused: %s", person.display_name, duplicate.message())
             return EnrollmentFinished(person.id, person.display_name, 0, rejected, ok=False,
-                                      error=duplicate.message())
+                                      error=duplicate.message(),
+                                      lookalike_id=duplicate.person_id,
+                                      lookalike_name=duplicate.display_name)
+        confirmed = () if duplicate is None else (duplicate.person_id,)
         created_here = person_id is None or self.store.biometrics.person(person.id) is None
         if created_here:
             self.store.biometrics.upsert_person(person)
@@ -230,7 +256,13 @@ class StoreDesk:
         saved = self.store.biometrics.save_enrollment(person.id, pack.recognizer_id,
                                                       result.embeddings,
                                            chips, consent=consent, queue_upload=True,
-                                           new_person=person if created_here else None)
+                                           new_person=person if created_here else None,
+                                           confirmed_different=confirmed)
+        if duplicate is not None:
+            self.store.audit_log.record(self._actor, "lookalike_confirmed", str(person.id),
+                                        {"other": str(duplicate.person_id),
+                                         "score": round(duplicate.score, 4),
+                                         "confirmed_by": collected_by})
         # The kiosk as actor: who collected the consent is in the (sealed) consent record.
         self.store.audit_log.record(self._actor, "enroll", str(person.id),
                          {"templates": len(saved), "rejected": rejected,

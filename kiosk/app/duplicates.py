@@ -5,8 +5,10 @@ templates of every OTHER person of the same recognizer. Anyone at or above the 1
 verification threshold (faceid.operating_point.verification_threshold: FMR <= 1e-4 on
 the pack's calibration photos) is probably the same face under a second name, and the
 enrolment is refused as "already enrolled as <name, code>". Twins and siblings are confirmed
-as different people by an admin on the server's enrolment page (which records the pair and
-makes both need face + code everywhere); a kiosk never overrides the guard on its own.
+as different people by an admin: on the server's enrolment page, or at the kiosk's admin
+screen (the enrolment then goes ahead, both need face + code here at once, and the upload
+carries the confirmation: the server records the pair when the enrolment is approved); a
+kiosk never overrides the guard without an admin's confirmation.
 Runs on the inference worker thread (or the CLI thread for ``kiosk enroll``).
 """
 
@@ -31,8 +33,8 @@ class AlreadyEnrolled:
 
     def message(self) -> str:
         return (f"already enrolled as {self.display_name} ({self.employee_code or '-'}), "
-                f"score {self.score:.2f}: if they are different people, enrol on the server, "
-                "where an admin can confirm it")
+                f"score {self.score:.2f}: if they are different people, an admin confirms it "
+                "and enrols again")
 
 
 def guard_threshold(pack: Any) -> float:

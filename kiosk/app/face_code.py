@@ -10,13 +10,20 @@ outbox as for a face); anything else is a refused attempt (recorded like a liven
 and counts as a wrong entry for that code, with the PIN keypad's lock (kiosk.app.alt_checkin:
 PIN_LOCK_AFTER wrong entries lock the code for PIN_LOCK_FOR), so a stranger cannot walk the
 list of codes. One answer per question; a question older than CODE_TIMEOUT_S expires.
+
+The last characters are enough when they tell the candidates apart: the people the probe
+scores at or above the 1:1 threshold with (``FaceDecision.candidates``). The keypad asks for
+the shortest suffix (at least MIN_SUFFIX characters) on which their codes all differ and
+says how many ("the last 2 digits"); a suffix names the candidate whose code ends with it,
+the whole code still works. Only the face decides: the 1:1 verification is the same.
 Runs on the inference worker thread.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -30,6 +37,19 @@ from kiosk.store import PunchSource
 log = logging.getLogger(__name__)
 
 CODE_TIMEOUT_S = 30.0  # as long as the keypad stays open without a touch
+MIN_SUFFIX = 2  # one character is typed by accident too easily
+
+
+def suffix_length(codes: Sequence[str], minimum: int = MIN_SUFFIX) -> int | None:
+    """The fewest last characters (>= ``minimum``) on which ``codes`` all differ; None when
+    only whole codes do (or there is no code): then the whole code is asked for."""
+    if not codes:
+        return None
+    longest = max(len(code) for code in codes)
+    for length in range(minimum, longest):
+        if len({code[-length:] for code in codes}) == len(codes):
+            return length
+    return None
 
 
 @dataclass(frozen=True)
@@ -37,6 +57,8 @@ class _Question:
     decision: FaceDecision
     image: ImageBGR
     asked_at_s: float  # monotonic seconds
+    codes: dict[str, UUID] = field(default_factory=dict)  # candidates' codes -> person
+    digits: int | None = None  # the suffix length asked for (None: the whole code)
 
 
 class FaceCodeFlow:
@@ -55,11 +77,29 @@ class FaceCodeFlow:
 
     def ask(self, decision: FaceDecision, image: ImageBGR, at: datetime,
             now_s: float) -> CodeRequested:
-        """Keep the decision's probe and ask for the code (``now_s``: monotonic)."""
-        self._question = _Question(decision, image, now_s)
-        log.info("decision: face not sure (score %.3f): asking for the employee code",
-                 decision.score)
-        return CodeRequested(at=at)
+        """Keep the decision's probe and ask for the code, or just enough of its end to
+        tell the candidates apart (``now_s``: monotonic)."""
+        codes = {}
+        for person_id in decision.candidates:
+            person = self._desk.store.biometrics.person(person_id)
+            if person is not None and person.employee_code:
+                codes[person.employee_code] = person_id
+        digits = suffix_length(list(codes))
+        self._question = _Question(decision, image, now_s, codes, digits)
+        log.info("decision: face not sure (score %.3f): asking for the employee code (%s)",
+                 decision.score, f"last {digits}" if digits else "whole")
+        return CodeRequested(at=at, digits=digits)
+
+    def _person_for(self, typed: str, question: _Question | None) -> tuple[UUID, str] | None:
+        """The person ``typed`` names and their whole code: a candidate whose code ends
+        with it (when a suffix was asked for), else the person with that whole code."""
+        if question is not None and question.digits and len(typed) >= question.digits:
+            ending = [(person, code) for code, person in question.codes.items()
+                      if code.endswith(typed)]
+            if len(ending) == 1:
+                return ending[0]
+        found = self._desk.store.alt_checkin.person_for_code(typed) if typed else None
+        return (found[0].id, typed) if found is not None else None
 
     def cancel(self) -> None:
         self._question = None
@@ -68,19 +108,19 @@ class FaceCodeFlow:
                now_s: float) -> Greeting | AltCheckinRefused:
         """Verify the kept probe against ``code``'s person; punch or refuse."""
         question, self._question = self._question, None
-        code = code.strip()
+        found = self._person_for(code.strip(), question)
+        code = found[1] if found is not None else code.strip()  # wrong entries: whole code
         credentials = self._desk.store.alt_checkin
         state = credentials.failures(code) if code else None
         if state is not None and state.locked_until is not None and state.locked_until > at:
             return AltCheckinRefused(AltRefusal.LOCKED, locked_until=state.locked_until)
-        found = credentials.person_for_code(code) if code else None
         fresh = question is not None and now_s - question.asked_at_s <= self._timeout_s
         probe = question.decision.probe if question is not None else None
         if fresh and found is not None and probe is not None and recognizer.verify(
-                probe, found[0].id):
+                probe, found[0]):
             credentials.clear_failures(code)
-            return self._desk.punch(found[0].id, at, PunchSource.FACE_CODE)
-        return self._refuse(question, code, found[0].id if found else None, at, now_s)
+            return self._desk.punch(found[0], at, PunchSource.FACE_CODE)
+        return self._refuse(question, code, found[0] if found else None, at, now_s)
 
     def _refuse(self, question: _Question | None, code: str, claimed: UUID | None,
                 at: datetime, now_s: float) -> AltCheckinRefused:

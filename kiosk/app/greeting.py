@@ -60,14 +60,16 @@ def schedule_from_store(store: KioskStore, zone_name: str) -> attendance.Schedul
 
 def verdict_text(schedule: attendance.Schedule, person: StorePerson, punch: Punch,
                  earlier: list[Punch], cooldown_s: int, language: str,
-                 device_id: str) -> tuple[PunchDirection, str]:
-    """(check-in or check-out, "Đúng giờ" / "Late by 12 minutes" ...) for ``punch``."""
+                 device_id: str) -> tuple[PunchDirection, str, bool]:
+    """(check-in or check-out, "Đúng giờ" / "Late by 12 minutes" ..., quiet) for ``punch``;
+    quiet: the verdict says nothing about the person ("no shift today"), shown small."""
     verdict = attendance.verdict_at_kiosk(
         schedule, to_domain_person(person), to_domain_punch(punch, device_id),
         [to_domain_punch(p, device_id) for p in earlier], cooldown_s)
     direction = (PunchDirection.CHECK_OUT if verdict.kind is attendance.PunchKind.CHECK_OUT
                  else PunchDirection.CHECK_IN)
-    return direction, attendance.describe(verdict, language)
+    quiet = verdict.status is attendance.VerdictStatus.NO_SHIFT
+    return direction, attendance.describe(verdict, language), quiet
 
 
 def earlier_punches(store: KioskStore, person_id: UUID, punch: Punch) -> list[Punch]:

@@ -1,10 +1,12 @@
 """Refused attempts and the active head-turn challenge, for the check-in engine.
 
-Refused attempts: every presentation attack the kiosk refuses becomes one durable
-``refused_attempt`` event in the store's outbox (synced to the server's ``kiosk_events``):
-person_id = the enrolled identity the face resembled (None: nobody), data = {"reason":
-"liveness" | "active_challenge", "liveness_score", "match_score", "threshold", "frames"}.
-Once per attempt: the pipeline emits one decision per tracked face, and a face that flickers
+Refused attempts: every attempt the kiosk refuses (a presentation attack, a live stranger,
+a face too close to two people) becomes one durable ``refused_attempt`` event in the store's
+outbox (synced to the server's ``kiosk_events``): person_id = the enrolled identity the face
+resembled (None: nobody), data = {"reason": "liveness" | "active_challenge" | "stranger" |
+"ambiguous" | "face_code_mismatch", "liveness_score", "match_score", "threshold",
+"frames"} ("threshold" is the liveness threshold). Once per attempt: the engine refuses a
+tracked face once (kiosk.app.door_tracks), and a face that flickers
 out of the tracker and back within REFUSAL_COOLDOWN_S seconds (same reason, same resembled
 identity) is not recorded twice. A JPEG of the face region rides along only when the site set
 ``vision.liveness_snapshots`` (faceid.snapshot); the store seals it at rest.
@@ -26,6 +28,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import numpy as np
 
@@ -47,7 +50,13 @@ class RefusalReason(enum.Enum):
     LIVENESS = "liveness"  # the passive check (MiniFASNet) said photo or screen
     ACTIVE_CHALLENGE = "active_challenge"  # the head-turn challenge timed out
     FACE_CODE_MISMATCH = "face_code_mismatch"  # the face is not the typed code's person
+    STRANGER = "stranger"  # a live face nobody enrolled is close enough to
+    AMBIGUOUS = "ambiguous"  # above the 1:N threshold, but two people too close to tell
 
+
+
+# refusals whose best match score means something without a resembled identity
+_SCORED_ALONE = (RefusalReason.STRANGER, RefusalReason.AMBIGUOUS)
 
 
 class ChallengePhase(enum.Enum):
@@ -96,7 +105,8 @@ class LivenessGuard:
         vision = self._desk.settings.vision
         data = {"reason": reason.value,
                 "liveness_score": _rounded(decision.liveness_score),
-                "match_score": None if person is None else _rounded(decision.score),
+                "match_score": _rounded(decision.score) if person is not None
+                or reason in _SCORED_ALONE else None,
                 "threshold": vision.liveness_threshold, "frames": decision.frames}
         snapshot = self._snapshot(image, decision) if vision.liveness_snapshots else None
         event = self._desk.store.events.record(EVENT_KIND, data, person_id=person,
@@ -105,6 +115,11 @@ class LivenessGuard:
                  "snapshot=%s", event.id, reason.value, person, data["liveness_score"],
                  decision.score, snapshot is not None)
         return True
+
+    def hold_cooldown(self, reason: RefusalReason, person: UUID | None, now_s: float) -> None:
+        """A refused face is still in view (frame captured at ``now_s``, monotonic): the same
+        refusal is not recorded again until it has been gone REFUSAL_COOLDOWN_S seconds."""
+        self._last_refusal[(reason.value, person)] = now_s
 
     @staticmethod
     def _snapshot(image: ImageBGR, decision: FaceDecision) -> bytes | None:

@@ -19,6 +19,7 @@ from kiosk.app.state import EnrollmentFinished, FaceOutline, Greeting, GuidanceK
 from kiosk.store import PunchSource
 
 if TYPE_CHECKING:
+    from kiosk.app.rolling import RollingOffer
     from kiosk.settings import KioskSettings, VisionSettings
     from kiosk.store import KioskStore
 
@@ -49,6 +50,9 @@ class FaceDecision:
     track_id: int | None = None
     box: tuple[float, float, float, float] | None = None
     probe: FloatArray | None = None  # CODE_NEEDED: the fused embedding to verify 1:1
+    rolling: RollingOffer | None = None  # MATCH: a template for the rolling set, if it may
+    # CODE_NEEDED: the people the probe scores at or above the 1:1 threshold with, best first
+    candidates: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,19 @@ class Analysis:
 
 @dataclass(frozen=True)
 class CaptureCheck:
-    """Enrollment live feedback for one frame: usable or what to fix."""
+    """Enrollment live feedback for one frame: usable or what to fix, and what the guided
+    capture (kiosk.app.enrol_capture) needs: the one face's box (x, y, w, h frame pixels),
+    the frame's (width, height), head pose in degrees (faceid.quality.estimate_pose) and the
+    face's P(real) in [0, 1] (None: no liveness models, or the face was not usable)."""
 
     usable: bool
     guidance: GuidanceKey
     chip: ImageBGR | None = None
+    box: tuple[float, float, float, float] | None = None
+    frame_size: tuple[int, int] = (0, 0)
+    yaw_deg: float = 0.0
+    pitch_deg: float = 0.0
+    liveness: float | None = None
 
 
 class Recognizer(Protocol):
@@ -85,6 +97,15 @@ class Recognizer(Protocol):
         admin screen shows it beside an override."""
         ...
 
+    @property
+    def match_threshold(self) -> float:
+        """The 1:N cosine threshold deciding now."""
+        ...
+
+    def retry_track(self, track_id: int) -> None:
+        """Decide this tracked face again from its next frames only (door_tracks)."""
+        ...
+
     def use_vision(self, vision: VisionSettings) -> int:
         """Apply changed thresholds at once; returns how many people are enrolled."""
         ...
@@ -92,6 +113,16 @@ class Recognizer(Protocol):
     def analyse(self, image: ImageBGR, now: datetime) -> Analysis: ...
 
     def check_capture(self, image: ImageBGR) -> CaptureCheck: ...
+
+    @property
+    def liveness_threshold(self) -> float:
+        """P(real) a face needs (enrolment captures use it per frame)."""
+        ...
+
+    @property
+    def min_face_px(self) -> int:
+        """The quality gate's minimum face size, box shorter side in pixels."""
+        ...
 
     def reload_gallery(self) -> int:
         """Re-read templates from the store; returns how many people are enrolled."""
@@ -103,6 +134,10 @@ class Recognizer(Protocol):
 
     def refresh_if_changed(self) -> bool:
         """Rebuild the gallery and its operating point when the store's changed."""
+        ...
+
+    def close(self) -> None:
+        """Stop background work (an operating point being chosen); the engine is closing."""
         ...
 
 
@@ -122,7 +157,8 @@ class AttendanceDesk(Protocol):
     def people(self) -> tuple[PersonChoice, ...]: ...
 
     def enroll(self, person_id: UUID | None, new_person_name: str, images: Sequence[ImageBGR],
-               consent_notice_version: str, collected_by: str) -> EnrollmentFinished: ...
+               consent_notice_version: str, collected_by: str, *,
+               confirmed_different: Sequence[UUID] = ()) -> EnrollmentFinished: ...
 
     def acknowledge_reminder(self, person_id: UUID, reminder_id: str, at: datetime) -> bool:
         """A touch on "Got it"; False when it is not one of the person's reminders."""
@@ -136,6 +172,11 @@ class AttendanceDesk(Protocol):
 
     def reenroll(self, embedder: Any) -> Any:
         """Rebuild templates for ``embedder`` from stored chips (a new pack)."""
+        ...
+
+    def keep_rolling(self, offer: RollingOffer) -> bool:
+        """Add a punched MATCH's template to the person's rolling set (kiosk.store.rolling);
+        False when the store's rules say no. Never fails the punch already recorded."""
         ...
 
     def templates_for(self, recognizer_id: str) -> tuple[list[UUID], FloatArray]: ...

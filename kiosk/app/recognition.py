@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+
+import numpy as np
 
 from faceid.consensus import Decision
 from faceid.consensus import DecisionKind as VisionDecisionKind
 from faceid.pipeline import FaceResult, FrameResult
 from faceid.types import FloatArray, ImageBGR
+from kiosk.app.point_worker import PointWorker
 from kiosk.app.ports import Analysis, CaptureCheck, DecisionKind, FaceDecision
+from kiosk.app.rolling import RollingOffer, offer_for
 from kiosk.app.state import FaceOutline, GuidanceKey
 from kiosk.settings import VisionSettings
 
@@ -87,6 +92,8 @@ class PipelineRecognizer:
         self.operating_point: Any = None  # faceid.operating_point.OperatingPoint
         self._gallery: Any = None
         self._pipeline: Any = None
+        # a changed gallery's point is chosen off this thread (kiosk.app.point_worker)
+        self._points = PointWorker()
         self.reload_gallery()
 
     @property
@@ -101,6 +108,10 @@ class PipelineRecognizer:
     def match_threshold(self) -> float:
         """The 1:N threshold deciding now (cosine): the setting's, else the gallery-aware one."""
         return float(self._pipeline.match_threshold)
+
+    def retry_track(self, track_id: int) -> None:
+        """Decide ``track_id`` again from fresh frames (kiosk.app.door_tracks)."""
+        self._pipeline.retry_track(track_id)
 
     def verify(self, probe: FloatArray, person_id: UUID) -> bool:
         """1:1 (face + code): ``probe`` against ``person_id``'s templates at the verification
@@ -123,7 +134,7 @@ class PipelineRecognizer:
             return False
         if self._signature(self._pack.recognizer_id) == self._loaded_signature:
             return False
-        people = self.reload_gallery()
+        people = self.reload_gallery(wait=False)
         log.info("the gallery changed: reloaded, %d people", people)
         return True
 
@@ -144,11 +155,13 @@ class PipelineRecognizer:
                 "target_fpir": self._vision.target_fpir, "verify_fmr": self._vision.verify_fmr,
                 "site_only_from": self._vision.site_only_from_pairs}
 
-    def _choose_point(self, person_ids: list[UUID], matrix: FloatArray) -> Any:
+    def _choose_point(self, person_ids: list[UUID], matrix: FloatArray, wait: bool) -> Any:
         """The gallery-aware operating point for these templates, passed to the sink; the
         stored one when it was chosen for this very gallery and these settings (a restart:
-        at 5,000 people choosing takes seconds)."""
-        from faceid.operating_point import OperatingPoint, for_gallery
+        at 5,000 people choosing takes seconds). Unless ``wait``, with a point already in
+        use, that one is returned and the new one is chosen off this thread
+        (``_take_point`` applies it when ready)."""
+        from faceid.operating_point import OperatingPoint
 
         inputs = self._point_inputs()
         stored = self._stored_point() if self._stored_point is not None else None
@@ -156,19 +169,59 @@ class PipelineRecognizer:
                 stored.get("inputs") == inputs and \
                 stored.get("recognizer_id") == self._pack.recognizer_id:
             return OperatingPoint.from_dict(stored)
-        point = for_gallery(self._calibration, person_ids, matrix,
-                            target_fpir=self._vision.target_fpir,
-                            verify_fmr=self._vision.verify_fmr,
-                            site_only_from=self._vision.site_only_from_pairs)
+        if not wait and self.operating_point is not None:
+            self._points.submit(lambda: self._compute_point(person_ids, matrix), inputs)
+            return self.operating_point
+        point = self._compute_point(person_ids, matrix)
+        self._store_point(point, inputs)
+        return point
+
+    def _compute_point(self, person_ids: list[UUID], matrix: FloatArray) -> Any:
+        """faceid.operating_point.for_gallery (pure; any thread)."""
+        from faceid.operating_point import for_gallery
+
+        return for_gallery(self._calibration, person_ids, matrix,
+                           target_fpir=self._vision.target_fpir,
+                           verify_fmr=self._vision.verify_fmr,
+                           site_only_from=self._vision.site_only_from_pairs)
+
+    def _store_point(self, point: Any, inputs: dict[str, Any]) -> None:
         log.info("operating point: %s", point.summary("en"))
         if self._on_operating_point is not None:
             self._on_operating_point({**point.to_dict(), "inputs": inputs})
-        return point
 
-    def reload_gallery(self) -> int:
+    def _take_point(self) -> bool:
+        """Use a point chosen off this thread once it is ready (between frames); True when
+        one was taken. Its thresholds replace the old ones in place: tracks and votes stay."""
+        ready = self._points.take()
+        if ready is None:
+            return False
+        inputs, point = ready
+        self.operating_point = point
+        threshold = (self._vision.match_threshold if self._vision.match_threshold is not None
+                     else point.threshold_1n)
+        self._gallery.match_threshold = threshold
+        self._pipeline.match_threshold = threshold
+        self._pipeline.code_policy.verify_threshold = min(point.threshold_1to1, threshold)
+        self._store_point(point, inputs)  # type: ignore[arg-type]  # the inputs dict
+        return True
+
+    def wait_for_point(self, timeout_s: float = 30.0) -> bool:
+        """Wait for a point being chosen off this thread and use it; True when one was
+        taken (doctor, tests, a CLI that needs the newest rule now)."""
+        self._points.wait(timeout_s)
+        return self._take_point()
+
+    def close(self) -> None:
+        """Wait for a point being chosen (the engine is closing)."""
+        self._points.close()
+
+    def reload_gallery(self, wait: bool = True) -> int:
         """Rebuild the gallery from the store's templates of this pack's recognizer, and
         choose its operating point (faceid.operating_point): its 1:N threshold decides
-        unless ``vision.match_threshold`` is set."""
+        unless ``vision.match_threshold`` is set. ``wait=False`` (a change the sync worker
+        brought: feed pages, rolling templates): the point in use keeps deciding while the
+        new one is chosen off this thread."""
         from faceid.code_policy import CodePolicy, VisionMode
         from faceid.matcher import Gallery
         from faceid.pipeline import FramePipeline
@@ -177,7 +230,7 @@ class PipelineRecognizer:
         if self._signature is not None:
             self._loaded_signature = self._signature(self._pack.recognizer_id)
         person_ids, matrix = self._load_templates(self._pack.recognizer_id)
-        self.operating_point = self._choose_point(person_ids, matrix)
+        self.operating_point = self._choose_point(person_ids, matrix, wait)
         threshold = (self._vision.match_threshold if self._vision.match_threshold is not None
                      else self.operating_point.threshold_1n)
         margin = self._vision.margin if self._vision.margin is not None else float(
@@ -198,12 +251,15 @@ class PipelineRecognizer:
                                        min_face_px=self._vision.min_face_px,
                                        liveness_threshold=self._vision.liveness_threshold,
                                        code_policy=policy,
-                                       fusion_frames=self._vision.fusion_frames)
+                                       fusion_frames=self._vision.fusion_frames,
+                                       early_frames=self._vision.early_frames or None,
+                                       liveness_min_frames=self._vision.liveness_min_frames)
         log.info("gallery: %d templates of %d people (%s)", len(person_ids),
                  len(rows_by_person), self._pack.recognizer_id)
         return len(rows_by_person)
 
     def analyse(self, image: ImageBGR, now: datetime) -> Analysis:
+        self._take_point()
         result = self._pipeline.process(image, now)
         faces = tuple(FaceOutline((float(f.box[0]), float(f.box[1]), float(f.box[2]),
                                    float(f.box[3])), bool(f.quality_ok)) for f in result.faces)
@@ -212,24 +268,67 @@ class PipelineRecognizer:
         landmarks = None
         if primary is not None:
             landmarks = tuple((float(x), float(y)) for x, y in primary.detection.landmarks)
+        decision = _decision_of(result.decision, result.faces)
+        if decision is not None and decision.kind is DecisionKind.MATCH:
+            decision = replace(decision, rolling=self._rolling_offer(decision))
+        elif decision is not None and decision.kind is DecisionKind.CODE_NEEDED:
+            decision = replace(decision, candidates=self._candidates(decision.probe))
         return Analysis(guidance=_guidance_of(result), faces=faces, frame_size=(width, height),
-                        decision=_decision_of(result.decision, result.faces),
+                        decision=decision,
                         primary_track=None if primary is None else int(primary.track_id),
                         primary_landmarks=landmarks)
 
+    def _rolling_offer(self, decision: FaceDecision) -> RollingOffer | None:
+        """The MATCH's template for the rolling set, when kiosk.app.rolling allows it."""
+        if decision.person_id is None or decision.track_id is None or \
+                not self._vision.rolling_templates:
+            return None
+        return offer_for(self._vision, self._gallery, self.recognizer_id, decision.person_id,
+                         self._pipeline.code_policy.fused(decision.track_id),
+                         decision.liveness_score is not None, self.match_threshold,
+                         float(self.operating_point.threshold_1to1))
+
+    def _candidates(self, probe: FloatArray | None) -> tuple[UUID, ...]:
+        """People ``probe`` scores at or above the 1:1 threshold with, best first: the
+        face + code keypad asks for just enough of the code to tell them apart."""
+        threshold = self._pipeline.code_policy.verify_threshold
+        if probe is None or threshold is None:
+            return ()
+        people, scores = self._gallery.person_scores(probe)
+        ranked = sorted(zip(np.asarray(scores).tolist(), people, strict=True),
+                        key=lambda pair: -pair[0])
+        return tuple(person for score, person in ranked if score >= threshold)
+
     def check_capture(self, image: ImageBGR) -> CaptureCheck:
+        """One enrolment frame: the gate's verdict, pose and, when usable, P(real)."""
         from faceid.quality import assess_face
 
         detections = self._pack.detector.detect(image)
+        height, width = image.shape[:2]
         if not detections:
-            return CaptureCheck(False, GuidanceKey.NO_FACE)
+            return CaptureCheck(False, GuidanceKey.NO_FACE, frame_size=(width, height))
         if len(detections) > 1:
-            return CaptureCheck(False, GuidanceKey.ONE_AT_A_TIME)
-        quality = assess_face(image, detections[0], self._vision.min_face_px)
-        chip = self._pack.align(image, detections[0].landmarks)
-        if not quality.ok:
-            return CaptureCheck(False, guidance_for(quality.reason), chip)
-        return CaptureCheck(True, GuidanceKey.HOLD_STILL, chip)
+            return CaptureCheck(False, GuidanceKey.ONE_AT_A_TIME, frame_size=(width, height))
+        face = detections[0]
+        quality = assess_face(image, face, self._vision.min_face_px)
+        chip = self._pack.align(image, face.landmarks)
+        box = (float(face.box[0]), float(face.box[1]), float(face.box[2]), float(face.box[3]))
+        liveness = self._pack.liveness
+        score = (float(liveness.real_probability(image, face))
+                 if quality.ok and liveness is not None else None)
+        return CaptureCheck(quality.ok, GuidanceKey.HOLD_STILL if quality.ok
+                            else guidance_for(quality.reason), chip, box, (width, height),
+                            quality.yaw_deg, quality.pitch_deg, score)
+
+    @property
+    def liveness_threshold(self) -> float:
+        """The mean P(real) a face needs (``vision.liveness_threshold``)."""
+        return float(self._vision.liveness_threshold)
+
+    @property
+    def min_face_px(self) -> int:
+        """The quality gate's minimum face size (``vision.min_face_px``, box shorter side)."""
+        return int(self._vision.min_face_px)
 
 
 def _guidance_of(result: FrameResult) -> GuidanceKey:

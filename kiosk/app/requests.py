@@ -20,7 +20,8 @@ class SetAdminMode:
 
 @dataclass(frozen=True)
 class StartEnrollment:
-    """Capture ``frames`` good frames of the person in front of the camera and enroll them.
+    """Capture the person in front of the camera in ``frames`` guided poses (3-5, one frame
+    each: kiosk.app.enrol_capture) and enroll them.
 
     Either ``person_id`` (an existing person from the synced list) or ``new_person_name`` (a
     pending person created at the kiosk). ``consent_notice_version`` is the version of the
@@ -31,12 +32,19 @@ class StartEnrollment:
     new_person_name: str
     consent_notice_version: str
     collected_by: str = "kiosk-admin"
-    frames: int = 5
+    frames: int = 4
+    # people the admin confirmed as different from this one (a look-alike refusal before)
+    confirmed_different: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)
 class CancelEnrollment:
     pass
+
+
+@dataclass(frozen=True)
+class SkipEnrollmentPose:
+    """Skip the pose asked now, when the last EnrollmentProgress said ``can_skip``."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class AcknowledgeReminder:
     reminder_id: str
 
 
-WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment | RunDoctor
+WorkerRequest = (ListPeople | SetAdminMode | StartEnrollment | CancelEnrollment
+                 | SkipEnrollmentPose | RunDoctor
                  | LoadSettings | SaveSettings | PinEntered | SetKeypadOpen
                  | AcknowledgeReminder | FaceCodeEntered)

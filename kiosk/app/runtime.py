@@ -206,6 +206,6 @@ def enroll_from_folder(settings: KioskSettings, *, person_id: UUID | None, name:
     desk = StoreDesk.open(settings)
     try:
         return desk.enroll(person_id, name, images, consent_version, collected_by,
-                           department=department)
+                           department=department, image_names=[p.name for p in paths])
     finally:
         desk.close()

@@ -38,6 +38,7 @@ class GuidanceKey(enum.Enum):
     CHECKING = "checking"
     TURN_LEFT = "turn_left"  # the active liveness challenge (vision.active_liveness)
     TURN_RIGHT = "turn_right"
+    LIVENESS_RETRY = "liveness_retry"  # the second chance after a liveness doubt
 
 
 class PunchDirection(enum.Enum):
@@ -67,6 +68,8 @@ class Guidance:
     faces: tuple[FaceOutline, ...] = ()
     frame_size: tuple[int, int] = (0, 0)  # (width, height) of the analysed frame
     captured_monotonic_s: float = 0.0  # time.monotonic() when the frame was captured
+    # the primary (largest) face's tracker id: a card for another track ends at once
+    primary_track: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,26 +97,40 @@ class Greeting:
     reminders: tuple[ReminderItem, ...] = ()
     punch_id: UUID | None = None
     repeat: bool = False
+    verdict_quiet: bool = False  # the verdict says little ("no shift today"): shown small
     # the person's first enrolled face chip (encoded JPEG/PNG bytes), shown beside the name
     # so a wrong match is caught at the door; None when the store holds no chip
     enrolled_chip: bytes | None = field(default=None, repr=False)
+    # the face the recognizer decided on (encoded JPEG of the deciding frame's face box),
+    # shown beside the enrolled chip; None for PIN and QR check-ins
+    live_face: bytes | None = field(default=None, repr=False)
+    track_id: int | None = None  # the tracked face decided on (None: PIN, QR, face + code)
 
 
 @dataclass(frozen=True)
 class NotRecognized:
+    """A live face nobody enrolled is close enough to (or two people too close to tell);
+    ``track_id`` is the tracked face refused."""
+
     at: datetime
+    track_id: int | None = None
 
 
 @dataclass(frozen=True)
 class CodeRequested:
-    """Face alone was not sure: the screen asks for the employee code (face + code)."""
+    """Face alone was not sure: the screen asks for the employee code (face + code);
+    ``digits``: only its last N characters are needed (None: the whole code)."""
 
     at: datetime
+    digits: int | None = None
 
 
 @dataclass(frozen=True)
 class LivenessFailed:
+    """A photo or a screen (after the second chance), or a head-turn challenge not done."""
+
     at: datetime
+    track_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -148,18 +165,35 @@ class ModelsMissing:
 
 @dataclass(frozen=True)
 class EnrollmentProgress:
-    """Admin enrollment capture: good frames so far out of ``target``, with live feedback."""
+    """Admin enrollment capture: poses captured so far out of ``target``, with live feedback.
+
+    ``pose`` is the pose asked now (kiosk.app.enrol_capture.Pose value, a screen-text key),
+    ``in_oval`` whether the face sits in the framing oval and is big enough, ``refused`` the
+    reason this frame's capture was refused ("" when none), ``face_box`` the face (x, y, w, h
+    frame pixels, not mirrored) in a frame of ``frame_size`` (width, height). ``slow_pose``:
+    the pose has been asked for 8 s or more without a capture; ``can_skip``: it may be
+    skipped now (SkipEnrollmentPose), and ``target`` is then one less once it is.
+    """
 
     person_name: str
     captured: int
     target: int
     guidance: GuidanceKey
     preview_chip: ImageBGR | None = field(default=None, compare=False)
+    pose: str = ""
+    in_oval: bool = False
+    refused: str = ""
+    face_box: tuple[float, float, float, float] | None = None
+    frame_size: tuple[int, int] = (0, 0)
+    slow_pose: bool = False
+    can_skip: bool = False
 
 
 @dataclass(frozen=True)
 class EnrollmentFinished:
-    """Enrollment result: templates stored (``ok``) or why not (``error``, a message key)."""
+    """Enrollment result: templates stored (``ok``) or why not: ``error`` (a message in the
+    kiosk's language, or "cancelled"), or ``problem``, a capture problem key the screen
+    translates (``enroll.problem.<key>``: "no_pose_change", "not_live")."""
 
     person_id: UUID | None
     person_name: str
@@ -167,6 +201,10 @@ class EnrollmentFinished:
     rejected: int
     ok: bool
     error: str = ""
+    problem: str = ""
+    # refused as already enrolled: that person (an admin may confirm different people)
+    lookalike_id: UUID | None = None
+    lookalike_name: str = ""
 
 
 @dataclass(frozen=True)

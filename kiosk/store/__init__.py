@@ -28,6 +28,8 @@ Public API (everything else in this package is private)::
     store.settings.clock_offset_s() / .set_clock_offset_s(s)
     store.audit_log.record(actor, action, subject, details) / .entries(limit)
     store.alt_checkin.person_for_code(code) / .person_for_badge(hash) / .failures(code)
+    store.rolling.add(person_id, recognizer_id, vector, actor) -> RollingAdded | None
+    store.rolling.ids_for(person_id, recognizer_id) / .drop(ids, actor, reason)
     store.close()
 
 Every method blocks on disk I/O: call it from a worker thread, never the GUI thread.

@@ -73,6 +73,7 @@ class Biometrics:
         consent: Consent | None = None,
         queue_upload: bool = False,
         new_person: Person | None = None,
+        confirmed_different: Sequence[UUID] = (),
     ) -> list[UUID]:
         """Store templates (rows of ``embeddings``, float32) and chips for a person, atomically.
 
@@ -80,7 +81,9 @@ class Biometrics:
         transaction): otherwise ConsentMissingError and nothing is written. Returns the new
         template ids. ``queue_upload`` also queues the enrollment for the server in the same
         transaction (see kiosk.store.enrollment_outbox); ``new_person`` is the person when
-        it was created at this kiosk, so the upload creates it on the server too.
+        it was created at this kiosk, so the upload creates it on the server too;
+        ``confirmed_different`` are look-alikes an admin confirmed here as other people: both
+        are marked ``needs_code`` and the upload tells the server.
         """
         matrix = np.atleast_2d(np.asarray(embeddings, dtype=np.float32))
         if matrix.ndim != 2 or matrix.shape[0] == 0 or not np.all(np.isfinite(matrix)):
@@ -102,7 +105,11 @@ class Biometrics:
                 enrollment_outbox.queue(
                     raw, self._keyring, uuid4(), person_id, recognizer_id, consent_id, ids,
                     chip_ids, None if new_person is None else (new_person.display_name,
-                                                               new_person.department), now)
+                                                               new_person.department), now,
+                    confirmed_different=confirmed_different)
+            for member in (person_id, *confirmed_different) if confirmed_different else ():
+                # a confirmed look-alike pair: face + code from now on
+                raw.execute("UPDATE people SET needs_code = 1 WHERE id = ?", (str(member),))
         return ids
 
     def _insert_chip(self, raw: Any, person_id: UUID, chip: Chip, now: str) -> UUID:

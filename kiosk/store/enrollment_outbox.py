@@ -51,6 +51,8 @@ class PendingEnrollment:
     new_person_name: str | None = None
     new_person_department: str | None = None
     attempts: int = 0
+    rolling: bool = False  # a rolling template (kiosk.store.rolling), not an enrolment
+    confirmed_different: tuple[UUID, ...] = ()  # look-alikes an admin confirmed here
 
 
 def enrollment_context(enrollment_id: UUID) -> bytes:
@@ -69,16 +71,20 @@ def _seal_new_person(keyring: DataKeyring, enrollment_id: UUID,
 def queue(raw: sqlite3.Connection, keyring: DataKeyring, enrollment_id: UUID,
           person_id: UUID, recognizer_id: str, consent_id: UUID,
           template_ids: Sequence[UUID], chip_ids: Sequence[UUID],
-          new_person: tuple[str, str | None] | None, queued_at: str) -> None:
+          new_person: tuple[str, str | None] | None, queued_at: str,
+          rolling: bool = False, confirmed_different: Sequence[UUID] = ()) -> None:
     """Insert the queue row (inside the caller's enrollment transaction); a new person's
-    name and department are sealed with the data key."""
+    name and department are sealed with the data key. ``rolling``: the upload of a rolling
+    template (kiosk.store.rolling); ``confirmed_different``: look-alikes an admin confirmed
+    at the kiosk as other people (the server records the pairs)."""
     raw.execute(
         "INSERT INTO pending_enrollments (id, person_id, recognizer_id, consent_id,"
-        " template_ids, chip_ids, new_person_sealed, queued_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " template_ids, chip_ids, new_person_sealed, queued_at, rolling, confirmed_different)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (str(enrollment_id), str(person_id), recognizer_id, str(consent_id),
          json.dumps([str(t) for t in template_ids]), json.dumps([str(c) for c in chip_ids]),
-         _seal_new_person(keyring, enrollment_id, new_person), queued_at))
+         _seal_new_person(keyring, enrollment_id, new_person), queued_at, int(rolling),
+         json.dumps([str(p) for p in confirmed_different]) if confirmed_different else None))
 
 
 def seal_plaintext_names(raw: sqlite3.Connection, keyring: DataKeyring) -> int:
@@ -133,7 +139,10 @@ def load(raw: sqlite3.Connection, keyring: DataKeyring, row: dict[str, Any]) -> 
         id=UUID(row["id"]), person_id=UUID(row["person_id"]),
         recognizer_id=row["recognizer_id"], consent=consent, template_ids=tuple(ids),
         embeddings=matrix, chips=tuple(chips), new_person_name=name,
-        new_person_department=department, attempts=int(row["attempts"]))
+        new_person_department=department, attempts=int(row["attempts"]),
+        rolling=bool(row.get("rolling")),
+        confirmed_different=tuple(UUID(p) for p in json.loads(row.get("confirmed_different")
+                                                               or "[]")))
 
 
 class EnrollmentOutbox:

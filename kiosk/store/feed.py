@@ -6,9 +6,12 @@ Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries at most the erasur
   the person has a PIN or a QR badge (absent = none: applying the entry revokes them);
   an erasure (upsert with biometrics_erased, or a DELETE) names itself in ``erasure_id``
   and, on a DELETE, earlier erasures it stands for in ``covers``: the kiosk confirms them
-  to the server once applied (``erasure_ids``)
+  to the server once applied (``erasure_ids``); an erasure of a person not held here (of
+  another site: erasures go to every kiosk) is only confirmed. A person DELETE with
+  ``moved`` is a person who moved to another site: deleted here like an erasure.
 - template: person_id, recognizer_id, dim, embedding (base64 of little-endian float32),
-  created_at, consent {id, given_at, notice_version, collected_by}
+  created_at, consent {id, given_at, notice_version, collected_by}; rolling (true for a
+  rolling template added at check-in, kiosk.store.rolling; absent = an enrolment template)
 - reminder: person_id, title, due_at (ISO UTC or null), priority (0 low, 1 normal, 2 high),
   status ("open" | "acknowledged"), urgent (a leader's nudge), created_at (ISO UTC)
 - shift_type: any JSON object; shift_assignment: person_id or department plus any JSON;
@@ -60,16 +63,18 @@ def chip_context(chip_id: UUID) -> bytes:
 
 def insert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id: UUID,
                     person_id: UUID, recognizer_id: str, vector: npt.NDArray[np.float32],
-                    created_at: str) -> None:
-    """Insert or replace one template; the embedding is stored encrypted (AES-GCM)."""
+                    created_at: str, rolling: bool = False) -> None:
+    """Insert or replace one template; the embedding is stored encrypted (AES-GCM).
+    ``rolling``: a rolling template (kiosk.store.rolling), not an enrolment one."""
     data = np.ascontiguousarray(vector, dtype="<f4")
     sealed = keyring.seal(data.tobytes(), template_context(template_id))
     raw.execute(
-        "INSERT INTO templates (id, person_id, recognizer_id, embedding, dim, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET embedding = excluded.embedding,"
-        " dim = excluded.dim, recognizer_id = excluded.recognizer_id",
+        "INSERT INTO templates (id, person_id, recognizer_id, embedding, dim, created_at,"
+        " rolling) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " embedding = excluded.embedding, dim = excluded.dim,"
+        " recognizer_id = excluded.recognizer_id, rolling = excluded.rolling",
         (str(template_id), str(person_id), recognizer_id, sealed, int(data.shape[-1]),
-         created_at))
+         created_at, int(rolling)))
 
 
 def erase_biometrics(raw: sqlite3.Connection, person_id: UUID) -> int:
@@ -140,12 +145,14 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
     if change.op is FeedOp.DELETE:
         return _delete(raw, change.entity, change.entity_id)
     if change.entity is FeedEntity.PERSON:
+        if data.get("erasure_id") and not _holds(raw, change.entity_id):
+            return False  # an erasure every kiosk confirms: of a person of another site
         identity.upsert_person(raw, keyring, Person(
             id=change.entity_id, display_name=data["display_name"],
             employee_code=data.get("employee_code"), department=data.get("department"),
             active=bool(data.get("active", True))))
         apply_person_credentials(raw, keyring, change.entity_id, data)  # PIN / badge hashes
-        raw.execute("UPDATE people SET needs_code = ? WHERE id = ?",
+        raw.execute("UPDATE people SET needs_code = ?, resync_stale = 0 WHERE id = ?",
                     (int(bool(data.get("needs_code"))), key))  # a confirmed look-alike
         if data.get("biometrics_erased") or not data.get("active", True):
             if data.get("biometrics_erased"):
@@ -167,6 +174,11 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
         raw.execute("INSERT OR REPLACE INTO holidays (id, day, data) VALUES (?, ?, ?)",
                     (key, str(data["day"]), json.dumps(data)))
     return False
+
+
+def _holds(raw: sqlite3.Connection, person_id: UUID) -> bool:
+    return raw.execute("SELECT 1 FROM people WHERE id = ?", (str(person_id),)).fetchone() \
+        is not None
 
 
 def upsert_reminder_row(raw: sqlite3.Connection, reminder_id: UUID,
@@ -207,7 +219,7 @@ def _upsert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id:
     if vector.shape[0] != int(data["dim"]) or not np.all(np.isfinite(vector)):
         raise ValueError(f"template {template_id}: embedding does not match dim {data['dim']}")
     insert_template(raw, keyring, template_id, person_id, str(data["recognizer_id"]), vector,
-                    to_iso(from_iso(data["created_at"])))
+                    to_iso(from_iso(data["created_at"])), rolling=bool(data.get("rolling")))
 
 
 _DELETE_TABLES = {

@@ -15,6 +15,7 @@ from kiosk.store.connection import Connection
 from kiosk.store.records import FeedChange, ShiftData, to_iso, utc_now
 
 FEED_STREAM = "feed"
+RESYNC = "sync.site_resync"  # settings key: set while re-reading the feed after a site move
 
 
 class FeedCache:
@@ -39,6 +40,36 @@ class FeedCache:
         if erased:
             self._conn.vacuum()
         return len(changes)
+
+    def begin_resync(self, stream: str = FEED_STREAM) -> None:
+        """The kiosk was moved to another site: read the feed again from 0, with every person
+        held here marked stale (a person entry of the new reading clears the mark)."""
+        with self._conn.transaction() as raw:
+            raw.execute("UPDATE people SET resync_stale = 1")
+            raw.execute("INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT(key)"
+                        " DO UPDATE SET value = excluded.value", (RESYNC,))
+            raw.execute(
+                "INSERT INTO sync_cursors (stream, cursor, updated_at) VALUES (?, '0', ?)"
+                " ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor,"
+                " updated_at = excluded.updated_at", (stream, to_iso(utc_now())))
+
+    def finish_resync(self) -> int:
+        """After the re-reading caught up: delete every person it did not carry (with their
+        templates, chips, consents, reminders, PIN and badge hashes), except people enrolled
+        here whose upload has not reached the server yet. Returns how many were deleted."""
+        with self._conn.transaction() as raw:
+            if not raw.execute("SELECT 1 FROM settings WHERE key = ?", (RESYNC,)).fetchone():
+                return 0
+            stale = [UUID(row[0]) for row in raw.execute(
+                "SELECT id FROM people WHERE resync_stale = 1 AND id NOT IN"
+                " (SELECT person_id FROM pending_enrollments)")]
+            for person_id in stale:
+                feed.delete_person_rows(raw, person_id)
+            raw.execute("UPDATE people SET resync_stale = 0")
+            raw.execute("DELETE FROM settings WHERE key = ?", (RESYNC,))
+        if stale:
+            self._conn.vacuum()
+        return len(stale)
 
     def erasures_to_confirm(self) -> list[UUID]:
         """Erasures applied here and not yet confirmed to the server, oldest first."""

@@ -152,6 +152,26 @@ def m009_sealed_identity(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def m010_rolling_templates(conn: sqlite3.Connection) -> None:
+    # Rolling templates (kiosk.store.rolling): a few recent check-in templates per person,
+    # kept beside (never instead of) the enrolment ones; their upload is marked as rolling.
+    # A look-alike confirmed at the kiosk travels with its enrolment's upload.
+    for statement in (
+        "ALTER TABLE templates ADD COLUMN rolling INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE pending_enrollments ADD COLUMN rolling INTEGER NOT NULL DEFAULT 0",
+        # people an admin confirmed at the kiosk as different from this one (JSON ids)
+        "ALTER TABLE pending_enrollments ADD COLUMN confirmed_different TEXT",
+    ):
+        conn.execute(statement)
+
+
+def m013_sites(conn: sqlite3.Connection) -> None:
+    # A kiosk moved to another site reads the feed again from 0: every person is marked
+    # stale first, a person entry of that reading clears the mark, and whoever is still
+    # marked at its end is not of the new site and is deleted (kiosk.store.feed_cache).
+    conn.execute("ALTER TABLE people ADD COLUMN resync_stale INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
@@ -162,4 +182,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     m007_reminder_fields,
     m008_needs_code,
     m009_sealed_identity,
+    m010_rolling_templates,
+    m013_sites,
 )

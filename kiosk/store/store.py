@@ -9,6 +9,7 @@
     store.settings      key/value settings, admin-screen overrides, clock offset
     store.audit_log     admin actions on the device (kiosk.store.audit)
     store.alt_checkin   PIN / QR badge look-ups and wrong-PIN counts
+    store.rolling       each person's rolling templates (kiosk.store.rolling)
 
 Every method is thread safe (one locked connection) and blocks on disk I/O: call it from a
 worker thread, never the GUI thread. Writes are committed with ``synchronous=FULL`` before the
@@ -35,6 +36,7 @@ from kiosk.store.feed_cache import FeedCache
 from kiosk.store.keys import KEY_ENV, configured_keyring, default_key_file
 from kiosk.store.punches import PunchOutbox
 from kiosk.store.reminders import ReminderCache
+from kiosk.store.rolling import RollingTemplates
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class KioskStore:
         self.reminders = ReminderCache(conn)
         self.audit_log = AuditLog(conn)
         self.alt_checkin = AltCheckinStore(conn, keyring)
+        self.rolling = RollingTemplates(conn, keyring)
 
     @property
     def path(self) -> Path:

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from kiosk.errors import (
     AuthError,
     FeedCursorRefused,
+    FeedResyncRequired,
     RateLimited,
     ServerUnavailable,
     SyncError,
@@ -37,7 +38,7 @@ from kiosk.sync.credentials import KioskCredential
 from protocol.api import API_PREFIX, KIOSK_TIME_HEADER, SERVER_TIME_HEADER
 from protocol.enrolment import ChipBody, ConsentBody, EnrollmentIn, EnrollmentOut, NewPersonBody
 from protocol.events import EventAck, EventBatch
-from protocol.feed import CURSOR_BEYOND_FEED, FeedPageOut
+from protocol.feed import CURSOR_BEYOND_FEED, FEED_RESYNC, FeedPageOut
 from protocol.kiosks import (
     CredentialOut,
     DeviceReport,
@@ -144,8 +145,11 @@ class SyncClient:
                           embeddings: npt.NDArray[np.float32], chips: Sequence[Chip] = (),
                           new_person_name: str | None = None,
                           template_ids: Sequence[uuid.UUID] | None = None,
-                          new_person_department: str | None = None) -> list[uuid.UUID]:
-        """Send a kiosk enrollment (templates + chips + its consent record) to the server.
+                          new_person_department: str | None = None,
+                          rolling: bool = False,
+                          confirmed_different: Sequence[uuid.UUID] = ()) -> list[uuid.UUID]:
+        """Send a kiosk enrollment (templates + chips + its consent record) to the server;
+        ``rolling``: one rolling template (kiosk.store.rolling) instead.
 
         ``template_ids`` (one per embedding row) become the server's template ids: the upload
         is then idempotent (a retry after a lost answer stores nothing new) and the feed
@@ -164,7 +168,8 @@ class SyncClient:
             template_ids=list(template_ids) if template_ids is not None else None,
             new_person=(NewPersonBody(display_name=new_person_name,
                                       department=new_person_department)
-                        if new_person_name is not None else None))
+                        if new_person_name is not None else None),
+            rolling=rolling, confirmed_different=list(confirmed_different))
         answer = self._call("POST", "/templates",
                             json=body.model_dump(mode="json", exclude_none=True))
         return EnrollmentOut.model_validate(answer).template_ids
@@ -236,6 +241,8 @@ def _raise_for_problem(response: httpx.Response, method: str, path: str) -> None
         raise AuthError(message)
     if status == 409 and title == CURSOR_BEYOND_FEED:
         raise FeedCursorRefused(message)
+    if status == 409 and title == FEED_RESYNC:
+        raise FeedResyncRequired(message)
     if status == 429:
         raise RateLimited(message)
     if status >= 500:

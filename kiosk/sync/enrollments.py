@@ -49,7 +49,9 @@ def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
                     pending.person_id, pending.recognizer_id, pending.consent,
                     pending.embeddings, pending.chips, new_person_name=pending.new_person_name,
                     template_ids=pending.template_ids,
-                    new_person_department=pending.new_person_department)
+                    new_person_department=pending.new_person_department,
+                    rolling=pending.rolling,
+                    confirmed_different=pending.confirmed_different)
             except RateLimited as exc:
                 log.warning("enrollment %s of %s waits: %s", pending.id, pending.person_id,
                             exc)
@@ -60,6 +62,8 @@ def upload_enrollments(store: KioskStore, client: SyncClient) -> int:
                 store.enrollments.failed(pending.id, str(exc), permanent=True)
                 store.audit_log.record("sync", "enrollment_refused", str(pending.person_id),
                             {"enrollment": str(pending.id), "error": str(exc)})
+                if pending.rolling:  # the server does not want it: neither does this kiosk
+                    store.rolling.drop(list(pending.template_ids), "sync", str(exc))
                 log.warning("server refused enrollment %s of %s: %s", pending.id,
                             pending.person_id, exc)
                 continue

@@ -15,7 +15,13 @@ from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
-from kiosk.errors import EXPECTED_ERRORS, AuthError, FeedCursorRefused, ServerUnavailable
+from kiosk.errors import (
+    EXPECTED_ERRORS,
+    AuthError,
+    FeedCursorRefused,
+    FeedResyncRequired,
+    ServerUnavailable,
+)
 from kiosk.store import KioskStore
 from kiosk.store.operating_point import reported_rule
 from kiosk.store.records import utc_now
@@ -107,6 +113,8 @@ def pull_all(store: KioskStore, client: SyncClient, page_size: int) -> int:
         store.feed.apply_page(page.changes, str(page.next_cursor))
         pulled += len(page.changes)
         if not page.has_more or page.next_cursor <= after:
+            if store.feed.finish_resync():  # a site move's re-reading has caught up
+                pulled += 1
             return pulled
 
 
@@ -127,7 +135,14 @@ def confirm_erasures(store: KioskStore, client: SyncClient) -> int:
 
 def restart_feed(store: KioskStore, refusal: FeedCursorRefused) -> None:
     """The server's feed ends before our cursor (restored from an older backup): read it
-    again from the start. Every entry is idempotent (upserts replace, tombstones delete)."""
+    again from the start. Every entry is idempotent (upserts replace, tombstones delete).
+    After a move to another site, the people that reading does not carry are then dropped
+    (``FeedCache.finish_resync``)."""
+    if isinstance(refusal, FeedResyncRequired):
+        log.warning("this kiosk was moved to another site (%s): reading its people again",
+                    refusal)
+        store.feed.begin_resync()
+        return
     log.warning("the server refused feed cursor %s (%s): reading its feed from the start",
                 store.feed.cursor(), refusal)
     store.feed.apply_page([], "0")  # moves the cursor only, in one transaction

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from uuid import UUID
 
-import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -36,6 +36,7 @@ from kiosk.app.requests import (
     ListPeople,
     LoadSettings,
     RunDoctor,
+    SkipEnrollmentPose,
     StartEnrollment,
 )
 from kiosk.app.state import (
@@ -49,25 +50,25 @@ from kiosk.app.state import (
 )
 from kiosk.errors import SettingsError
 from kiosk.ui.admin_settings_page import SettingsPage
+from kiosk.ui.enrol_view import CaptureView
 from kiosk.ui.pinpad import FIELD_STYLE
 from kiosk.ui.strings import Language, text
 from kiosk.ui.touch_keys import NumericKeypad, VietnameseKeyboard
 
 CONSENT_NOTICE_VERSION = "2026-01-vi-1"
 BIG = "font-size: 22pt;"
+# The consent box must be seen on the dark page, ticked or not: a white frame on a lighter
+# box, filled green with a white tick mark when ticked.
+CONSENT_STYLE = ("QCheckBox { font-size: 18pt; color: white; spacing: 16px; } "
+                 "QCheckBox::indicator { width: 36px; height: 36px; border: 3px solid #ffffff; "
+                 "border-radius: 6px; background: #37474f; } "
+                 "QCheckBox::indicator:checked { background: #2ecc71; }")
 
 
 def _big(widget: QWidget) -> QWidget:
     widget.setStyleSheet(BIG)
     widget.setMinimumHeight(64)  # touch-friendly
     return widget
-
-
-def _pixmap(image: ImageBGR, side: int) -> QPixmap:
-    rgb = np.ascontiguousarray(image[:, :, ::-1])
-    height, width = rgb.shape[:2]
-    qimage = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(qimage).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
 
 
 class AdminPanel(QStackedWidget):
@@ -147,7 +148,8 @@ class AdminPanel(QStackedWidget):
         title.setStyleSheet("font-size: 32pt; font-weight: bold; color: white;")
         top.addWidget(title)
         top.addWidget(self._white(self._label("enroll.pick_person")))
-        self.person_picker = QComboBox()
+        self.person_picker = QComboBox()  # nobody chosen until the admin picks someone
+        self._tr(self.person_picker.setPlaceholderText, "enroll.pick_person")
         top.addWidget(_big(self.person_picker))
         layout.addWidget(self.enroll_top)
         layout.addWidget(self._white(self._label("enroll.new_person")))
@@ -156,6 +158,8 @@ class AdminPanel(QStackedWidget):
         self.new_name.setStyleSheet(FIELD_STYLE)
         self.new_name.setMinimumHeight(64)
         self.new_name.installEventFilter(self)  # a touch opens the on-screen keyboard
+        self.new_name.textChanged.connect(self._typed_name)
+        self.person_picker.activated.connect(self._picked_person)
         layout.addWidget(self.new_name)
         self.name_keyboard = VietnameseKeyboard(self.new_name, text("admin.ok", self._language))
         self._tr(self.name_keyboard.keys["done"].setText, "admin.ok")
@@ -167,7 +171,40 @@ class AdminPanel(QStackedWidget):
         self._build_enroll_actions(rest)
         layout.addWidget(self.enroll_rest)
         layout.addStretch(1)
+        # While a capture runs the live camera with its framing oval replaces the form.
+        self.capture_view = CaptureView(self._language)
+        self.capture_view.cancel.connect(self.cancel_capture)
+        self.capture_view.skip.connect(self.skip_pose)
+        self.capture_view.hide()
+        layout.addWidget(self.capture_view, 1)
+        self._enroll_layout = layout
         return page
+
+    def _show_capture(self, capturing: bool) -> None:
+        """The capture view in place of the form (True) or the form back (False)."""
+        self.name_keyboard.hide()
+        self.capture_view.replace_form(self._enroll_layout, capturing, keep=self.name_keyboard)
+        self.confirm_different.setVisible(not capturing and self._lookalike is not None)
+
+    @property
+    def capturing(self) -> bool:
+        """Whether the capture view shows (an enrolment capture runs)."""
+        return not self.capture_view.isHidden()
+
+    def show_camera_frame(self, image: ImageBGR) -> None:
+        """A live camera frame for the capture view (ignored when no capture runs)."""
+        if self.capturing:
+            self.capture_view.show_frame(image)
+
+    def cancel_capture(self) -> None:
+        self.activity.emit()
+        self.request.emit(CancelEnrollment())
+
+    def skip_pose(self) -> None:
+        """The person cannot reach the pose asked: ask the engine to drop it."""
+        self.activity.emit()
+        self.capture_view.skip_button.hide()  # until the engine offers it again
+        self.request.emit(SkipEnrollmentPose())
 
     @staticmethod
     def _column() -> tuple[QWidget, QVBoxLayout]:
@@ -180,9 +217,15 @@ class AdminPanel(QStackedWidget):
         """Consent, the action buttons and the capture feedback of the enrolment page."""
         self.consent = QCheckBox()
         self._tr(self.consent.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
-        self.consent.setStyleSheet("QCheckBox { font-size: 18pt; color: white; } "
-                                   "QCheckBox::indicator { width: 36px; height: 36px; }")
+        self.consent.setStyleSheet(CONSENT_STYLE)
         layout.addWidget(self.consent)
+        # shown after a look-alike refusal: the admin confirms two different people
+        self.confirm_different = QCheckBox()
+        self.confirm_different.setStyleSheet(self.consent.styleSheet())
+        self.confirm_different.setVisible(False)
+        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
+        self._lookalike: tuple[UUID, str] | None = None
+        layout.addWidget(self.confirm_different)
         buttons = QHBoxLayout()
         self.start_button = self._button("enroll.start", self.start_enrollment)
         self.settings_button = self._button("admin.settings", self.open_settings)
@@ -198,17 +241,9 @@ class AdminPanel(QStackedWidget):
         self.doctor_lines.setWordWrap(True)
         self.doctor_lines.setStyleSheet("font-size: 12pt; color: #cfd8dc; background: "
                                         "transparent;")
-        feedback = QHBoxLayout()
-        self.chip = QLabel()
-        self.chip.setFixedSize(160, 160)
-        self.chip.setStyleSheet("background: #202830; border-radius: 8px;")
-        feedback.addWidget(self.chip)
-        texts = QVBoxLayout()
         for label in (self.progress, self.guidance, self.result):
             label.setStyleSheet("font-size: 22pt; color: #ffe28a; background: transparent;")
-            texts.addWidget(label)
-        feedback.addLayout(texts, 1)
-        layout.addLayout(feedback)
+            layout.addWidget(label)
         layout.addWidget(self.doctor_lines)
 
     def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
@@ -251,6 +286,7 @@ class AdminPanel(QStackedWidget):
         for setter, key, values in self._texts:
             setter(text(key, language, **values))
         self.settings_page.set_language(language)
+        self.capture_view.set_language(language)
 
     @staticmethod
     def _white(label: QLabel) -> QLabel:
@@ -262,6 +298,9 @@ class AdminPanel(QStackedWidget):
     def open_pin_page(self) -> None:
         self.unlocked = False
         self.pin_input.clear()
+        if self.capturing:  # admin mode was left mid-capture (the capture was cancelled)
+            self._show_capture(False)
+            self.start_button.setEnabled(True)
         status = self.lockout.status()
         if status.locked_for_s > 0:
             self.pin_message.setText(self._locked_text(status))
@@ -345,8 +384,12 @@ class AdminPanel(QStackedWidget):
             return
         self.result.setText("")
         self.start_button.setEnabled(False)
+        confirmed = (self._lookalike[0],) if self._lookalike is not None and \
+            self.confirm_different.isChecked() else ()
+        self._show_capture(True)
         self.request.emit(StartEnrollment(person_id=person_id, new_person_name=name,
-                                          consent_notice_version=CONSENT_NOTICE_VERSION))
+                                          consent_notice_version=CONSENT_NOTICE_VERSION,
+                                          confirmed_different=confirmed))
 
     def run_doctor(self) -> None:
         self.activity.emit()
@@ -372,26 +415,50 @@ class AdminPanel(QStackedWidget):
 
     # -- rendering worker states --------------------------------------------------------
     def render_people(self, directory: PeopleDirectory) -> None:
+        """Fill the staff dropdown with nobody chosen (a new name may be typed instead)."""
         self.person_picker.clear()
         for person in directory.people:
             label = f"{person.name} — {person.department}" if person.department else person.name
             self.person_picker.addItem(label, person.person_id)
+        self.person_picker.setCurrentIndex(-1)
+
+    def _picked_person(self, _index: int) -> None:
+        """Someone was chosen from the dropdown: a half-typed new name is dropped."""
+        self.name_keyboard.clear()
+
+    def _typed_name(self, name: str) -> None:
+        """A new person's name is typed: the dropdown lets go of whoever it showed."""
+        if name.strip():
+            self.person_picker.setCurrentIndex(-1)
 
     def render_progress(self, progress: EnrollmentProgress) -> None:
+        """The pose asked, the oval's cue and any refusal (kiosk.ui.enrol_view)."""
         self.activity.emit()
         self.progress.setText(text("enroll.progress", self._language,
                                    captured=progress.captured, target=progress.target))
-        self.guidance.setText(text(f"guidance.{progress.guidance.value}", self._language))
-        if progress.preview_chip is not None:
-            self.chip.setPixmap(_pixmap(progress.preview_chip, self.chip.width()))
+        self.capture_view.show_progress(progress)
 
     def render_finished(self, finished: EnrollmentFinished) -> None:
         self.activity.emit()
         self.start_button.setEnabled(True)
+        self._show_capture(False)
         if finished.ok:
             self.result.setText(text("enroll.done", self._language,
                                      count=finished.templates_saved, name=finished.person_name))
             self.consent.setChecked(False)
             self.name_keyboard.clear()
         else:
-            self.result.setText(text("enroll.failed", self._language, error=finished.error))
+            error = (text(f"enroll.problem.{finished.problem}", self._language)
+                     if finished.problem else finished.error)
+            self.result.setText(text("enroll.failed", self._language, error=error))
+        self._offer_confirmation(finished)
+
+    def _offer_confirmation(self, finished: EnrollmentFinished) -> None:
+        """After a look-alike refusal, let the admin confirm different people (unticked)."""
+        self._lookalike = (None if finished.ok or finished.lookalike_id is None
+                           else (finished.lookalike_id, finished.lookalike_name))
+        self.confirm_different.setChecked(False)
+        self.confirm_different.setVisible(self._lookalike is not None)
+        if self._lookalike is not None:
+            self.confirm_different.setText(text("enroll.confirm_different", self._language,
+                                                name=self._lookalike[1]))

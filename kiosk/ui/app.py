@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -169,16 +169,22 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
 
 
 def show_full_screen(window: KioskWindow) -> None:
-    """Full screen with or without a window manager.
+    """Full screen on X11 with or without a window manager, and under a Wayland kiosk
+    compositor (cage).
 
-    ``showFullScreen`` only asks the window manager (_NET_WM_STATE_FULLSCREEN); on a kiosk
-    without one (bare X, Xvfb) the window kept its default size and left a black band. The
-    screen's geometry is therefore also set explicitly, before and after showing.
+    ``showFullScreen`` only asks a window manager (_NET_WM_STATE_FULLSCREEN). Without one
+    (bare X, Xvfb) the window kept its default size, the layout's minimum (1274x652 px), and
+    left a 148 px band below it; an explicit geometry is clamped to that same minimum, so on
+    800x480 or 1024x600 panels the window overflowed the screen instead. The window is
+    therefore fixed to the screen's size (the screen geometry tests lay the window out at
+    each supported size this way) and follows the screen when its resolution changes.
+    Frameless: Qt's Wayland client otherwise draws its own title bar and borders.
     """
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
     screen = window.screen() or QApplication.primaryScreen()
-    window.setGeometry(screen.geometry())
+    window.fit_to_screen(screen.geometry())
+    screen.geometryChanged.connect(window.fit_to_screen)  # a slot: ends with the window
     window.showFullScreen()
-    window.setGeometry(screen.geometry())
 
 
 def _shutdown(parts: KioskParts, window: KioskWindow, worker: InferenceWorker,

@@ -65,6 +65,7 @@ class PinPad(QFrame):
         self.title = QLabel(text("pin.title", language))
         self.title.setStyleSheet("font-size: 26pt; font-weight: bold;")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)  # "type the last N digits ..." on a narrow screen
         self.code_field = self._field(text("pin.code", language), password=False)
         self.pin_field = self._field(text("pin.pin", language), password=True)
         self.code_field.installEventFilter(self)
@@ -81,6 +82,7 @@ class PinPad(QFrame):
         layout.addWidget(self.key_pages, 1)
         self.active = self.code_field
         self.code_only = False
+        self.suffix: int | None = None
         self.reset()
 
     def _field(self, placeholder: str, *, password: bool) -> QLineEdit:
@@ -133,7 +135,7 @@ class PinPad(QFrame):
     def set_language(self, language: Language) -> None:
         """Redraw every text in ``language`` (the admin settings screen changed it)."""
         self.language = language
-        self.title.setText(text("code.title" if self.code_only else "pin.title", language))
+        self.title.setText(self._title())
         self.code_field.setPlaceholderText(text("pin.code", language))
         self.pin_field.setPlaceholderText(text("pin.pin", language))
         for key, name in (("letters", "pin.letters"), ("digits", "pin.digits"),
@@ -142,15 +144,24 @@ class PinPad(QFrame):
         self._activate(self.active)  # the OK key's text depends on the field
 
     # -- behaviour ---------------------------------------------------------------------
-    def reset(self, code_only: bool = False) -> None:
+    def reset(self, code_only: bool = False, suffix: int | None = None) -> None:
         """Empty both fields and start at the code (called each time the pad opens).
-        ``code_only``: face + code, the employee code alone is asked for (no PIN)."""
+        ``code_only``: face + code, the employee code alone is asked for (no PIN);
+        ``suffix``: only its last N characters (the title says how many)."""
         self.code_only = code_only
-        self.title.setText(text("code.title" if code_only else "pin.title", self.language))
+        self.suffix = suffix if code_only else None
+        self.title.setText(self._title())
         self.pin_field.setVisible(not code_only)
         self.code_field.clear()
         self.pin_field.clear()
         self._activate(self.code_field)
+
+    def _title(self) -> str:
+        if not self.code_only:
+            return text("pin.title", self.language)
+        if self.suffix:
+            return text("code.suffix_title", self.language, digits=self.suffix)
+        return text("code.title", self.language)
 
     def _activate(self, field: QLineEdit) -> None:
         self.active = field
@@ -186,7 +197,7 @@ class PinPad(QFrame):
         if self.active is self.code_field and self.code_only:
             code = self.code_field.text()
             if code:
-                self.reset(code_only=True)
+                self.reset(code_only=True, suffix=self.suffix)
                 self.code_entered.emit(code)
             return
         if self.active is self.code_field:

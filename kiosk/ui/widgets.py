@@ -249,13 +249,15 @@ class ReminderPanel(QFrame):
         self.acknowledged.emit(greeting.person_id, item.reminder_id)
 
 
-CHIP_SIDE = 112  # px: the enrolled face chip at full scale
+CHIP_SIDE = 112  # px: the enrolled face chip and the live face, each, at full scale
+VERDICT_STYLE = (26, True, "#ffe28a")  # (pt, bold, colour) at full scale
+QUIET_VERDICT_STYLE = (16, False, "#cfe9dc")  # "no shift today": small, like the department
 
 
 class GreetingCard(QFrame):
-    """A big check mark and the person's enrolled face chip (so a wrong match is caught at
-    once), then name, department, time, check-in/out, verdict ("Đi muộn 12 phút") and
-    reminders."""
+    """A big check mark and the name; under it the person's enrolled face chip BESIDE the
+    face the recognizer decided on (so a wrong match is caught at once); then department,
+    time, check-in/out, verdict ("Đi muộn 12 phút") and reminders."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -267,23 +269,34 @@ class GreetingCard(QFrame):
         self.check = _label(48, bold=True, color="#2ecc71")
         self.check.setText("✓")
         self.check.setWordWrap(False)
-        self.chip = QLabel()
-        self.chip.setFixedSize(CHIP_SIDE, CHIP_SIDE)
-        self.chip.setStyleSheet("background: #0b2a1e; border-radius: 12px;")
+        self.chip = self._face_label()  # enrolled
+        self.live = self._face_label()  # now, at the door
         self.name = _label(40, bold=True)
         header.addWidget(self.check, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.name, 1)
-        header.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
+        faces = QHBoxLayout()  # enrolled | now, side by side under the name
+        faces.addWidget(self.chip)
+        faces.addWidget(self.live)
+        faces.addStretch(1)
+        layout.addLayout(faces)
         self.department = _label(22, color="#cfe9dc")
         self.when = _label(28)
-        self.verdict = _label(26, bold=True, color="#ffe28a")  # smaller than the name
+        self.verdict = _label(*VERDICT_STYLE)  # smaller than the name
         self.reminders = ReminderPanel()
         for widget in (self.department, self.when, self.verdict, self.reminders):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.greeting: Greeting | None = None
         self.scale = 1.0
+
+    @staticmethod
+    def _face_label() -> QLabel:
+        label = QLabel()
+        label.setFixedSize(CHIP_SIDE, CHIP_SIDE)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("background: #0b2a1e; border-radius: 12px;")
+        return label
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -297,8 +310,9 @@ class GreetingCard(QFrame):
             _scale_labels([self.check, self.name, self.department, self.when, self.verdict],
                           scale)
             side = round(CHIP_SIDE * max(scale, 0.6))
-            self.chip.setFixedSize(side, side)
-            self._show_chip()
+            for label in (self.chip, self.live):
+                label.setFixedSize(side, side)
+            self._show_faces()
             self.reminders.set_scale(scale)
             layout.invalidate()
             layout.activate()  # lays the children out at this scale, now
@@ -328,20 +342,25 @@ class GreetingCard(QFrame):
         if greeting.repeat:
             verdict = f"{verdict} ({text('greeting.repeat', language)})"
         self.verdict.setText(verdict)
+        self.verdict.setProperty("base_style",
+                                 QUIET_VERDICT_STYLE if greeting.verdict_quiet else VERDICT_STYLE)
         self.reminders.show_reminders(greeting, language, zone)
         self.chip.setVisible(greeting.enrolled_chip is not None)
+        self.live.setVisible(greeting.live_face is not None)
         self.fit()
 
-    def _show_chip(self) -> None:
-        """The greeting's enrolled chip scaled into the chip label (cleared without one)."""
-        chip = self.greeting.enrolled_chip if self.greeting is not None else None
-        image = QImage.fromData(chip) if chip else QImage()
-        if image.isNull():
-            self.chip.clear()
-            return
-        self.chip.setPixmap(QPixmap.fromImage(image).scaled(
-            self.chip.size(), Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation))
+    def _show_faces(self) -> None:
+        """The enrolled chip and the live face scaled into their labels (cleared without)."""
+        greeting = self.greeting
+        for label, data in ((self.chip, greeting.enrolled_chip if greeting else None),
+                            (self.live, greeting.live_face if greeting else None)):
+            image = QImage.fromData(data) if data else QImage()
+            if image.isNull():
+                label.clear()
+                continue
+            label.setPixmap(QPixmap.fromImage(image).scaled(
+                label.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
 
 
 class MessageScreen(QFrame):
@@ -370,7 +389,8 @@ class MessageScreen(QFrame):
 
 
 class StatusBarWidget(QFrame):
-    """Online/offline, punches waiting to sync, camera state, model pack."""
+    """Online/offline, punches waiting to sync, camera state. The model pack is for admins
+    (settings and doctor screens), not for the staff at the door."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -380,8 +400,7 @@ class StatusBarWidget(QFrame):
         self.online = _label(14)
         self.backlog = _label(14)
         self.camera = _label(14)
-        self.pack = _label(14, color="#9fb3c8")
-        for widget in (self.online, self.backlog, self.camera, self.pack):
+        for widget in (self.online, self.backlog, self.camera):
             layout.addWidget(widget)
         self.state: StatusBar | None = None
 
@@ -394,7 +413,6 @@ class StatusBarWidget(QFrame):
             self.online.setText(("● " if state.online else "○ ") + text(key, language))
         self.backlog.setText(text("status.backlog", language, count=state.backlog))
         self.camera.setText(text(f"status.camera.{state.camera.value}", language))
-        self.pack.setText(text("status.pack", language, pack=state.pack))
 
     def set_camera(self, phase: CameraPhase, language: Language) -> None:
         self.camera.setText(text(f"status.camera.{phase.value}", language))

@@ -7,7 +7,7 @@ from collections import deque
 from datetime import tzinfo
 from uuid import UUID
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,6 +53,7 @@ from kiosk.app.state import (
 from kiosk.camera import LatestFrameBuffer
 from kiosk.ui.admin import AdminPanel
 from kiosk.ui.pinpad import PinPad
+from kiosk.ui.refusal import RefusalCard
 from kiosk.ui.strings import Language, text
 from kiosk.ui.widgets import (
     FittedLabel,
@@ -64,6 +65,7 @@ from kiosk.ui.widgets import (
 
 PREVIEW_INTERVAL_MS = 15  # poll faster than any camera so the preview keeps its frame rate
 PERSISTENT_SCREENS = ("camera_offline", "models_missing")
+NARROW_PX = 1000  # px: a landscape window narrower than this gives the card half the row
 KEYPAD_TIMEOUT_MS = 30_000  # an abandoned PIN keypad goes back to the check-in screen
 
 
@@ -90,6 +92,7 @@ class KioskWindow(QWidget):
         self._build(admin_pin_hash, admin_lockout)
         self._card_timer = self._single_shot(int(card_seconds * 1000), self._clear_card)
         self._message_timer = self._single_shot(int(card_seconds * 500), self._clear_message)
+        self._refusal_timer = self._single_shot(int(card_seconds * 500), self._clear_card)
         self._admin_timer = self._single_shot(int(admin_timeout_s * 1000), self.leave_admin)
         self._keypad_timer = self._single_shot(KEYPAD_TIMEOUT_MS, self.close_keypad)
         self._preview_timer = QTimer(self)
@@ -116,8 +119,14 @@ class KioskWindow(QWidget):
         self.card = GreetingCard()
         self.card.hide()
         self.card.reminders.acknowledged.connect(self._acknowledge_reminder)
+        self.refusal = RefusalCard()
+        self.refusal.hide()
         row.addWidget(self.preview, 3)
         row.addWidget(self.card, 2)
+        row.addWidget(self.refusal, 2)
+        # The tracked faces the card on screen is for: another face in view ends it at once.
+        self._card_tracks: frozenset[int] = frozenset()
+        self._last_primary: int | None = None
         column.addLayout(row, 1)
         self.message = MessageScreen()
         self.admin = AdminPanel(admin_pin_hash, self.language, admin_lockout)
@@ -139,11 +148,22 @@ class KioskWindow(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
 
+    def fit_to_screen(self, rect: QRect) -> None:
+        """Fix the window's size to ``rect`` (pixels) at its top-left: full screen with or
+        without a window manager (kiosk.ui.app.show_full_screen)."""
+        self.setFixedSize(rect.size())
+        self.move(rect.topLeft())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """Portrait panels put the greeting card under the preview, landscape beside it."""
+        """Portrait panels put the greeting card under the preview, landscape beside it;
+        small landscape panels (under NARROW_PX wide) give the card half the width, so the
+        enrolled and live faces fit beside the texts."""
         portrait = event.size().height() > event.size().width()
         self.checkin_row.setDirection(QBoxLayout.Direction.TopToBottom if portrait
                                       else QBoxLayout.Direction.LeftToRight)
+        card_share = 3 if not portrait and event.size().width() < NARROW_PX else 2
+        for index in (1, 2):  # the greeting card and the refusal card
+            self.checkin_row.setStretch(index, card_share)
         super().resizeEvent(event)
 
     # -- the one entry point for worker states ------------------------------------------
@@ -156,9 +176,9 @@ class KioskWindow(QWidget):
             case Greeting():
                 self._render_greeting(state)
             case NotRecognized():
-                self._show_message("not_recognized", "#7a4b00", transient=True)
+                self._render_face_refusal("not_recognized", "#7a4b00", state.track_id)
             case LivenessFailed():
-                self._show_message("liveness", "#7a1020", transient=True)
+                self._render_face_refusal("liveness", "#7a1020", state.track_id)
             case StorageFailed():
                 self._show_message("storage_failed", "#7a1020", transient=True)
             case CameraState():
@@ -177,8 +197,8 @@ class KioskWindow(QWidget):
                 self.admin.render_finished(state)
             case AltCheckinRefused():
                 self._render_refusal(state)
-            case CodeRequested():
-                self.open_keypad(code_only=True)
+            case CodeRequested(digits=digits):
+                self.open_keypad(code_only=True, suffix=digits)
             case DoctorReport():
                 self.admin.render_doctor(state)
             case LocalSettingsView():
@@ -200,10 +220,17 @@ class KioskWindow(QWidget):
             return "keypad"
         if current is self.message:
             return self.message.kind
+        if not self.refusal.isHidden():
+            return self.refusal.kind
         return "checkin" if self.card.isHidden() else "greeting"
 
     def _render_guidance(self, guidance: Guidance) -> None:
         self.preview.show_guidance(guidance)
+        self._last_primary = guidance.primary_track
+        showing = not (self.card.isHidden() and self.refusal.isHidden())
+        if showing and guidance.primary_track is not None and \
+                guidance.primary_track not in self._card_tracks:
+            self._clear_card()  # the next person stands at the camera: their guidance
         if self.card.isHidden():
             key = guidance.key if guidance.faces else GuidanceKey.NO_FACE
             self.guidance_label.setText(text(f"guidance.{key.value}", self.language))
@@ -213,6 +240,8 @@ class KioskWindow(QWidget):
         # deserves its greeting (the state comes back when the card clears).
         if self.pages.currentWidget() in (self.admin, self.keypad):
             return
+        self._hide_card()
+        self._card_tracks = self._faces_of(greeting.track_id)
         self.card.show_greeting(greeting, self.language, self._zone)
         self.card.show()
         self.pages.setCurrentWidget(self.checkin_page)
@@ -224,6 +253,30 @@ class KioskWindow(QWidget):
         self._card_timer.start()
         if self._sound and not greeting.repeat:
             QApplication.beep()  # the system bell; a chime file needs QtMultimedia
+
+    def _faces_of(self, track_id: int | None) -> frozenset[int]:
+        """The tracks a card is for: the face decided on; for a PIN, QR or face + code
+        check-in (no track), the face in view when it was shown."""
+        if track_id is not None:
+            return frozenset((track_id,))
+        return frozenset(() if self._last_primary is None else (self._last_primary,))
+
+    def _render_face_refusal(self, kind: str, background: str,
+                             track_id: int | None) -> None:
+        """"Not recognized" or "liveness failed" beside the live preview, pointing to the
+        PIN keypad or a QR badge; transient, and ended by the next face like a card."""
+        if self.pages.currentWidget() in (self.admin, self.keypad):
+            return
+        guidance = self.guidance_label.text()
+        self._hide_card()
+        self.guidance_label.setText(guidance)  # the live guidance goes on above the card
+        self._card_tracks = self._faces_of(track_id)
+        self.pages.setCurrentWidget(self.checkin_page)
+        self.refusal.show_refusal(kind, background, self.language, track_id)
+        self.refusal.show()
+        self._checkin_column.activate()
+        self.refusal.fit()
+        self._refusal_timer.start()
 
     def _acknowledge_reminder(self, person_id: UUID, reminder_id: str) -> None:
         """One touch on "Got it": the worker records it; the card stays up a while longer."""
@@ -285,12 +338,16 @@ class KioskWindow(QWidget):
             self._show_message(kind, background, fix=fix)
 
     def _hide_card(self) -> None:
+        """End the greeting card or the refusal card, whichever shows."""
         self._card_timer.stop()
+        self._refusal_timer.stop()
         self.card.hide()
+        self.refusal.hide()
+        self.refusal.kind = ""
         self.guidance_label.setText(text("guidance.no_face", self.language))
 
     def _clear_card(self) -> None:
-        """The greeting card's time is up (a persistent state, if any, comes back)."""
+        """The card's time is up, or the next face came (a persistent state comes back)."""
         self._hide_card()
         if self._persistent is not None and self.pages.currentWidget() is self.checkin_page:
             self._back_to_base()
@@ -301,6 +358,7 @@ class KioskWindow(QWidget):
         frame = self._preview_buffer.take_nowait()
         if frame is not None:
             self.preview.show_frame(frame.image)
+            self.admin.show_camera_frame(frame.image)  # the enrolment capture's live view
 
     # -- PIN keypad (people who check in without their face) ------------------------------
     def _build_keypad(self) -> QPushButton:
@@ -317,14 +375,15 @@ class KioskWindow(QWidget):
         self._keypad_active = False
         return self.pin_button
 
-    def open_keypad(self, code_only: bool = False) -> None:
+    def open_keypad(self, code_only: bool = False, suffix: int | None = None) -> None:
         """Show the keypad; the worker stops deciding on faces until it closes. It opens over
         a persistent state too: a PIN works with the camera offline or the models missing.
-        ``code_only``: face + code asks for the employee code alone."""
+        ``code_only``: face + code asks for the employee code alone (``suffix``: its last
+        N characters)."""
         if self.pages.currentWidget() in (self.admin, self.keypad):
             return
         self._hide_card()
-        self.keypad.reset(code_only=code_only)
+        self.keypad.reset(code_only=code_only, suffix=suffix)
         self.pages.setCurrentWidget(self.keypad)
         self._keypad_active = True
         self.request.emit(SetKeypadOpen(active=True))
@@ -392,5 +451,5 @@ class KioskWindow(QWidget):
     def shutdown(self) -> None:
         """Stop every timer (before the window closes, so nothing fires afterwards)."""
         for timer in (self._card_timer, self._message_timer, self._admin_timer,
-                      self._preview_timer, self._keypad_timer):
+                      self._preview_timer, self._keypad_timer, self._refusal_timer):
             timer.stop()

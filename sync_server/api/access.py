@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -62,8 +62,9 @@ def open_access_request(person_id: uuid.UUID, admin: Admin,
 @router.get("/{person_id}/export", response_model=ExportOut,
             summary="Everything held about a person (JSON and a readable summary)")
 def export_person(person_id: uuid.UUID, admin: Admin, sessions: Sessions,
-                  request_id: uuid.UUID | None = None) -> ExportOut:
-    """Marks ``request_id`` (if given) fulfilled."""
+                  request_id: uuid.UUID | None = None,
+                  language: Literal["vi", "en"] = "vi") -> ExportOut:
+    """Marks ``request_id`` (if given) fulfilled; the summary is in ``language``."""
     with transaction(sessions) as session:
         data = access.export_person(session, person_id, request_id, actor=f"admin:{admin}")
-    return ExportOut(data=data, summary=access.summary(data))
+    return ExportOut(data=data, summary=access.summary(data, language))

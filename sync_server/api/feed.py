@@ -21,20 +21,25 @@ router = APIRouter(prefix=API_PREFIX, tags=["feed"])
 def read_feed(kiosk: Kiosk, sessions: Sessions, settings: Settings,
               after: Annotated[int, Query(ge=0)] = 0,
               limit: Annotated[int, Query(ge=1, le=10_000)] = 500) -> FeedPageOut:
-    """Changes with seq > ``after``; templates only for the kiosk's recognizer.
+    """Changes with seq > ``after``; people, templates and reminders only of the kiosk's
+    site, templates only for its recognizer.
 
     Asking from ``after`` records the kiosk's position (which templates it holds); an
-    ``after`` beyond the newest change is refused (409). Erasures are confirmed only by
-    ``POST /kiosks/me/erasures/confirm``. Embeddings are stored sealed and opened here for
-    the (TLS) wire.
+    ``after`` beyond the newest change is refused (409), and so is an ``after`` above 0
+    from a kiosk moved to another site (409 ``FEED_RESYNC``: read again from 0). Erasures
+    are confirmed only by ``POST /kiosks/me/erasures/confirm``. Embeddings are stored
+    sealed and opened here for the (TLS) wire.
     """
     limit = min(limit, settings.api.feed_page_max)
     with transaction(sessions) as session:
         feed.check_cursor(session, after)
         row = session.get(KioskRow, kiosk.id)
+        site = None
         if row is not None:
+            feed.check_resync(row, after)
             erasure.note_feed_cursor(row, after)
-        page = feed.page(session, after, limit, kiosk.recognizer_id)
+            site = row.site_id
+        page = feed.page(session, after, limit, kiosk.recognizer_id, site)
         keyring = None
         changes = []
         for c in page.changes:

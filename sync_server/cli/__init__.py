@@ -1,6 +1,7 @@
 """``sync-server``: run, migrate, create-admin, provision-kiosk, revoke-kiosk, rotate-key,
 retention, create-user, enroll-folder, the reminders' commands (create-integration,
-subscribe-webhook, deliver-webhooks, digest-recipient, digest), and the reviews of what
+subscribe-webhook, deliver-webhooks, digest-recipient, digest), the scheduled report
+e-mails (report-subscription, scheduled-reports), and the reviews of what
 kiosks sent (kiosk-enrolments, held-punches).
 
 A thin layer over the services; every command takes the settings file from ``--config`` or
@@ -82,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sync_server.cli.reminders import register_reminder_commands
 
     register_reminder_commands(sub)  # integrations, webhooks and the leaders' digest
+
+    from sync_server.cli.reports import register_report_commands
+
+    register_report_commands(sub)  # scheduled report e-mails
 
     from sync_server.cli.reviews import register_review_commands
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -35,6 +36,19 @@ class Base(DeclarativeBase):
     pass
 
 
+class Site(Base):
+    """A building with its own kiosks. Its kiosks hold only its people (service.sites):
+    a person's site is their own ``site_id`` when set, else their department's, else the
+    default site (exactly one row has ``is_default``)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Person(Base):
     __tablename__ = "people"
 
@@ -45,6 +59,8 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # An explicit site; NULL: the department's site, else the default site.
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
 
 
 class LookalikePair(Base):
@@ -93,6 +109,10 @@ class Template(Base):
     # While a kiosk's upload (db.trust_models.KioskEnrolment) awaits review: its id (the
     # template is then in no feed); NULL once approved, and for enrolments made on the server.
     enrolment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    # A rolling template (service.rolling_templates): kept at a confident, live check-in,
+    # at most a few per person and recognizer, the oldest replaced; never an enrolment's.
+    rolling: Mapped[bool] = mapped_column(Boolean, default=False,
+                                          server_default=false())
 
 
 class Chip(Base):
@@ -141,6 +161,11 @@ class Kiosk(Base):
     # The gallery-aware decision rule the kiosk last reported (faceid.operating_point):
     # people, thresholds, expected stranger acceptance and face-only success.
     decision_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The site whose people this kiosk holds (NULL: the default site).
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    # Set when the kiosk was moved to another site: its next feed read from a cursor > 0 is
+    # refused (FEED_RESYNC), so it reads its new site's people from 0 and drops the others.
+    feed_resync: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Punch(Base):
@@ -187,6 +212,8 @@ class Change(Base):
     recognizer_id: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The site whose kiosks receive the entry; NULL: every kiosk (schedules, tombstones).
+    site_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
 
 class AdminUser(Base):

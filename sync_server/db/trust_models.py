@@ -12,7 +12,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, Uuid
+from sqlalchemy import Boolean, Float, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db.models import Base
@@ -43,3 +43,9 @@ class KioskEnrolment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The duplicate guard's verdict at upload (service.lookalikes): the other person the
+    # face scored at or above the 1:1 threshold with, and that score (cosine); NULL: clear.
+    guard_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    guard_score: Mapped[float | None] = mapped_column(Float)
+    # the kiosk whose admin confirmed them as different people (look-alikes), if one did
+    guard_confirmed_by: Mapped[str | None] = mapped_column(String(200))

@@ -13,10 +13,12 @@ import base64
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync_server import texts
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import (
@@ -29,7 +31,7 @@ from sync_server.db.models import (
     Template,
 )
 from sync_server.errors import NotFound
-from sync_server.service import audit, datakeys
+from sync_server.service import audit, datakeys, schedules
 
 DEADLINE = timedelta(days=30)
 
@@ -121,24 +123,34 @@ def _consent(consent: ConsentRecord) -> dict[str, Any]:
             "withdrawn_at": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None}
 
 
-def summary(export: dict[str, Any]) -> str:
-    """A plain-language summary of an export, for the person (English; HR may translate)."""
-    person = export["person"]
-    consents = export["consents"]
+def summary(export: dict[str, Any], language: str = texts.DEFAULT_LANGUAGE) -> str:
+    """A plain-language summary of an export, for the person, in ``language`` ("vi" or
+    "en"; the words from the catalogue, times in the site's zone)."""
+    person, consents, punches = export["person"], export["consents"], export["punches"]
     given = [c for c in consents if c["withdrawn_at"] is None]
-    punches = export["punches"]
-    span = f" from {punches[0]['occurred_at'][:10]} to {punches[-1]['occurred_at'][:10]}" \
-        if punches else ""
+    exported = texts.local_datetime(language, datetime.fromisoformat(export["exported_at"]),
+                                    schedules.SITE_ZONE)
+    status = texts.translate(language, "active" if person["active"] else "inactive")
     lines = [
-        f"Data held about {person['display_name']} (id {person['id']}), "
-        f"exported {export['exported_at'][:19]} UTC.",
-        f"- Status: {'active' if person['active'] else 'inactive'}; department "
-        f"{person['department'] or '-'}; employee code {person['employee_code'] or '-'}.",
-        f"- Consent to face check-in: {len(consents)} record(s), {len(given)} in force.",
-        f"- Face templates: {len(export['templates'])} (numbers computed from enrollment "
-        "photos; stored encrypted).",
-        f"- Enrollment face images: {len(export['chips'])} (included in the JSON export).",
-        f"- Attendance punches: {len(punches)}{span}.",
-        f"- Erasures of biometric data: {len(export['erasures'])}.",
+        texts.message(language, "access_summary_head", name=person["display_name"],
+                      id=person["id"], at=exported),
+        texts.message(language, "access_summary_status", status=status,
+                      department=person["department"] or "-",
+                      code=person["employee_code"] or "-"),
+        texts.message(language, "access_summary_consents", records=len(consents),
+                      in_force=len(given)),
+        texts.message(language, "access_summary_templates", count=len(export["templates"])),
+        texts.message(language, "access_summary_chips", count=len(export["chips"])),
+        texts.message(language, "access_summary_punches", count=len(punches)) if not punches
+        else texts.message(language, "access_summary_punches_span", count=len(punches),
+                           first=_day(language, punches[0]["occurred_at"]),
+                           last=_day(language, punches[-1]["occurred_at"])),
+        texts.message(language, "access_summary_erasures", count=len(export["erasures"])),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _day(language: str, instant: str) -> str:
+    """The site's calendar day of an ISO instant, as the language writes dates."""
+    local = datetime.fromisoformat(instant).astimezone(ZoneInfo(schedules.SITE_ZONE))
+    return texts.format_date(language, local.date())

@@ -35,8 +35,9 @@ AUDITED_TABLES = frozenset({
     "admin_users", "web_users", "erasures", "access_requests", "reminder_tasks",
     "integrations", "webhook_subscriptions", "digest_recipients", "departments",
     "shift_types", "shift_assignments", "holidays", "leaves", "corrections",
-    "kiosk_enrolments", "lookalike_pairs",
+    "kiosk_enrolments", "lookalike_pairs", "sites",
     "leave_types", "leave_requests",
+    "report_subscriptions",
 })
 # Columns a kiosk's own heartbeat and sync keep current: telemetry, not decisions.
 TELEMETRY_COLUMNS = frozenset({
@@ -44,6 +45,7 @@ TELEMETRY_COLUMNS = frozenset({
     ("kiosks", "backlog"), ("kiosks", "clock_offset_s"), ("kiosks", "feed_cursor"),
     ("kiosks", "previous_credential_hash"), ("kiosks", "measured_offset_s"),
     ("kiosks", "measured_at"), ("kiosks", "punch_batch_at"), ("kiosks", "decision_rule"),
+    ("kiosks", "feed_resync"),  # cleared when a moved kiosk reads its feed again from 0
 })
 
 _door: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_door", default=None)

@@ -1,8 +1,9 @@
 """How complete the server's punches are: each kiosk's last sync, and which kiosks are silent.
 
-Reports count a day as final only once every active kiosk has synced past the end of that
-day's shift (the watermark, :func:`sync_server.service.reports.sync_watermark`); the days after
-a silent kiosk's last sync stay PENDING. The pages name the silent kiosks, so HR knows why
+Reports count a person's day as final only once every active kiosk of the person's site has
+synced past the end of that day's shift (the watermark per site,
+:func:`sync_server.service.reports.sync_watermarks`); the days after a silent kiosk's last
+sync stay PENDING for that site's people. The pages name the silent kiosks, so HR knows why
 and whom to call, instead of seeing figures change without a word.
 """
 

@@ -2,8 +2,10 @@
 
 ``sync-server digest`` (run once a day by a timer) sends each leader who has a recipient
 (``digest_recipients``: an e-mail address and/or a webhook URL) one message. E-mail goes
-through the SMTP server of the ``mail`` settings section (off by default); the webhook gets
-the same content as JSON. A leader with nothing overdue or unacknowledged gets nothing.
+through the SMTP server of the ``mail`` settings section (off by default), in the language of
+that section (Vietnamese unless it says ``language = "en"``), its words from the catalogue
+(``sync_server.texts.mail``); the webhook gets the same content as JSON. A leader with
+nothing overdue or unacknowledged gets nothing.
 
 A task belongs to a department when it was given to the department or to one of its members.
 "Overdue": live (open or acknowledged) and due before now. "Unacknowledged": open, not
@@ -18,12 +20,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server import texts
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
@@ -118,24 +120,33 @@ def set_recipient(session: Session, username: str, email: str | None,
     session.add(row)
 
 
-def _local(value: datetime | None) -> str:
-    if value is None:
-        return "-"
-    return value.astimezone(ZoneInfo(schedules.SITE_ZONE)).strftime("%d/%m/%Y %H:%M")
-
-
-def render_text(digest: Digest) -> str:
-    """The e-mail body (Vietnamese, then English labels; times in the site's zone)."""
-    lines = [f"Phòng / Department: {digest.department}", ""]
-    for heading, items in (("Quá hạn / Overdue", digest.overdue),
-                           ("Chưa xác nhận / Not acknowledged", digest.unacknowledged)):
-        lines.append(f"{heading} ({len(items)})")
-        for item in items:
-            lines.append(f"- {item.title} | {item.assignee} | hạn/due {_local(item.due_at)} | "
-                         f"xác nhận/acknowledged {item.acknowledged}/{item.people} | "
-                         f"chưa thấy/never shown {item.never_shown}")
+def render_text(digest: Digest, language: str = texts.DEFAULT_LANGUAGE) -> str:
+    """The e-mail body in ``language`` ("vi" or "en"; times in the site's zone)."""
+    department = digest.department or texts.translate(language, "no_department")
+    lines = [texts.message(language, "mail_digest_department", department=department), ""]
+    for heading, items in (
+            (texts.message(language, "mail_digest_overdue", count=len(digest.overdue)),
+             digest.overdue),
+            (texts.message(language, "mail_digest_unacknowledged",
+                           count=len(digest.unacknowledged)), digest.unacknowledged)):
+        lines.append(heading)
+        lines += [_task_text(language, item) for item in items]
         lines.append("")
     return "\n".join(lines)
+
+
+def _task_text(language: str, item: TaskLine) -> str:
+    due = (texts.local_datetime(language, item.due_at, schedules.SITE_ZONE)
+           if item.due_at is not None else texts.translate(language, "mail_digest_no_due"))
+    return texts.message(language, "mail_digest_task", title=item.title,
+                         assignee=item.assignee, due=due, acknowledged=item.acknowledged,
+                         people=item.people, never_shown=item.never_shown)
+
+
+def render_subject(digest: Digest, language: str = texts.DEFAULT_LANGUAGE) -> str:
+    department = digest.department or texts.translate(language, "no_department")
+    return texts.message(language, "mail_digest_subject", overdue=len(digest.overdue),
+                         unacknowledged=len(digest.unacknowledged), department=department)
 
 
 def as_json(digest: Digest) -> dict[str, object]:
@@ -188,11 +199,10 @@ def send_digests(sessions: sessionmaker[Session], mail: MailSettings,
 
 def _send_mail(mail: MailSettings, digest: Digest) -> None:
     message = EmailMessage()
-    message["Subject"] = (f"Nhắc việc: {len(digest.overdue)} quá hạn, "
-                          f"{len(digest.unacknowledged)} chưa xác nhận - {digest.department}")
+    message["Subject"] = render_subject(digest, mail.language)
     message["From"] = mail.from_address
     message["To"] = digest.email
-    message.set_content(render_text(digest))
+    message.set_content(render_text(digest, mail.language))
     with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s) as smtp:
         if mail.starttls:
             smtp.starttls()

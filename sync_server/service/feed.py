@@ -1,7 +1,9 @@
 """The change feed: ordered by ``seq``, resumable from any cursor, paged.
 
-Kiosks receive every person and schedule change, only the template changes of their own
-recognizer, and only the reminders of people enrolled for their recognizer. Erasing a person
+Kiosks receive schedule changes and tombstones everywhere, but person, template and reminder
+entries only of their own site's people (``Change.site_id``, service.sites), only the
+template changes of their own recognizer, and only the reminders of people enrolled for
+their recognizer. Erasing a person
 removes every earlier feed entry about them (so no embedding lingers in the feed) and appends
 one tombstone.
 """
@@ -16,12 +18,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from protocol.feed import CURSOR_BEYOND_FEED, FeedEntity, FeedOp
+from protocol.feed import CURSOR_BEYOND_FEED, FEED_RESYNC, FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
-from sync_server.db.models import Change, Template
+from sync_server.db.models import Change, Kiosk, Template
 from sync_server.db.reminder_models import ReminderDelivery
 from sync_server.errors import Conflict
+from sync_server.service import sites
 
 FEED_LOCK_KEY = 5_150_001  # arbitrary, fixed: the advisory lock that orders feed commits
 
@@ -32,6 +35,12 @@ class CursorBeyondFeed(Conflict):
     title = CURSOR_BEYOND_FEED
 
 
+class ResyncRequired(Conflict):
+    """The kiosk was moved to another site: it must read the feed again from 0."""
+
+    title = FEED_RESYNC
+
+
 @dataclass(frozen=True)
 class FeedPage:
     changes: list[Change]
@@ -40,8 +49,10 @@ class FeedPage:
 
 
 def publish(session: Session, entity: FeedEntity, op: FeedOp, entity_id: uuid.UUID,
-            data: dict[str, Any] | None = None, recognizer_id: str | None = None) -> Change:
-    """Append one change (in the caller's transaction).
+            data: dict[str, Any] | None = None, recognizer_id: str | None = None,
+            site_id: uuid.UUID | None = None) -> Change:
+    """Append one change (in the caller's transaction), for the kiosks of ``site_id``
+    (default: the site of the person it concerns, see ``entry_site``).
 
     On PostgreSQL, publishers take a transaction-scoped advisory lock first, so feed entries
     commit in ``seq`` order: a reader can never see seq N+1 while N is still uncommitted
@@ -56,7 +67,8 @@ def publish(session: Session, entity: FeedEntity, op: FeedOp, entity_id: uuid.UU
         if needs_code(session, entity_id):
             data["needs_code"] = True  # a confirmed look-alike: face + code at every kiosk
     change = Change(entity=entity.value, op=op.value, entity_id=entity_id,
-                    recognizer_id=recognizer_id, data=data or {}, created_at=utc_now())
+                    recognizer_id=recognizer_id, data=data or {}, created_at=utc_now(),
+                    site_id=site_id or entry_site(session, entity, op, entity_id, data))
     session.add(change)
     if entity is FeedEntity.TEMPLATE and op is FeedOp.UPSERT and data and data.get("person_id"):
         # A person newly enrolled for a recognizer gets their live reminders published
@@ -66,6 +78,20 @@ def publish(session: Session, entity: FeedEntity, op: FeedOp, entity_id: uuid.UU
         reminders.republish_for_new_template(session, uuid.UUID(str(data["person_id"])),
                                              recognizer_id)
     return change
+
+
+def entry_site(session: Session, entity: FeedEntity, op: FeedOp, entity_id: uuid.UUID,
+               data: dict[str, Any] | None) -> uuid.UUID | None:
+    """The site whose kiosks receive an entry: the person's site for person, template and
+    reminder upserts; None (every kiosk) for schedules, tombstones and erasures (every
+    kiosk confirms an erasure, and a tombstone deletes nothing where nothing is held)."""
+    if op is not FeedOp.UPSERT or (data and "erasure_id" in data):
+        return None
+    if entity is FeedEntity.PERSON:
+        return sites.person_site(session, entity_id)
+    if entity in (FeedEntity.TEMPLATE, FeedEntity.REMINDER) and data and data.get("person_id"):
+        return sites.person_site(session, uuid.UUID(str(data["person_id"])))
+    return None
 
 
 def alt_checkin_fields(session: Session, person_id: uuid.UUID) -> dict[str, str]:
@@ -93,7 +119,8 @@ def forget(session: Session, entity_ids: Iterable[uuid.UUID]) -> None:
 def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
     """A reminder entry goes only to kiosks that can recognize its person: the person has a
     face template of the kiosk's recognizer (what "enrolled at the kiosk" means: a kiosk
-    holds exactly the templates of its recognizer), or a PIN or badge (valid everywhere).
+    holds exactly the templates of its recognizer), or a PIN or badge (valid at every kiosk
+    of the person's site: ``for_site`` keeps other sites' entries out).
     Tombstones (no data, only an id) go to every kiosk, so a kiosk that got a reminder
     before the person's templates were erased still drops it. A person enrolled later (or
     given a PIN or badge) gets their live reminders published again
@@ -103,7 +130,7 @@ def reminders_visible(recognizer_id: str | None) -> ColumnElement[bool]:
                               Template.person_id == ReminderDelivery.person_id,
                               Template.recognizer_id == recognizer_id,
                               Template.enrolment_id.is_(None))  # not pending review
-    # People who check in with a PIN or a QR badge can be greeted at every kiosk.
+    # People who check in with a PIN or a QR badge can be greeted at their site's kiosks.
     by_credential = exists().where(
         ReminderDelivery.id == Change.entity_id,
         AltCheckinCredential.person_id == ReminderDelivery.person_id,
@@ -126,9 +153,29 @@ def check_cursor(session: Session, cursor: int) -> None:
                                "it cannot have been applied")
 
 
-def page(session: Session, after: int, limit: int, recognizer_id: str | None) -> FeedPage:
-    """Changes with seq > ``after``, oldest first, at most ``limit``."""
+def for_site(session: Session, site_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """The entries the kiosks of ``site_id`` (None: the default site) receive."""
+    site = site_id or sites.default_site_id(session)
+    return or_(Change.site_id.is_(None), Change.site_id == site)
+
+
+def check_resync(kiosk: Kiosk, after: int) -> None:
+    """ResyncRequired (409) while a moved kiosk reads from a cursor above 0; reading from 0
+    ends the demand (the kiosk drops, at the end of that reading, whom it did not carry)."""
+    if not kiosk.feed_resync:
+        return
+    if after > 0:
+        raise ResyncRequired(f"kiosk {kiosk.name!r} was moved to another site: read the feed "
+                             "again from 0")
+    kiosk.feed_resync = False
+
+
+def page(session: Session, after: int, limit: int, recognizer_id: str | None,
+         site_id: uuid.UUID | None = None) -> FeedPage:
+    """Changes with seq > ``after``, oldest first, at most ``limit``, for a kiosk of
+    ``site_id`` (None: the default site)."""
     wanted = and_(
+        for_site(session, site_id),
         or_(Change.entity != FeedEntity.TEMPLATE.value, Change.recognizer_id == recognizer_id),
         or_(Change.entity != FeedEntity.REMINDER.value, Change.op == FeedOp.DELETE.value,
             reminders_visible(recognizer_id)))

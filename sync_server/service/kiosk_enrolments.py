@@ -12,6 +12,7 @@ person and kiosk in 24 hours (429 beyond). Every decision is audited.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,8 +25,17 @@ from protocol.feed import FeedEntity, FeedOp
 from sync_server.clock import utc_now
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Kiosk, Person, Template
 from sync_server.db.trust_models import EnrolmentStatus, KioskEnrolment
-from sync_server.errors import Conflict, NotFound, ServerError
-from sync_server.service import audit, datakeys, erasure, feed, people, punch_review
+from sync_server.errors import Conflict, Forbidden, NotFound, ServerError
+from sync_server.service import (
+    audit,
+    datakeys,
+    erasure,
+    feed,
+    lookalikes,
+    people,
+    punch_review,
+    sites,
+)
 
 
 class TooManyEnrolments(ServerError):
@@ -44,6 +54,8 @@ class Upload:
     embeddings: Sequence[str]
     chips: Sequence[people.ChipIn]
     template_ids: Sequence[uuid.UUID] | None
+    # look-alikes the kiosk's admin confirmed as different people (recorded on approval)
+    confirmed_different: Sequence[uuid.UUID] = ()
 
 
 def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
@@ -60,18 +72,55 @@ def upload(session: Session, kiosk_id: uuid.UUID, actor: str, sent: Upload,
     if person is None and sent.new_person is not None:
         _refuse_erased(session, sent.person_id)
         name, department = sent.new_person
+        kiosk = session.get(Kiosk, kiosk_id)
+        site = None if kiosk is None else sites.own_site_for(
+            session, department, sites.kiosk_site(session, kiosk))  # stays at this kiosk
         people.create_person(session, name, department=department, person_id=sent.person_id,
-                             publish=False, actor=actor)
+                             publish=False, actor=actor, site_id=site)
+    lookalike = _guard(session, sent)
     row = KioskEnrolment(id=uuid.uuid4(), kiosk_id=kiosk_id, person_id=sent.person_id,
                          consent_id=sent.consent.id, recognizer_id=sent.recognizer_id,
                          created_person=created, templates=len(sent.embeddings),
-                         status=EnrolmentStatus.PENDING.value, uploaded_at=utc_now())
+                         status=EnrolmentStatus.PENDING.value, uploaded_at=utc_now(),
+                         guard_person_id=None if lookalike is None else lookalike.person_id,
+                         guard_score=None if lookalike is None else round(lookalike.score, 4),
+                         guard_confirmed_by=(actor if lookalike is not None and
+                                             lookalike.person_id in sent.confirmed_different
+                                             else None))
     session.add(row)
+    guard = {} if lookalike is None else {"already_enrolled_as": str(lookalike.person_id),
+                                          "score": round(lookalike.score, 4),
+                                          "confirmed_at_kiosk": row.guard_confirmed_by
+                                          is not None}
     ids = people.enroll(session, sent.person_id, sent.recognizer_id, sent.consent,
                         sent.embeddings, sent.chips, source_kiosk_id=kiosk_id,
                         template_ids=sent.template_ids, pending_enrolment=row.id, actor=actor,
-                        detail={"enrolment_id": str(row.id), "created_person": created})
+                        detail={"enrolment_id": str(row.id), "created_person": created,
+                                **guard})
     return ids
+
+
+def _guard(session: Session, sent: Upload) -> lookalikes.Resemblance | None:
+    """The duplicate guard's verdict on an upload (service.lookalikes): the other person
+    (not a confirmed look-alike) its face scores highest with at or above the 1:1
+    threshold, or None. The upload is held either way; the review page shows the verdict."""
+    threshold = lookalikes.threshold_for_recognizer(sent.recognizer_id)
+    if threshold is None or not _decodable(sent.embeddings):
+        return None  # a malformed upload is refused by people.enroll, with the reason
+    known = lookalikes.confirmed_with(session, sent.person_id)
+    found = lookalikes.resemblances(session, sent.person_id, sent.recognizer_id,
+                                    sent.embeddings, threshold)
+    return next((m for m in found if m.person_id not in known), None)
+
+
+def _decodable(embeddings: Sequence[str]) -> bool:
+    """Whether the embeddings are base64 float32 vectors of one size (checked in full by
+    people.enroll)."""
+    try:
+        raws = [base64.b64decode(text, validate=True) for text in embeddings]
+    except ValueError:
+        return False
+    return all(raw and len(raw) % 4 == 0 for raw in raws) and len({len(r) for r in raws}) == 1
 
 
 def _check_rate(session: Session, kiosk_id: uuid.UUID, person_id: uuid.UUID,
@@ -109,6 +158,9 @@ class PendingEnrolment:
     existing_chips: list[uuid.UUID]
     consent_given_at: datetime | None
     notice_version: str | None
+    # the duplicate guard's verdict at upload: "already enrolled as" this person, or None
+    lookalike: lookalikes.Resemblance | None = None
+    confirmed_at_kiosk: bool = False  # the kiosk's admin confirmed different people
 
 
 def list_pending(session: Session, limit: int = 200) -> list[PendingEnrolment]:
@@ -132,7 +184,16 @@ def _pending(session: Session, row: KioskEnrolment, kiosk: str, name: str,
     return PendingEnrolment(
         row.id, row.uploaded_at, kiosk, row.person_id, name, department, row.created_person,
         row.templates, [c for c, e in chips if e == row.id], [c for c, e in chips if e is None],
-        consent.given_at if consent else None, consent.notice_version if consent else None)
+        consent.given_at if consent else None, consent.notice_version if consent else None,
+        _lookalike(session, row), row.guard_confirmed_by is not None)
+
+
+def _lookalike(session: Session, row: KioskEnrolment) -> lookalikes.Resemblance | None:
+    other = None if row.guard_person_id is None else session.get(Person, row.guard_person_id)
+    if other is None:
+        return None
+    return lookalikes.Resemblance(other.id, other.display_name, other.employee_code,
+                                  float(row.guard_score or 0.0))
 
 
 def count_pending(session: Session) -> int:
@@ -159,13 +220,20 @@ def _pending_row(session: Session, enrolment_id: uuid.UUID) -> KioskEnrolment:
     return row
 
 
-def approve(session: Session, enrolment_id: uuid.UUID, actor: str) -> int:
+def approve(session: Session, enrolment_id: uuid.UUID, actor: str,
+            may_confirm_lookalike: bool = False) -> int:
     """Publish the upload's templates (and the person it created) to every kiosk, count the
-    kiosk's punches held only for it; returns how many punches that released."""
+    kiosk's punches held only for it; returns how many punches that released.
+
+    An upload the duplicate guard found "already enrolled as" someone is approved only by
+    an admin (``may_confirm_lookalike``), or when the kiosk's admin confirmed them as
+    different people at enrolment: approving records the look-alike pair (both then need
+    face + code), as on the web enrolment page; Forbidden otherwise."""
     row = _pending_row(session, enrolment_id)
     person = session.get(Person, row.person_id)
     if person is None:
         raise NotFound(f"the person of enrolment {enrolment_id} no longer exists")
+    _confirm_lookalike(session, row, actor, may_confirm_lookalike)
     if row.created_person:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id,
                      people.person_data(person))
@@ -183,6 +251,21 @@ def approve(session: Session, enrolment_id: uuid.UUID, actor: str) -> int:
         people.publish_template(session, keyring, template, consent, raw)
     _decide(session, row, EnrolmentStatus.APPROVED, actor)
     return punch_review.release_for_enrolment(session, row.kiosk_id, row.person_id, actor)
+
+
+def _confirm_lookalike(session: Session, row: KioskEnrolment, actor: str,
+                       allowed: bool) -> None:
+    lookalike = _lookalike(session, row)
+    if lookalike is None or lookalike.person_id in lookalikes.confirmed_with(session,
+                                                                              row.person_id):
+        return
+    if row.guard_confirmed_by is not None:
+        allowed, actor = True, f"{row.guard_confirmed_by} (admin at the kiosk), {actor}"
+    if not allowed:
+        raise Forbidden(f"this face is already enrolled as {lookalike.label()} (score "
+                        f"{lookalike.score:.2f}): only an admin can approve it, confirming "
+                        "they are different people", "kiosk_lookalike_admin_only")
+    lookalikes.confirm_pair(session, row.person_id, lookalike, actor)
 
 
 def reject(session: Session, enrolment_id: uuid.UUID, actor: str) -> None:

@@ -50,13 +50,16 @@ def _normalise_code(code: str) -> str:
 def create_provisioning_code(session: Session, name: str, ttl_s: int, *,
                              actor: str) -> tuple[uuid.UUID, str]:
     """Register (or re-arm, if not yet provisioned) a kiosk; returns (id, one-time code)."""
+    if not name.strip():
+        raise BadRequest("a kiosk needs a name", "name_needed", "name")
     kiosk = session.scalars(select(Kiosk).where(Kiosk.name == name)).one_or_none()
     now = utc_now()
     if kiosk is None:
         kiosk = Kiosk(id=uuid.uuid4(), name=name, created_at=now)
         session.add(kiosk)
     elif kiosk.credential_hash is not None and kiosk.revoked_at is None:
-        raise Conflict(f"kiosk {name!r} is already provisioned; revoke it first")
+        raise Conflict(f"kiosk {name!r} is already provisioned; revoke it first",
+                       "kiosk_provisioned", "name", name=name)
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     kiosk.code_hash = _hash(raw)
     kiosk.code_expires_at = now + timedelta(seconds=ttl_s)
@@ -136,7 +139,7 @@ def find_kiosk(session: Session, name_or_id: str) -> Kiosk:
     if kiosk is None:
         kiosk = session.scalars(select(Kiosk).where(Kiosk.name == name_or_id)).one_or_none()
     if kiosk is None:
-        raise NotFound(f"no kiosk named or numbered {name_or_id!r}")
+        raise NotFound(f"no kiosk named or numbered {name_or_id!r}", "no_kiosk")
     return kiosk
 
 
@@ -156,9 +159,9 @@ def rename(session: Session, kiosk_id: uuid.UUID, name: str, *, actor: str) -> K
     row = find_kiosk(session, str(kiosk_id))
     name = name.strip()
     if not name:
-        raise BadRequest("a kiosk needs a name")
+        raise BadRequest("a kiosk needs a name", "name_needed", "name")
     if session.scalars(select(Kiosk).where(Kiosk.name == name, Kiosk.id != kiosk_id)).first():
-        raise Conflict(f"kiosk {name!r} exists")
+        raise Conflict(f"kiosk {name!r} exists", "kiosk_exists", "name", name=name)
     audit.record(session, actor, "kiosk.rename", "kiosk", kiosk_id, {"from": row.name, "to": name})
     row.name = name
     return row

@@ -65,6 +65,23 @@ def guard_threshold(recognizer_id: str, pack_match: float) -> float:
     return verification_threshold(load_calibration(recognizer_id), pack_match)
 
 
+def threshold_for_recognizer(recognizer_id: str) -> float | None:
+    """The 1:1 threshold (cosine) for templates a kiosk made with ``recognizer_id`` (the
+    server's own pack may differ): from the pack calibration, else the highest match
+    threshold of the registry's packs of that recognizer; None when the recognizer is
+    unknown to both (no guard possible)."""
+    from faceid.operating_point import verification_threshold
+    from faceid.registry import load_registry
+    from faceid.score_tails import load_calibration
+
+    fallbacks = [float(p.thresholds.match) for p in load_registry().packs.values()
+                 if p.recognizer == recognizer_id]
+    calibration = load_calibration(recognizer_id)
+    if not calibration.tails and not fallbacks:
+        return None
+    return verification_threshold(calibration, max(fallbacks, default=1.0))
+
+
 def resemblances(session: Session, person_id: uuid.UUID, recognizer_id: str,
                  embeddings: Sequence[str], threshold: float) -> list[Resemblance]:
     """Other active people whose templates score >= ``threshold`` with the new ones

@@ -27,7 +27,7 @@ from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Chip, ConsentRecord, Erasure, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import audit, datakeys, erasure, feed
+from sync_server.service import audit, datakeys, erasure, feed, sites
 from sync_server.service.cell_text import check_person_fields
 
 if TYPE_CHECKING:
@@ -60,23 +60,24 @@ def person_data(person: Person) -> dict[str, Any]:
 
 def create_person(session: Session, display_name: str, employee_code: str | None = None,
                   department: str | None = None, person_id: uuid.UUID | None = None,
-                  publish: bool = True, *, actor: str) -> Person:
+                  publish: bool = True, *, actor: str,
+                  site_id: uuid.UUID | None = None) -> Person:
     """Add a person, published to the kiosks unless ``publish=False`` (a kiosk's new person
     awaiting review: published on approval); ``actor`` is audited as its creator.
+    ``site_id``: their own site (None: their department's, see service.sites).
     BadRequest for a name, code or department that a spreadsheet would read as a formula
     (service.cell_text)."""
     check_person_fields(display_name, employee_code, department)
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,
-                    created_at=now, updated_at=now)
+                    created_at=now, updated_at=now, site_id=site_id)
     session.add(person)
     try:
         session.flush()
     except IntegrityError:
         raise Conflict(f"a person with id {person.id} or code {employee_code!r} exists",
-                       "code_exists", code=employee_code) \
-            from None
+                       "code_exists", "employee_code", code=employee_code) from None
     if publish:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
     audit.record(session, actor, "person.create", "person", person.id, person_data(person))
@@ -87,11 +88,19 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
                 employee_code: str | None, department: str | None, *, actor: str) -> Person:
     """Change a person's fields and publish them (kiosks learn the change); audited.
     BadRequest for a formula-like name, code or department (service.cell_text)."""
+    from sync_server.service import site_moves  # it imports this module
+
     check_person_fields(display_name, employee_code, department)
     row = _person_row(session, person_id)
+    old_site = sites.person_site(session, person_id)
     row.display_name, row.employee_code, row.department = display_name, employee_code, department
-    _published(session, row)
+    try:
+        _published(session, row)
+    except IntegrityError:
+        raise Conflict(f"another person has the code {employee_code!r}", "code_exists",
+                       "employee_code", code=employee_code) from None
     audit.record(session, actor, "person.edit", "person", row.id, person_data(row))
+    site_moves.follow(session, row.id, old_site)  # a new department at another site
     return row
 
 
@@ -107,7 +116,7 @@ def reactivate_person(session: Session, person_id: uuid.UUID, *, actor: str) -> 
 def _person_row(session: Session, person_id: uuid.UUID) -> Person:
     row = session.get(Person, person_id)
     if row is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     return row
 
 
@@ -129,7 +138,7 @@ def erase_person(session: Session, person_id: uuid.UUID,
     """Delete a person's templates, chips, consents and row; tombstone them in the feed."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     template_ids, chips = _delete_biometrics(session, person_id)
     for row in session.scalars(select(ConsentRecord).where(ConsentRecord.person_id
                                                            == person_id)):
@@ -174,7 +183,7 @@ def _erase_biometrics_of(session: Session, person_id: uuid.UUID, requested_by: s
                          reason: erasure.Reason) -> erasure.ErasureRecord:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     now = utc_now()
     if reason is erasure.Reason.RETENTION:
         pass
@@ -229,7 +238,7 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
     """
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     if template_ids is not None:
         check_template_ids(template_ids, embeddings)
         if is_replay(session, person_id, consent.id, template_ids):
@@ -340,4 +349,5 @@ def _template_data(template: Template, consent: ConsentRecord) -> dict[str, Any]
         "consent": {"id": str(consent.id), "given_at": consent.given_at.isoformat(),
                     "notice_version": consent.notice_version,
                     "collected_by": consent.collected_by},
+        **({"rolling": True} if template.rolling else {}),
     }

@@ -105,7 +105,7 @@ def zip_entries(data: bytes) -> list[Entry]:
     total = sum(m.file_size for m in members)
     if total > MAX_TOTAL_BYTES:
         raise BadRequest(f"the ZIP would unpack to {total} bytes, over the {MAX_TOTAL_BYTES} "
-                         "limit (zip bomb?)")
+                         "limit (zip bomb?)", "zip_too_big", limit_mb=MAX_TOTAL_BYTES >> 20)
     entries = []
     for member in members:
         path = _safe_member_path(member)
@@ -115,7 +115,8 @@ def zip_entries(data: bytes) -> list[Entry]:
                 member.file_size > 1024 * 1024
                 and member.file_size > MAX_RATIO * max(member.compress_size, 1)):
             raise BadRequest(f"ZIP member {member.filename!r} unpacks to {member.file_size} "
-                             "bytes (too large or too compressed: zip bomb?)")
+                             "bytes (too large or too compressed: zip bomb?)",
+                             "zip_member_too_big", member=member.filename)
         entries.append(Entry(path, functools.partial(_read_capped, archive, member)))
     return entries
 
@@ -141,9 +142,11 @@ def _read_capped(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
         with archive.open(member) as handle:
             data = handle.read(member.file_size + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise BadRequest(f"ZIP member {member.filename!r} cannot be read: {exc}") from None
+        raise BadRequest(f"ZIP member {member.filename!r} cannot be read: {exc}",
+                         "zip_member_unreadable", member=member.filename) from None
     if len(data) > member.file_size:
-        raise BadRequest(f"ZIP member {member.filename!r} is larger than its header says")
+        raise BadRequest(f"ZIP member {member.filename!r} is larger than its header says",
+                         "zip_member_unreadable", member=member.filename)
     return data
 
 

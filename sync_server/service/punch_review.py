@@ -87,16 +87,17 @@ def decide(session: Session, punch_ids: Collection[uuid.UUID], decision: Decisio
     already decided, or never held). Approving a punch of an unknown person is refused."""
     ids = list(punch_ids)
     if not ids:
-        raise BadRequest("choose at least one held punch")
+        raise BadRequest("choose at least one held punch", "choose_punch")
     rows = list(session.scalars(select(Punch).where(Punch.id.in_(ids),
                                                     Punch.review == Review.HELD.value)))
     if not rows and len(ids) == 1 and session.get(Punch, ids[0]) is None:
-        raise NotFound(f"no punch {ids[0]}")
+        raise NotFound(f"no punch {ids[0]}", "no_punch")
     if decision is Decision.APPROVE:
         known = set(session.scalars(select(Person.id).where(
             Person.id.in_([r.person_id for r in rows]))))
         if any(r.person_id not in known for r in rows):
-            raise BadRequest("a punch of a person who does not exist cannot count: reject it")
+            raise BadRequest("a punch of a person who does not exist cannot count: reject it",
+                             "punch_unknown_person")
     now = utc_now()
     status = Review.APPROVED if decision is Decision.APPROVE else Review.REJECTED
     for row in rows:

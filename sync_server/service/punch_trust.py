@@ -4,8 +4,9 @@ A punch counts at once only when all of these hold (docs/security.md):
 
 - its person exists, and the kiosk had been sent something to identify them with before the
   punch's time: a template of the kiosk's recognizer, or the person's PIN or badge hash (a
-  feed entry published then, at or below the cursor the kiosk acknowledged), or the kiosk's
-  own approved enrolment of them (consent given before the punch);
+  feed entry published then for the kiosk's site, at or below the cursor the kiosk
+  acknowledged), or the kiosk's own approved enrolment of them (consent given before the
+  punch);
 - its time (``captured_at`` + offset) lies in the kiosk's window: not after the receipt by
   more than ``punch_skew_s``; not before the kiosk's provisioning, nor before its previous
   punch batch minus the site's longest offline period (``max_offline_days``);
@@ -34,7 +35,7 @@ from sync_server.clock import utc_now
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.models import Change, ConsentRecord, Kiosk, Person, Template
 from sync_server.db.trust_models import EnrolmentStatus, KioskEnrolment
-from sync_server.service import punches
+from sync_server.service import feed, punches
 from sync_server.settings import TrustSettings
 
 # Why a punch is held: codes stored in ``Punch.hold_reasons`` (the web translates them).
@@ -117,7 +118,7 @@ def identifiable_since(session: Session, kiosk: Kiosk,
     if ids:
         cursor = kiosk.feed_cursor or 0
         for person_id, first in [*_by_templates(session, kiosk, ids, cursor),
-                                 *_by_credentials(session, ids, cursor)]:
+                                 *_by_credentials(session, kiosk, ids, cursor)]:
             if person_id not in found or first < found[person_id]:
                 found[person_id] = first
     return found
@@ -139,12 +140,13 @@ def _by_templates(session: Session, kiosk: Kiosk, ids: list[uuid.UUID],
         found += [(usable[template], first) for template, first in session.execute(
             select(Change.entity_id, func.min(Change.created_at))
             .where(Change.entity == FeedEntity.TEMPLATE.value,
-                   Change.entity_id.in_(list(usable)), Change.seq <= cursor)
+                   Change.entity_id.in_(list(usable)), Change.seq <= cursor,
+                   feed.for_site(session, kiosk.site_id))  # sent to this kiosk's site
             .group_by(Change.entity_id))]
     return found
 
 
-def _by_credentials(session: Session, ids: list[uuid.UUID],
+def _by_credentials(session: Session, kiosk: Kiosk, ids: list[uuid.UUID],
                     cursor: int) -> list[tuple[uuid.UUID, datetime]]:
     """(person, instant) of the first delivered person entry published after their PIN or
     badge was issued (the entry carries the hash)."""
@@ -160,7 +162,8 @@ def _by_credentials(session: Session, ids: list[uuid.UUID],
     entries = session.execute(
         select(Change.entity_id, Change.created_at)
         .where(Change.entity == FeedEntity.PERSON.value, Change.op == FeedOp.UPSERT.value,
-               Change.entity_id.in_(list(issued)), Change.seq <= cursor))
+               Change.entity_id.in_(list(issued)), Change.seq <= cursor,
+               feed.for_site(session, kiosk.site_id)))
     return [(person, at) for person, at in entries if at >= issued[person]]
 
 

@@ -1,9 +1,11 @@
 """Refused check-in attempts reported by kiosks (``refused_attempt`` events), for review.
 
-A kiosk records one event per presentation attack it refused (kiosk.app.liveness_guard):
-person_id = the enrolled identity the face resembled (None: nobody), data {"reason":
-"liveness" | "active_challenge" | "face_code_mismatch", "liveness_score", "match_score",
-"threshold", "frames"} (face_code_mismatch: person_id is the typed code's person),
+A kiosk records one event per attempt it refused, once per tracked face
+(kiosk.app.liveness_guard, kiosk.app.door_tracks): person_id = the enrolled identity the
+face resembled (None: nobody), data {"reason": "liveness" | "active_challenge" |
+"face_code_mismatch" | "stranger" | "ambiguous", "liveness_score", "match_score",
+"threshold", "frames"} (face_code_mismatch: person_id is the typed code's person; stranger
+and ambiguous: match_score is the best score seen),
 and a sealed JPEG snapshot of the face only when the site enabled snapshots. They are stored
 as they come in ``kiosk_events`` (sync_server.service.events); this module lists them for the
 admin/HR page and expires them for the retention job:

@@ -89,7 +89,7 @@ def _validate(spec: TaskIn) -> None:
     if (spec.person_id is None) == (not spec.department):
         raise BadRequest("assign the task to one person OR one department", "task_assignee")
     if spec.priority not in (0, 1, 2):
-        raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)")
+        raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)", "task_priority")
     if spec.due_at is not None and spec.due_at.tzinfo is None:
         raise BadRequest("due_at needs a time zone")
     if spec.external_id is not None and not 0 < len(spec.external_id) <= 200:
@@ -101,7 +101,7 @@ def assignees(session: Session, spec: TaskIn) -> list[Person]:
     if spec.person_id is not None:
         person = session.get(Person, spec.person_id)
         if person is None or not person.active:
-            raise BadRequest(f"no active person {spec.person_id}")
+            raise BadRequest(f"no active person {spec.person_id}", "no_person")
         return [person]
     members = list(session.scalars(select(Person).where(
         Person.department == spec.department, Person.active.is_(True)).order_by(Person.id)))
@@ -153,7 +153,7 @@ def create_task(session: Session, spec: TaskIn, actor: str, source: Source = Sou
 def get_task(session: Session, task_id: uuid.UUID) -> ReminderTask:
     task = session.get(ReminderTask, task_id)
     if task is None:
-        raise NotFound(f"no task {task_id}")
+        raise NotFound(f"no task {task_id}", "no_task")
     return task
 
 
@@ -167,11 +167,11 @@ def update_task(session: Session, task_id: uuid.UUID, spec: TaskIn, actor: str) 
     """Change title, details, due time and priority (not the assignees); republish."""
     task = get_task(session, task_id)
     if task.status not in LIVE:
-        raise Conflict(f"task {task_id} is {task.status}; it can no longer change")
+        raise Conflict(f"task {task_id} is {task.status}; it can no longer change", "task_closed")
     if not spec.title.strip() or len(spec.title) > MAX_TITLE or len(spec.details) > MAX_DETAILS:
-        raise BadRequest(f"a title (at most {MAX_TITLE} characters) is required")
+        raise BadRequest(f"a title (at most {MAX_TITLE} characters) is required", "task_title")
     if spec.priority not in (0, 1, 2):
-        raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)")
+        raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)", "task_priority")
     if spec.due_at is not None and spec.due_at.tzinfo is None:
         raise BadRequest("due_at needs a time zone")
     task.title, task.details = spec.title.strip(), spec.details.strip()
@@ -186,11 +186,11 @@ def set_status(session: Session, task_id: uuid.UUID, status: Status,
     """Mark a task done or cancelled (tombstones to the kiosks), or reopen it."""
     task = get_task(session, task_id)
     if status is Status.ACKNOWLEDGED:
-        raise BadRequest("only the assignees acknowledge a task (at a kiosk)")
+        raise BadRequest("only the assignees acknowledge a task (at a kiosk)", "task_ack_at_kiosk")
     if task.status == status.value:
         return task
     if task.status not in LIVE and status is not Status.OPEN:
-        raise Conflict(f"task {task_id} is already {task.status}")
+        raise Conflict(f"task {task_id} is already {task.status}", "task_closed")
     task.status, task.updated_at = status.value, utc_now()
     if status is Status.OPEN:
         _republish(session, task)
@@ -206,7 +206,7 @@ def nudge(session: Session, task_id: uuid.UUID, actor: str) -> ReminderTask:
     each unacknowledged delivery reports "delivered" again once a kiosk shows it."""
     task = get_task(session, task_id)
     if task.status not in LIVE:
-        raise Conflict(f"task {task_id} is {task.status}; nothing to nudge")
+        raise Conflict(f"task {task_id} is {task.status}; nothing to nudge", "task_closed")
     task.urgent, task.nudged_at, task.updated_at = True, utc_now(), utc_now()
     for delivery in deliveries_of(session, task.id):
         if delivery.acknowledged_at is None:

@@ -29,7 +29,7 @@ from sync_server.db.web_models import (
     ShiftAssignmentRow,
     ShiftTypeRow,
 )
-from sync_server.service import corrections, punch_review, schedules
+from sync_server.service import corrections, punch_review, schedules, sites
 
 MARGIN = timedelta(days=2)  # punches this far around a range can belong to it (night shifts)
 
@@ -89,10 +89,24 @@ def load_punches(session: Session, person_ids: list[uuid.UUID], first: date,
 
 def sync_watermark(session: Session) -> datetime | None:
     """The oldest last contact among provisioned, unrevoked kiosks (None without kiosks):
-    days whose shift closed after it stay PENDING instead of marking people absent."""
-    seen = [s for s in session.scalars(select(Kiosk.last_seen_at).where(
-        Kiosk.provisioned_at.is_not(None), Kiosk.revoked_at.is_(None))) if s is not None]
-    return min(seen) if seen else None
+    the newest instant up to which every site's punches are in (stored days wait for it)."""
+    marks = sync_watermarks(session)
+    return min(marks.values()) if marks else None
+
+
+def sync_watermarks(session: Session) -> dict[uuid.UUID, datetime]:
+    """Per site (service.sites), the oldest last contact among its provisioned, unrevoked
+    kiosks; a site without one is absent. A person's days whose shift closed after their
+    own site's watermark stay PENDING instead of marking them absent: a silent kiosk of
+    another building says nothing about them."""
+    default = sites.default_site_id(session)
+    marks: dict[uuid.UUID, datetime] = {}
+    for site, seen in session.execute(select(Kiosk.site_id, Kiosk.last_seen_at).where(
+            Kiosk.provisioned_at.is_not(None), Kiosk.revoked_at.is_(None))):
+        if seen is not None:
+            key = site or default
+            marks[key] = min(marks.get(key, seen), seen)
+    return marks
 
 
 def day_summaries(session: Session, people: list[Person], first: date, last: date,
@@ -127,22 +141,24 @@ def compute_day_summaries(session: Session, people: list[Person], first: date, l
     ids = [p.id for p in people]
     punches = load_punches(session, ids, first, last)
     all_corrections = corrections.domain_corrections(session, ids)
-    watermark = sync_watermark(session) if use_watermark else None
-    groups: dict[str | None, list[Person]] = defaultdict(list)
+    watermarks = sync_watermarks(session) if use_watermark else {}
+    placed = sites.sites_of_people(session) if watermarks else {}
+    groups: dict[tuple[uuid.UUID | None, str | None], list[Person]] = defaultdict(list)
     for person in people:
-        groups[person.department].append(person)
+        groups[(placed.get(person.id), person.department)].append(person)
     punches_of: dict[uuid.UUID, list[attendance.Punch]] = defaultdict(list)
     for punch in punches:
         punches_of[punch.person_id].append(punch)
     result: list[attendance.DaySummary] = []
-    for department, members in groups.items():
+    for (site, department), members in groups.items():
         member_ids = {p.id for p in members}
         result += attendance.build_day_summaries(
             [to_domain_person(p) for p in members], first, last,
             narrowed_schedule(schedule, department, member_ids),
             [punch for pid in member_ids for punch in punches_of.get(pid, [])],
             [c for c in all_corrections if c.person_id in member_ids],
-            watermark=watermark, now=now, overtime_after_min=overtime_after_min)
+            watermark=watermarks.get(site) if site else None, now=now,
+            overtime_after_min=overtime_after_min)
     return result
 
 
@@ -172,35 +188,39 @@ class LatenessReport:
 
 
 def lateness_report(session: Session, people: list[Person], first: date, last: date,
-                    now: datetime) -> LatenessReport:
+                    now: datetime,
+                    overtime_after_min: int = attendance.DEFAULT_OVERTIME_AFTER_MIN
+                    ) -> LatenessReport:
     """Totals per person and department over [first, last], plus the daily lateness series.
 
     A whole ministry's month takes seconds to compute, and HR asks for the same report again
     and again (sorting, filtering, then CSV and XLSX exports), so reports are memoised on
     everything they depend on: the people, the range, a version of the data (see
-    :func:`data_version`) and the two instants that can still change a day's status, ``now``
-    and the sync watermark, each floored to the minute and clipped to the end of the range (a
-    range long past gives one key forever, until its data changes).
+    :func:`data_version`) and the instants that can still change a day's status, ``now``
+    and the sync watermarks (one per site), each floored to the minute and clipped to the
+    end of the range (a range long past gives one key forever, until its data changes).
+    ``overtime_after_min`` is the site's overtime threshold in minutes (``[reports]``).
     """
     closed = datetime.combine(last + timedelta(days=1), time(0),
                               tzinfo=ZoneInfo(schedules.SITE_ZONE)) + MARGIN
     now = _minute(now)
-    watermark = sync_watermark(session)
+    marks = tuple(sorted((str(site), min(_minute(mark), closed))
+                         for site, mark in sync_watermarks(session).items()))
     key = (_digest(p.id for p in people), first, last, data_version(session, first, last),
-           min(now, closed), min(_minute(watermark), closed) if watermark else None)
+           min(now, closed), marks, overtime_after_min)
     cached = _REPORTS.get(key)
     if cached is not None:
         return cached
-    report = _lateness_report(session, people, first, last, now)
+    report = _lateness_report(session, people, first, last, now, overtime_after_min)
     _REPORTS.put(key, report)
     return report
 
 
 def _lateness_report(session: Session, people: list[Person], first: date, last: date,
-                     now: datetime) -> LatenessReport:
+                     now: datetime, overtime_after_min: int) -> LatenessReport:
     from sync_server.service import day_totals  # it builds on this module
 
-    summed = day_totals.range_totals(session, people, first, last, now)
+    summed = day_totals.range_totals(session, people, first, last, now, overtime_after_min)
     report = summed.report
     names = {schedules.department_uuid(p.department): p.department
              for p in people if p.department}

@@ -4,8 +4,9 @@ department has no leader with an address); approved or refused -> the person.
 Addresses are the users' e-mail addresses as set for the digest (``digest_recipients``,
 ``sync-server digest-recipient USER --email ...``); a user without one gets nothing. Mail
 goes through the SMTP server of the ``mail`` settings section, after the decision is
-committed: a mail server that is down is logged and never undoes the decision. Texts are
-Vietnamese, then English; days dd/mm/yyyy, times in the site's zone.
+committed: a mail server that is down is logged and never undoes the decision. The words
+come from the catalogue (``sync_server.texts.mail``), in the ``mail`` section's language
+(Vietnamese unless "en"); days as that language writes them, times in the site's zone.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import date, datetime
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from sync_server import texts
 from sync_server.db.leave_models import LeaveRequestRow, LeaveTypeRow
 from sync_server.db.models import Person
 from sync_server.db.reminder_models import DigestRecipient
@@ -28,17 +28,20 @@ from sync_server.service.schedules import SITE_ZONE
 from sync_server.settings import MailSettings
 
 log = logging.getLogger(__name__)
-STATUS_WORDS = {"approved": ("đã được duyệt", "approved"),
-                "refused": ("bị từ chối", "refused")}
+STATUS_KEYS = {"approved": "mail_request_status_approved",
+               "refused": "mail_request_status_refused"}
 
 
 @dataclass(frozen=True)
 class Notice:
-    """One e-mail to send: address, subject, plain-text body."""
+    """One e-mail to send: the address, and (subject, body) in each catalogue language (the
+    ``mail`` section's language is chosen when it is sent)."""
 
     to: str
-    subject: str
-    body: str
+    versions: dict[str, tuple[str, str]]
+
+    def text(self, language: str) -> tuple[str, str]:
+        return self.versions.get(language) or self.versions[texts.DEFAULT_LANGUAGE]
 
 
 def _addresses(session: Session, *conditions: object) -> list[str]:
@@ -61,47 +64,46 @@ def person_addresses(session: Session, person_id: object) -> list[str]:
     return _addresses(session, WebUser.person_id == person_id)
 
 
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "-"
-
-
-def _instant(value: datetime | None) -> str:
-    return value.astimezone(ZoneInfo(SITE_ZONE)).strftime("%d/%m/%Y %H:%M") if value else "-"
-
-
-def describe(row: LeaveRequestRow, leave_type: LeaveTypeRow | None) -> tuple[str, str]:
-    """The request in a line: (Vietnamese, English)."""
+def describe(row: LeaveRequestRow, leave_type: LeaveTypeRow | None, language: str) -> str:
+    """The request in a line, in ``language`` (days as the language writes them, times at
+    the site)."""
     if row.kind == "leave":
-        vi_name = leave_type.name_vi if leave_type else "Nghỉ"
-        en_name = leave_type.name_en if leave_type else "Leave"
-        span = f"{_day(row.start)} - {_day(row.end)}"
-        return (f"{vi_name} {span} ({row.days:g} ngày làm việc)",
-                f"{en_name} {span} ({row.days:g} working days)")
+        name = ((leave_type.name_vi if language == "vi" else leave_type.name_en) if leave_type
+                else texts.translate(language, "mail_request_leave_default"))
+        count = row.days or 0.0
+        days = texts.format_number(language, count, 0 if count == int(count) else 1)
+        return texts.message(language, "mail_request_leave", type=name,
+                             start=texts.format_date(language, row.start),
+                             end=texts.format_date(language, row.end), days=days)
     if row.correction_kind == "add_punch":
-        when = _instant(row.instant)
-        return f"Bổ sung chấm công lúc {when}", f"Add a missed punch at {when}"
-    return f"Miễn đi muộn ngày {_day(row.day)}", f"Excuse lateness on {_day(row.day)}"
+        return texts.message(language, "mail_request_add_punch",
+                             when=texts.local_datetime(language, row.instant, SITE_ZONE)
+                             if row.instant else "-")
+    return texts.message(language, "mail_request_excuse",
+                         day=texts.format_date(language, row.day) or "-")
 
 
 def submitted(session: Session, row: LeaveRequestRow, person: Person,
               leave_type: LeaveTypeRow | None, link: str) -> list[Notice]:
-    vi, en = describe(row, leave_type)
-    body = (f"{person.display_name} xin: {vi}\nLý do: {row.reason}\nDuyệt tại: {link}\n\n"
-            f"{person.display_name} requests: {en}\nReason: {row.reason}\nDecide at: {link}\n")
-    subject = f"Đơn chờ duyệt / Request to decide: {person.display_name}"
-    return [Notice(to, subject, body) for to in decider_addresses(session, person)]
+    versions = {language: (
+        texts.message(language, "mail_request_submitted_subject", person=person.display_name),
+        texts.message(language, "mail_request_submitted_body", person=person.display_name,
+                      what=describe(row, leave_type, language), reason=row.reason, link=link))
+        for language in texts.LANGUAGES}
+    return [Notice(to, versions) for to in decider_addresses(session, person)]
 
 
 def decided(session: Session, row: LeaveRequestRow, leave_type: LeaveTypeRow | None,
             link: str) -> list[Notice]:
-    vi, en = describe(row, leave_type)
-    vi_status, en_status = STATUS_WORDS[row.status]
-    note = row.decision_note or "-"
-    body = (f"Đơn của bạn {vi_status}: {vi}\nNgười duyệt: {row.decided_by}\nGhi chú: {note}\n"
-            f"Xem tại: {link}\n\nYour request was {en_status}: {en}\n"
-            f"By: {row.decided_by}\nNote: {note}\nSee: {link}\n")
-    subject = f"Đơn {vi_status} / Request {en_status}: {vi}"
-    return [Notice(to, subject, body) for to in person_addresses(session, row.person_id)]
+    versions = {}
+    for language in texts.LANGUAGES:
+        status = texts.translate(language, STATUS_KEYS[row.status])
+        what = describe(row, leave_type, language)
+        versions[language] = (
+            texts.message(language, "mail_request_decided_subject", status=status, what=what),
+            texts.message(language, "mail_request_decided_body", status=status, what=what,
+                          by=row.decided_by, note=row.decision_note or "-", link=link))
+    return [Notice(to, versions) for to in person_addresses(session, row.person_id)]
 
 
 def send(mail: MailSettings, notices: list[Notice]) -> int:
@@ -110,10 +112,11 @@ def send(mail: MailSettings, notices: list[Notice]) -> int:
         return 0
     sent = 0
     for notice in notices:
+        subject, body = notice.text(mail.language)
         message = EmailMessage()
         message["Subject"], message["From"], message["To"] = (
-            notice.subject, mail.from_address, notice.to)
-        message.set_content(notice.body)
+            subject, mail.from_address, notice.to)
+        message.set_content(body)
         try:
             with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s) as smtp:
                 if mail.starttls:

@@ -9,6 +9,7 @@ Local times are "HH:MM" in the site's zone (``SITE_ZONE``); working days 0 = Mon
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -72,10 +73,12 @@ def rename_department(session: Session, old: str, new: str, *, actor: str) -> No
         raise BadRequest("a department needs a name", "name_needed")
     refuse_formula_start("department", new)
     row = session.scalars(select(Department).where(Department.name == old)).first()
+    site_id = None if row is None else row.site_id  # the department keeps its site
     if row is not None:
         session.delete(row)
         session.flush()
-    session.add(Department(id=department_uuid(new), name=new, created_at=utc_now()))
+    session.add(Department(id=department_uuid(new), name=new, created_at=utc_now(),
+                           site_id=site_id))
     for person in session.scalars(select(Person).where(Person.department == old)):
         person.department = new
         person.updated_at = utc_now()
@@ -124,7 +127,7 @@ def _validated(spec: ShiftTypeIn, shift_id: uuid.UUID) -> attendance.ShiftType:
             half_day_below_h=spec.half_day_below_h, absent_below_h=spec.absent_below_h,
             working_days=frozenset(spec.working_days))
     except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(str(exc), "shift_invalid") from None
 
 
 def save_shift_type(session: Session, spec: ShiftTypeIn, shift_id: uuid.UUID | None = None, *,
@@ -132,7 +135,7 @@ def save_shift_type(session: Session, spec: ShiftTypeIn, shift_id: uuid.UUID | N
     """Create (``shift_id`` None) or update a shift type; publishes it."""
     row = session.get(ShiftTypeRow, shift_id) if shift_id else None
     if shift_id is not None and row is None:
-        raise NotFound(f"no shift type {shift_id}")
+        raise NotFound(f"no shift type {shift_id}", "no_shift_type")
     if row is None:
         row = ShiftTypeRow(id=uuid.uuid4())
         session.add(row)
@@ -174,12 +177,13 @@ def save_assignment(session: Session, shift_type_id: uuid.UUID, start: date, end
                     actor: str) -> ShiftAssignmentRow:
     """Create or update an assignment of a shift type to a person or a department."""
     if session.get(ShiftTypeRow, shift_type_id) is None:
-        raise NotFound(f"no shift type {shift_type_id}")
+        raise NotFound(f"no shift type {shift_type_id}", "no_shift_type", "shift_type_id")
     if (person_id is None) == (not department):
         raise BadRequest("assign a shift to a person or to a department, not both",
-                         "assign_one")
+                         "assign_one", "person_id")
     if end is not None and end < start:
-        raise BadRequest("an assignment cannot end before it starts", "range_backwards")
+        raise BadRequest("an assignment cannot end before it starts", "range_backwards",
+                         "end")
     row = session.get(ShiftAssignmentRow, assignment_id) if assignment_id else None
     if row is None:
         row = ShiftAssignmentRow(id=assignment_id or uuid.uuid4())
@@ -206,7 +210,7 @@ def assignment_payload(row: ShiftAssignmentRow) -> dict[str, Any]:
 def delete_assignment(session: Session, assignment_id: uuid.UUID, *, actor: str) -> None:
     row = session.get(ShiftAssignmentRow, assignment_id)
     if row is None:
-        raise NotFound(f"no shift assignment {assignment_id}")
+        raise NotFound(f"no shift assignment {assignment_id}", "no_assignment")
     audit.record(session, actor, "shift_assignment.delete", "shift_assignment", assignment_id,
                  assignment_payload(row))
     session.delete(row)
@@ -221,7 +225,7 @@ def list_assignments(session: Session) -> list[ShiftAssignmentRow]:
 def save_holiday(session: Session, day: date, name: str, department: str | None = None,
                  holiday_id: uuid.UUID | None = None, *, actor: str) -> HolidayRow:
     if not name.strip():
-        raise BadRequest("a holiday needs a name", "name_needed")
+        raise BadRequest("a holiday needs a name", "name_needed", "name")
     row = session.get(HolidayRow, holiday_id) if holiday_id else None
     if row is None:
         row = HolidayRow(id=holiday_id or uuid.uuid4())
@@ -234,6 +238,16 @@ def save_holiday(session: Session, day: date, name: str, department: str | None 
     return row
 
 
+def save_holidays(session: Session, day: date, name: str, departments: Sequence[str], *,
+                  actor: str) -> list[HolidayRow]:
+    """A holiday for a chosen set of departments: one holiday row per department (each
+    audited and sent to the kiosks as usual); no department chosen: everyone's holiday."""
+    chosen = sorted({d.strip() for d in departments if d.strip()})
+    if not chosen:
+        return [save_holiday(session, day, name, None, actor=actor)]
+    return [save_holiday(session, day, name, department, actor=actor) for department in chosen]
+
+
 def holiday_payload(row: HolidayRow) -> dict[str, Any]:
     return {"day": row.day.isoformat(), "name": row.name, "department": row.department,
             "department_id": str(department_uuid(row.department)) if row.department else None}
@@ -242,7 +256,7 @@ def holiday_payload(row: HolidayRow) -> dict[str, Any]:
 def delete_holiday(session: Session, holiday_id: uuid.UUID, *, actor: str) -> None:
     row = session.get(HolidayRow, holiday_id)
     if row is None:
-        raise NotFound(f"no holiday {holiday_id}")
+        raise NotFound(f"no holiday {holiday_id}", "no_holiday")
     audit.record(session, actor, "holiday.delete", "holiday", holiday_id, holiday_payload(row))
     session.delete(row)
     feed.publish(session, FeedEntity.HOLIDAY, FeedOp.DELETE, holiday_id)

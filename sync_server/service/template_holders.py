@@ -5,7 +5,8 @@ its heartbeat after applying a page, or the cursor it last asked the feed from) 
 the newest feed entry publishing one of them for the kiosk's recognizer. The feed sends a
 kiosk only its own recognizer's templates, so kiosks running another recognizer never hold
 them (they are listed apart: the person must be enrolled again for them). Revoked and
-not-yet-provisioned kiosks are left out.
+not-yet-provisioned kiosks are left out, and so are the kiosks of other sites than the
+person's (service.sites): they never receive the person.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from protocol.feed import FeedEntity
 from sync_server.db.models import Change, Kiosk, Template
+from sync_server.service import sites
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def template_holders(session: Session, person_id: uuid.UUID) -> Holders:
     seqs = publication_seqs(session, person_id)
     if not seqs:
         return Holders()
-    return _holders(seqs, _live_kiosks(session))
+    site = sites.person_site(session, person_id)
+    return _holders(seqs, [k for k in _live_kiosks(session)
+                           if sites.kiosk_site(session, k) == site])
 
 
 def holders_by_person(session: Session) -> dict[uuid.UUID, Holders]:
@@ -59,8 +63,13 @@ def holders_by_person(session: Session) -> dict[uuid.UUID, Holders]:
     for person_id, recognizer, seq in rows:
         if recognizer is not None:
             seqs.setdefault(person_id, {})[str(recognizer)] = int(seq)
-    kiosks = _live_kiosks(session)
-    return {person_id: _holders(person_seqs, kiosks) for person_id, person_seqs in seqs.items()}
+    by_site: dict[uuid.UUID, list[Kiosk]] = {}
+    for kiosk in _live_kiosks(session):
+        by_site.setdefault(sites.kiosk_site(session, kiosk), []).append(kiosk)
+    placed = sites.sites_of_people(session)
+    return {person_id: _holders(person_seqs, by_site.get(placed.get(person_id, uuid.UUID(int=0)),
+                                                         []))
+            for person_id, person_seqs in seqs.items()}
 
 
 def _live_kiosks(session: Session) -> list[Kiosk]:

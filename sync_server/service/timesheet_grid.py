@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 import attendance
 from attendance.report import WORKED
+from sync_server import texts
 from sync_server.db.models import Person
 from sync_server.service import reports
 
@@ -28,22 +29,11 @@ SYMBOLS: dict[attendance.DayStatus, str] = {
     Status.NO_SHIFT: "-", Status.PENDING: "?",
 }
 
-_LEGEND = {
-    "vi": {Status.PRESENT: "Có mặt", Status.LATE: "Đi muộn", Status.HALF_DAY: "Nửa ngày",
-           Status.ABSENT: "Vắng", Status.FORGOTTEN_CHECKOUT: "Quên chấm công ra",
-           Status.ON_LEAVE: "Nghỉ phép", Status.HOLIDAY: "Ngày lễ",
-           Status.NO_SHIFT: "Ngày nghỉ / không có ca", Status.PENDING: "Chưa chốt"},
-    "en": {Status.PRESENT: "Present", Status.LATE: "Late", Status.HALF_DAY: "Half day",
-           Status.ABSENT: "Absent", Status.FORGOTTEN_CHECKOUT: "Forgot to check out",
-           Status.ON_LEAVE: "On leave", Status.HOLIDAY: "Holiday",
-           Status.NO_SHIFT: "Day off / no shift", Status.PENDING: "Not final yet"},
-}
-
-
 def legend(language: str) -> list[tuple[str, str]]:
-    """(symbol, meaning) pairs in ``language`` ("vi" or "en"; anything else: English)."""
-    names = _LEGEND.get(language, _LEGEND["en"])
-    return [(SYMBOLS[status], names[status]) for status in SYMBOLS]
+    """(symbol, meaning) pairs in ``language`` ("vi" or "en"; anything else: English), the
+    meanings from the catalogue (``legend_`` + the status)."""
+    return [(SYMBOLS[status], texts.translate(language, "legend_" + status.value))
+            for status in SYMBOLS]
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def reset_password(session: Session, user_id: uuid.UUID, password: str, *,
 def _existing(session: Session, user_id: uuid.UUID) -> WebUser:
     user = session.get(WebUser, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}")
+        raise NotFound(f"no user {user_id}", "no_user")
     return user
 
 

@@ -27,19 +27,23 @@ def install(app: FastAPI) -> None:
         routes_credentials,
         routes_enrol,
         routes_leave,
+        routes_pickers,
         routes_refusals,
         routes_reminders,
+        routes_report_mail,
         routes_reports,
         routes_requests,
         routes_review,
         routes_self,
+        routes_sites,
         routes_timesheets,
     )
 
     app.state.web_login_throttle = LoginThrottle()
     for module in (routes_auth, routes_reports, routes_admin, routes_corrections, routes_leave,
                    routes_accounts, routes_credentials, routes_enrol, routes_reminders,
-                   routes_refusals, routes_review, routes_timesheets):
+                   routes_refusals, routes_review, routes_timesheets, routes_sites,
+                   routes_pickers, routes_report_mail):
         app.include_router(module.router)
     for module in (routes_self, routes_requests):  # leave and correction requests
         app.include_router(module.router)

@@ -23,11 +23,13 @@ from sync_server.service import (
     people,
     reports,
     schedules,
+    site_moves,
+    sites,
     template_holders,
     users,
 )
 from sync_server.service.users import Role
-from sync_server.web import common, imports
+from sync_server.web import common, imports, paging, routes_sites
 from sync_server.web.common import PAGES, PREFIX, User, form_action
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -40,11 +42,11 @@ def _guard(user: users.CurrentUser, csrf_token: str, *roles: Role) -> None:
     common.check_csrf(user, csrf_token)
 
 
-def _date(text: str) -> date:
+def _date(text: str, field: str | None = None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date",
+        raise BadRequest(f"{text!r} is not a date YYYY-MM-DD", "not_a_date", field,
                          value=text) from None
 
 
@@ -65,9 +67,11 @@ def shifts_page(request: Request, user: User, edit: str = "", edit_leave: str = 
 
 def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                 edit_leave: str = "", leave_form: dict[str, object] | None = None,
-                status_code: int = 200, type_form: dict[str, object] | None = None) -> Response:
-    """The shifts page; ``leave_form`` and ``type_form`` re-show a refused leave or shift
-    type form (the input and the error)."""
+                status_code: int = 200, type_form: dict[str, object] | None = None,
+                holiday_form: dict[str, object] | None = None,
+                assignment_form: dict[str, object] | None = None) -> Response:
+    """The shifts page; ``leave_form``, ``type_form``, ``holiday_form`` and
+    ``assignment_form`` re-show a refused form (the input and the error)."""
     with transaction(common.sessions_of(request)) as session:
         types = schedules.list_shift_types(session)
         assignments = schedules.list_assignments(session)
@@ -87,30 +91,39 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         assignments=assignments, holidays=holidays, leaves=leaves,
                         people=everyone, departments=departments,
                         names={p.id: p.display_name for p in everyone},
+                        person_names={str(p.id): p.display_name for p in everyone},
                         type_names={t.id: t.name for t in types},
                         editing=next((t for t in types if str(t.id) == edit), None),
                         leave_form=leave_form or {}, type_form=type_form or {},
-                        leave_kinds=leave_kinds)
+                        holiday_form=holiday_form or {},
+                        assignment_form=assignment_form or {}, leave_kinds=leave_kinds)
 
 
 @router.post("/shifts/types")
 def save_shift_type(request: Request, user: User, csrf_token: Text, name: Text, start: Text,
                     end: Text, late_grace_min: Annotated[int, Form()] = 5,
                     early_exit_grace_min: Annotated[int, Form()] = 5,
-                    working_days: OptionalText = "0,1,2,3,4",
+                    working_days: Annotated[list[str] | None, Form()] = None,
+                    working_days_ticked: OptionalText = "",
                     shift_id: OptionalText = "") -> Response:
+    """Save a shift type; ``working_days`` are the ticked boxes' values (0 = Monday; a
+    client without the boxes may send one "0,1,2" value; nothing sent: Monday to Friday)."""
     _guard(user, csrf_token, Role.HR)
+    joined = ",".join(working_days or ([] if working_days_ticked else ["0,1,2,3,4"]))
     form: dict[str, object] = {"name": name, "start": start, "end": end,
                                "late_grace_min": late_grace_min,
                                "early_exit_grace_min": early_exit_grace_min,
-                               "working_days": working_days, "shift_id": shift_id}
+                               "working_days": joined, "shift_id": shift_id}
 
     def act(session: Session) -> None:
         try:
-            days = tuple(int(d) for d in working_days.replace(" ", "").split(",") if d)
+            days = tuple(int(d) for d in joined.replace(" ", "").split(",") if d)
         except ValueError:
             raise BadRequest("working days are numbers 0 (Monday) to 6, comma-separated",
                              "working_days", "working_days") from None
+        if not days:
+            raise BadRequest("tick at least one working day", "working_days_none",
+                             "working_days")
         spec = schedules.ShiftTypeIn(name=name, start=start, end=end,
                                      late_grace_min=late_grace_min,
                                      early_exit_grace_min=early_exit_grace_min,
@@ -130,14 +143,20 @@ def save_assignment(request: Request, user: User, csrf_token: Text, shift_type_i
                     start: Text, end: OptionalText = "", person_id: OptionalText = "",
                     department: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"shift_type_id": shift_type_id, "start": start, "end": end,
+                               "person_id": person_id, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_assignment(session, _uuid(shift_type_id), _date(start),
-                                  _date(end) if end else None,
+        schedules.save_assignment(session, _uuid(shift_type_id), _date(start, "start"),
+                                  _date(end, "end") if end else None,
                                   _uuid(person_id) if person_id else None,
                                   department or None, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           assignment_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/assignments/{assignment_id}/delete")
@@ -153,14 +172,20 @@ def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
 
 @router.post("/shifts/holidays")
 def save_holiday(request: Request, user: User, csrf_token: Text, day: Text, name: Text,
-                 department: OptionalText = "") -> Response:
+                 department: Annotated[list[str] | None, Form()] = None) -> Response:
+    """A holiday for the ticked departments (none ticked: everyone)."""
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"day": day, "name": name, "department": department}
 
     def act(session: Session) -> None:
-        schedules.save_holiday(session, _date(day), name, department or None,
-                               actor=user.username)
+        schedules.save_holidays(session, _date(day, "day"), name, department or [],
+                                actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           holiday_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/shifts", act, refused)
 
 
 @router.post("/shifts/holidays/{holiday_id}/delete")
@@ -177,41 +202,83 @@ def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
 # -- people, departments -------------------------------------------------------------------
 
 @router.get("/people")
-def people_page(request: Request, user: User, edit: str = "") -> Response:
+def people_page(request: Request, user: User, edit: str = "", q: str = "",
+                page: int = 1) -> Response:
+    """The people list, searched (``q``: name, code, department) and paginated."""
     common.require(user, Role.HR)
+    return people_view(request, user, edit, q=q, page=page)
+
+
+def people_view(request: Request, user: users.CurrentUser, edit: str = "",
+                person_form: dict[str, object] | None = None,
+                status_code: int = 200, q: str = "", page: int = 1) -> Response:
+    """The people page; ``person_form`` re-shows a refused person form (input and error);
+    ``q`` and ``page``: the list's search and page."""
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
         held = dict(session.execute(select(Template.person_id, func.count())
                                     .group_by(Template.person_id)).all())
         holders = template_holders.holders_by_person(session)
         departments = schedules.list_departments(session)
+        all_sites = sites.list_sites(session)
+        editing_site = _own_site(session, edit)
         pairs = [(pair.score, pair.confirmed_by, pair.confirmed_at, a.display_name,
                   a.employee_code, b.display_name, b.employee_code)
                  for pair, a, b in lookalikes.list_pairs(session)]
     editing = next((p for p in everyone if str(p.id) == edit), None)
-    return PAGES.render(request, "people.html", user, people=everyone, held=held,
-                        holders=holders, departments=departments, editing=editing,
-                        lookalike_pairs=pairs)
+    if person_form is None and editing is not None:
+        person_form = {"person_id": str(editing.id), "display_name": editing.display_name,
+                       "employee_code": editing.employee_code or "",
+                       "department": editing.department or "",
+                       "site_id": str(editing_site) if editing_site else ""}
+    shown, pager = paging.page_of(everyone, page, {"q": q}, q, lambda p: (
+        p.display_name, p.employee_code, p.department))
+    return PAGES.render(request, "people.html", user, status_code=status_code,
+                        people=shown, held=held, holders=holders, q=q, pager=pager,
+                        departments=departments, editing=editing,
+                        lookalike_pairs=pairs, person_form=person_form or {},
+                        sites=all_sites)
+
+
+def _own_site(session: Session, person_text: str) -> uuid.UUID | None:
+    """The person's own site for the form (None: by department, or no such person)."""
+    try:
+        row = session.get(Person, uuid.UUID(person_text)) if person_text else None
+    except ValueError:
+        return None
+    return None if row is None else row.site_id
 
 
 @router.post("/people")
 def save_person(request: Request, user: User, csrf_token: Text, display_name: Text,
                 employee_code: OptionalText = "", department: OptionalText = "",
-                person_id: OptionalText = "") -> Response:
+                person_id: OptionalText = "", site_id: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"display_name": display_name, "employee_code": employee_code,
+                               "department": department, "person_id": person_id,
+                               "site_id": site_id}
 
     def act(session: Session) -> None:
         if not display_name.strip():
-            raise BadRequest("a person needs a name")
+            raise BadRequest("a person needs a name", "name_needed", "display_name")
+        site = routes_sites.site_choice(site_id)  # "": by department
         if person_id:
             people.edit_person(session, _uuid(person_id), display_name.strip(),
                                employee_code.strip() or None, department.strip() or None,
                                actor=user.username)
+            site_moves.assign_person(session, _uuid(person_id), site, actor=user.username)
         else:
+            if site is not None:
+                sites.get_site(session, site)
             people.create_person(session, display_name.strip(), employee_code.strip() or None,
-                                 department.strip() or None, actor=user.username)
+                                 department.strip() or None, actor=user.username,
+                                 site_id=site)
 
-    return form_action(request, f"{PREFIX}/people", act)
+    def refused(error: ServerError) -> Response:
+        return people_view(request, user, person_id, status_code=error.status,
+                           person_form={**form, "error": error})
+
+    return common.form_or_page(request, f"{PREFIX}/people", act, refused)
 
 
 @router.post("/people/{person_id}/active")
@@ -221,7 +288,7 @@ def set_person_active(request: Request, user: User, person_id: uuid.UUID, csrf_t
 
     def act(session: Session) -> None:
         if session.get(Person, person_id) is None:
-            raise BadRequest(f"no person {person_id}")
+            raise BadRequest(f"no person {person_id}", "no_person")
         if active:
             people.reactivate_person(session, person_id, actor=user.username)
         else:  # left the organisation: biometrics erased here and, via the feed, on kiosks
@@ -246,7 +313,7 @@ def import_people(request: Request, user: User, csrf_token: Text,
 
 @router.post("/departments")
 def save_department(request: Request, user: User, csrf_token: Text, name: Text,
-                    old_name: OptionalText = "") -> Response:
+                    old_name: OptionalText = "", site_id: OptionalText = "keep") -> Response:
     _guard(user, csrf_token, Role.HR)
 
     def act(session: Session) -> None:
@@ -254,5 +321,9 @@ def save_department(request: Request, user: User, csrf_token: Text, name: Text,
             schedules.rename_department(session, old_name, name, actor=user.username)
         else:
             schedules.create_department(session, name, actor=user.username)
+        if site_id != "keep":  # the form's "(unchanged)"
+            site_moves.assign_department(session, name.strip(),
+                                         routes_sites.site_choice(site_id),
+                                         actor=user.username)
 
     return form_action(request, f"{PREFIX}/people", act)

@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import attendance
 from sync_server.db.engine import transaction
 from sync_server.db.models import Punch
-from sync_server.db.web_models import CorrectionRow
+from sync_server.db.web_models import AuditEntry, CorrectionRow
 from sync_server.errors import BadRequest, ServerError
-from sync_server.service import audit, corrections, reports, schedules, users
+from sync_server.service import corrections, reports, schedules, users
 from sync_server.service.users import Role
-from sync_server.web import audit_words, common
+from sync_server.web import audit_words, common, paging
 from sync_server.web.common import PAGES, PREFIX, User
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -50,28 +50,35 @@ def _day(text: str) -> date:
 
 
 def _page(request: Request, user: users.CurrentUser, selected: uuid.UUID | None,
-          status_code: int = 200, **form: object) -> Response:
+          status_code: int = 200, listing: tuple[str, int] = ("", 1), /,
+          **form: object) -> Response:
+    """The corrections page; ``listing`` is the list's search and page number."""
+    q, page = listing
     zone = ZoneInfo(schedules.SITE_ZONE)
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
-        rows = corrections.list_corrections(session)
+        rows = corrections.list_corrections(session, limit=5000)  # searched and paginated
         punches = list(session.scalars(
             select(Punch).where(Punch.person_id == selected)
             .order_by(Punch.occurred_at.desc()).limit(50))) if selected else []
         voided = set(session.scalars(select(CorrectionRow.punch_id).where(
             CorrectionRow.kind == "void_punch",
             CorrectionRow.person_id == selected))) if selected else set()
+    names = {p.id: p.display_name for p in everyone}
+    rows, pager = paging.page_of(rows, page, {"person": str(selected or ""), "q": q}, q,
+                                 lambda c: (names.get(c.person_id), c.reason, c.made_by))
     return PAGES.render(request, "corrections.html", user, status_code=status_code,
-                        people=everyone, rows=rows, names={p.id: p.display_name
-                                                           for p in everyone},
+                        people=everyone, rows=rows, names=names, q=q, pager=pager,
                         selected=selected, punches=[p for p in punches if p.id not in voided],
                         zone=zone, form=form)
 
 
 @router.get("/corrections")
-def corrections_page(request: Request, user: User, person: str = "") -> Response:
+def corrections_page(request: Request, user: User, person: str = "", q: str = "",
+                     page: int = 1) -> Response:
+    """Corrections made, searched (``q``: person, reason, who made it) and paginated."""
     common.require(user, Role.HR)
-    return _page(request, user, _uuid(person) if person else None)
+    return _page(request, user, _uuid(person) if person else None, 200, (q, page))
 
 
 def _apply(session: Session, user: users.CurrentUser, person: uuid.UUID, kind: str,
@@ -111,7 +118,7 @@ def make_correction(request: Request, user: User, csrf_token: Text, kind: Text,
               "punch_kind": punch_kind}
 
     def refused(error: ServerError) -> Response:
-        return _page(request, user, person, status_code=error.status, kind=kind,
+        return _page(request, user, person, error.status, ("", 1), kind=kind,
                      error=error, **fields)
 
     return common.form_or_page(request, f"{PREFIX}/corrections?person={person}",
@@ -130,11 +137,21 @@ def undo_correction(request: Request, user: User, correction_id: uuid.UUID,
 
 
 @router.get("/audit")
-def audit_page(request: Request, user: User, entity: str = "", actor: str = "") -> Response:
+def audit_page(request: Request, user: User, entity: str = "", actor: str = "",
+               page: int = 1) -> Response:
+    """The audit trail, newest first, filtered (entity kind, actor contains) and paginated."""
     common.require(user, Role.HR)
     language = common.language_of(request)
+    query = select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if actor.strip():
+        query = query.where(func.lower(AuditEntry.actor).contains(actor.strip().lower()))
     with transaction(common.sessions_of(request)) as session:
-        entries = audit.recent(session, 500, entity or None, actor or None)
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        pager = paging.pager(total, page, {"entity": entity, "actor": actor})
+        entries = list(session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id)
+                                       .offset(pager.offset).limit(pager.size)))
         sentences = audit_words.sentences(session, language, entries)
     return PAGES.render(request, "audit.html", user, entries=entries, sentences=sentences,
-                        entity=entity, actor=actor)
+                        entity=entity, actor=actor, pager=pager)

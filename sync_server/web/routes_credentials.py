@@ -102,7 +102,7 @@ def revoke(request: Request, user: User, person_id: uuid.UUID, csrf_token: Text,
     try:
         chosen = alt_checkin.Method(method)
     except ValueError:
-        raise BadRequest(f"unknown check-in method {method!r}") from None
+        raise BadRequest(f"unknown check-in method {method!r}", "bad_query") from None
     return form_action(request, _page_for(person_id),
                        lambda session: alt_checkin.revoke(session, person_id, chosen,
                                                           user.username))

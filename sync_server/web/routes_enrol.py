@@ -138,7 +138,7 @@ def _uuid(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text.strip())
     except ValueError:
-        raise BadRequest(f"{text!r} is not a person id") from None
+        raise BadRequest(f"{text!r} is not a person id", "not_an_id") from None
 
 
 def _store(request: Request, user: CurrentUser, person_id: uuid.UUID, analysis: Analysis,

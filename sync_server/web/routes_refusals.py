@@ -37,7 +37,8 @@ def _day(value: str, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+        raise BadRequest(f"{name}: expected a date YYYY-MM-DD, got {value!r}", "not_a_date",
+                         name, value=value) from None
 
 
 def _kiosk(value: str) -> uuid.UUID | None:
@@ -46,7 +47,7 @@ def _kiosk(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise BadRequest(f"kiosk: not a kiosk id: {value!r}") from None
+        raise BadRequest(f"kiosk: not a kiosk id: {value!r}", "not_an_id") from None
 
 
 @router.get("/refused-attempts")
@@ -73,6 +74,6 @@ def refused_attempt_snapshot(request: Request, user: User, event_id: uuid.UUID) 
     with transaction(common.sessions_of(request)) as session:
         jpeg = refusals.snapshot(session, event_id)
     if jpeg is None:
-        raise NotFound("this refused attempt has no snapshot")
+        raise NotFound("this refused attempt has no snapshot", "no_snapshot")
     return Response(jpeg, media_type="image/jpeg",
                     headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})

@@ -23,7 +23,7 @@ from sync_server.errors import BadRequest
 from sync_server.service import reminder_views, reminders, reports, schedules, users
 from sync_server.service.reminders import Status, TaskIn
 from sync_server.service.users import Role
-from sync_server.web import common, imports
+from sync_server.web import common, imports, paging
 from sync_server.web.common import PAGES, PREFIX, User, form_action
 from sync_server.web.reminder_import import import_tasks
 
@@ -51,12 +51,15 @@ def _due(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadRequest(f"{text!r} is not a date and time") from None
+        raise BadRequest(f"{text!r} is not a date and time", "not_a_datetime", "due",
+                         value=text) from None
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(schedules.SITE_ZONE))
 
 
 @router.get("/reminders")
-def reminders_page(request: Request, user: User, closed: int = 0) -> Response:
+def reminders_page(request: Request, user: User, closed: int = 0, q: str = "",
+                   page: int = 1) -> Response:
+    """Tasks in scope, searched (``q``: title, assignee) and paginated, with the forms."""
     department = _department(user)
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
@@ -65,18 +68,24 @@ def reminders_page(request: Request, user: User, closed: int = 0) -> Response:
         unseen = reminder_views.never_seen(session, department)
         people = reports.load_people(session, common.scope_of(user))
         departments = [department] if department else schedules.list_departments(session)
+    tasks, pager = paging.page_of(tasks, page, {"closed": str(closed or ""), "q": q}, q,
+                                  lambda row: (row[0].title, row[1].assignee))
     return PAGES.render(request, "reminders.html", user, tasks=tasks, overdue=late,
                         never_seen=unseen, people=people, departments=departments,
-                        closed=closed, local=_local)
+                        closed=closed, local=_local, q=q, pager=pager)
 
 
 @router.post("/reminders")
 def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
                     assignee: Text, details: Text = "", due: Text = "",
-                    priority: Annotated[int, Form()] = 1, urgent: Text = "") -> Response:
-    """``assignee`` is "person:<id>" or "department:<name>"."""
+                    priority: Annotated[int, Form()] = 1, urgent: Text = "",
+                    assignee_person: Text = "") -> Response:
+    """``assignee`` is "person:<id>" or "department:<name>"; "person:" alone takes the id
+    from the person picker (``assignee_person``)."""
     department = _department(user)
     common.check_csrf(user, csrf_token)
+    if assignee == "person:":
+        assignee += assignee_person
 
     def act(session: Session) -> None:
         kind, _, value = assignee.partition(":")
@@ -84,14 +93,14 @@ def create_reminder(request: Request, user: User, csrf_token: Text, title: Text,
             try:
                 person_id = uuid.UUID(value)
             except ValueError:
-                raise BadRequest("choose a person or a department") from None
+                raise BadRequest("choose a person or a department", "task_assignee") from None
             spec = TaskIn(title, person_id=person_id, details=details, due_at=_due(due),
                           priority=priority, urgent=bool(urgent))
         elif kind == "department":
             spec = TaskIn(title, department=value, details=details, due_at=_due(due),
                           priority=priority, urgent=bool(urgent))
         else:
-            raise BadRequest("choose a person or a department")
+            raise BadRequest("choose a person or a department", "task_assignee")
         if department is not None:
             _check_own(session, spec, department)
         reminders.create_task(session, spec, user.username)
@@ -136,7 +145,7 @@ def act_on_reminder(request: Request, user: User, task_id: uuid.UUID, action: st
     common.check_csrf(user, csrf_token)
     statuses = {"done": Status.DONE, "cancel": Status.CANCELLED, "reopen": Status.OPEN}
     if action != "nudge" and action not in statuses:
-        raise BadRequest(f"unknown action {action!r}")
+        raise BadRequest(f"unknown action {action!r}", "bad_query")
 
     def act(session: Session) -> None:
         _visible_task(session, user, task_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -18,39 +18,63 @@ from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Person
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import completeness, reports, schedules, users
+from sync_server.service import board_versions, completeness, reports, schedules, users
 from sync_server.service.users import Role
+from sync_server.settings import ServerSettings
 from sync_server.web import charts, common, exports, i18n
 from sync_server.web.common import PAGES, PREFIX, User
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 MAX_RANGE_DAYS = 366
 SORT_KEYS = ("name", "department", "days_worked", "late_entries", "late_minutes_total",
-             "late_minutes_average", "early_exits", "absences", "forgotten_checkouts")
+             "late_minutes_average", "early_exits", "absences", "forgotten_checkouts",
+             "overtime_minutes_total", "holiday_work_minutes_total")
 
 
 def _today() -> date:
     return utc_now().astimezone(ZoneInfo(schedules.SITE_ZONE)).date()
 
 
-def _board_json(request: Request, user: users.CurrentUser) -> dict[str, object]:
+def _board_json(request: Request, user: users.CurrentUser,
+                since: str | None = None) -> dict[str, object]:
+    """The today board as the page's script reads it: the whole board (``full``, grouped
+    in ``departments``) or, when ``since`` is a version the server still knows, only the
+    entries that ``changed`` and the person ids ``removed`` since then (board_versions)."""
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
         people = reports.load_people(session, common.scope_of(user))
-        entries = reports.today_board(session, people, now)
-    language = common.language_of(request)
-    departments: dict[str, list[dict[str, object]]] = {}
-    for entry in entries:
-        heading = entry.department or i18n.translate(language, "no_department")
-        departments.setdefault(heading, []).append({
-            "person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
+        changes = board_versions.changes_since(board_versions.snapshot(session, people, now),
+                                               since)
+    return board_payload(changes, common.language_of(request), now)
+
+
+def board_payload(changes: board_versions.Changes, language: str,
+                  now: datetime) -> dict[str, object]:
+    """The JSON body of one poll (also measured by scripts/bench_reports.py)."""
+    counts = Counter(entry.state for entry in changes.snapshot.entries.values())
+    local = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
+    body: dict[str, object] = {
+        "version": changes.snapshot.version, "full": changes.full,
+        "generated_at": now.isoformat(), "updated_local": local.strftime("%H:%M:%S"),
+        "date": local.date().isoformat(), "counts": dict(counts)}
+    if changes.full:
+        departments: dict[str, list[dict[str, object]]] = {}
+        for entry in changes.changed:
+            item = _entry_json(language, entry)
+            departments.setdefault(str(item.pop("department")), []).append(item)
+        body["departments"] = departments
+    else:
+        body["changed"] = [_entry_json(language, entry) for entry in changes.changed]
+        body["removed"] = [str(person_id) for person_id in changes.removed]
+    return body
+
+
+def _entry_json(language: str, entry: reports.BoardEntry) -> dict[str, object]:
+    return {"person_id": str(entry.person_id), "name": entry.name, "state": entry.state,
+            "department": entry.department or i18n.translate(language, "no_department"),
             "state_text": i18n.translate(language, "state_" + entry.state),
             "late_minutes": entry.late_minutes, "first_in": i18n.format_time(entry.first_in),
-            "last_out": i18n.format_time(entry.last_out)})
-    counts = Counter(entry.state for entry in entries)
-    local = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
-    return {"generated_at": now.isoformat(), "updated_local": local.strftime("%H:%M:%S"),
-            "date": _today().isoformat(), "counts": dict(counts), "departments": departments}
+            "last_out": i18n.format_time(entry.last_out)}
 
 
 def _sync_state(request: Request) -> completeness.Completeness:
@@ -78,9 +102,10 @@ def today_page(request: Request, user: User,
 
 
 @router.get("/api/today")
-def today_json(request: Request, user: User) -> JSONResponse:
+def today_json(request: Request, user: User, since: str = "") -> JSONResponse:
+    """The board; ``since``: the ``version`` of the caller's last answer (only changes)."""
     common.require(user, Role.HR, Role.LEADER)
-    return JSONResponse(_board_json(request, user))
+    return JSONResponse(_board_json(request, user, since or None))
 
 
 def _parse_day(text: str | None, default: date, field: str) -> date:
@@ -133,7 +158,8 @@ def _person_rows(report: reports.LatenessReport, query: str, sort: str,
 
 
 TOTAL_COLUMNS = ("days_expected", "days_worked", "pending", "late_entries", "late_total",
-                 "late_avg", "early_exits", "absences", "forgotten", "worked_hours")
+                 "late_avg", "early_exits", "absences", "forgotten", "worked_hours",
+                 "overtime_min", "holiday_work_min")
 
 
 def _totals_cells(totals: attendance.Totals) -> list[int | float]:
@@ -142,7 +168,8 @@ def _totals_cells(totals: attendance.Totals) -> list[int | float]:
     return [totals.days_expected, totals.days_worked, totals.pending_days, totals.late_entries,
             totals.late_minutes_total, round(totals.late_minutes_average, 1),
             totals.early_exits, totals.absences, totals.forgotten_checkouts,
-            round(totals.worked_minutes_total / 60, 2)]
+            round(totals.worked_minutes_total / 60, 2), totals.overtime_minutes_total,
+            totals.holiday_work_minutes_total]
 
 
 NO_DEPARTMENT = "-"  # the department filter's value for people without a department
@@ -176,7 +203,9 @@ def lateness_page(request: Request, user: User, start: str | None = None,
                                 form=form, form_error=exc, departments=departments,
                                 sync=completeness.completeness(session, utc_now()))
         people = _report_people(session, scope, department)
-        report = reports.lateness_report(session, people, first, last, utc_now())
+        settings: ServerSettings = request.app.state.settings
+        report = reports.lateness_report(session, people, first, last, utc_now(),
+                                         settings.reports.overtime_after_min)
         sync = completeness.completeness(session, utc_now())
     form.update(start=first.isoformat(), end=last.isoformat())
     rows = _person_rows(report, q, sort, descending)
@@ -228,7 +257,7 @@ def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.U
     person = next((p for p in found if p.id == person_id), None)
     if person is None:
         if user.sees_everyone:
-            raise NotFound(f"no person {person_id}")
+            raise NotFound(f"no person {person_id}", "no_person")
         raise common.RoleRefused("this record belongs to someone you may not see",
                                  "not_yours")
     return person

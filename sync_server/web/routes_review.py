@@ -38,7 +38,7 @@ def _ids(texts: list[str]) -> list[uuid.UUID]:
     try:
         return [uuid.UUID(text.strip()) for text in texts if text.strip()]
     except ValueError:
-        raise BadRequest("not a punch id") from None
+        raise BadRequest("not a punch id", "not_an_id") from None
 
 
 @router.get("/held-punches")
@@ -61,7 +61,8 @@ def decide_held_punches(request: Request, user: User,
     try:
         chosen = punch_review.Decision(decision)
     except ValueError:
-        raise BadRequest(f"decision must be approve or reject, not {decision!r}") from None
+        raise BadRequest(f"decision must be approve or reject, not {decision!r}",
+                         "bad_query") from None
     ids = _ids(punch_id or [])
     return form_action(request, HELD_PAGE,
                        lambda session: punch_review.decide(session, ids, chosen, user.username))
@@ -87,11 +88,12 @@ def decide_kiosk_enrolment(request: Request, user: User, enrolment_id: uuid.UUID
     common.check_csrf(user, csrf_token)
     if action == "approve":
         return form_action(request, ENROLMENTS_PAGE, lambda session: kiosk_enrolments.approve(
-            session, enrolment_id, user.username))
+            session, enrolment_id, user.username,
+            may_confirm_lookalike=user.role is Role.ADMIN))
     if action == "reject":
         return form_action(request, ENROLMENTS_PAGE, lambda session: kiosk_enrolments.reject(
             session, enrolment_id, user.username))
-    raise BadRequest(f"action must be approve or reject, not {action!r}")
+    raise BadRequest(f"action must be approve or reject, not {action!r}", "bad_query")
 
 
 @router.get("/chips/{chip_id}")

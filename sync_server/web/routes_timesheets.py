@@ -7,6 +7,7 @@ HR (and admins) see every department, or one chosen; a leader sees their own dep
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -39,14 +40,15 @@ def _month(month: str | None) -> tuple[str, tuple[date, date]]:
     try:
         return month, reports.month_bounds(month)
     except ValueError:
-        raise BadRequest("month is YYYY-MM") from None
+        raise BadRequest("month is YYYY-MM", "not_a_month", "month", value=month) from None
 
 
 @router.get("/timesheets")
 def timesheets_page(request: Request, user: User, month: str | None = None,
                     department: str = "",
                     format: str = "html") -> Response:  # noqa: A002 - the query parameter
-    """The people x days grid of one month, per department (``format``: html, xlsx, pdf)."""
+    """The people x days grid of one month, per department (``format``: html, print,
+    xlsx, pdf)."""
     common.require(user, Role.HR, Role.LEADER)
     month, (first, last) = _month(month)
     settings: ServerSettings = request.app.state.settings
@@ -66,15 +68,19 @@ def timesheets_page(request: Request, user: User, month: str | None = None,
     if format == "pdf":
         body = report_pdf.timesheet_pdf(grids, user.username, local_now, language)
         return _attachment(body, PDF_TYPE, name + ".pdf")
+    context: dict[str, Any] = {
+        "grids": grids, "month": month, "legend": timesheet_grid.legend(language),
+        "total_keys": timesheet_xlsx.TOTAL_KEYS, "total_values": timesheet_xlsx.total_values,
+        "label": lambda key: timesheet_xlsx.label(language, key)}
+    if format == "print":
+        return PAGES.render(request, "timesheet_grid_print.html", user, **context,
+                            generated_by=user.username,
+                            generated_at=local_now.strftime("%d/%m/%Y %H:%M"))
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     following = (last + timedelta(days=1)).strftime("%Y-%m")
-    return PAGES.render(request, "timesheet_grid.html", user, grids=grids, month=month,
-                        department=department, departments=departments,
-                        legend=timesheet_grid.legend(language), previous=previous,
-                        following=following,
-                        total_keys=timesheet_xlsx.TOTAL_KEYS,
-                        total_values=timesheet_xlsx.total_values,
-                        label=lambda key: timesheet_xlsx.label(language, key))
+    return PAGES.render(request, "timesheet_grid.html", user, **context,
+                        department=department, departments=departments, previous=previous,
+                        following=following)
 
 
 @router.get("/reports/lateness/pdf")
@@ -86,7 +92,9 @@ def lateness_pdf(request: Request, user: User, start: str | None = None,
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
         people = reports.load_people(session, common.scope_of(user), department or None)
-        report = reports.lateness_report(session, people, first, last, now)
+        settings: ServerSettings = request.app.state.settings
+        report = reports.lateness_report(session, people, first, last, now,
+                                         settings.reports.overtime_after_min)
     local_now = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
     body = report_pdf.lateness_pdf(report, user.username, local_now,
                                    common.language_of(request))

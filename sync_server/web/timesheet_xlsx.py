@@ -24,7 +24,7 @@ TOTAL_KEYS = ("days_expected", "days_worked", "late_entries", "late_minutes_tota
 
 
 def label(language: str, key: str) -> str:
-    """The grid's word for ``key`` (sync_server.web.i18n, keys ``grid_*``)."""
+    """The grid's word for ``key`` (sync_server.texts, keys ``grid_*``)."""
     return translate(language, f"grid_{key}")
 
 

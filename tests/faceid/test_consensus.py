@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from faceid.consensus import Consensus, DecisionKind
 from faceid.matcher import Match, MatchDecision
 from faceid.tracking import IouTracker, iou
@@ -33,6 +35,22 @@ def test_match_needs_n_consecutive_agreeing_frames_once() -> None:
     assert decision.person_id == ALICE and decision.frames == 3
     assert abs(decision.score - 0.8) < 1e-9
     assert consensus.observe(1, _accepted(ALICE), next(clock)) is None  # not twice
+
+
+def test_strong_frames_decide_early_and_doubtful_ones_wait() -> None:
+    consensus, clock = Consensus(required_frames=3, early_frames=2), _frames()
+    assert consensus.observe(1, _accepted(ALICE, 0.9), next(clock), strong=True) is None
+    early = consensus.observe(1, _accepted(ALICE, 0.9), next(clock), strong=True)
+    assert early is not None and early.person_id == ALICE and early.frames == 2
+    # one doubtful frame breaks the strong run: the full count is needed again
+    assert consensus.observe(2, _accepted(BOB), next(clock), strong=True) is None
+    assert consensus.observe(2, _accepted(BOB), next(clock), strong=False) is None
+    assert consensus.observe(2, _accepted(BOB), next(clock), strong=True) is not None
+    assert consensus.observe(3, _accepted(BOB), next(clock), strong=True) is None
+    assert consensus.observe(3, UNKNOWN, next(clock)) is None
+    assert consensus.observe(3, _accepted(BOB), next(clock), strong=True) is None
+    with pytest.raises(ValueError):
+        Consensus(required_frames=3, early_frames=1)
 
 
 def test_a_change_of_identity_or_an_unknown_frame_resets() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import cv2
@@ -14,6 +15,7 @@ from faceid.detectors.yunet import YuNetDetector
 from faceid.liveness import (
     V1SE_FILE,
     V2_FILE,
+    BackgroundScore,
     LivenessCombiner,
     LivenessState,
     MiniFasNetLiveness,
@@ -154,6 +156,36 @@ def test_combiner_decides_on_the_mean_of_its_window() -> None:
     assert verdict.mean_score == pytest.approx(0.1) and verdict.frames == 4
     combiner.reset()
     assert combiner.verdict().frames == 0
+
+
+def test_combiner_decides_live_early_only_on_strong_frames() -> None:
+    early = LivenessCombiner(threshold=0.3, min_frames=3, early_frames=2, early_live=0.8)
+    assert early.add(0.95).state is LivenessState.PENDING  # never from one frame
+    verdict = early.add(0.9)
+    assert verdict.state is LivenessState.LIVE and verdict.frames == 2
+    doubtful = LivenessCombiner(threshold=0.3, min_frames=3, early_frames=2, early_live=0.8)
+    doubtful.add(0.95)
+    assert doubtful.add(0.5).state is LivenessState.PENDING  # above 0.3, not far above
+    assert doubtful.add(0.6).state is LivenessState.LIVE
+    attack = LivenessCombiner(threshold=0.3, min_frames=3, early_frames=2, early_live=0.8)
+    attack.add(0.01)
+    assert attack.add(0.01).state is LivenessState.PENDING  # refusals wait for min_frames
+    assert attack.add(0.01).state is LivenessState.SPOOF
+    with pytest.raises(VisionError):
+        LivenessCombiner(threshold=0.3, early_frames=1)
+    with pytest.raises(VisionError):
+        LivenessCombiner(threshold=0.9, early_live=0.8)
+
+
+def test_background_score_is_the_models_score_and_passes_errors_on(
+        faces_dev: Path, detector: YuNetDetector, liveness: MiniFasNetLiveness) -> None:
+    image = cv2.imread(str(faces_dev / "spoof" / "sf_live_T1.jpg"))
+    face = _largest_face(detector, image)
+    assert BackgroundScore(liveness, image, face).result() == pytest.approx(
+        liveness.real_probability(image, face), abs=1e-6)
+    empty = dataclasses.replace(face, box=(0.0, 0.0, 0.0, 0.0))
+    with pytest.raises(VisionError):
+        BackgroundScore(liveness, image, empty).result()
 
 
 def test_combiner_rejects_bad_input() -> None:

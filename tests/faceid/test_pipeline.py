@@ -158,3 +158,32 @@ def test_match_waits_for_live_verdict_and_a_print_is_refused(
     assert len(spoof) == 1 and spoof[0].kind is DecisionKind.SPOOF
     assert spoof[0].person_id is None and spoof[0].resembled_id == person
     assert spoof[0].liveness_score is not None and spoof[0].liveness_score < 0.7
+
+
+def test_a_clear_live_face_is_decided_in_two_frames_and_a_print_still_in_three(
+        recognition_pack, liveness, faces_dev: Path) -> None:  # type: ignore[no-untyped-def]
+    """Early decisions: a strong match on a clearly live face needs 2 frames, not 3;
+    the printed photo of the same person is still refused only after the full count."""
+    pack = recognition_pack
+    live = read_image(faces_dev / "spoof" / "sf_live_T1.jpg")
+    printed = read_image(faces_dev / "spoof" / "sf_print_F1.jpg")
+    person = uuid.uuid4()
+    gallery = Gallery(pack.recognizer_id)
+    gallery.add(person, enroll_images(pack, [live], min_face_px=60).embeddings)
+
+    def run(image: np.ndarray, early_frames: int | None) -> list:  # type: ignore[type-arg]
+        pipeline = FramePipeline(pack, gallery, match_threshold=0.3, margin=0.05,
+                                 consensus_frames=3, min_face_px=60, liveness=liveness,
+                                 early_frames=early_frames, liveness_min_frames=3,
+                                 unknown_frames=3)
+        frames = [np.roll(image, 2 * k, axis=1) for k in range(4)]
+        return [r.decision for r in _run(pipeline, frames)]
+
+    early = run(live, 2)
+    assert early[0] is None and early[1] is not None and early[1].frames == 2
+    assert early[1].kind is DecisionKind.MATCH and early[1].person_id == person
+    assert early[1].liveness_score is not None and early[1].liveness_score >= 0.8
+    assert run(live, None)[1] is None  # without early decisions: the third frame
+    refused = run(printed, 2)
+    assert refused[:2] == [None, None] and refused[2] is not None
+    assert refused[2].kind is DecisionKind.SPOOF

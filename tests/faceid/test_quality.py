@@ -95,3 +95,46 @@ def test_sunglasses_hide_the_eyes(yunet: YuNetDetector, faces_dev: Path) -> None
         cv2.ellipse(shaded, (int(x), int(y)), (int(0.3 * eye_distance), int(0.18 * eye_distance)),
                     0, 0, 360, (12, 12, 12), -1)
     assert _gate(yunet, shaded).reason is QualityIssue.EYES_HIDDEN
+
+
+def _on_webcam_frame(image: np.ndarray, face_px: float, target_px: int,
+                     blur: float = 0.0) -> np.ndarray:
+    """``image`` scaled so its face box is ``target_px`` on a side, on a 640x480 frame (what a
+    640x480 webcam sees at about 1 m), edges repeated outwards."""
+    scale = target_px / face_px
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if blur:
+        small = cv2.GaussianBlur(small, (0, 0), blur)
+    height, width = small.shape[:2]
+    top, left = (480 - height) // 2, (640 - width) // 2
+    return cv2.copyMakeBorder(small, top, 480 - height - top, left, 640 - width - left,
+                              cv2.BORDER_REPLICATE)
+
+
+def test_sixty_pixel_webcam_faces_pass_when_sharp(yunet: YuNetDetector) -> None:
+    """nuaa-dev real 640x480 webcam captures brought to a 60 px face (box shorter side): the
+    default gate (MIN_FACE_PX) accepts every sharp frontal one, the former 80 px floor none;
+    the same frames blurred (sigma 1.5) or at 40 px are refused."""
+    from faceid.quality import MIN_FACE_PX
+    from tests.conftest import need_shared
+
+    live = sorted(need_shared("datasets", "nuaa-dev", "live").glob("*.jpg"))[::7]
+    verdicts: dict[str, list[object]] = {"sharp": [], "old": [], "blurred": [], "tiny": []}
+    for path in live:
+        image = read(path)
+        face = max(yunet.detect(image), key=lambda d: d.box[2] * d.box[3])
+        side = float(min(face.box[2], face.box[3]))
+        frames = {"sharp": _on_webcam_frame(image, side, 60),
+                  "blurred": _on_webcam_frame(image, side, 60, blur=1.5),
+                  "tiny": _on_webcam_frame(image, side, 40)}
+        for kind, frame in frames.items():
+            found = yunet.detect(frame)
+            reason = (assess_face(frame, found[0]).reason if found else QualityIssue.TOO_SMALL)
+            verdicts[kind].append(reason)
+            if kind == "sharp" and found:
+                verdicts["old"].append(assess_face(frame, found[0], 80).reason)
+    assert len(live) >= 20 and MIN_FACE_PX <= 60
+    assert verdicts["sharp"].count(None) >= 0.9 * len(live), verdicts["sharp"]
+    assert verdicts["old"].count(None) == 0, verdicts["old"]
+    assert set(verdicts["blurred"]) <= {QualityIssue.BLURRY, QualityIssue.TOO_SMALL}
+    assert set(verdicts["tiny"]) == {QualityIssue.TOO_SMALL}

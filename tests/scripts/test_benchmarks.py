@@ -42,7 +42,7 @@ def run_bench(script: str, *args: str, timeout: float = 240) -> dict[str, object
 
 @pytest.mark.parametrize("script", ["bench_verification.py", "bench_identification.py",
                                     "bench_pipeline.py", "bench_scale.py",
-                                    "fit_score_tails.py"])
+                                    "fit_score_tails.py", "bench_search.py", "bench_kiosk.py"])
 def test_help(script: str) -> None:
     result = subprocess.run([sys.executable, str(SCRIPTS / script), "--help"],
                             capture_output=True, text=True, timeout=60,
@@ -104,3 +104,26 @@ def test_pipeline_on_a_few_photos(models_dir: Path) -> None:
     assert isinstance(kiosk, dict) and kiosk["embed"]["p50_ms"] > 0
     assert float(figures["time_ratio_vs_dlib"]) > 0  # type: ignore[arg-type]
     assert float(figures["match_1000_p95_ms"]) > 0  # type: ignore[arg-type]
+
+
+def test_search_prefilter_agrees_with_the_exhaustive_search(models_dir: Path) -> None:
+    figures = run_bench("bench_search.py", "--models-dir", str(models_dir), "--photos", "40",
+                        "--templates", "20000", "--probes", "20")
+    assert figures["templates"] == 20000 and figures["disagreements"] == 0
+    assert figures["prefilter_answered"] == 21  # every probe, plus the compiling search
+    assert float(figures["prefilter_cpu_p95_ms"]) > 0  # type: ignore[arg-type]
+
+
+def test_kiosk_walkups_with_liveness_on(models_dir: Path) -> None:
+    """Walk-up mode end to end on the real app (offscreen): two people walk up once each."""
+    folder = need_shared("datasets", "asian-dev", "asianfaces_cn")
+    figures = run_bench("bench_kiosk.py", "--walkup", str(folder), "--people", "4",
+                        "--models-dir", str(models_dir), "--no-dlib", "--load", "1",
+                        "--walkup-hold-seconds", "4", timeout=400)
+    assert int(figures["walkups"]) >= 1  # type: ignore[call-overload]
+    assert figures["busy_processes"] == 1 and figures["liveness_threshold"] == 0.3
+    assert int(figures["frames_analysed"]) > 0  # type: ignore[call-overload]
+    decided = int(figures["greetings"]) + int(figures["not_recognized"]) + int(  # type: ignore[call-overload]
+        figures["liveness_failed"])  # type: ignore[call-overload]
+    assert decided >= 1
+    assert "walkup_to_greeting_ms_p50" in figures and "load_average_1min_before" in figures

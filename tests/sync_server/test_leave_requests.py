@@ -82,13 +82,16 @@ def test_leave_request_is_approved_by_the_leader_into_leave_and_feed(
         request_id = sent.request.id
     assert sent.request.days == 5  # Monday to Friday: the weekend uses no leave
     assert [n.to for n in sent.notices] == ["minh@example.test"]  # her leader, not HR
-    assert "Trần Lan" in sent.notices[0].body and LINK in sent.notices[0].body
+    _subject, body = sent.notices[0].text("vi")
+    assert "Trần Lan xin:" in body and LINK in body and "Reason" not in body
     assert isinstance(_refused(sessions, lambda s: leave_requests.decide(
         s, who["ops"], request_id, True, "", LINK)), Forbidden)  # another department
     with transaction(sessions) as session:
         notices = leave_requests.decide(session, who["minh"], request_id, True, "ok", LINK)
     assert [n.to for n in notices] == ["lan@example.test"]
-    assert "đã được duyệt" in notices[0].subject and "approved" in notices[0].body
+    subject, body = notices[0].text("vi")
+    assert "đã được duyệt" in subject and "approved" not in subject + body
+    assert "approved" in notices[0].text("en")[1]
     with transaction(sessions) as session:
         row = session.get(LeaveRequestRow, request_id)
         assert row is not None and row.status == "approved"
@@ -190,8 +193,9 @@ def test_correction_request_becomes_a_correction_and_leaders_may_excuse_their_ow
                                                  LINK, instant=late_in).request.id
     with transaction(sessions) as session:
         [refusal] = leave_requests.decide(session, who["minh"], again, False, "đã có rồi", LINK)
-    assert refusal.to == "lan@example.test" and "bị từ chối" in refusal.subject
-    assert "đã có rồi" in refusal.body and "refused" in refusal.body
+    subject, body = refusal.text("vi")
+    assert refusal.to == "lan@example.test" and "bị từ chối" in subject
+    assert "đã có rồi" in body and "refused" in refusal.text("en")[1]
     with transaction(sessions) as session:
         assert session.get(LeaveRequestRow, again).result_id is None  # type: ignore[union-attr]
         assert audit.recent(session)[0].action == "request.refuse"

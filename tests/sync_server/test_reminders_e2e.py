@@ -182,6 +182,6 @@ def test_a_leaders_task_is_shown_at_the_kiosk_acknowledged_and_reported_back(
     [(_sender, recipients, message)] = smtp.messages
     assert recipients == ["leader@example.test"]
     body = message.get_content()
-    overdue_part, open_part = body.split("Chưa xác nhận / Not acknowledged")
+    overdue_part, open_part = body.split("Chưa xác nhận (")
     assert "Return the signed contract" in overdue_part and "Colin Powell" in overdue_part
     assert "Prepare the budget memo" in open_part

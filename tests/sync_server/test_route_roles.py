@@ -104,6 +104,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/hr/timesheets"): LEADERS,  # scoped: leaders their department
     ("GET", "/hr/shift-calendar"): LEADERS,  # scoped: leaders their department
     ("GET", "/hr/reports/lateness/pdf"): LEADERS,
+    ("GET", "/hr/people-search"): LEADERS,  # scoped: leaders their department
+    ("GET", "/hr/report-mail"): HR,
+    ("POST", "/hr/report-mail"): HR,
     ("GET", "/hr/timesheet/{person_id}"): WEB_USERS,  # scoped: see test below
     # web: HR work
     ("GET", "/hr/reminders"): LEADERS,  # leaders: their own department's tasks
@@ -136,6 +139,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/people/import"): HR,
     ("POST", "/hr/departments"): HR,
     ("GET", "/hr/kiosks"): HR,
+    ("GET", "/hr/sites"): HR,
+    ("POST", "/hr/sites"): HR,
+    ("POST", "/hr/sites/department"): HR,
     ("GET", "/hr/people/{person_id}/checkin"): HR,
     ("POST", "/hr/people/{person_id}/pin"): HR,
     ("POST", "/hr/people/{person_id}/badge"): HR,
@@ -152,6 +158,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/kiosks"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/rename"): WEB_ADMIN,
     ("POST", "/hr/kiosks/{kiosk_id}/revoke"): WEB_ADMIN,
+    ("POST", "/hr/kiosks/{kiosk_id}/site"): WEB_ADMIN,
     # web: staff requests and self-service (a login with a person: here staff), decisions
     ("GET", "/hr/me"): OWN_RECORD,
     ("GET", "/hr/me/request"): OWN_RECORD,

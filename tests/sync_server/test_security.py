@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import socket
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -109,7 +110,11 @@ def test_access_request_log_and_export(live_server: LiveServer,
         assert data["person"]["display_name"] == "Vo Thi D"
         assert len(data["templates"]) == 1 and data["consents"][0]["notice_version"] == "v3"
         assert data["chips"][0]["image_base64"]  # the face image, decrypted for the person
-        assert "Face templates: 1" in export["summary"]
+        assert "- Mẫu khuôn mặt: 1 (" in export["summary"]  # the person's language
+        assert "Dữ liệu đang lưu về Vo Thi D" in export["summary"]
+        assert not re.search(r"\b(Data|Status|Face|Consent|punches)\b", export["summary"])
+        english = admin.get(f"/{person_id}/export", params={"language": "en"}).json()
+        assert "Face templates: 1" in english["summary"]
         open_ids = {r["id"] for r in admin.get("/access-requests",
                                                params={"open_only": True}).json()}
         assert request["id"] not in open_ids and str(old_id) in open_ids

@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from kiosk.settings import KioskSettings
 
 LFW = ("lfw_color_10x10",)
@@ -41,3 +44,33 @@ def kiosk_settings(tmp_path: Path, *, pack: str, models_dir: Path, camera: str,
         "ui": {"language": "en", "fullscreen": False, "card_seconds": 0.5,
                "admin_timeout_s": 60},
     })
+
+
+# asian-dev kpop15 "Jihyo" in four head poses on a 640x480 frame (kiosk.app.enrol_capture's
+# plan of 4): straight, her left, her right, chin up (yaw / pitch measured: 4.6 / 0.6,
+# 17.7 / 2.5, -16.6 / 0.8, -3.7 / 7.4 degrees)
+POSE_STEMS = ("004", "018", "019", "027")
+
+
+def webcam_frame(path: Path) -> np.ndarray:
+    """A 160 px face crop scaled 2x and centred on a 640x480 frame (edges repeated)."""
+    image = cv2.resize(cv2.imread(str(path)), None, fx=2.0, fy=2.0)
+    height, width = image.shape[:2]
+    top, left = (480 - height) // 2, (640 - width) // 2
+    return cv2.copyMakeBorder(image, top, 480 - height - top, left, 640 - width - left,
+                              cv2.BORDER_REPLICATE)
+
+
+def jihyo_frame(stem: str) -> np.ndarray:
+    from tests.conftest import need_shared
+
+    folder = need_shared("datasets", "asian-dev", "kpop15", "Jihyo")
+    return webcam_frame(next(folder.glob(f"{stem}.*")))
+
+
+def frame_folder(folder: Path, frames: list[np.ndarray]) -> Path:
+    """``frames`` written as 00.png, 01.png, ... (a folder camera keeps the order)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, frame in enumerate(frames):
+        cv2.imwrite(str(folder / f"{index:02d}.png"), frame)
+    return folder

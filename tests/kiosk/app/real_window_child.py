@@ -1,10 +1,12 @@
-"""Run in a child process under Xvfb by test_real_window.py: the real kiosk window (xcb).
+"""Run in a child process by test_real_window.py (xcb under Xvfb) and test_cage_window.py
+(wayland under cage): the real kiosk window.
 
-Usage: python -m tests.kiosk.app.real_window_child SETTINGS_JSON SCREENSHOT_PNG
-Starts the full kiosk (full screen, looping image-folder camera) on the xcb platform, waits
-until the preview has shown camera frames and the engine has sent a state, grabs the screen
-into SCREENSHOT_PNG, closes the window and prints one JSON object: the platform, the window's
-and the screen's geometry (pixels), frames shown, the state kinds seen and the exit code.
+Usage: python -m tests.kiosk.app.real_window_child SETTINGS_JSON SCREENSHOT_PNG|-
+Starts the full kiosk (full screen, looping image-folder camera) on the platform Qt is given,
+waits until the preview has shown camera frames and the engine has sent a state, grabs the
+X root window into SCREENSHOT_PNG (skipped with ``-``: a Wayland client cannot read the
+screen), closes the window and prints one JSON object: the platform, the window's and the
+screen's geometry (pixels), frames shown, the state kinds seen and the exit code.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def main(settings_json: str, screenshot: Path) -> None:
                          screen=[screen_rect.x(), screen_rect.y(), screen_rect.width(),
                                  screen_rect.height()],
                          frames_shown=window.preview.frames_shown)
-            screen.grabWindow(0).save(str(screenshot))
+            if str(screenshot) != "-":
+                screen.grabWindow(0).save(str(screenshot))
             window.close()
 
     timer = QTimer()

@@ -1,5 +1,6 @@
-"""Admin mode driven like an admin would: PIN, new pending person, consent, live capture --
-then the person walks up again and is recognized."""
+"""Admin mode driven like an admin would: PIN, new pending person, consent, live capture in
+the guided poses (asian-dev "Jihyo" turning on a folder camera) -- then the person walks up
+again and is recognized."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from kiosk.app.state import (
     StatusBar,
 )
 from kiosk.ui.app import RunLimits, RunReport, run_kiosk_app
-from tests.kiosk.app.helpers import kiosk_settings, lfw_photo, photo_folder
+from tests.kiosk.app.helpers import POSE_STEMS, frame_folder, jihyo_frame, kiosk_settings
 
 pytestmark = [pytest.mark.shared]
 PIN = "8642"
-PERSON = "Donald_Rumsfeld"
+PERSON = "Jihyo"
 
 
 def _window():  # the run's only top-level KioskWindow
@@ -58,7 +59,7 @@ class AdminScript:
         elif isinstance(state, PeopleDirectory) and not self.people_seen:
             self.people_seen = True
             window.admin.run_doctor()  # the checks run on the worker, not the GUI thread
-            window.admin.new_name.setText(PERSON.replace("_", " "))
+            window.admin.new_name.setText(PERSON)
             window.admin.start_enrollment()  # refused: consent not confirmed yet
             assert window.admin.result.text() == "Consent is required first"
             window.admin.consent.setChecked(True)
@@ -73,12 +74,11 @@ class AdminScript:
         return False
 
 
-def test_admin_enrolls_a_new_person_who_is_then_recognized(qapp, installed_pack, faces_dev,
+def test_admin_enrolls_a_new_person_who_is_then_recognized(qapp, installed_pack,
                                                           tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KIOSK_ADMIN_PIN_HASH", hash_pin(PIN))
     pack, models_dir = installed_pack
-    capture = photo_folder(tmp_path / "capture",
-                           [lfw_photo(faces_dev, PERSON, n) for n in range(1, 7)])
+    capture = frame_folder(tmp_path / "capture", [jihyo_frame(stem) for stem in POSE_STEMS])
     settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(capture))
     script = AdminScript()
     runtime = KioskRuntime(settings, replay_every_frame=True, folder_hold_frames=3,
@@ -88,13 +88,14 @@ def test_admin_enrolls_a_new_person_who_is_then_recognized(qapp, installed_pack,
                          observer=script) == 0
     assert report.threads_stopped
     assert script.finished is not None and script.finished.ok, script.finished
-    assert script.finished.templates_saved >= 3
-    assert [p.captured for p in script.progress][-1] >= 3
+    assert script.finished.templates_saved == 4
+    assert [p.captured for p in script.progress][-1] == 4
+    assert [p.pose for p in script.progress][0] == "straight"
     assert script.doctor is not None
     assert any(line.startswith("PASS models") for line in script.doctor.lines)
     assert "PASS models" in _doctor_text(script)
 
-    walk_up = photo_folder(tmp_path / "walk-up", [lfw_photo(faces_dev, PERSON, 9)])
+    walk_up = frame_folder(tmp_path / "walk-up", [jihyo_frame("031")])
     camera_settings = settings.model_copy(
         update={"camera": settings.camera.model_copy(update={"source": str(walk_up)})})
     greetings: list[Greeting] = []
@@ -102,7 +103,7 @@ def test_admin_enrolls_a_new_person_who_is_then_recognized(qapp, installed_pack,
     run_kiosk_app(runtime, RunLimits(max_seconds=120, exit_when_camera_ends=True),
                   offscreen=True,
                   observer=lambda s: isinstance(s, Greeting) and not greetings.append(s))
-    assert [g.person_name for g in greetings] == ["Donald Rumsfeld"]
+    assert [g.person_name for g in greetings] == ["Jihyo"]
     assert greetings[0].person_id == script.finished.person_id
 
 

@@ -63,6 +63,7 @@ def test_the_kiosk_chooses_keeps_and_follows_its_operating_point(installed_pack,
         # Another connection changes the gallery, as the sync worker's feed apply does.
         blair = _enroll(settings, faces_dev, tmp_path, "Tony_Blair")
         assert recognizer.refresh_if_changed()
+        assert recognizer.wait_for_point()  # chosen off the inference thread
         assert stored_operating_point(desk.store)["people"] == 3
         other = StoreDesk.open(settings)
         try:
@@ -70,6 +71,7 @@ def test_the_kiosk_chooses_keeps_and_follows_its_operating_point(installed_pack,
         finally:
             other.close()
         assert recognizer.refresh_if_changed()
+        assert recognizer.wait_for_point()
         assert stored_operating_point(desk.store)["people"] == 2
     finally:
         desk.close()
@@ -94,3 +96,32 @@ def test_a_fixed_match_threshold_still_overrides(installed_pack, faces_dev,
     finally:
         desk.close()
     assert "overridden: vision.match_threshold = 0.42" in check_operating_point(settings).detail
+
+
+def test_a_changed_gallery_keeps_the_old_point_until_the_new_one_is_ready(
+        installed_pack, faces_dev, tmp_path: Path) -> None:
+    pack, models_dir = installed_pack
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(tmp_path))
+    settings = settings.model_copy(update={"vision": settings.vision.model_copy(
+        update={"match_threshold": None})})
+    for person in ("Colin_Powell", "Vladimir_Putin"):
+        _enroll(settings, faces_dev, tmp_path, person)
+    desk = StoreDesk.open(settings)
+    try:
+        recognizer = build_recognizer(settings, desk)
+        old = recognizer.operating_point  # type: ignore[attr-defined]
+        assert old.people == 2
+        _enroll(settings, faces_dev, tmp_path, "Tony_Blair")  # the sync worker's feed apply
+        assert recognizer.refresh_if_changed()
+        # the new gallery decides at once, with the old point until the new one is ready
+        assert recognizer.operating_point is old  # type: ignore[attr-defined]
+        assert recognizer.match_threshold == old.threshold_1n
+        assert stored_operating_point(desk.store)["people"] == 2
+        assert recognizer.wait_for_point()  # type: ignore[attr-defined]
+        new = recognizer.operating_point  # type: ignore[attr-defined]
+        assert new.people == 3 and recognizer.match_threshold == new.threshold_1n
+        assert stored_operating_point(desk.store)["people"] == 3
+        assert not recognizer.wait_for_point()  # type: ignore[attr-defined]  # taken once
+    finally:
+        recognizer.close()
+        desk.close()

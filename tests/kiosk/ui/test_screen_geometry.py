@@ -1,7 +1,7 @@
 """Nothing clipped at any supported resolution: every visible text label's text fits its
 label (word-wrapped at its width, its own font) and every label lies inside the window.
-Checked offscreen on the greeting card (a repeat greeting with the longest verdict and the
-enrolled face chip beside the check mark), the
+Checked offscreen on the greeting card (a repeat greeting with the longest verdict, the
+enrolled face chip beside the live face), the refusal cards beside the live preview, the
 admin PIN page and the admin enrolment page with its on-screen keyboard."""
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.app.admin_pin import hash_pin
-from kiosk.app.state import Greeting, PunchDirection, ReminderItem
+from kiosk.app.state import (
+    Greeting,
+    LivenessFailed,
+    NotRecognized,
+    PunchDirection,
+    ReminderItem,
+)
 from kiosk.ui.app import use_kiosk_font
 from kiosk.ui.window import KioskWindow
 
@@ -86,7 +92,7 @@ def test_repeat_greeting_card(window: KioskWindow, chip: bytes) -> None:
     window.show_state(Greeting(
         person_id=uuid4(), person_name="Nguyễn Thị Hồng Nhung", department="Vụ Tổ chức cán bộ",
         at=datetime(2026, 11, 23, 1, 12, tzinfo=UTC), direction=PunchDirection.CHECK_IN,
-        verdict_text="Hôm nay không có ca", repeat=True,
+        verdict_text="Hôm nay không có ca", repeat=True, verdict_quiet=True,
         reminders=(ReminderItem("r1", "Nộp báo cáo quý về tổ chức cán bộ", overdue=True),
                    ReminderItem("r2", "Họp giao ban", due_at=datetime(2026, 11, 23, 2, 0,
                                                                      tzinfo=UTC))),
@@ -95,10 +101,58 @@ def test_repeat_greeting_card(window: KioskWindow, chip: bytes) -> None:
     assert _clipped(window) == []
     card = window.card
     assert card.check.isVisible() and card.check.text() == "✓"
+    # "no shift today" is small: below the name and the check-in time
+    assert card.verdict.font().pointSizeF() < card.when.font().pointSizeF()
     assert card.chip.isVisible() and not card.chip.pixmap().isNull()
     assert card.chip.width() >= 64  # the enrolled face stays recognisable
     chip_rect = card.chip.rect().translated(card.chip.mapTo(window, card.chip.rect().topLeft()))
     assert window.rect().contains(chip_rect)
+
+
+@pytest.fixture(scope="module")
+def live_face(faces_dev: Path) -> bytes:
+    """Another real photo, encoded as the engine encodes the face it decided on."""
+    image = cv2.imread(str(faces_dev / "people" / "clapton-2.jpg"))
+    ok, encoded = cv2.imencode(".jpg", cv2.resize(image, (150, 180)))
+    assert ok
+    return encoded.tobytes()
+
+
+def _inside(window: KioskWindow, widget: QWidget) -> bool:
+    return window.rect().contains(widget.rect().translated(
+        widget.mapTo(window, widget.rect().topLeft())))
+
+
+def test_enrolled_chip_beside_the_live_face(window: KioskWindow, chip: bytes,
+                                            live_face: bytes) -> None:
+    window.show_state(Greeting(
+        person_id=uuid4(), person_name="Nguyễn Thị Hồng Nhung", department="Vụ Tổ chức cán bộ",
+        at=datetime(2026, 11, 23, 1, 12, tzinfo=UTC), direction=PunchDirection.CHECK_IN,
+        verdict_text="Đi muộn 12 phút",
+        reminders=(ReminderItem("r1", "Nộp báo cáo quý về tổ chức cán bộ", overdue=True),),
+        enrolled_chip=chip, live_face=live_face, track_id=7))
+    assert _clipped(window) == []
+    card = window.card
+    for face in (card.chip, card.live):
+        assert face.isVisible() and not face.pixmap().isNull() and face.width() >= 64
+        assert _inside(window, face)
+    chip_at, live_at = (f.mapTo(window, f.rect().topLeft()) for f in (card.chip, card.live))
+    assert abs(chip_at.y() - live_at.y()) <= 2 and chip_at.x() < live_at.x()  # side by side
+
+
+@pytest.mark.parametrize("refusal", [NotRecognized(at=datetime(2026, 11, 23, tzinfo=UTC),
+                                                   track_id=3),
+                                     LivenessFailed(at=datetime(2026, 11, 23, tzinfo=UTC),
+                                                    track_id=3)],
+                         ids=["not_recognized", "liveness"])
+def test_refusal_beside_the_live_preview(window: KioskWindow,
+                                         refusal: NotRecognized | LivenessFailed) -> None:
+    window.show_state(refusal)
+    assert window.screen_kind in ("not_recognized", "liveness")
+    assert _clipped(window) == []
+    assert window.preview.isVisible() and window.preview.width() >= 200
+    assert window.refusal.hint.text() == "⌨ Dùng mã PIN hoặc thẻ QR"
+    assert _inside(window, window.refusal.hint)
 
 
 def test_greeting_without_a_stored_chip(window: KioskWindow) -> None:

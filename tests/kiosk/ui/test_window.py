@@ -7,6 +7,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from kiosk.app.admin_pin import hash_pin
 from kiosk.app.requests import ListPeople, SetAdminMode, StartEnrollment
@@ -77,7 +78,9 @@ def test_greeting_card_shows_local_time_verdict_and_reminders_then_clears(qtbot,
 def test_not_recognized_is_transient_but_camera_offline_persists(qtbot, window) -> None:
     window.show_state(NotRecognized(at=datetime.now(UTC)))
     assert window.screen_kind == "not_recognized"
-    assert window.message.title.text() == "Không nhận diện được"
+    assert window.refusal.title.text() == "Không nhận diện được"
+    assert window.preview.isVisible()  # the person still sees their face
+    assert "Dùng mã PIN hoặc thẻ QR" in window.refusal.hint.text()
     qtbot.waitUntil(lambda: window.screen_kind == "checkin", timeout=3000)
     window.show_state(CameraState(CameraPhase.OFFLINE, "unplugged"))
     assert window.screen_kind == "camera_offline"
@@ -102,7 +105,8 @@ def test_status_bar_and_guidance(window) -> None:
                                 pack="yunet-dlib"))
     assert window.status.online.text().endswith("Ngoại tuyến")
     assert window.status.backlog.text() == "7 lượt chờ đồng bộ"
-    assert "yunet-dlib" in window.status.pack.text()
+    shown = [label.text() for label in window.status.findChildren(QLabel)]
+    assert not any("yunet" in line or "Mô hình" in line for line in shown)  # not for staff
     window.show_state(Guidance(GuidanceKey.MOVE_CLOSER, (FaceOutline((10, 10, 30, 30), False),),
                            (640, 480)))
     assert window.guidance_label.text() == "Lại gần hơn"
@@ -125,6 +129,7 @@ def test_admin_pin_enrollment_requests_and_timeout(qtbot, window) -> None:
     window.admin.start_enrollment()  # consent not given yet
     assert not any(isinstance(r, StartEnrollment) for r in sent)
     window.admin.consent.setChecked(True)
+    window.admin.person_picker.setCurrentIndex(0)  # nobody is preselected
     window.admin.start_enrollment()
     request = sent[-1]
     assert isinstance(request, StartEnrollment) and request.person_id == person.person_id

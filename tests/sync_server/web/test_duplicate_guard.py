@@ -111,3 +111,72 @@ def test_zip_import_refuses_one_face_under_two_codes(
     assert rows == {"F001": "3", "F002": "0", "O001": "3"}
     assert "already enrolled as Nguyen Van An (F001)" in answer.text
     assert _templates(sessions, staffing.finance_b) == 0
+
+
+def _kiosk_upload(server: WebServer, sessions: sessionmaker[Session], models_dir: Path,
+                  person: uuid.UUID, photos: list[Path]) -> None:
+    """A kiosk (provisioned over HTTP) uploads an enrolment of ``photos`` for ``person``,
+    its templates made by the same pack as the server's."""
+    from datetime import UTC, datetime
+
+    from faceid.enrollment import enroll_images
+    from faceid.imageio import read_image
+    from faceid.packs import choose_auto_pack, load_pack
+    from faceid.registry import load_registry
+    from kiosk.store import Consent
+    from kiosk.sync import SyncClient
+    from tests.sync_server.helpers import provision_kiosk
+
+    pack = load_pack(choose_auto_pack(load_registry(), models_dir) or "", models_dir)
+    result = enroll_images(pack, [read_image(p) for p in photos])  # type: ignore[arg-type]
+    credential = provision_kiosk(sessions, server.url, f"gate-{uuid.uuid4().hex[:6]}",
+                                 pack.recognizer_id)
+    with SyncClient(credential, verify_tls=False) as client:
+        client.upload_enrollment(person, pack.recognizer_id,
+                                 Consent(person, datetime.now(UTC), "notice-v2", "gate guard"),
+                                 result.embeddings)
+
+
+def _pending(sessions: sessionmaker[Session]) -> list[object]:
+    from sync_server.service import kiosk_enrolments
+
+    with sessions() as session:
+        return list(kiosk_enrolments.list_pending(session))
+
+
+def test_a_kiosk_upload_of_a_face_enrolled_as_someone_else_is_held_with_the_verdict(
+        web_server: WebServer, staffing: Staffing, sessions: sessionmaker[Session],
+        faces_dev: Path, installed_models: Path) -> None:
+    powell = lfw_photos(faces_dev, "Colin_Powell")
+    with _client(web_server, "hr") as hr:
+        assert _upload(hr, staffing.finance_a, powell[:4]).status_code == 200
+    _kiosk_upload(web_server, sessions, installed_models, staffing.finance_b, powell[4:8])
+    _kiosk_upload(web_server, sessions, installed_models, staffing.ops_c,
+                  lfw_photos(faces_dev, "Tony_Blair")[:4])
+    held = {e.person_id: e for e in _pending(sessions)}  # type: ignore[attr-defined]
+    flagged = held[staffing.finance_b].lookalike
+    assert flagged is not None and flagged.person_id == staffing.finance_a
+    assert held[staffing.ops_c].lookalike is None  # another face is clear
+    with _client(web_server, "hr") as hr:
+        page = hr.get("/hr/kiosk-enrolments").text
+        assert f'data-lookalike="{staffing.finance_a}"' in page
+        assert "Nguyen Van An (F001)" in page
+        token = page_csrf(hr, "/hr/kiosk-enrolments")
+        hr.post(f"/hr/kiosk-enrolments/{held[staffing.finance_b].id}/approve",
+                data={"csrf_token": token})
+    assert staffing.finance_b in {e.person_id for e in _pending(sessions)}  # type: ignore
+    with _client(web_server, "admin") as admin:
+        token = page_csrf(admin, "/hr/kiosk-enrolments")
+        answer = admin.post(f"/hr/kiosk-enrolments/{held[staffing.finance_b].id}/approve",
+                            data={"csrf_token": token})
+        assert answer.status_code == 200
+    assert staffing.finance_b not in {e.person_id for e in _pending(sessions)}  # type: ignore
+    with sessions() as session:
+        marked = session.scalars(select(Change).where(
+            Change.entity == "person", Change.entity_id.in_(
+                [staffing.finance_a, staffing.finance_b]))).all()
+        assert {c.entity_id for c in marked if c.data.get("needs_code")} == {
+            staffing.finance_a, staffing.finance_b}
+        confirmed = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "person.lookalike_confirmed")).all()
+        assert [e.actor for e in confirmed] == ["admin"]

@@ -190,8 +190,8 @@ def test_zip_import_enrols_people_by_code_and_reports_rejections(
     (lambda p: build_zip({"/tmp/F001_abs.jpg": p}), "đường dẫn tuyệt đối"),
     (lambda p: zip_with_symlink("F001_link.jpg", "/etc/passwd"), "liên kết tượng trưng"),
     (lambda p: build_zip({f"F001/{i}.txt": b"" for i in range(5001)}), "có 5001 tệp"),
-    (lambda p: zip_bomb("F001/bomb.jpg", 24), "zip bomb"),
-    (lambda p: zip_bomb("F001/huge.jpg", 520), "zip bomb"),
+    (lambda p: zip_bomb("F001/bomb.jpg", 24), "nén quá mức"),
+    (lambda p: zip_bomb("F001/huge.jpg", 520), "giải nén sẽ lớn hơn"),
 ], ids=["traversal", "absolute", "symlink", "too-many", "ratio-bomb", "total-bomb"])
 def test_unsafe_zip_is_refused_and_nothing_is_enrolled(
         web_server: WebServer, staffing: Staffing, sessions: sessionmaker[Session],

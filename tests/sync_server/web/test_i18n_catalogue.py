@@ -1,6 +1,6 @@
-"""One catalogue for every word the HR web shows: each key used in a template or in the code
-(pages, refusals, statuses, punch kinds, roles, audit sentences) exists in Vietnamese and in
-English, and the two languages have the same keys."""
+"""One catalogue (``sync_server.texts``) for every word users read: each key used in a
+template or in the code (pages, refusals, statuses, punch kinds, roles, audit sentences,
+e-mails) exists in Vietnamese and in English, and the two languages have the same keys."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import attendance
+from sync_server import texts
 from sync_server.service.reports import BoardState
 from sync_server.service.users import Role
 from sync_server.web import i18n
@@ -54,19 +55,40 @@ def composed_keys() -> set[str]:
     keys |= {"punch_kind_" + k.value for k in attendance.PunchKind}
     keys |= {"role_" + r.value for r in Role}
     keys |= {"state_" + v for k, v in vars(BoardState).items() if k.isupper()}
+    keys |= {"legend_" + s.value for s in attendance.DayStatus}
+    keys |= {"mail_request_status_" + s for s in ("approved", "refused")}
     return keys
+
+
+def untranslated(used: set[str]) -> dict[str, list[str]]:
+    """The keys of ``used`` missing from each language (languages with none left out)."""
+    missing = {language: sorted(k for k in used if k not in texts.TEXTS[language])
+               for language in texts.LANGUAGES}
+    return {language: keys for language, keys in missing.items() if keys}
 
 
 def test_every_key_in_use_is_in_both_languages() -> None:
     used = template_keys() | code_keys() | composed_keys()
     assert len(used) > 150  # the scan found the keys (not an empty pass)
-    for language in i18n.LANGUAGES:
-        missing = sorted(k for k in used if k not in i18n.TEXTS[language])
-        assert not missing, f"untranslated in {language}: {missing}"
+    assert untranslated(used) == {}
+
+
+def test_an_untranslated_e_mail_key_fails_the_check() -> None:
+    """The digest e-mail's words are catalogue keys the scan finds in the service layer; one
+    missing from the catalogue is reported in both languages."""
+    mail_keys = {key for key in code_keys() if key.startswith("mail_")}
+    assert {"mail_digest_subject", "mail_digest_task", "mail_digest_overdue"} <= mail_keys
+    assert untranslated(mail_keys) == {}
+    assert untranslated(mail_keys | {"mail_digest_unwritten"}) == {
+        "vi": ["mail_digest_unwritten"], "en": ["mail_digest_unwritten"]}
+
+
+def test_the_web_reads_the_same_catalogue_as_the_services() -> None:
+    assert i18n.TEXTS is texts.TEXTS and i18n.translate is texts.translate
 
 
 def test_both_languages_have_the_same_keys() -> None:
-    assert set(i18n.TEXTS["vi"]) ^ set(i18n.TEXTS["en"]) == set()
+    assert set(texts.TEXTS["vi"]) ^ set(texts.TEXTS["en"]) == set()
 
 
 def test_a_refused_input_reads_in_the_users_language() -> None:
@@ -76,3 +98,30 @@ def test_a_refused_input_reads_in_the_users_language() -> None:
                        days=366)
     assert i18n.error_text("vi", error) == "Khoảng thời gian dài tối đa 366 ngày."
     assert i18n.error_text("en", error) == "The range can span at most 366 days."
+
+
+def unnamed_refusals(source: Path) -> list[str]:
+    """The refusals raised in ``source`` that name no catalogue message (no key): a page
+    would show their English detail."""
+    found = []
+    for node in ast.walk(ast.parse(source.read_text())):
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+            continue
+        call = node.exc
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else \
+            call.func.id if isinstance(call.func, ast.Name) else ""
+        if name in ERRORS and len(call.args) < 2 and not any(
+                keyword.arg == "key" for keyword in call.keywords):
+            found.append(f"{source.name}:{node.lineno}")
+    return found
+
+
+def test_every_refusal_a_page_shows_names_its_message() -> None:
+    """The web's own refusals, and those of the services behind the HR forms, carry a
+    catalogue key, so no English detail reaches a Vietnamese page."""
+    sources = [*sorted((ROOT / "web").glob("*.py")),
+               *(ROOT / "service" / name for name in ("schedules.py", "punch_review.py",
+                                                       "cell_text.py", "leaves.py",
+                                                       "corrections.py"))]
+    assert unnamed_refusals(ROOT / "service" / "admins.py")  # the scan finds them
+    assert [where for source in sources for where in unnamed_refusals(source)] == []

@@ -46,17 +46,23 @@ def test_leave_is_range_checked_edited_and_withdrawn(  # type: ignore[no-untyped
     _log_in(page, web_server, "hr")
     page.goto(f"{web_server.url}/hr/shifts")
     page.fill("#shift-type-form input[name=name]", "Ca sáng")
-    page.fill("#shift-type-form input[name=working_days]", "0,1,9")
+    for box in page.locator("#working-days input[type=checkbox]").all():
+        box.uncheck()
     page.click("#shift-type-form button[type=submit]")  # a shift type refused, input kept
-    assert "0 (thứ Hai) đến 6" in page.inner_text("#error-type-working_days")
+    assert "ít nhất một ngày" in page.inner_text("#error-type-working_days")
     assert page.input_value("#shift-type-form input[name=name]") == "Ca sáng"
-    assert page.input_value("#shift-type-form input[name=working_days]") == "0,1,9"
-    page.select_option("#leave-form select[name=person_id]", str(staffing.finance_b))
+    assert page.locator("#working-days input:checked").count() == 0
+    page.fill("#leave-person", "binh")  # the person picker searches as one types
+    page.wait_for_selector("#leave-person-list option[value^='Pham Thi Binh']",
+                           state="attached")
+    page.fill("#leave-person", page.get_attribute("#leave-person-list option", "value") or "")
+    assert page.input_value("#leave-person-value") == str(staffing.finance_b)
     _leave(page, "1900-01-01", "2999-12-31", "forever")
     assert "trong vòng một năm" in page.inner_text("#error-leave-start")
     assert page.input_value("#leave-form input[name=end]") == "2999-12-31"
     assert page.input_value("#leave-form input[name=reason]") == "forever"
-    assert page.input_value("#leave-form select[name=person_id]") == str(staffing.finance_b)
+    assert page.input_value("#leave-person-value") == str(staffing.finance_b)
+    assert page.input_value("#leave-person") == "Pham Thi Binh"
     _leave(page, f"{today:%Y-%m-%d}", f"{today - timedelta(days=3):%Y-%m-%d}")
     assert "trước ngày bắt đầu" in page.inner_text("#error-leave-end")
     _leave(page, f"{today:%Y-%m-%d}", f"{today + timedelta(days=300):%Y-%m-%d}")

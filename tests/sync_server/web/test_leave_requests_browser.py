@@ -244,7 +244,10 @@ def test_hr_configures_leave_types_and_records_typed_leave(  # type: ignore[no-u
 
         today = utc_now().astimezone(ZONE).date()
         hr.goto(f"{server.url}/hr/shifts")  # leave HR records directly carries its type too
-        hr.select_option("#leave-form select[name=person_id]", str(staffing.finance_a))
+        hr.fill("#leave-person", "F001")  # the person picker: by code
+        option = "#leave-person-list option[value^='Nguyen Van An']"
+        hr.wait_for_selector(option, state="attached")
+        hr.fill("#leave-person", hr.get_attribute(option, "value") or "")
         hr.select_option("#leave-form select[name=leave_type_id]", str(ANNUAL))
         hr.fill("#leave-form input[name=start]", f"{today}")
         hr.fill("#leave-form input[name=end]", f"{today}")

@@ -122,7 +122,7 @@ def test_admin_and_hr_review_refused_attempts_with_filters_and_snapshots(
         assert f'data-id="{printed}"' in recent and f'data-id="{replay}"' not in recent
         assert "Liveness check (photo or screen)" in recent
         bad = client.get(PAGE, params={"start": "yesterday"})
-        assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
+        assert bad.status_code == 422 and "“yesterday” is not a date." in bad.text
 
 
 def test_leaders_staff_and_strangers_see_no_refused_attempts(
@@ -201,3 +201,33 @@ def test_the_retention_command_takes_its_periods_from_settings_or_options(
     assert "deleted 1 refused attempts" in capsys.readouterr().out
     with sessions() as session:
         assert set(session.scalars(select(KioskEventRow.id))) == {reported["printed"]}
+
+
+def test_live_strangers_and_ambiguous_faces_read_in_words(
+        web_server: WebServer, sessions: sessionmaker[Session], staffing: Staffing,
+        tmp_path: Path) -> None:
+    """The kiosk records a live stranger and a face too close to two people once per tracked
+    face (kiosk.app.door_tracks); the admins' page names each reason in both languages."""
+    credential = provision_kiosk(sessions, web_server.url, "gate-c")
+    store = open_store(tmp_path / "gate-c" / "kiosk.sqlite3")
+    try:
+        ids = {reason: store.events.record("refused_attempt", {
+            "reason": reason, "liveness_score": 0.91, "threshold": 0.3, "frames": 5,
+            "match_score": score}, person_id=None, occurred_at=utc_now()).id
+            for reason, score in (("stranger", 0.21), ("ambiguous", 0.58))}
+        with SyncClient(credential, verify_tls=False) as client:
+            assert sync_once(store, client).events_pushed == 2
+    finally:
+        store.close()
+    words = {"en": ("Not recognized: nobody enrolled is close enough",
+                    "Too close to two enrolled people to tell"),
+             "vi": ("Không nhận diện được: không giống ai đã đăng ký",
+                    "Giống hai người đã đăng ký, không phân biệt được")}
+    with _client(web_server, "admin") as client:
+        for language, (stranger, ambiguous) in words.items():
+            client.cookies.set("lang", language)
+            html = client.get(PAGE).text
+            assert f'data-id="{ids["stranger"]}"' in html and stranger in html
+            assert f'data-id="{ids["ambiguous"]}"' in html and ambiguous in html
+            point = "." if language == "en" else ","
+            assert f"0{point}21" in html and f"0{point}58" in html  # the best score seen

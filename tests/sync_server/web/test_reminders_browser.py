@@ -43,10 +43,13 @@ def test_a_leader_gives_and_nudges_a_task_in_the_browser(
         _log_in(page, web_server, "leader")
         page.goto(f"{web_server.url}/hr/lang/en")
         page.click("#nav-reminders")
-        options = page.eval_on_selector_all("#task-form select[name=assignee] option",
-                                            "els => els.map(e => e.textContent)")
+        page.fill("#task-person", "van")  # the person picker offers their department only
+        page.wait_for_selector("#task-person-list option", state="attached")
+        options = page.eval_on_selector_all("#task-person-list option",
+                                            "els => els.map(e => e.value)")
         assert any("Nguyen Van An" in o for o in options)
         assert not any("Hoang Van Cuong" in o for o in options)  # another department
+        page.fill("#task-person", "")
         page.fill("#task-form input[name=title]", "Archive the 2025 files")
         page.select_option("#task-form select[name=assignee]", "department:Finance")
         page.fill("#task-form input[name=due]", "2030-05-04T16:00")

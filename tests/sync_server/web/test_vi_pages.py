@@ -34,7 +34,7 @@ ENGLISH = re.compile(r"\b(present|late|absent|forgotten_checkout|no_shift|pendin
 LONG_TITLE = "Nộp báo cáo tổng hợp " + "rất-dài-không-có-khoảng-trắng-" * 5 + "cuối"
 LONG_NAME = "Tôn Nữ " + "Hoàng-Thị-Minh-Khai-" * 8 + "Lan"
 PAGES = ("/hr/", "/hr/reports/lateness", "/hr/corrections", "/hr/shifts", "/hr/people",
-         "/hr/kiosks", "/hr/audit", "/hr/reminders")
+         "/hr/kiosks", "/hr/sites", "/hr/audit", "/hr/reminders")
 PHONE_PAGES = ("/hr/", "/hr/reports/lateness", "/hr/people", "/hr/reminders")
 
 

@@ -1,4 +1,4 @@
-"""Catalogue entries of the shift calendar page (merged into ``i18n.TEXTS``; keys ``cal_``)."""
+"""The shift calendar page's words (keys ``cal_`` and the menu's ``shift_calendar``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Catalogue entries of leave types, staff requests, leaders' decisions and the staff
-self-service pages (merged into ``i18n.TEXTS``): Vietnamese first, then English."""
+self-service pages (merged into ``sync_server.texts.TEXTS``): Vietnamese first, then English."""
 
 from __future__ import annotations
 

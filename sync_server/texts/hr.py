@@ -1,7 +1,7 @@
 """Catalogue entries of the HR pages' words: day statuses, punch kinds, roles, form errors,
-sync completeness and the audit trail's sentences (merged into ``i18n.TEXTS``).
+sync completeness and the audit trail's sentences (merged into ``sync_server.texts.TEXTS``).
 
-Messages with ``{name}`` fields are formatted by ``i18n.message``; audit sentences get
+Messages with ``{name}`` fields are formatted by ``texts.message``; audit sentences get
 ``actor`` ("HR Nguyễn An"), ``person``, ``day`` (dd/mm in Vietnamese) and the like.
 """
 
@@ -14,6 +14,11 @@ EN = {
     "day_status_holiday": "Holiday", "day_status_on_leave": "On leave",
     "day_status_no_shift": "No shift", "day_status_forgotten_checkout": "Forgot to check out",
     "day_status_pending": "Pending",
+    # the timesheet grid's legend (sync_server.service.timesheet_grid.legend)
+    "legend_present": "Present", "legend_late": "Late", "legend_half_day": "Half day",
+    "legend_absent": "Absent", "legend_forgotten_checkout": "Forgot to check out",
+    "legend_on_leave": "On leave", "legend_holiday": "Holiday",
+    "legend_no_shift": "Day off / no shift", "legend_pending": "Not final yet",
     "punch_kind_auto": "Automatic", "punch_kind_check_in": "Check-in",
     "punch_kind_check_out": "Check-out", "punch_kind_in": "Check-in",
     "punch_kind_out": "Check-out",
@@ -37,6 +42,7 @@ EN = {
     "invalid_input": "Please check the input", "back": "Back",
     "err_not_a_date": "“{value}” is not a date.",
     "err_not_a_month": "“{value}” is not a month (YYYY-MM).",
+    "err_not_a_datetime": "“{value}” is not a date and time.",
     "err_range_backwards": "The end date is before the start date.",
     "err_range_too_long": "The range can span at most {days} days.",
     "err_bad_query": "The address contains a value the page cannot read.",
@@ -113,6 +119,45 @@ EN = {
     "err_task_assignee": "Give the task to one person or one department.",
     "err_department_empty": "The department {name} has no active members.",
     "err_code_exists": "Someone already has the code {code}.",
+    "err_no_shift_type": "This shift no longer exists; reload the page.",
+    "err_shift_invalid": "The shift's times or limits are not valid.",
+    "err_no_assignment": "This assignment no longer exists; reload the page.",
+    "err_no_holiday": "This holiday no longer exists; reload the page.",
+    "err_no_user": "This account no longer exists; reload the page.",
+    "err_no_kiosk": "This kiosk no longer exists; reload the page.",
+    "err_no_snapshot": "This refused attempt has no snapshot.",
+    # a person's data export (sync_server.service.access.summary)
+    "access_summary_head": "Data held about {name} (id {id}), exported {at}.",
+    "access_summary_status": "- Status: {status}; department {department}; employee code "
+                             "{code}.",
+    "access_summary_consents": "- Consent to face check-in: {records} record(s), {in_force} "
+                               "in force.",
+    "access_summary_templates": "- Face templates: {count} (numbers computed from enrollment "
+                                "photos; stored encrypted).",
+    "access_summary_chips": "- Enrollment face images: {count} (included in the JSON export).",
+    "access_summary_punches": "- Attendance punches: {count}.",
+    "access_summary_punches_span": "- Attendance punches: {count} from {first} to {last}.",
+    "access_summary_erasures": "- Erasures of biometric data: {count}.",
+    "err_choose_punch": "Tick at least one held punch.",
+    "err_punch_unknown_person": "A punch of a person who does not exist cannot count: reject "
+                                "it.",
+    "err_no_task": "This task no longer exists.",
+    "err_task_closed": "This task is already closed: reopen it first.",
+    "err_task_ack_at_kiosk": "Only the people given the task acknowledge it, at a kiosk.",
+    "err_task_priority": "The priority is low, normal or high.",
+    "err_zip_too_big": "The ZIP would unpack to more than {limit_mb} MB.",
+    "err_zip_member_too_big": "The ZIP entry “{member}” is too large or too compressed.",
+    "err_zip_member_unreadable": "The ZIP entry “{member}” cannot be read.",
+    "err_kiosk_exists": "Another kiosk is already named {name}.",
+    "err_kiosk_provisioned": "The kiosk {name} is already set up: revoke it first, or choose "
+                             "another name.",
+    "err_unknown_role": "Choose a role from the list.",
+    "err_formula_name": "A name may not start with =, +, -, @, a tab or a line break (a "
+                        "spreadsheet could run it as a formula).",
+    "err_formula_code": "An employee code may not start with =, +, -, @, a tab or a line "
+                        "break (a spreadsheet could run it as a formula).",
+    "err_formula_department": "A department may not start with =, +, -, @, a tab or a line "
+                              "break (a spreadsheet could run it as a formula).",
     "err_consent_too_long": "The notice version (64) or the collector (200) is too long.",
     "err_no_consent": "No consent on record for this person: give the notice version they "
                       "agreed to and who collected their consent.",
@@ -205,6 +250,10 @@ VI = {
     "day_status_holiday": "Ngày lễ", "day_status_on_leave": "Nghỉ phép",
     "day_status_no_shift": "Không có ca", "day_status_forgotten_checkout": "Quên chấm ra",
     "day_status_pending": "Chưa chốt",
+    "legend_present": "Có mặt", "legend_late": "Đi muộn", "legend_half_day": "Nửa ngày",
+    "legend_absent": "Vắng", "legend_forgotten_checkout": "Quên chấm công ra",
+    "legend_on_leave": "Nghỉ phép", "legend_holiday": "Ngày lễ",
+    "legend_no_shift": "Ngày nghỉ / không có ca", "legend_pending": "Chưa chốt",
     "punch_kind_auto": "Tự động", "punch_kind_check_in": "Chấm vào",
     "punch_kind_check_out": "Chấm ra", "punch_kind_in": "Chấm vào",
     "punch_kind_out": "Chấm ra",
@@ -225,6 +274,7 @@ VI = {
     "invalid_input": "Vui lòng kiểm tra lại thông tin", "back": "Quay lại",
     "err_not_a_date": "“{value}” không phải là ngày hợp lệ.",
     "err_not_a_month": "“{value}” không phải là tháng hợp lệ (YYYY-MM).",
+    "err_not_a_datetime": "“{value}” không phải là ngày giờ hợp lệ.",
     "err_range_backwards": "Ngày kết thúc trước ngày bắt đầu.",
     "err_range_too_long": "Khoảng thời gian dài tối đa {days} ngày.",
     "err_bad_query": "Địa chỉ có giá trị mà trang không đọc được.",
@@ -301,6 +351,44 @@ VI = {
     "err_task_assignee": "Giao việc cho một người hoặc một phòng ban.",
     "err_department_empty": "Phòng ban {name} không có ai đang làm.",
     "err_code_exists": "Đã có người mang mã {code}.",
+    "err_no_shift_type": "Ca làm việc này không còn nữa; hãy tải lại trang.",
+    "err_shift_invalid": "Giờ hoặc ngưỡng của ca không hợp lệ.",
+    "err_no_assignment": "Phân ca này không còn nữa; hãy tải lại trang.",
+    "err_no_holiday": "Ngày lễ này không còn nữa; hãy tải lại trang.",
+    "err_no_user": "Tài khoản này không còn nữa; hãy tải lại trang.",
+    "err_no_kiosk": "Thiết bị này không còn nữa; hãy tải lại trang.",
+    "err_no_snapshot": "Lượt bị từ chối này không có ảnh chụp.",
+    "access_summary_head": "Dữ liệu đang lưu về {name} (mã định danh {id}), xuất lúc {at}.",
+    "access_summary_status": "- Trạng thái: {status}; phòng ban {department}; mã nhân viên "
+                             "{code}.",
+    "access_summary_consents": "- Đồng ý chấm công bằng khuôn mặt: {records} bản ghi, "
+                               "{in_force} còn hiệu lực.",
+    "access_summary_templates": "- Mẫu khuôn mặt: {count} (các con số tính từ ảnh đăng ký; "
+                                "lưu dạng mã hóa).",
+    "access_summary_chips": "- Ảnh khuôn mặt khi đăng ký: {count} (có trong bản xuất JSON).",
+    "access_summary_punches": "- Lượt chấm công: {count}.",
+    "access_summary_punches_span": "- Lượt chấm công: {count}, từ {first} đến {last}.",
+    "access_summary_erasures": "- Số lần xóa dữ liệu sinh trắc học: {count}.",
+    "err_choose_punch": "Hãy chọn ít nhất một lượt chấm chờ duyệt.",
+    "err_punch_unknown_person": "Lượt chấm của người không tồn tại không thể được tính: hãy "
+                                "từ chối nó.",
+    "err_no_task": "Công việc này không còn nữa.",
+    "err_task_closed": "Công việc này đã đóng: hãy mở lại trước.",
+    "err_task_ack_at_kiosk": "Chỉ người được giao mới xác nhận công việc, tại thiết bị.",
+    "err_task_priority": "Mức ưu tiên là thấp, bình thường hoặc cao.",
+    "err_zip_too_big": "Tệp ZIP giải nén sẽ lớn hơn {limit_mb} MB.",
+    "err_zip_member_too_big": "Mục “{member}” trong tệp ZIP quá lớn hoặc nén quá mức.",
+    "err_zip_member_unreadable": "Không đọc được mục “{member}” trong tệp ZIP.",
+    "err_kiosk_exists": "Đã có thiết bị khác tên {name}.",
+    "err_kiosk_provisioned": "Thiết bị {name} đã được cài đặt: hãy thu hồi trước, hoặc chọn "
+                             "tên khác.",
+    "err_unknown_role": "Hãy chọn một vai trò trong danh sách.",
+    "err_formula_name": "Họ tên không được bắt đầu bằng =, +, -, @, tab hoặc xuống dòng (bảng "
+                        "tính có thể chạy nó như công thức).",
+    "err_formula_code": "Mã nhân viên không được bắt đầu bằng =, +, -, @, tab hoặc xuống dòng "
+                        "(bảng tính có thể chạy nó như công thức).",
+    "err_formula_department": "Phòng ban không được bắt đầu bằng =, +, -, @, tab hoặc xuống "
+                              "dòng (bảng tính có thể chạy nó như công thức).",
     "err_consent_too_long": "Phiên bản thông báo (64) hoặc người thu thập (200) quá dài.",
     "err_no_consent": "Chưa có ghi nhận đồng ý của người này: hãy điền phiên bản thông báo "
                       "họ đã đồng ý và người thu thập.",
