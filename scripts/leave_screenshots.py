@@ -1,8 +1,11 @@
-"""Screenshots of the leave and self-service pages for the README: a staff member's own
-month and request form on a 390 px phone, the leader's requests to decide, the leave types.
+"""Screenshots of the leave, self-service and reporting pages for the README: a staff
+member's own month and request form on a 390 px phone, the leader's requests to decide, the
+leave types, the people list searched and paginated (also on a 390 px phone), the report
+e-mail settings and the monthly grid's print page.
 
 Builds the same throw-away SQLite site as ``scripts/web_screenshots.py`` (generated names,
-no photos), adds a leader, a staff login, and requests (one pending, one approved), serves
+no photos), adds a leader, a staff login, requests (one pending, one approved), more people
+(so the people list has a second page) and report e-mail subscriptions, serves
 the real app on 127.0.0.1 and photographs the pages with Playwright driving
 /usr/bin/chromium. Writes PNGs to docs/screenshots/ (or --out).
 
@@ -60,6 +63,43 @@ def _requests(url: str) -> None:
     engine.dispose()
 
 
+def _reporting(url: str) -> None:
+    """Sixty more people without punches (a second page of people) and report e-mails for
+    the leader and HR."""
+    from sync_server.db.engine import make_engine, session_factory, transaction
+    from sync_server.service import people, report_mail
+
+    engine = make_engine(url)
+    kinds = report_mail.ReportKind
+    with transaction(session_factory(engine)) as session:
+        for n in range(60):
+            people.create_person(session, f"Nguyễn Thị Hồng {n + 1:02d}", f"N{n:04d}",
+                                 "Finance" if n % 2 else "Operations", actor="script")
+        for username, kind in (("leader", kinds.DAILY_LATE_ABSENT),
+                               ("leader", kinds.MONTHLY_SUMMARY), ("hr", kinds.MONTHLY_SUMMARY)):
+            report_mail.set_subscription(session, username, kind,
+                                         f"{username}@bo.example.gov.vn", True, actor="script")
+    engine.dispose()
+
+
+def _photograph_reporting(browser: Any, base: str, out: Path) -> list[Path]:
+    """People searched and paginated (desk and 390 px phone), report e-mails, grid print."""
+    hr = browser.new_page(viewport={"width": 1280, "height": 800})
+    _log_in(hr, base, "hr")
+    hr.goto(f"{base}/hr/people?q=nguyen")
+    shots = [_shot(hr, out / "people-search-vi.png")]
+    hr.goto(f"{base}/hr/report-mail")
+    shots.append(_shot(hr, out / "report-mail-vi.png"))
+    last_month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    hr.goto(f"{base}/hr/timesheets?format=print&department=Planning&month={last_month}")
+    shots.append(_shot(hr, out / "timesheet-grid-print-vi.png"))
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    _log_in(phone, base, "hr")
+    phone.goto(f"{base}/hr/people?q=nguyen&page=2")
+    shots.append(_shot(phone, out / "people-phone-vi.png"))
+    return shots
+
+
 def _log_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/hr/login")
     page.fill("input[name=username]", username)
@@ -90,6 +130,7 @@ def _photograph(base: str, out: Path) -> list[Path]:
         _log_in(hr, base, "hr")
         hr.goto(f"{base}/hr/leave-types")
         shots.append(_shot(hr, out / "leave-types-vi.png"))
+        shots += _photograph_reporting(browser, base, out)
         browser.close()
     return shots
 
@@ -117,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(url)
         _populate(url, random.Random(args.seed))
         _requests(url)
+        _reporting(url)
         base, server = _serve(url)
         try:
             for path in _photograph(base, args.out):

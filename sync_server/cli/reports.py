@@ -56,8 +56,8 @@ def _subscribe(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def _send(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from sync_server.documents import report_attachments
     from sync_server.service import report_mail
-    from sync_server.web import report_attachments
 
     if not settings.mail.enabled:
         sys.stderr.write("error: the [mail] settings section is not enabled\n")

@@ -138,7 +138,8 @@ class FaceEnroller:
                 except (ModelError, OSError) as exc:
                     raise VisionUnavailable(
                         f"face models are not installed on the server ({exc}); set "
-                        "[vision] models_dir and pack in the server settings") from None
+                        "[vision] models_dir and pack in the server settings",
+                        "models_missing") from None
                 log.info("enrollment pack %s loaded (recognizer %s)", self._pack.name,
                          self._pack.recognizer_id)
             return self._pack
@@ -191,7 +192,7 @@ def _chip(chip: ImageBGR) -> people.ChipIn:
 
     ok, encoded = cv2.imencode(".png", chip)
     if not ok:
-        raise ServerError("could not encode an enrollment chip as PNG")
+        raise ServerError("could not encode an enrollment chip as PNG", "chip_not_encoded")
     return people.ChipIn(encoded.tobytes(), "png",
                          {"template": "canonical-256", "chip_size": CANONICAL_CHIP_SIZE,
                           "points": CANONICAL_TEMPLATE.round(3).tolist()})

@@ -139,7 +139,8 @@ def _refuse_erased(session: Session, person_id: uuid.UUID) -> None:
     erased = session.scalar(select(Erasure.id).where(
         Erasure.person_id == person_id, Erasure.reason == erasure.Reason.DELETED.value).limit(1))
     if erased is not None:
-        raise Conflict(f"person {person_id} was erased on the server; the upload is refused")
+        raise Conflict(f"person {person_id} was erased on the server; the upload is refused",
+                       "person_erased")
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def chip_image(session: Session, chip_id: uuid.UUID) -> tuple[bytes, str]:
     """A chip's encoded image (opened from its sealed form) and its format."""
     chip = session.get(Chip, chip_id)
     if chip is None:
-        raise NotFound(f"no chip {chip_id}")
+        raise NotFound(f"no chip {chip_id}", "no_chip")
     keyring = datakeys.keyring_for(session)
     return (datakeys.open_blob(keyring, chip.image, datakeys.chip_context(chip.id)),
             chip.image_format)
@@ -214,9 +215,10 @@ def chip_image(session: Session, chip_id: uuid.UUID) -> tuple[bytes, str]:
 def _pending_row(session: Session, enrolment_id: uuid.UUID) -> KioskEnrolment:
     row = session.get(KioskEnrolment, enrolment_id)
     if row is None:
-        raise NotFound(f"no kiosk enrolment {enrolment_id}")
+        raise NotFound(f"no kiosk enrolment {enrolment_id}", "no_kiosk_enrolment")
     if row.status != EnrolmentStatus.PENDING.value:
-        raise Conflict(f"enrolment {enrolment_id} was already {row.status}")
+        raise Conflict(f"enrolment {enrolment_id} was already {row.status}",
+                       "enrolment_decided")
     return row
 
 
@@ -232,7 +234,8 @@ def approve(session: Session, enrolment_id: uuid.UUID, actor: str,
     row = _pending_row(session, enrolment_id)
     person = session.get(Person, row.person_id)
     if person is None:
-        raise NotFound(f"the person of enrolment {enrolment_id} no longer exists")
+        raise NotFound(f"the person of enrolment {enrolment_id} no longer exists",
+                       "enrolment_person_gone")
     _confirm_lookalike(session, row, actor, may_confirm_lookalike)
     if row.created_person:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id,
@@ -244,7 +247,7 @@ def approve(session: Session, enrolment_id: uuid.UUID, actor: str,
         template.enrolment_id = None
         consent = session.get(ConsentRecord, template.consent_id)
         if consent is None:  # a foreign key: cannot happen short of a damaged database
-            raise Conflict(f"template {template.id} has no consent record")
+            raise Conflict(f"template {template.id} has no consent record", "no_consent")
         raw = datakeys.open_blob(keyring, template.embedding,
                                  datakeys.template_context(template.id))
         session.flush()  # the reminders' "first template" check reads it approved

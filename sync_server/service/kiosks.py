@@ -77,7 +77,7 @@ def exchange_code(session: Session, code: str, report: DeviceReport) -> tuple[Ki
     kiosk = session.scalars(select(Kiosk).where(Kiosk.code_hash == digest)).one_or_none()
     now = utc_now()
     if kiosk is None or kiosk.code_expires_at is None or kiosk.code_expires_at < now:
-        raise Unauthorized("unknown, used or expired provisioning code")
+        raise Unauthorized("unknown, used or expired provisioning code", "bad_provisioning_code")
     credential = _new_credential(kiosk)
     kiosk.code_hash = None
     kiosk.code_expires_at = None
@@ -105,12 +105,12 @@ def authenticate(session: Session, credential: str) -> Kiosk:
     try:
         kiosk_id = uuid.UUID(kiosk_text)
     except ValueError:
-        raise Unauthorized("malformed kiosk credential") from None
+        raise Unauthorized("malformed kiosk credential", "bad_kiosk_credential") from None
     kiosk = session.get(Kiosk, kiosk_id)
     if kiosk is None or not secret:
-        raise Unauthorized("unknown kiosk credential")
+        raise Unauthorized("unknown kiosk credential", "bad_kiosk_credential")
     if kiosk.revoked_at is not None:
-        raise Forbidden(f"kiosk {kiosk.name!r} was revoked")
+        raise Forbidden(f"kiosk {kiosk.name!r} was revoked", "kiosk_revoked", name=kiosk.name)
     digest = _hash(secret)
     if kiosk.credential_hash is not None and hmac.compare_digest(kiosk.credential_hash, digest):
         if kiosk.previous_credential_hash is not None:
@@ -119,7 +119,7 @@ def authenticate(session: Session, credential: str) -> Kiosk:
     if kiosk.previous_credential_hash is not None and hmac.compare_digest(
             kiosk.previous_credential_hash, digest):
         return kiosk  # rotated, but the kiosk never received the answer: still valid
-    raise Unauthorized("wrong kiosk credential")
+    raise Unauthorized("wrong kiosk credential", "bad_kiosk_credential")
 
 
 def rotate_credential(session: Session, kiosk: Kiosk) -> str:

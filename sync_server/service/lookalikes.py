@@ -54,7 +54,8 @@ class AlreadyEnrolled(Conflict):
         self.matches = tuple(matches)
         names = ", ".join(f"{m.label()} [{m.score:.2f}]" for m in self.matches)
         super().__init__(f"already enrolled as {names}: if they are different people (twins, "
-                         "siblings), an admin confirms it and both will need face + code")
+                         "siblings), an admin confirms it and both will need face + code",
+                         "already_enrolled_as", names=names)
 
 
 def guard_threshold(recognizer_id: str, pack_match: float) -> float:

@@ -244,7 +244,8 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
         if is_replay(session, person_id, consent.id, template_ids):
             return list(template_ids)
     if not person.active:
-        raise Conflict(f"person {person_id} is inactive: no biometrics are kept for them")
+        raise Conflict(f"person {person_id} is inactive: no biometrics are kept for them",
+                       "person_inactive", name=person.display_name)
     record = session.get(ConsentRecord, consent.id)
     if record is None:
         _refuse_consent_before_withdrawal(session, person_id, consent.given_at)
@@ -253,14 +254,15 @@ def enroll(session: Session, person_id: uuid.UUID, recognizer_id: str, consent: 
                                collected_by=consent.collected_by)
         session.add(record)
     elif record.person_id != person_id:
-        raise BadRequest(f"consent {consent.id} belongs to another person")
+        raise BadRequest(f"consent {consent.id} belongs to another person", "consent_other_person")
     elif record.withdrawn_at is not None:
-        raise Conflict(f"consent {consent.id} was withdrawn; record a new consent first")
+        raise Conflict(f"consent {consent.id} was withdrawn; record a new consent first",
+                       "consent_withdrawn")
     keyring = datakeys.keyring_for(session)
     now = utc_now()
     vectors = [_decode_embedding(text, index) for index, text in enumerate(embeddings)]
     if len({len(v) for v in vectors}) > 1:
-        raise BadRequest("embeddings of one upload must have the same size")
+        raise BadRequest("embeddings of one upload must have the same size", "bad_embeddings")
     ids = []
     for index, raw in enumerate(vectors):
         template_id = template_ids[index] if template_ids is not None else uuid.uuid4()
@@ -312,7 +314,7 @@ def _refuse_consent_before_withdrawal(session: Session, person_id: uuid.UUID,
 
 def check_template_ids(template_ids: Sequence[uuid.UUID], embeddings: Sequence[str]) -> None:
     if len(template_ids) != len(embeddings) or len(set(template_ids)) != len(template_ids):
-        raise BadRequest("template_ids must name each embedding once, in order")
+        raise BadRequest("template_ids must name each embedding once, in order", "bad_embeddings")
 
 
 def is_replay(session: Session, person_id: uuid.UUID, consent_id: uuid.UUID,
@@ -325,19 +327,20 @@ def is_replay(session: Session, person_id: uuid.UUID, consent_id: uuid.UUID,
     if len(stored) == len(template_ids) and all(
             t.person_id == person_id and t.consent_id == consent_id for t in stored):
         return True
-    raise Conflict("template ids already stored for another enrollment")
+    raise Conflict("template ids already stored for another enrollment", "templates_stored")
 
 
 def _decode_embedding(text: str, index: int) -> bytes:
     try:
         raw = base64.b64decode(text, validate=True)
     except ValueError:
-        raise BadRequest(f"embeddings[{index}] is not base64") from None
+        raise BadRequest(f"embeddings[{index}] is not base64", "bad_embeddings") from None
     if not raw or len(raw) % 4 or len(raw) > 4 * 4096:
-        raise BadRequest(f"embeddings[{index}] must be 1..4096 little-endian float32 values")
+        raise BadRequest(f"embeddings[{index}] must be 1..4096 little-endian float32 values",
+                         "bad_embeddings")
     values = struct.unpack(f"<{len(raw) // 4}f", raw)
     if not all(math.isfinite(v) for v in values):
-        raise BadRequest(f"embeddings[{index}] holds NaN or infinity")
+        raise BadRequest(f"embeddings[{index}] holds NaN or infinity", "bad_embeddings")
     return raw
 
 

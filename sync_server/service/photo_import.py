@@ -153,7 +153,7 @@ def _read_capped(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
 def folder_entries(root: Path) -> list[Entry]:
     """The image files under ``root`` (symbolic links skipped), paths relative to it."""
     if not root.is_dir():
-        raise NotFound(f"{root} is not a folder")
+        raise NotFound(f"{root} is not a folder", "not_a_folder", folder=str(root))
     entries = []
     for path in sorted(root.rglob("*")):
         relative = PurePosixPath(path.relative_to(root).as_posix())
@@ -166,10 +166,12 @@ def folder_entries(root: Path) -> list[Entry]:
 def _read_file(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_MEMBER_BYTES:
-            raise BadRequest(f"over the {MAX_MEMBER_BYTES} byte limit")
+            raise BadRequest(f"over the {MAX_MEMBER_BYTES} byte limit", "zip_member_too_big",
+                             member=path.name)
         return path.read_bytes()
     except OSError as exc:
-        raise BadRequest(f"cannot be read ({exc.strerror or exc})") from None
+        raise BadRequest(f"cannot be read ({exc.strerror or exc})", "zip_member_unreadable",
+                         member=path.name) from None
 
 
 def group_by_person(session: Session, entries: Iterable[Entry]

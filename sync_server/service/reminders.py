@@ -91,9 +91,9 @@ def _validate(spec: TaskIn) -> None:
     if spec.priority not in (0, 1, 2):
         raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)", "task_priority")
     if spec.due_at is not None and spec.due_at.tzinfo is None:
-        raise BadRequest("due_at needs a time zone")
+        raise BadRequest("due_at needs a time zone", "due_needs_zone", "due")
     if spec.external_id is not None and not 0 < len(spec.external_id) <= 200:
-        raise BadRequest("external_id is 1 to 200 characters")
+        raise BadRequest("external_id is 1 to 200 characters", "external_id_length")
 
 
 def assignees(session: Session, spec: TaskIn) -> list[Person]:
@@ -173,7 +173,7 @@ def update_task(session: Session, task_id: uuid.UUID, spec: TaskIn, actor: str) 
     if spec.priority not in (0, 1, 2):
         raise BadRequest("priority is 0 (low), 1 (normal) or 2 (high)", "task_priority")
     if spec.due_at is not None and spec.due_at.tzinfo is None:
-        raise BadRequest("due_at needs a time zone")
+        raise BadRequest("due_at needs a time zone", "due_needs_zone", "due")
     task.title, task.details = spec.title.strip(), spec.details.strip()
     task.due_at, task.priority, task.updated_at = _utc(spec.due_at), spec.priority, utc_now()
     _republish(session, task)

@@ -15,7 +15,7 @@ and sends it through the ``mail`` settings' SMTP server:
 
 Every sent e-mail is recorded (``report_sends``) under a key of kind, period and user, so a
 re-run sends nothing twice; a failed send is not recorded and is retried on the next run.
-The documents are made by the caller's ``Renderer`` (the web layer owns PDF and XLSX).
+The documents are made by the caller's ``Renderer`` (``sync_server.documents`` makes them).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import smtplib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -33,16 +33,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import attendance
+from sync_server import texts
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.schedule_models import ReportSend, ReportSubscription
 from sync_server.db.web_models import WebUser
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import audit, report_mail_text, reports, schedules, timesheet_grid
+from sync_server.service import audit, reports, schedules, timesheet_grid
+from sync_server.service.reports import BoardEntry, BoardState
 from sync_server.service.timesheet_grid import DepartmentGrid
 from sync_server.settings import MailSettings
 
 MONTHLY_CATCH_UP_DAYS = 3  # the monthly mails are due on days 1..3 of the month
+MONTHLY_TOTALS = ("days_expected", "days_worked", "late_entries", "late_minutes_total",
+                  "early_exits", "absences", "forgotten_checkouts", "overtime_minutes_total",
+                  "holiday_work_minutes_total")  # the body's lines, worded as the grid's
 
 
 class ReportKind(enum.StrEnum):
@@ -60,7 +65,8 @@ class Attachment:
 
 @dataclass
 class DueMail:
-    """One e-mail to send; ``grids`` (monthly kinds) is what the attachments show."""
+    """One e-mail to send; ``grids`` (monthly kinds) is what the attachments show, in
+    ``language`` ("vi" or "en", the ``[mail]`` settings')."""
 
     key: str
     user_id: uuid.UUID
@@ -71,6 +77,7 @@ class DueMail:
     body: str
     period: str  # "2026-12-07" (daily) or "2026-11" (monthly kinds)
     grids: list[DepartmentGrid] = field(default_factory=list)
+    language: str = texts.DEFAULT_LANGUAGE
 
 
 Renderer = Callable[[DueMail], list[Attachment]]
@@ -88,7 +95,7 @@ def set_subscription(session: Session, username: str, kind: ReportKind, email: s
     """Turn one report on or off for a web user and say where it goes (audited)."""
     user = session.scalars(select(WebUser).where(WebUser.username == username)).first()
     if user is None:
-        raise NotFound(f"no web user {username!r}")
+        raise NotFound(f"no web user {username!r}", "no_user")
     if "@" not in email or len(email) > 300:
         raise BadRequest(f"not an e-mail address: {email!r}", "not_an_email", "email")
     if kind is ReportKind.DAILY_LATE_ABSENT and user.role != "leader":
@@ -129,8 +136,10 @@ def previous_month(today: date) -> tuple[date, date]:
 
 
 def due_mails(session: Session, now: datetime, staff_own_month: bool,
-              overtime_after_min: int) -> list[DueMail]:
-    """What is due at ``now`` and not sent yet (``overtime_after_min``: the site's rule)."""
+              overtime_after_min: int, language: str = texts.DEFAULT_LANGUAGE
+              ) -> list[DueMail]:
+    """What is due at ``now`` and not sent yet (``overtime_after_min``: the site's rule),
+    worded in ``language``."""
     today = now.astimezone(ZoneInfo(schedules.SITE_ZONE)).date()
     month = previous_month(today)
     sent = set(session.scalars(select(ReportSend.key)))
@@ -147,7 +156,8 @@ def due_mails(session: Session, now: datetime, staff_own_month: bool,
         if key in sent:
             continue
         mail = _compose(session, DueMail(key, user.id, user.username, kind, sub.email, "", "",
-                                         period), user, month, now, overtime_after_min)
+                                         period, language=language),
+                        user, month, now, overtime_after_min)
         if mail is not None:
             due.append(mail)
     return due
@@ -162,17 +172,59 @@ def _compose(session: Session, mail: DueMail, user: WebUser, month: tuple[date, 
         board = reports.today_board(session, people, now)
         if all(e.state in (reports.BoardState.OFF, reports.BoardState.HOLIDAY) for e in board):
             return None
-        mail.subject, mail.body = report_mail_text.daily(user.department or "", mail.period,
-                                                         board)
+        mail.subject, mail.body = daily_text(mail.language, user.department or "",
+                                             date.fromisoformat(mail.period), board)
         return mail
     scope = _scope(user, kind)
     if scope is None:
         return None
     people = reports.load_people(session, scope)
     mail.grids = timesheet_grid.monthly_grid(session, people, *month, now, overtime_after_min)
-    mail.subject, mail.body = report_mail_text.monthly(kind is ReportKind.OWN_MONTH, mail.period,
-                                                        mail.grids)
+    mail.subject, mail.body = monthly_text(mail.language, kind is ReportKind.OWN_MONTH,
+                                           month[0], mail.grids)
     return mail
+
+
+def daily_text(language: str, department: str, day: date,
+               board: Sequence[BoardEntry]) -> tuple[str, str]:
+    """Subject and body of a leader's "late and absent today" (times: the site's zone)."""
+    late = [e for e in board if e.state == BoardState.LATE or
+            (e.late_minutes > 0 and e.first_in is not None)]
+    absent = [e for e in board if e.state == BoardState.ABSENT]
+    shown_day = texts.format_date(language, day)
+    subject = texts.message(language, "mail_report_daily_subject", late=len(late),
+                            absent=len(absent), department=department, day=shown_day)
+    lines = [texts.message(language, "mail_report_department", department=department),
+             texts.message(language, "mail_report_date", day=shown_day), "",
+             texts.message(language, "mail_report_late", count=len(late))]
+    lines += [texts.message(language, "mail_report_late_line", name=e.name,
+                            minutes=e.late_minutes, time=f"{e.first_in:%H:%M}")
+              if e.first_in else f"- {e.name}" for e in late]
+    lines += ["", texts.message(language, "mail_report_absent", count=len(absent))]
+    lines += [f"- {e.name}" for e in absent]
+    if not late and not absent:
+        lines += ["", texts.translate(language, "mail_report_nobody")]
+    return subject, "\n".join(lines) + "\n"
+
+
+def monthly_text(language: str, own: bool, first: date,
+                 grids: Sequence[DepartmentGrid]) -> tuple[str, str]:
+    """Subject and body of a monthly summary (``own``: one person's own month; ``first``:
+    the month's first day)."""
+    month = f"{first:%m/%Y}" if language == "vi" else f"{first:%Y-%m}"
+    subject = (texts.message(language, "mail_report_own_subject", month=month) if own
+               else texts.message(language, "mail_report_monthly_subject", month=month))
+    lines = [subject, ""]
+    for grid in grids:
+        department = grid.department or texts.translate(language, "grid_none")
+        lines.append(texts.message(language, "mail_report_grid_department",
+                                   department=department, people=len(grid.rows)))
+        lines += [texts.message(language, "mail_report_total",
+                                word=texts.translate(language, "grid_" + key),
+                                value=getattr(grid.totals, key)) for key in MONTHLY_TOTALS]
+        lines.append("")
+    lines.append(texts.translate(language, "mail_report_attached"))
+    return subject, "\n".join(lines) + "\n"
 
 
 def _scope(user: WebUser, kind: ReportKind) -> reports.Scope | None:
@@ -193,7 +245,7 @@ def send_scheduled(sessions: sessionmaker[Session], mail: MailSettings, render: 
     """Send everything due (blocking; SMTP). One failure does not stop the rest."""
     now = now or utc_now()
     with transaction(sessions) as session:
-        due = due_mails(session, now, staff_own_month, overtime_after_min)
+        due = due_mails(session, now, staff_own_month, overtime_after_min, mail.language)
         subscribed = len(subscriptions(session))
     sent = 0
     errors: list[str] = []

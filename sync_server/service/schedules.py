@@ -72,6 +72,8 @@ def rename_department(session: Session, old: str, new: str, *, actor: str) -> No
     if not new:
         raise BadRequest("a department needs a name", "name_needed")
     refuse_formula_start("department", new)
+    if new != old and session.scalars(select(Department).where(Department.name == new)).first():
+        raise Conflict(f"department {new!r} exists", "department_exists", name=new)
     row = session.scalars(select(Department).where(Department.name == old)).first()
     site_id = None if row is None else row.site_id  # the department keeps its site
     if row is not None:

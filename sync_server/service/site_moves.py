@@ -65,7 +65,7 @@ def assign_person(session: Session, person_id: uuid.UUID, site_id: uuid.UUID | N
     their site changed (the kiosks are told)."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     if site_id is not None:
         sites.get_site(session, site_id)
     if person.site_id == site_id:
@@ -105,12 +105,12 @@ def assign_kiosk(session: Session, kiosk_id: uuid.UUID, site_id: uuid.UUID, *,
     """Move a kiosk to another site; audited. Its next feed read starts again from 0."""
     kiosk = session.get(Kiosk, kiosk_id)
     if kiosk is None:
-        raise NotFound(f"no kiosk {kiosk_id}")
+        raise NotFound(f"no kiosk {kiosk_id}", "no_kiosk")
     site = sites.get_site(session, site_id)
     if sites.kiosk_site(session, kiosk) == site_id:
         return kiosk
     if kiosk.revoked_at is not None:
-        raise Conflict(f"kiosk {kiosk.name!r} was revoked")
+        raise Conflict(f"kiosk {kiosk.name!r} was revoked", "kiosk_revoked", name=kiosk.name)
     kiosk.site_id = site_id
     kiosk.feed_resync = True
     audit.record(session, actor, "kiosk.site", "kiosk", kiosk_id,

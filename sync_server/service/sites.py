@@ -30,7 +30,7 @@ def default_site_id(session: Session) -> uuid.UUID:
     if cached is None:
         cached = session.scalar(select(Site.id).where(Site.is_default.is_(True)))
         if cached is None:
-            raise NotFound("no default site: run `sync-server migrate`")
+            raise NotFound("no default site: run `sync-server migrate`", "no_default_site")
         session.info[_DEFAULT_KEY] = cached
     return uuid.UUID(str(cached))
 

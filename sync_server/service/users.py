@@ -156,7 +156,7 @@ def authenticate(session: Session, username: str, password: str) -> WebUser:
     user = session.scalars(select(WebUser).where(WebUser.username == username)).first()
     stored = user.password_hash if user is not None else DUMMY_HASH
     if not verify_password(password, stored) or user is None or not user.active:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("wrong username or password", "wrong_login")
     return user
 
 

@@ -1,11 +1,15 @@
-"""The catalogue's e-mail words: the leaders' daily reminder digest (``mail_digest_``) and
+"""The catalogue's e-mail words: the leaders' daily reminder digest (``mail_digest_``),
 the staff requests' e-mails (``mail_request_``: submitted to the leader, decided to the
-person), in English and Vietnamese. Add a key to ``EN`` and ``VI`` together.
+person) and the scheduled report e-mails (``mail_report_``: the leaders' late and absent
+today, the monthly summary, a person's own month; their totals read as the attached grid's,
+``grid_*`` in ``pages``), in English and Vietnamese. Add a key to ``EN`` and ``VI`` together.
 
 ``{name}`` fields are filled by ``texts.message``: ``department``, ``count``, ``title``,
 ``assignee``, ``due`` (the site's wall clock), ``acknowledged``, ``people``, ``never_shown``;
 ``person``, ``what`` (the request in a line), ``reason``, ``link``, ``status``, ``by``,
-``note``.
+``note``; ``late``, ``absent``, ``day`` (a date), ``name``, ``minutes``, ``time`` (the
+site's wall clock, HH:MM), ``month`` (mm/yyyy or yyyy-mm), ``word`` (a total's name),
+``value``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,18 @@ EN = {
     "mail_request_leave_default": "Leave",
     "mail_request_add_punch": "Add a missed punch at {when}",
     "mail_request_excuse": "Excuse lateness on {day}",
+    "mail_report_daily_subject": "Late {late}, absent {absent} - {department} - {day}",
+    "mail_report_department": "Department: {department}",
+    "mail_report_date": "Date: {day}",
+    "mail_report_late": "Late ({count})",
+    "mail_report_late_line": "- {name}: {minutes} min late, in at {time}",
+    "mail_report_absent": "Absent ({count})",
+    "mail_report_nobody": "Nobody late or absent.",
+    "mail_report_monthly_subject": "Monthly summary {month}",
+    "mail_report_own_subject": "Your month {month}",
+    "mail_report_grid_department": "Department: {department} ({people} people)",
+    "mail_report_total": "  {word}: {value}",
+    "mail_report_attached": "The timesheet is attached (PDF, XLSX).",
 }
 
 VI = {
@@ -51,4 +67,16 @@ VI = {
     "mail_request_leave_default": "Nghỉ",
     "mail_request_add_punch": "Bổ sung chấm công lúc {when}",
     "mail_request_excuse": "Miễn đi muộn ngày {day}",
+    "mail_report_daily_subject": "Đi muộn {late}, vắng {absent} - {department} - {day}",
+    "mail_report_department": "Phòng ban: {department}",
+    "mail_report_date": "Ngày: {day}",
+    "mail_report_late": "Đi muộn ({count})",
+    "mail_report_late_line": "- {name}: muộn {minutes} phút, vào lúc {time}",
+    "mail_report_absent": "Vắng ({count})",
+    "mail_report_nobody": "Không ai đi muộn hay vắng.",
+    "mail_report_monthly_subject": "Tổng hợp tháng {month}",
+    "mail_report_own_subject": "Tháng của bạn {month}",
+    "mail_report_grid_department": "Phòng ban: {department} ({people} người)",
+    "mail_report_total": "  {word}: {value}",
+    "mail_report_attached": "Bảng chấm công đính kèm (PDF, XLSX).",
 }

@@ -347,7 +347,7 @@ _VI.update({
                                       "khác nhau.",
 })
 
-# The monthly timesheet grid (screen, XLSX, PDF): sync_server.web.timesheet_xlsx.label.
+# The monthly timesheet grid (screen, XLSX, PDF): sync_server.documents.timesheet_xlsx.label.
 _GRID = {
     "vi": {"title": "Bảng chấm công", "period": "Kỳ", "department": "Phòng ban",
            "generated_by": "Người lập", "generated_at": "Lập lúc", "legend": "Ký hiệu",

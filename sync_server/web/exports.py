@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote
 
 from fastapi.responses import Response
 
+from sync_server.documents.names import XLSX_TYPE, ascii_filename
 from sync_server.service.cell_text import starts_like_formula
 
 Cell = str | int | float | None
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutral_csv_cell(cell: Cell) -> str | int | float:
@@ -72,14 +70,6 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def ascii_filename(name: str) -> str:
-    """``name`` without accents and with only letters, digits, '.', '-' and '_' (others
-    become '_'): safe inside a quoted ``filename=`` on any browser."""
-    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return "".join(c if c.isascii() and (c.isalnum() or c in ".-_") else "_" for c in plain)
 
 
 def content_disposition(name: str) -> str:

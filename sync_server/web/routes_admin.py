@@ -6,6 +6,7 @@ transaction as the change."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -69,9 +70,11 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                 edit_leave: str = "", leave_form: dict[str, object] | None = None,
                 status_code: int = 200, type_form: dict[str, object] | None = None,
                 holiday_form: dict[str, object] | None = None,
-                assignment_form: dict[str, object] | None = None) -> Response:
+                assignment_form: dict[str, object] | None = None,
+                refused_row: dict[str, object] | None = None) -> Response:
     """The shifts page; ``leave_form``, ``type_form``, ``holiday_form`` and
-    ``assignment_form`` re-show a refused form (the input and the error)."""
+    ``assignment_form`` re-show a refused form (the input and the error), ``refused_row``
+    a refused delete (``table``, the row's ``id`` and the ``error``) on its row."""
     with transaction(common.sessions_of(request)) as session:
         types = schedules.list_shift_types(session)
         assignments = schedules.list_assignments(session)
@@ -96,7 +99,8 @@ def shifts_view(request: Request, user: users.CurrentUser, edit: str = "",
                         editing=next((t for t in types if str(t.id) == edit), None),
                         leave_form=leave_form or {}, type_form=type_form or {},
                         holiday_form=holiday_form or {},
-                        assignment_form=assignment_form or {}, leave_kinds=leave_kinds)
+                        assignment_form=assignment_form or {}, leave_kinds=leave_kinds,
+                        refused_row=refused_row or {})
 
 
 @router.post("/shifts/types")
@@ -167,7 +171,8 @@ def delete_assignment(request: Request, user: User, assignment_id: uuid.UUID,
     def act(session: Session) -> None:
         schedules.delete_assignment(session, assignment_id, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    return common.form_or_page(request, f"{PREFIX}/shifts", act,
+                               refused_delete(request, user, "assignments", assignment_id))
 
 
 @router.post("/shifts/holidays")
@@ -196,7 +201,18 @@ def delete_holiday(request: Request, user: User, holiday_id: uuid.UUID,
     def act(session: Session) -> None:
         schedules.delete_holiday(session, holiday_id, actor=user.username)
 
-    return form_action(request, f"{PREFIX}/shifts", act)
+    return common.form_or_page(request, f"{PREFIX}/shifts", act,
+                               refused_delete(request, user, "holidays", holiday_id))
+
+
+def refused_delete(request: Request, user: users.CurrentUser, table: str,
+                   row_id: uuid.UUID) -> Callable[[ServerError], Response]:
+    """The shifts page again with a refused delete's reason on its row of ``table``."""
+    def refused(error: ServerError) -> Response:
+        return shifts_view(request, user, status_code=error.status,
+                           refused_row={"table": table, "id": str(row_id), "error": error})
+
+    return refused
 
 
 # -- people, departments -------------------------------------------------------------------
@@ -211,9 +227,11 @@ def people_page(request: Request, user: User, edit: str = "", q: str = "",
 
 def people_view(request: Request, user: users.CurrentUser, edit: str = "",
                 person_form: dict[str, object] | None = None,
-                status_code: int = 200, q: str = "", page: int = 1) -> Response:
-    """The people page; ``person_form`` re-shows a refused person form (input and error);
-    ``q`` and ``page``: the list's search and page."""
+                status_code: int = 200, q: str = "", page: int = 1,
+                **refused_forms: dict[str, object]) -> Response:
+    """The people page; ``person_form`` re-shows a refused person form (input and error),
+    ``refused_forms`` another refused form of the page (``department_form``,
+    ``import_form``, ``zip_form``); ``q`` and ``page``: the list's search and page."""
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
         held = dict(session.execute(select(Template.person_id, func.count())
@@ -237,7 +255,8 @@ def people_view(request: Request, user: users.CurrentUser, edit: str = "",
                         people=shown, held=held, holders=holders, q=q, pager=pager,
                         departments=departments, editing=editing,
                         lookalike_pairs=pairs, person_form=person_form or {},
-                        sites=all_sites)
+                        sites=all_sites, **{name: refused_forms.get(name, {}) for name in
+                                            ("department_form", "import_form", "zip_form")})
 
 
 def _own_site(session: Session, person_text: str) -> uuid.UUID | None:
@@ -307,7 +326,7 @@ def import_people(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = imports.import_people(session, rows, user.username)
     except BadRequest as exc:
-        return common.error_redirect(request, f"{PREFIX}/people", exc)
+        return people_view(request, user, status_code=exc.status, import_form={"error": exc})
     return PAGES.render(request, "import_report.html", user, report=report)
 
 
@@ -315,6 +334,7 @@ def import_people(request: Request, user: User, csrf_token: Text,
 def save_department(request: Request, user: User, csrf_token: Text, name: Text,
                     old_name: OptionalText = "", site_id: OptionalText = "keep") -> Response:
     _guard(user, csrf_token, Role.HR)
+    form: dict[str, object] = {"name": name, "old_name": old_name, "site_id": site_id}
 
     def act(session: Session) -> None:
         if old_name:
@@ -326,4 +346,16 @@ def save_department(request: Request, user: User, csrf_token: Text, name: Text,
                                          routes_sites.site_choice(site_id),
                                          actor=user.username)
 
-    return form_action(request, f"{PREFIX}/people", act)
+    def refused(error: ServerError) -> Response:
+        return people_view(request, user, status_code=error.status,
+                           department_form={**form, "error": _beside_name(error)})
+
+    return common.form_or_page(request, f"{PREFIX}/people", act, refused)
+
+
+def _beside_name(error: ServerError) -> ServerError:
+    """The department form's refusal, beside the site picker when it is about the site and
+    beside the name otherwise (the services name the field "department", or none)."""
+    if error.field != "site_id":
+        error.field = "name"
+    return error

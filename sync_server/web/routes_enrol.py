@@ -32,7 +32,7 @@ from sync_server.service.lookalikes import AlreadyEnrolled
 from sync_server.service.photo_import import import_photos, zip_entries
 from sync_server.service.template_holders import template_holders
 from sync_server.service.users import CurrentUser, Role
-from sync_server.web import common, i18n
+from sync_server.web import common, i18n, routes_admin
 from sync_server.web.common import PAGES, PREFIX, User
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -97,6 +97,7 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
     """
     common.require(user, Role.HR)
     common.check_csrf(user, csrf_token)
+    kept = {"notice_version": notice_version, "collected_by": collected_by}
     try:
         with transaction(common.sessions_of(request)) as session:
             if session.get(Person, person_id) is None:
@@ -108,21 +109,22 @@ def enrol_photos(request: Request, user: User, person_id: uuid.UUID, csrf_token:
     except VisionUnavailable as exc:
         return _render_person(request, user, person_id, 503, models_problem=exc.detail)
     except BadRequest as exc:
-        return _render_person(request, user, person_id, 422,
+        return _render_person(request, user, person_id, 422, kept=kept,
                               problem=i18n.error_text(common.language_of(request), exc))
     minimum = enroller_of(request).settings.min_photos
     if analysis.accepted < minimum:
-        return _render_person(request, user, person_id, 422, analysis=analysis,
+        return _render_person(request, user, person_id, 422, kept=kept, analysis=analysis,
                               problem=f"{_text(request, 'enrol_too_few')}: "
                                       f"{analysis.accepted} < {minimum}")
     confirmed = _confirmed(user, confirm_different)
     try:
         stored = _store(request, user, person_id, analysis, consent, minimum, confirmed)
     except AlreadyEnrolled as exc:
-        return _render_person(request, user, person_id, 409, analysis=analysis,
-                              problem=exc.detail, lookalikes=exc.matches)
+        return _render_person(request, user, person_id, 409, kept=kept, analysis=analysis,
+                              problem=i18n.error_text(common.language_of(request), exc),
+                              lookalikes=exc.matches)
     except (BadRequest, Conflict, NotFound) as exc:
-        return _render_person(request, user, person_id, 409, analysis=analysis,
+        return _render_person(request, user, person_id, 409, kept=kept, analysis=analysis,
                               problem=i18n.error_text(common.language_of(request), exc))
     return _render_person(request, user, person_id, analysis=analysis, stored=stored)
 
@@ -169,5 +171,7 @@ def enrol_zip(request: Request, user: User, csrf_token: Text,
         report = import_photos(common.sessions_of(request), enroller_of(request), entries,
                                user.username, notice_version, collected_by)
     except (BadRequest, VisionUnavailable) as exc:
-        return common.error_redirect(request, f"{PREFIX}/people", exc)
+        form: dict[str, object] = {"notice_version": notice_version,
+                                   "collected_by": collected_by, "error": exc}
+        return routes_admin.people_view(request, user, status_code=exc.status, zip_form=form)
     return PAGES.render(request, "enrol_import.html", user, report=report)

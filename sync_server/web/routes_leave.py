@@ -18,7 +18,7 @@ from sync_server.service import leaves
 from sync_server.service.users import Role
 from sync_server.web import common
 from sync_server.web.common import PREFIX, User
-from sync_server.web.routes_admin import shifts_view
+from sync_server.web.routes_admin import refused_delete, shifts_view
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -34,7 +34,10 @@ def _id(text: str) -> uuid.UUID:
 
 def _leave_in(person_id: str, start: str, end: str, reason: str,
               leave_type_id: str = "") -> leaves.LeaveIn:
-    person = _id(person_id)
+    try:
+        person = uuid.UUID(person_id.strip())
+    except ValueError:  # nobody picked: the picker's text matched no one offered
+        raise BadRequest(f"{person_id!r} is not an id", "pick_person", "person_id") from None
     days = []
     for field, text in (("start", start), ("end", end)):
         try:
@@ -47,8 +50,9 @@ def _leave_in(person_id: str, start: str, end: str, reason: str,
 
 
 @router.post("/shifts/leaves")
-def save_leave(request: Request, user: User, csrf_token: Text, person_id: Text, start: Text,
-               end: Text, reason: OptionalText = "", leave_id: OptionalText = "",
+def save_leave(request: Request, user: User, csrf_token: Text, person_id: OptionalText = "",
+               start: OptionalText = "", end: OptionalText = "", reason: OptionalText = "",
+               leave_id: OptionalText = "",
                leave_type_id: OptionalText = "") -> Response:
     """New leave, or a change of ``leave_id``."""
     common.require(user, Role.HR)
@@ -76,6 +80,7 @@ def delete_leave(request: Request, user: User, leave_id: uuid.UUID,
                  csrf_token: Text) -> Response:
     common.require(user, Role.HR)
     common.check_csrf(user, csrf_token)
-    return common.form_action(request, f"{PREFIX}/shifts#leaves",
-                              lambda session: leaves.delete_leave(session, leave_id,
-                                                                  user.username))
+    return common.form_or_page(request, f"{PREFIX}/shifts#leaves",
+                               lambda session: leaves.delete_leave(session, leave_id,
+                                                                   user.username),
+                               refused_delete(request, user, "leaves", leave_id))

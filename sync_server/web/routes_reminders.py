@@ -59,7 +59,14 @@ def _due(text: str) -> datetime | None:
 @router.get("/reminders")
 def reminders_page(request: Request, user: User, closed: int = 0, q: str = "",
                    page: int = 1) -> Response:
-    """Tasks in scope, searched (``q``: title, assignee) and paginated, with the forms."""
+    return reminders_view(request, user, closed, q, page)
+
+
+def reminders_view(request: Request, user: users.CurrentUser, closed: int = 0, q: str = "",
+                   page: int = 1, status_code: int = 200,
+                   import_form: dict[str, object] | None = None) -> Response:
+    """Tasks in scope, searched (``q``: title, assignee) and paginated, with the forms;
+    ``import_form`` re-shows a refused upload (its error)."""
     department = _department(user)
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
@@ -70,9 +77,10 @@ def reminders_page(request: Request, user: User, closed: int = 0, q: str = "",
         departments = [department] if department else schedules.list_departments(session)
     tasks, pager = paging.page_of(tasks, page, {"closed": str(closed or ""), "q": q}, q,
                                   lambda row: (row[0].title, row[1].assignee))
-    return PAGES.render(request, "reminders.html", user, tasks=tasks, overdue=late,
-                        never_seen=unseen, people=people, departments=departments,
-                        closed=closed, local=_local, q=q, pager=pager)
+    return PAGES.render(request, "reminders.html", user, status_code=status_code, tasks=tasks,
+                        overdue=late, never_seen=unseen, people=people,
+                        departments=departments, closed=closed, local=_local, q=q,
+                        pager=pager, import_form=import_form or {})
 
 
 @router.post("/reminders")
@@ -168,5 +176,5 @@ def import_reminders(request: Request, user: User, csrf_token: Text,
         with transaction(common.sessions_of(request)) as session:
             report = import_tasks(session, rows, user.username, department)
     except BadRequest as exc:
-        return common.error_redirect(request, f"{BASE}", exc)
+        return reminders_view(request, user, status_code=exc.status, import_form={"error": exc})
     return PAGES.render(request, "reminder_import.html", user, report=report)

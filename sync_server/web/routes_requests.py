@@ -43,9 +43,11 @@ def requests_view(request: Request, user: users.CurrentUser, status_code: int = 
         team = reports.load_people(session, common.scope_of(user))
         kinds = {row.id: row for row in leave_types.list_types(session)}
     names = {p.id: p.display_name for p in team}
+    picked = next((p for p in team if str(p.id) == excuse.get("person_id")), None)
     return PAGES.render(request, "requests.html", user, status_code=status_code,
-                        pending=pending, decided=decided, names=names, team=team, kinds=kinds,
-                        may_excuse=_may_excuse(request, user), excuse=excuse)
+                        pending=pending, decided=decided, names=names, kinds=kinds,
+                        may_excuse=_may_excuse(request, user), excuse=excuse,
+                        excuse_label=picked.display_name if picked else "")
 
 
 @router.get("/requests")
@@ -74,7 +76,7 @@ def decide(request: Request, user: User, request_id: uuid.UUID, verdict: str,
 
 
 @router.post("/requests/excuse")
-def excuse(request: Request, user: User, csrf_token: Text, person_id: Text,
+def excuse(request: Request, user: User, csrf_token: Text, person_id: OptionalText = "",
            day: OptionalText = "", reason: OptionalText = "") -> Response:
     common.require(user, Role.HR, Role.LEADER)
     common.check_csrf(user, csrf_token)
@@ -82,7 +84,11 @@ def excuse(request: Request, user: User, csrf_token: Text, person_id: Text,
 
     def act(session: Session) -> None:
         try:
-            person, when = uuid.UUID(person_id), date.fromisoformat(day)
+            person = uuid.UUID(person_id.strip())
+        except ValueError:  # nobody picked: the picker's text matched no one offered
+            raise BadRequest(f"{person_id!r} is not an id", "pick_person", "person_id") from None
+        try:
+            when = date.fromisoformat(day)
         except ValueError:
             raise BadRequest(f"{day!r} is not a date YYYY-MM-DD", "not_a_date", "day",
                              value=day) from None

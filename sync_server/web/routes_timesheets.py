@@ -16,16 +16,16 @@ from fastapi.responses import Response
 
 from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
+from sync_server.documents import names, report_pdf, timesheet_xlsx
 from sync_server.errors import BadRequest
 from sync_server.service import reports, schedules, timesheet_grid
 from sync_server.service.users import Role
 from sync_server.settings import ServerSettings
-from sync_server.web import common, exports, report_pdf, timesheet_xlsx
+from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX, User
 from sync_server.web.routes_reports import _range as report_range
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-PDF_TYPE = "application/pdf"
 
 
 def _attachment(body: bytes, media: str, name: str) -> Response:
@@ -64,10 +64,10 @@ def timesheets_page(request: Request, user: User, month: str | None = None,
     name = f"timesheets-{department or 'all'}-{month}"
     if format == "xlsx":
         body = timesheet_xlsx.grid_workbook(grids, user.username, local_now, language)
-        return _attachment(body, exports.XLSX_TYPE, name + ".xlsx")
+        return _attachment(body, names.XLSX_TYPE, name + ".xlsx")
     if format == "pdf":
         body = report_pdf.timesheet_pdf(grids, user.username, local_now, language)
-        return _attachment(body, PDF_TYPE, name + ".pdf")
+        return _attachment(body, names.PDF_TYPE, name + ".pdf")
     context: dict[str, Any] = {
         "grids": grids, "month": month, "legend": timesheet_grid.legend(language),
         "total_keys": timesheet_xlsx.TOTAL_KEYS, "total_values": timesheet_xlsx.total_values,
@@ -98,4 +98,4 @@ def lateness_pdf(request: Request, user: User, start: str | None = None,
     local_now = now.astimezone(ZoneInfo(schedules.SITE_ZONE))
     body = report_pdf.lateness_pdf(report, user.username, local_now,
                                    common.language_of(request))
-    return _attachment(body, PDF_TYPE, f"lateness-{department or 'all'}-{first}-{last}.pdf")
+    return _attachment(body, names.PDF_TYPE, f"lateness-{department or 'all'}-{first}-{last}.pdf")

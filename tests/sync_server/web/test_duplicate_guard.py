@@ -64,7 +64,7 @@ def test_web_upload_refuses_a_second_name_until_an_admin_confirms_different_peop
         assert _upload(hr, staffing.finance_a, powell[:4]).status_code == 200
         refused = _upload(hr, staffing.finance_b, powell[4:8])
         assert refused.status_code == 409
-        assert "already enrolled as Nguyen Van An (F001)" in refused.text
+        assert "đã được đăng ký cho Nguyen Van An (F001)" in refused.text  # in Vietnamese
         assert f'data-person="{staffing.finance_a}"' in refused.text
         assert 'name="confirm_different"' not in refused.text  # HR cannot confirm
         # HR's tick is ignored: only an admin confirms different people
@@ -109,7 +109,7 @@ def test_zip_import_refuses_one_face_under_two_codes(
     rows = dict(re.findall(r'<tr data-code="([^"]+)"><td>[^<]*</td><td>[^<]*</td>'
                            r'<td class="num">(\d+)</td>', answer.text))
     assert rows == {"F001": "3", "F002": "0", "O001": "3"}
-    assert "already enrolled as Nguyen Van An (F001)" in answer.text
+    assert "đã được đăng ký cho Nguyen Van An (F001)" in answer.text
     assert _templates(sessions, staffing.finance_b) == 0
 
 

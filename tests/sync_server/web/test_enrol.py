@@ -202,8 +202,9 @@ def test_unsafe_zip_is_refused_and_nothing_is_enrolled(
         answer = client.post("/hr/people/enrol-zip", data={
             "csrf_token": token, "notice_version": "v", "collected_by": "HR"},
             files={"upload": ("faces.zip", archive(photo), "application/zip")})
-    assert answer.url.path == "/hr/people"  # back to the people page with the refusal
-    shown = re.search(r'<p class="error" role="alert">([^<]*)</p>', answer.text)
+    assert answer.status_code == 422  # the people page, the refusal beside the ZIP field
+    shown = re.search(r'<span class="field-error" id="error-zip-upload">([^<]*)</span>',
+                      answer.text)
     assert shown is not None and reason in shown.group(1)
     assert _count(sessions, Template, staffing.finance_a) == 0
 

@@ -1,7 +1,7 @@
 """A refused form comes back as the same form, in Chromium: the input kept, the reason in
 Vietnamese next to the field, no "Không được phép" (that is only for permissions). The
 holiday, shift assignment, person (new and edit), web user and kiosk (provision and rename)
-forms, on the real server on 127.0.0.1."""
+and department forms, on the real server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.db.engine import transaction
+from sync_server.service import schedules, sites
 from tests.sync_server.helpers import provision_kiosk, sqlite_url
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import PASSWORD, WebServer
@@ -226,3 +228,51 @@ def test_a_refused_change_of_an_account_is_explained_in_its_row(  # type: ignore
     page.locator("#users tr[data-user='admin'] button", has_text="Ngừng").click()
     assert "quản trị viên cuối cùng" in page.inner_text(
         "#users tr[data-user='admin'] #error-user-row")
+
+
+@pytest.mark.timeout(180)
+def test_a_refused_department_keeps_the_input_and_says_why_beside_the_name(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing,
+        sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as session:
+        branch = str(sites.create_site(session, "Chi nhánh Đà Nẵng", actor="test").id)
+        schedules.create_department(session, "Kho vận", actor="test")
+    page = _open(browser, web_server, "hr", "/people")
+    form = "#department-form"
+    page.fill(f"{form} input[name=name]", " Kho vận ")
+    page.select_option(f"{form} select[name=site_id]", branch)
+    page.click(f"{form} button[type=submit]")
+    _same_form_not_refused(page, form)
+    assert page.inner_text("#error-department-name") == "Phòng ban Kho vận đã có."
+    assert page.input_value(f"{form} input[name=name]") == " Kho vận "
+    assert page.input_value(f"{form} select[name=site_id]") == branch
+    page.select_option(f"{form} select[name=old_name]", "Finance")
+    page.fill(f"{form} input[name=name]", "=SUM(A1)")
+    page.click(f"{form} button[type=submit]")  # a rename to a formula
+    assert "Phòng ban không được bắt đầu bằng =" in page.inner_text("#error-department-name")
+    assert page.input_value(f"{form} select[name=old_name]") == "Finance"
+    page.fill(f"{form} input[name=name]", "Kho vận")
+    page.click(f"{form} button[type=submit]")  # a rename onto another department
+    assert page.inner_text("#error-department-name") == "Phòng ban Kho vận đã có."
+    page.fill(f"{form} input[name=name]", "Tài chính")
+    page.click(f"{form} button[type=submit]")
+    assert page.locator("#error-department-name").count() == 0
+    assert "Tài chính" in page.inner_text(f"{form} ul")
+    assert "Finance" not in page.inner_text(f"{form} ul")
+
+
+@pytest.mark.timeout(180)
+def test_a_leave_for_nobody_picked_says_so_beside_the_person_and_keeps_the_dates(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing) -> None:
+    """A name typed into the picker that matched no one sends no id: the leave form comes
+    back with the reason beside the person, not the generic "check your input" page."""
+    page = _open(browser, web_server, "hr", "/shifts")
+    page.fill("#leave-person", "không có ai tên này")
+    page.fill("#leave-form input[name=start]", "2026-12-14")
+    page.fill("#leave-form input[name=end]", "2026-12-15")
+    page.click("#leave-form button[type=submit]")
+    _same_form_not_refused(page, "#leave-form")
+    assert page.inner_text("#error-leave-person_id") == (
+        "Gõ tên hoặc mã rồi chọn người trong danh sách gợi ý.")
+    assert page.input_value("#leave-form input[name=start]") == "2026-12-14"
+    assert page.input_value("#leave-form input[name=end]") == "2026-12-15"

@@ -116,12 +116,53 @@ def unnamed_refusals(source: Path) -> list[str]:
     return found
 
 
+def web_services() -> set[Path]:
+    """The service modules the web pages call (imported by a module of sync_server/web):
+    their refusals reach a page through the form and error handlers."""
+    names: set[str] = set()
+    for source in (ROOT / "web").glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.module):
+                continue
+            if node.module == "sync_server.service":
+                names |= {alias.name for alias in node.names}
+            elif node.module.startswith("sync_server.service."):
+                names.add(node.module.split(".")[2])
+    return {ROOT / "service" / f"{name}.py" for name in names}
+
+
 def test_every_refusal_a_page_shows_names_its_message() -> None:
-    """The web's own refusals, and those of the services behind the HR forms, carry a
+    """The web's own refusals, and those of every service behind the HR pages, carry a
     catalogue key, so no English detail reaches a Vietnamese page."""
-    sources = [*sorted((ROOT / "web").glob("*.py")),
-               *(ROOT / "service" / name for name in ("schedules.py", "punch_review.py",
-                                                       "cell_text.py", "leaves.py",
-                                                       "corrections.py"))]
+    services = web_services()
+    assert {ROOT / "service" / f"{name}.py" for name in (
+        "schedules", "leaves", "corrections", "kiosk_enrolments", "lookalikes", "sites",
+        "site_moves", "leave_requests", "leave_types", "people", "users", "kiosks",
+        "photo_import", "reminders", "enrolment")} <= services
+    assert all(source.exists() for source in services)
+    sources = [*sorted((ROOT / "web").glob("*.py")), *sorted(services)]
     assert unnamed_refusals(ROOT / "service" / "admins.py")  # the scan finds them
     assert [where for source in sources for where in unnamed_refusals(source)] == []
+
+
+def test_a_face_already_enrolled_reads_in_the_users_language() -> None:
+    """The look-alike refusal (raised by its own class) names its message and the people."""
+    import uuid
+
+    from sync_server.service.lookalikes import AlreadyEnrolled, Resemblance
+
+    match = Resemblance(uuid.uuid4(), "Trần Lan", "F007", 0.91)
+    assert i18n.error_text("vi", AlreadyEnrolled([match])).startswith(
+        "Khuôn mặt này đã được đăng ký cho Trần Lan (F007)")
+
+
+def test_the_report_e_mails_words_are_catalogue_keys_the_check_covers() -> None:
+    """The scheduled report e-mails' words are literal catalogue keys the scan finds in the
+    service layer (no text of their own); one missing in a language fails the check."""
+    report_keys = {key for key in code_keys() if key.startswith("mail_report_")}
+    assert {"mail_report_daily_subject", "mail_report_late_line", "mail_report_absent",
+            "mail_report_monthly_subject", "mail_report_own_subject",
+            "mail_report_attached"} <= report_keys
+    assert untranslated(report_keys) == {}
+    assert untranslated(report_keys | {"mail_report_unwritten"}) == {
+        "vi": ["mail_report_unwritten"], "en": ["mail_report_unwritten"]}

@@ -161,22 +161,37 @@ def test_correction_request_and_a_leader_excusing_their_own(  # type: ignore[no-
         assert "17:30" in _day_row(leader, yesterday)
 
         leader.goto(f"{server.url}/hr/requests")
-        names = leader.locator("#excuse-form select[name=person_id] option").all_inner_texts()
-        assert "Hoang Van Cuong" not in names  # Operations: not the leader's to excuse
-        leader.select_option("#excuse-form select[name=person_id]", str(staffing.finance_a))
+        assert leader.locator("#excuse-form select").count() == 0  # a search, not a dropdown
         leader.fill("#excuse-form input[name=day]", f"{before}")
         leader.fill("#excuse-form input[name=reason]", "họp với lãnh đạo")
+        leader.fill("#excuse-person", "Cuong")  # Operations: not the leader's to excuse
+        leader.click("#excuse-form button[type=submit]")  # nobody picked: said by the picker
+        assert "chọn người trong danh sách" in leader.inner_text("#error-excuse-person")
+        assert leader.input_value("#excuse-form input[name=reason]") == "họp với lãnh đạo"
+        _pick_for_excuse(leader, "van")
+        assert "Hoang Van Cuong" not in leader.locator(
+            "#excuse-person-list option").evaluate_all("os => os.map(o => o.value).join()")
         leader.click("#excuse-form button[type=submit]")
         leader.goto(f"{server.url}/hr/timesheet/{staffing.finance_a}?month={before:%Y-%m}")
         assert "được miễn" in _day_row(leader, before)
         leader.goto(f"{server.url}/hr/requests")
-        leader.select_option("#excuse-form select[name=person_id]", str(staffing.finance_a))
+        _pick_for_excuse(leader, "F001")
         leader.fill("#excuse-form input[name=day]", f"{before}")
         leader.fill("#excuse-form input[name=reason]", "lần nữa")
         leader.click("#excuse-form button[type=submit]")
         assert leader.inner_text("#error-excuse-day")  # excused already: said by the field
+        assert leader.input_value("#excuse-person") == "Nguyen Van An"  # the picked person
         assert [to for to, _s, _b in _mail(smtp, 2)] == ["leader@example.test",
                                                          "staff@example.test"]
+
+
+def _pick_for_excuse(page, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``typed`` in the excuse form's person picker and pick Nguyen Van An."""
+    page.fill("#excuse-person", typed)
+    option = "#excuse-person-list option[value^='Nguyen Van An']"
+    page.wait_for_selector(option, state="attached")
+    page.fill("#excuse-person", page.get_attribute(option, "value") or "")
+    assert page.input_value("#excuse-person-value")
 
 
 @pytest.mark.timeout(240)

@@ -1,10 +1,13 @@
 """Scheduled report e-mails received by a local SMTP server (aiosmtpd on 127.0.0.1): the
 leader's late and absent today, the monthly summary with its PDF and XLSX opened and read,
-each person's own month when the site enables it, and no second send on a re-run."""
+each person's own month when the site enables it, and no second send on a re-run. The words
+come from the catalogue: Vietnamese by default with no English word, English when the
+``[mail]`` section says so."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -14,13 +17,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server import texts
 from sync_server.cli import main
 from sync_server.db.engine import transaction
+from sync_server.documents import report_attachments
 from sync_server.errors import BadRequest
 from sync_server.service import report_mail
 from sync_server.service.report_mail import ReportKind
 from sync_server.settings import MailSettings, ServerSettings
-from sync_server.web import report_attachments
 from tests.sync_server.reminder_helpers import SmtpServer
 from tests.sync_server.web.conftest import Staffing
 from tests.sync_server.web.live_web import WebServer
@@ -59,8 +63,9 @@ def _subscribe(sessions: sessionmaker[Session], *subs: tuple[str, ReportKind]) -
 
 
 def _send(sessions: sessionmaker[Session], smtp: SmtpServer, now: datetime,
-          own_month: bool = False) -> report_mail.SendReport:
-    mail = MailSettings(enabled=True, host="127.0.0.1", port=smtp.port)  # type: ignore[call-arg]
+          own_month: bool = False, language: str = "vi") -> report_mail.SendReport:
+    mail = MailSettings(enabled=True, host="127.0.0.1", port=smtp.port,
+                        language=language)
     return report_mail.send_scheduled(sessions, mail, report_attachments.render, now=now,
                                       staff_own_month=own_month)
 
@@ -74,6 +79,21 @@ def _attachments(message: EmailMessage) -> dict[str, bytes]:
     return found
 
 
+def _words(text: str) -> set[str]:
+    """The words of ``text``, a template's ``{fields}`` left out."""
+    return {word.lower() for word in re.findall(r"[^\W\d_]+", re.sub(r"\{\w+\}", "", text))}
+
+
+def _english_words() -> set[str]:
+    """Words of the report e-mails' English texts (theirs and the grid's totals) that no
+    Vietnamese text of theirs has."""
+    keys = [key for key in texts.TEXTS["en"] if key.startswith(("mail_report_", "grid_"))]
+    english = set().union(*(_words(texts.TEXTS["en"][key]) for key in keys))
+    english -= set().union(*(_words(texts.TEXTS["vi"][key]) for key in keys))
+    assert {"late", "absent", "department", "minutes", "summary"} <= english  # it has teeth
+    return english
+
+
 def test_daily_late_and_absent_reaches_the_leader_once(
         sessions: sessionmaker[Session], staffing: Staffing, smtp: SmtpServer) -> None:
     _march(sessions, staffing)
@@ -83,10 +103,12 @@ def test_daily_late_and_absent_reaches_the_leader_once(
     assert (report.sent, report.errors) == (1, [])  # the monthly one is not due on the 4th
     [(_sender, recipients, message)] = smtp.messages
     assert recipients == ["leader@example.test"]
-    assert "Đi muộn 1, vắng 1" in str(message["Subject"])
+    subject = str(message["Subject"])
+    assert subject == "Đi muộn 1, vắng 1 - Finance - 04/03/2026"
     body = message.get_content()
-    late, absent = body.split("Vắng / Absent")
-    assert "Nguyen Van An: 20 phút/min, vào/in 08:20" in late
+    late, absent = body.split("Vắng (1)")
+    assert "Đi muộn (1)" in late and "Nguyen Van An: muộn 20 phút, vào lúc 08:20" in late
+    assert not (_words(subject) | _words(body)) & _english_words()
     assert "Pham Thi Binh" in absent and "Hoang Van Cuong" not in body  # another department
     assert not list(message.iter_attachments())
     again = _send(sessions, smtp, local(MORNING, 11, 0))
@@ -106,9 +128,10 @@ def test_monthly_summary_on_the_first_with_pdf_and_xlsx(
     assert (report.sent, report.errors) == (2, [])  # own month: the site has not enabled it
     by_to = {to[0]: message for _sender, to, message in smtp.messages}
     leader = by_to["leader@example.test"]
-    assert str(leader["Subject"]) == "Tổng hợp tháng / Monthly summary 03/2026"
+    assert str(leader["Subject"]) == "Tổng hợp tháng 03/2026"
     text = leader.get_body(preferencelist=("plain",))
-    assert text is not None and "Phút đi muộn / Late minutes: 20" in text.get_content()
+    assert text is not None and "Phút đi muộn: 20" in text.get_content()
+    assert not _words(text.get_content()) & _english_words()
     files = _attachments(leader)
     assert sorted(files) == ["timesheets-leader-2026-03.pdf", "timesheets-leader-2026-03.xlsx"]
     book = load_workbook(io.BytesIO(files["timesheets-leader-2026-03.xlsx"]))
@@ -127,12 +150,24 @@ def test_monthly_summary_on_the_first_with_pdf_and_xlsx(
     assert own.sent == 1
     _sender, to, message = smtp.messages[-1]
     assert to == ["staff@example.test"]
-    assert str(message["Subject"]) == "Tháng của bạn / Your month 03/2026"
+    assert str(message["Subject"]) == "Tháng của bạn 03/2026"
     staff_book = load_workbook(io.BytesIO(_attachments(message)[
         "timesheets-staff-2026-03.xlsx"]))
     names = [row[1] for row in staff_book["Finance"].iter_rows(values_only=True)]
     assert "Nguyen Van An" in names and "Pham Thi Binh" not in names
     assert _send(sessions, smtp, local(date(2026, 4, 4), 9, 15), own_month=True).sent == 0
+
+
+def test_the_report_mails_are_english_when_the_mail_section_says_so(
+        sessions: sessionmaker[Session], staffing: Staffing, smtp: SmtpServer) -> None:
+    _march(sessions, staffing)
+    _subscribe(sessions, ("leader", ReportKind.DAILY_LATE_ABSENT))
+    assert _send(sessions, smtp, local(MORNING, 9, 30), language="en").sent == 1
+    [(_sender, _to, message)] = smtp.messages
+    assert str(message["Subject"]) == "Late 1, absent 1 - Finance - 2026-03-04"
+    body = message.get_content()
+    assert "- Nguyen Van An: 20 min late, in at 08:20" in body and "Absent (1)" in body
+    assert "muộn" not in body
 
 
 def test_a_failed_send_is_retried_next_run(

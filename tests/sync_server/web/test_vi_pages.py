@@ -34,8 +34,13 @@ ENGLISH = re.compile(r"\b(present|late|absent|forgotten_checkout|no_shift|pendin
 LONG_TITLE = "Nộp báo cáo tổng hợp " + "rất-dài-không-có-khoảng-trắng-" * 5 + "cuối"
 LONG_NAME = "Tôn Nữ " + "Hoàng-Thị-Minh-Khai-" * 8 + "Lan"
 PAGES = ("/hr/", "/hr/reports/lateness", "/hr/corrections", "/hr/shifts", "/hr/people",
-         "/hr/kiosks", "/hr/sites", "/hr/audit", "/hr/reminders")
-PHONE_PAGES = ("/hr/", "/hr/reports/lateness", "/hr/people", "/hr/reminders")
+         "/hr/kiosks", "/hr/sites", "/hr/audit", "/hr/reminders", "/hr/leave-types",
+         "/hr/requests")
+PHONE_PAGES = {  # who looks at them on a phone -> the pages
+    "hr": ("/hr/", "/hr/reports/lateness", "/hr/people", "/hr/reminders", "/hr/shifts",
+           "/hr/sites", "/hr/leave-types", "/hr/requests"),
+    "admin": ("/hr/kiosks", "/hr/users"),
+    "staff": ("/hr/me",)}
 
 
 @pytest.fixture
@@ -96,6 +101,10 @@ def test_vietnamese_pages_and_exports_have_no_english(  # type: ignore[no-untype
     printed = f"/hr/timesheet/{staffing.finance_a}?format=print"
     page.goto(web_server.url + printed)
     found[printed] = {m.group(1) for m in ENGLISH.finditer(page.inner_text("body"))}
+    staff = browser.new_context().new_page()
+    _log_in(staff, web_server, "staff")
+    staff.goto(web_server.url + "/hr/me")
+    found["/hr/me"] = {m.group(1) for m in ENGLISH.finditer(staff.inner_text("main"))}
     assert all(not words for words in found.values()), found
     page.goto(web_server.url + "/hr/")
     assert "admin (Quản trị)" in page.inner_text("header")
@@ -125,12 +134,14 @@ def _export_text(kind: str, body: bytes) -> str:
 def test_no_page_is_wider_than_a_phone(  # type: ignore[no-untyped-def]
         browser, web_server: WebServer, staffing: Staffing, sessions) -> None:
     _a_busy_month(sessions, web_server, staffing)
-    for width in (390, 1280):
+    walks = [(390, username, paths) for username, paths in PHONE_PAGES.items()]
+    for width, username, paths in [*walks, (1280, "hr", PAGES)]:
         context = browser.new_context(viewport={"width": width, "height": 844})
         page = context.new_page()
-        _log_in(page, web_server, "hr")
-        for path in PHONE_PAGES if width == 390 else PAGES:
+        _log_in(page, web_server, username)
+        for path in paths:
             page.goto(web_server.url + path)
+            assert "Không được phép" not in page.inner_text("body"), (username, path)
             wide = page.evaluate("document.documentElement.scrollWidth")
             assert wide <= width, f"{path} is {wide} px wide at {width} px"
         context.close()

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import attendance
+from sync_server.documents.timesheet_xlsx import label
 from sync_server.errors import ServerError
 from sync_server.service import reports
 from sync_server.service.timesheet_grid import DepartmentGrid, legend
-from sync_server.web.timesheet_xlsx import label
 
 FONT_CANDIDATES = (
     (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import attendance
 from sync_server.service.timesheet_grid import DepartmentGrid, legend
-from sync_server.web.i18n import translate
+from sync_server.texts import translate
 
 TOTAL_KEYS = ("days_expected", "days_worked", "late_entries", "late_minutes_total",
               "early_exits", "early_exit_minutes_total", "absences", "forgotten_checkouts",
