@@ -24,13 +24,16 @@ Public API
   ``VerdictStatus``, ``describe(verdict, "en" | "vi")``, ``is_duplicate(prev, new,
   cooldown_s)``, ``drop_duplicates(punches, cooldown_s)``.
 - One day: ``summarize_day(DayContext(...), punches, corrections, cooldown_s) ->
-  DaySummary``, ``DayStatus``, ``apply_corrections``, ``pair_first_in_last_out``.
+  DaySummary``, ``day_context(schedule, person, day, ...)`` (what is expected of a person
+  on a day), ``nothing_expected(context)`` (HOLIDAY, ON_LEAVE, NO_SHIFT or None),
+  ``DayStatus``, ``apply_corrections``, ``pair_first_in_last_out``.
 - Overtime: ``overtime_minutes(shift_occurrence, last_out, late_minutes,
   overtime_after_min)``, ``DEFAULT_OVERTIME_AFTER_MIN``; day summaries carry overtime,
   holiday-work and rest-day-work minutes, totals their sums.
 - Ranges: ``build_day_summaries(people, first, last, schedule, punches, corrections,
   watermark, now, cooldown_s, overtime_after_min)``, ``summarize_range(people, days) ->
-  RangeReport(by_person, by_department, overall)`` of ``Totals``.
+  RangeReport(by_person, by_department, overall)`` of ``Totals``; ``combine_totals(people,
+  by_person)`` (the same report from totals already added up per person).
 - Leave balances: ``LeavePolicy(days_per_year, monthly_accrual, carry_over_cap_days,
   counted)``, ``earned_days(policy, year, as_of, joined)``, ``balance(policy, year, as_of,
   taken_by_year, joined, first_year) -> LeaveBalance``, ``working_days(schedule, person,
@@ -68,6 +71,8 @@ from attendance.report import (
     Totals,
     add_day,
     build_day_summaries,
+    combine_totals,
+    day_context,
     days_between,
     summarize_range,
 )
@@ -83,6 +88,7 @@ from attendance.summary import (
     DayStatus,
     DaySummary,
     apply_corrections,
+    nothing_expected,
     pair_first_in_last_out,
     summarize_day,
 )
@@ -109,4 +115,5 @@ __all__ = [
     "pair_first_in_last_out", "require_utc", "resolve_shift", "summarize_day",
     "summarize_range", "verdict_at_kiosk", "verdict_for_punch",
     "balance", "earned_days", "working_days", "working_days_by_year",
+    "combine_totals", "day_context", "nothing_expected",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -53,18 +53,24 @@ def build_day_summaries(people: Sequence[Person], first: date, last: date, sched
                              lambda c: c.instant)
         voids = [c for c in own_corrections if c.kind is CorrectionKind.VOID_PUNCH]
         for day in days_between(first, last):
-            context = DayContext(person.id, day, schedule.occurrence_on(person, day),
-                                 holiday=schedule.holiday(person, day) is not None,
-                                 on_leave=schedule.on_leave(person, day),
-                                 watermark=watermark, now=now,
-                                 rest_day=_is_rest_day(schedule, person, day),
-                                 overtime_after_min=overtime_after_min)
+            context = day_context(schedule, person, day, watermark, now, overtime_after_min)
             day_corrections = voids + added_days.get(day, []) + [
                 c for c in own_corrections
                 if c.kind is CorrectionKind.EXCUSE_LATE and c.day == day]
             result.append(summarize_day(context, punch_days.get(day, []), day_corrections,
                                         cooldown_s))
     return result
+
+
+def day_context(schedule: Schedule, person: Person, day: date,
+                watermark: datetime | None = None, now: datetime | None = None,
+                overtime_after_min: int = DEFAULT_OVERTIME_AFTER_MIN) -> DayContext:
+    """What ``schedule`` expects of ``person`` on ``day`` (shift, holiday, leave, rest day)."""
+    return DayContext(person.id, day, schedule.occurrence_on(person, day),
+                      holiday=schedule.holiday(person, day) is not None,
+                      on_leave=schedule.on_leave(person, day), watermark=watermark, now=now,
+                      rest_day=_is_rest_day(schedule, person, day),
+                      overtime_after_min=overtime_after_min)
 
 
 def _is_rest_day(schedule: Schedule, person: Person, day: date) -> bool:
@@ -169,6 +175,24 @@ def summarize_range(people: Sequence[Person], days: Iterable[DaySummary]) -> Ran
 
 
 _FIELDS = len(fields(Totals))
+
+
+def combine_totals(people: Sequence[Person], by_person: Mapping[uuid.UUID, Totals]
+                   ) -> RangeReport:
+    """The report ``summarize_range`` makes, from each person's totals already added up
+    (a person missing from ``by_person`` counts zeros)."""
+    names = [f.name for f in fields(Totals)]
+    department_of = {p.id: p.department_id for p in people}
+    own = {p.id: by_person.get(p.id, Totals()) for p in people}
+    by_department = {d: [0] * _FIELDS for d in department_of.values()}
+    overall = [0] * _FIELDS
+    for person_id, totals in own.items():
+        values = [getattr(totals, name) for name in names]
+        for target in (by_department[department_of[person_id]], overall):
+            for index, value in enumerate(values):
+                target[index] += value
+    return RangeReport(own, {k: Totals(*v) for k, v in by_department.items()},
+                       Totals(*overall))
 
 
 def _counts(day: DaySummary) -> tuple[int, ...]:

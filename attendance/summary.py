@@ -110,13 +110,12 @@ def summarize_day(context: DayContext, punches: Sequence[Punch],
     first_in, last_out = pair_first_in_last_out(kept)
     times = {"first_in": first_in.captured_at if first_in else None,
              "last_out": last_out.captured_at if last_out else None}
-    if context.holiday or context.on_leave or context.shift is None:
-        status = (DayStatus.HOLIDAY if context.holiday else
-                  DayStatus.ON_LEAVE if context.on_leave else DayStatus.NO_SHIFT)
+    status, shift = nothing_expected(context), context.shift
+    if status is not None or shift is None:  # (no shift: status is NO_SHIFT)
+        status = status or DayStatus.NO_SHIFT
         worked = _worked(first_in, last_out)
         return _with(base, status=status, worked_minutes=worked, **times,
                      **_off_day_work(context, status, worked))
-    shift = context.shift
     final = _is_final(context, shift)
     if first_in is None:
         return _with(base, status=DayStatus.ABSENT if final else DayStatus.PENDING)
@@ -136,6 +135,16 @@ def summarize_day(context: DayContext, punches: Sequence[Punch],
     return _with(base, status=status, worked_minutes=worked, late_minutes=late,
                  early_exit_minutes=early, late_excused=excused, overtime_minutes=overtime,
                  **times)
+
+
+def nothing_expected(context: DayContext) -> DayStatus | None:
+    """HOLIDAY, ON_LEAVE or NO_SHIFT (in that order) when nothing is expected of the person
+    on the day, None when their shift is: what the reports and the shift calendar show."""
+    if context.holiday:
+        return DayStatus.HOLIDAY
+    if context.on_leave:
+        return DayStatus.ON_LEAVE
+    return DayStatus.NO_SHIFT if context.shift is None else None
 
 
 def _off_day_work(context: DayContext, status: DayStatus,

@@ -17,7 +17,8 @@ punches (``reports.compute_day_summaries``, what reports did before ``day_result
 "after" is the first report (computing and storing the settled days), then the same report
 with the memo cleared (read from the stored rows), then repeated (memo). The same for a
 12-month report of one department, whose people get ``--history-months`` more months of
-punches. Progress goes to stderr; the last line printed is one JSON object.
+punches. The host's 1-minute load average is given at the start and end of the timings.
+Progress goes to stderr; the last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ def measure(sessions: object, args: argparse.Namespace) -> dict[str, object]:
     first, last = reports.month_bounds(args.month)
     year_first = first - timedelta(days=round(30.44 * args.history_months))
     now = datetime.combine(last + timedelta(days=3), datetime.min.time(), tzinfo=UTC)
-    figures: dict[str, object] = {}
+    figures: dict[str, object] = {"load_avg_1min_start": os.getloadavg()[0]}  # shared host
     with transaction(sessions) as session:  # type: ignore[arg-type]
         people = reports.load_people(session)
         department = [p for p in people if p.department == people[0].department]
@@ -180,6 +181,7 @@ def measure(sessions: object, args: argparse.Namespace) -> dict[str, object]:
         figures["after_department_12_months_cold_s"], _ = fresh(
             reports.lateness_report, session, department, year_first, last, now)
         figures["department_people"] = len(department)
+    figures["load_avg_1min_end"] = os.getloadavg()[0]
     overall = report.overall  # type: ignore[attr-defined]
     print(f"late entries {overall.late_entries}, late minutes {overall.late_minutes_total}, "
           f"absences {overall.absences}", file=sys.stderr)

@@ -154,7 +154,7 @@ def compute_day_summaries(session: Session, people: list[Person], first: date, l
         member_ids = {p.id for p in members}
         result += attendance.build_day_summaries(
             [to_domain_person(p) for p in members], first, last,
-            _narrowed(schedule, department, member_ids),
+            narrowed_schedule(schedule, department, member_ids),
             [punch for pid in member_ids for punch in punches_of.get(pid, [])],
             [c for c in all_corrections if c.person_id in member_ids],
             watermark=watermarks.get(site) if site else None, now=now,
@@ -162,7 +162,7 @@ def compute_day_summaries(session: Session, people: list[Person], first: date, l
     return result
 
 
-def _narrowed(schedule: attendance.Schedule, department: str | None,
+def narrowed_schedule(schedule: attendance.Schedule, department: str | None,
               member_ids: set[uuid.UUID]) -> attendance.Schedule:
     """The part of ``schedule`` that concerns these members of ``department``."""
     department_id = schedules.department_uuid(department) if department else None
@@ -218,23 +218,16 @@ def lateness_report(session: Session, people: list[Person], first: date, last: d
 
 def _lateness_report(session: Session, people: list[Person], first: date, last: date,
                      now: datetime, overtime_after_min: int) -> LatenessReport:
-    days = day_summaries(session, people, first, last, now,
-                         overtime_after_min=overtime_after_min)
-    report = attendance.summarize_range([to_domain_person(p) for p in people], days)
+    from sync_server.service import day_totals  # it builds on this module
+
+    summed = day_totals.range_totals(session, people, first, last, now, overtime_after_min)
+    report = summed.report
     names = {schedules.department_uuid(p.department): p.department
              for p in people if p.department}
     by_department = {names.get(key, "") if key else "": totals
                      for key, totals in report.by_department.items()}
-    minutes: dict[date, int] = defaultdict(int)
-    entries: dict[date, int] = defaultdict(int)
-    for day in attendance.days_between(first, last):
-        minutes[day] = 0
-        entries[day] = 0
-    for summary in days:
-        minutes[summary.day] += summary.late_minutes
-        entries[summary.day] += summary.late_minutes > 0
     return LatenessReport(first, last, people, report.by_person, by_department, report.overall,
-                          dict(minutes), dict(entries))
+                          summed.late_minutes_by_day, summed.late_entries_by_day)
 
 
 def data_version(session: Session, first: date, last: date) -> tuple[object, ...]:

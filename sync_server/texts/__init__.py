@@ -11,7 +11,8 @@ on a key used but missing in either language):
 - ``sites``: the Sites page, the site pickers, their refusals and audit sentences;
 - ``hrops``: search and pages, person pickers, working-day boxes, holiday departments, the
   lateness report's overtime columns, the report e-mail settings page;
-- ``mail``: what the server sends by e-mail (subject and body lines).
+- ``mail``: what the server sends by e-mail (subject and body lines);
+- ``calendar``: the shift calendar page.
 
 Both the web pages and the services import this package; it imports neither. Vietnamese
 dates are dd/mm/yyyy with a decimal comma; English dates are ISO yyyy-mm-dd with a decimal
@@ -25,13 +26,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
-from sync_server.texts import hr, hrops, leave, mail, pages, sites
+from sync_server.texts import calendar, hr, hrops, leave, mail, pages, sites
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 TEXTS: dict[str, dict[str, str]] = {
-    "en": {**pages.EN, **hr.EN, **leave.EN, **sites.EN, **mail.EN, **hrops.EN},
-    "vi": {**pages.VI, **hr.VI, **leave.VI, **sites.VI, **mail.VI, **hrops.VI},
+    "en": {**pages.EN, **hr.EN, **leave.EN, **sites.EN, **mail.EN, **hrops.EN, **calendar.EN},
+    "vi": {**pages.VI, **hr.VI, **leave.VI, **sites.VI, **mail.VI, **hrops.VI, **calendar.VI},
 }
 
 

@@ -22,6 +22,7 @@ def install(app: FastAPI) -> None:
         routes_accounts,
         routes_admin,
         routes_auth,
+        routes_calendar,
         routes_corrections,
         routes_credentials,
         routes_enrol,
@@ -46,6 +47,7 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router)
     for module in (routes_self, routes_requests):  # leave and correction requests
         app.include_router(module.router)
+    app.include_router(routes_calendar.router)  # the shift calendar
     app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
               name="hr-static")
     errors.install_handlers(app)

@@ -102,6 +102,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/hr/api/today"): LEADERS,
     ("GET", "/hr/reports/lateness"): LEADERS,
     ("GET", "/hr/timesheets"): LEADERS,  # scoped: leaders their department
+    ("GET", "/hr/shift-calendar"): LEADERS,  # scoped: leaders their department
     ("GET", "/hr/reports/lateness/pdf"): LEADERS,
     ("GET", "/hr/people-search"): LEADERS,  # scoped: leaders their department
     ("GET", "/hr/report-mail"): HR,

@@ -94,7 +94,7 @@ def test_vietnamese_pages_and_exports_have_no_english(  # type: ignore[no-untype
     for path in (*PAGES, f"/hr/timesheet/{staffing.finance_a}", "/hr/users",
                  "/hr/refused-attempts", f"/hr/people/{staffing.finance_a}/checkin",
                  f"/hr/people/{staffing.finance_a}/enrol", "/hr/held-punches",
-                 "/hr/kiosk-enrolments", "/hr/timesheets"):
+                 "/hr/kiosk-enrolments", "/hr/timesheets", "/hr/shift-calendar"):
         page.goto(web_server.url + path)
         text = page.inner_text("main") + page.inner_text("header")
         found[path] = {m.group(1) for m in ENGLISH.finditer(text)}
