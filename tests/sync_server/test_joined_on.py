@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sync_server.db.engine import transaction
 from sync_server.service import audit, leave_requests, leave_types, people
+from sync_server.web import imports
 from tests.sync_server.test_leave_requests import (
     ANNUAL,
     LINK,
@@ -65,3 +66,19 @@ def test_balances_show_the_days_of_pending_requests(sessions: sessionmaker[Sessi
         found = next(b for b in leave_types.balances(session, lan, start)
                      if b.leave_type.id == ANNUAL)
         assert found.pending == 5 and found.balance.taken == 0
+
+
+def test_the_people_import_reads_the_joining_date(sessions: sessionmaker[Session]) -> None:
+    first = ("name,code,ngày vào làm\nPhạm Thu,J001,2025-10-15\nVũ Nam,J002,\n"
+             "Đỗ Hà,J003,15/13/2025\n").encode()
+    with transaction(sessions) as session:
+        report = imports.import_people(session, imports.read_rows("people.csv", first), "hr")
+    assert (report.created, [(line, r.key) for line, r in report.rejected  # type: ignore[union-attr]
+                             ]) == (2, [(4, "import_not_a_date")])
+    again = "name,code,joined_on\nPhạm Thu,J001,\nVũ Nam,J002,01/10/2026\n".encode()
+    with transaction(sessions) as session:
+        assert imports.import_people(session, imports.read_rows("people.csv", again),
+                                     "hr").updated == 2
+    with transaction(sessions) as session:
+        joined = {p.employee_code: p.joined_on for p in people.list_people(session)}
+    assert joined == {"J001": date(2025, 10, 15), "J002": date(2026, 10, 1)}  # kept; set
