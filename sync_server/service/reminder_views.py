@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -76,7 +77,7 @@ def _task_scope(department: str | None, include_closed: bool) -> list[ColumnElem
     return scope
 
 
-def _task_order() -> tuple[ColumnElement[object], ...]:
+def _task_order() -> tuple[ColumnElement[Any], ...]:
     """Live tasks first, due soonest (undated last, then oldest first); then closed ones,
     the latest closed first."""
     closed = ReminderTask.status.not_in(reminders.LIVE)
@@ -84,7 +85,7 @@ def _task_order() -> tuple[ColumnElement[object], ...]:
             case((closed, 0), (ReminderTask.due_at.is_(None), 1), else_=0),
             case((closed, None), else_=ReminderTask.due_at),
             case((closed, None), else_=ReminderTask.created_at),
-            ReminderTask.updated_at.desc(), ReminderTask.id)
+            ReminderTask.updated_at.desc(), ReminderTask.id.asc())
 
 
 def count_tasks(session: Session, department: str | None, include_closed: bool) -> int:
