@@ -24,7 +24,7 @@ from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
 from kiosk.app.door_decisions import DoorDecisions, EngineCounters
 from kiosk.app.door_tracks import TrackLedger
-from kiosk.app.enrol_capture import GuidedCapture
+from kiosk.app.enrol_session import EnrolSession
 from kiosk.app.face_code import FaceCodeFlow
 from kiosk.app.liveness_guard import ChallengePhase, LivenessGuard
 from kiosk.app.ports import (
@@ -101,11 +101,8 @@ class EngineMode(enum.Enum):
 
 @dataclass
 class _Capture:
-    request: StartEnrollment
+    session: EnrolSession  # kiosk.app.enrol_session
     return_to: EngineMode  # the mode the enrolment was started from
-    # kiosk.app.enrol_capture (poses, liveness, still photos); made on the first frame, with
-    # the recognizer's thresholds
-    guide: GuidedCapture | None = None
 
 
 class CheckInEngine:
@@ -269,30 +266,13 @@ class CheckInEngine:
         capture = self._capture
         if capture is None:
             return
-        if capture.guide is None:
-            capture.guide = GuidedCapture(capture.request, recognizer.liveness_threshold,
-                                          recognizer.min_face_px)
-        guide = capture.guide
-        out.append(guide.step(image, recognizer.check_capture(image), captured_s))
-        request = guide.request
-        if guide.problem:
-            self._enter(capture.return_to)
-            out.append(EnrollmentFinished(request.person_id, request.new_person_name, 0,
-                                          len(guide.refusals), ok=False,
-                                          problem=guide.problem))
-            return
-        if not guide.complete:
+        ended = capture.session.step(recognizer, image, captured_s, out)
+        if ended is None:
             return
         self._enter(capture.return_to)
-        finished = self._desk.enroll(request.person_id, request.new_person_name,
-                                     guide.images, request.consent_notice_version,
-                                     request.collected_by,
-                                     confirmed_different=request.confirmed_different)
+        finished = capture.session.finish(ended, self._desk, recognizer)
         if finished.ok:
-            people = recognizer.reload_gallery()
             self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew
-            log.info("enrolled %s (%d templates); %d people in the gallery",
-                     finished.person_name, finished.templates_saved, people)
         out.append(finished)
 
     def _handle_requests(self, out: list[KioskState]) -> None:
@@ -314,7 +294,7 @@ class CheckInEngine:
                                                                  EngineMode.ENROLLING)
                              else EngineMode.FACES)
                     self._enter(EngineMode.ENROLLING)
-                    self._capture = _Capture(request, return_to=start)
+                    self._capture = _Capture(EnrolSession(request), return_to=start)
                 case LoadSettings() | SaveSettings():
                     out.extend(self._settings_request(request))
                 case PinEntered(employee_code=code, pin=pin):
@@ -334,8 +314,8 @@ class CheckInEngine:
                     if self._doctor is not None:
                         out.append(self._doctor())
                 case SkipEnrollmentPose():
-                    if self._capture is not None and self._capture.guide is not None:
-                        self._capture.guide.skip_pose()
+                    if self._capture is not None:
+                        self._capture.session.skip_pose()
                 case CancelEnrollment():
                     if self._capture is not None:
                         out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
