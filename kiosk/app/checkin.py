@@ -281,46 +281,58 @@ class CheckInEngine:
                 request = self._requests.get_nowait()
             except queue.Empty:
                 return
-            match request:
-                case SetAdminMode(active=active):
-                    if not active:
-                        self._enter(EngineMode.FACES)
-                    elif self._mode is not EngineMode.ENROLLING:
-                        self._enter(EngineMode.ADMIN)
-                case ListPeople():
-                    out.append(PeopleDirectory(self._desk.people()))
-                case StartEnrollment():
-                    start = (EngineMode.ADMIN if self._mode in (EngineMode.ADMIN,
-                                                                 EngineMode.ENROLLING)
-                             else EngineMode.FACES)
-                    self._enter(EngineMode.ENROLLING)
-                    self._capture = _Capture(EnrolSession(request), return_to=start)
-                case LoadSettings() | SaveSettings():
-                    out.extend(self._settings_request(request))
-                case PinEntered(employee_code=code, pin=pin):
-                    if self._alt is not None and self._mode in (EngineMode.FACES,
-                                                                EngineMode.KEYPAD):
-                        self._doors.alt_outcome(
-                            self._alt.punch_with_pin(code, pin, self._clock()), out)
-                case SetKeypadOpen(active=active):
-                    self._keypad(active)
-                    if not active:
-                        self._face_code.cancel()  # an unanswered question is dropped
-                case FaceCodeEntered(employee_code=code):
-                    self._answer_code(code, out)
-                case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
-                    self._acknowledge(person_id, reminder_id)
-                case RunDoctor():
-                    if self._doctor is not None:
-                        out.append(self._doctor())
-                case SkipEnrollmentPose():
-                    if self._capture is not None:
-                        self._capture.session.skip_pose()
-                case CancelEnrollment():
-                    if self._capture is not None:
-                        out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
-                                                      error="cancelled"))
-                        self._enter(self._capture.return_to)
+            self._handle(request, out)
+
+    def _handle(self, request: WorkerRequest, out: list[KioskState]) -> None:
+        """One request from the GUI thread; its answers (if any) go to ``out``."""
+        match request:
+            case SetAdminMode(active=active):
+                if not active:
+                    self._enter(EngineMode.FACES)
+                elif self._mode is not EngineMode.ENROLLING:
+                    self._enter(EngineMode.ADMIN)
+            case ListPeople():
+                out.append(PeopleDirectory(self._desk.people()))
+            case StartEnrollment() | SkipEnrollmentPose() | CancelEnrollment():
+                self._enrolment_request(request, out)
+            case LoadSettings() | SaveSettings():
+                out.extend(self._settings_request(request))
+            case PinEntered(employee_code=code, pin=pin):
+                if self._alt is not None and self._mode in (EngineMode.FACES,
+                                                            EngineMode.KEYPAD):
+                    self._doors.alt_outcome(
+                        self._alt.punch_with_pin(code, pin, self._clock()), out)
+            case SetKeypadOpen(active=active):
+                self._keypad(active)
+                if not active:
+                    self._face_code.cancel()  # an unanswered question is dropped
+            case FaceCodeEntered(employee_code=code):
+                self._answer_code(code, out)
+            case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
+                self._acknowledge(person_id, reminder_id)
+            case RunDoctor():
+                if self._doctor is not None:
+                    out.append(self._doctor())
+
+    def _enrolment_request(self, request: StartEnrollment | SkipEnrollmentPose |
+                           CancelEnrollment, out: list[KioskState]) -> None:
+        """Start an enrolment capture (from FACES or the admin screens), skip its pose, or
+        cancel it (back to the mode it started from)."""
+        match request:
+            case StartEnrollment():
+                start = (EngineMode.ADMIN if self._mode in (EngineMode.ADMIN,
+                                                             EngineMode.ENROLLING)
+                         else EngineMode.FACES)
+                self._enter(EngineMode.ENROLLING)
+                self._capture = _Capture(EnrolSession(request), return_to=start)
+            case SkipEnrollmentPose():
+                if self._capture is not None:
+                    self._capture.session.skip_pose()
+            case CancelEnrollment():
+                if self._capture is not None:
+                    out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
+                                                  error="cancelled"))
+                    self._enter(self._capture.return_to)
 
     def _keypad(self, open_: bool) -> None:
         """The PIN keypad opened or closed on the staff screen (ignored in admin modes)."""
