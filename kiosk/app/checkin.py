@@ -5,6 +5,8 @@ recognizer and turns its decisions into punches and greetings. The engine owns t
 and models it was built with (SQLite connections belong to the thread that opened them), so
 it is created on the worker thread by a factory, and it recovers from missing models by
 itself: ``ModelsMissing`` is shown and the pack is loaded again every RETRY_MODELS_S seconds.
+The engine owns the mode (EngineMode); what a decision does at the door is
+kiosk.app.door_decisions, an enrolment capture is kiosk.app.enrol_session.
 """
 
 from __future__ import annotations
