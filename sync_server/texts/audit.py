@@ -72,7 +72,6 @@ EN = {
     "audit_other": "{actor}: {action}",
 }
 
-
 VI = {
     "audit_when": "Thời điểm", "audit_what": "Nội dung",
     "audit_correction_excuse_late": "{actor} đã miễn đi muộn cho {person} ngày {day}",

@@ -24,8 +24,6 @@ EN = {
     "punch_kind_out": "Check-out",
     "role_admin": "Admin", "role_hr": "HR", "role_leader": "Leader", "role_staff": "Staff",
     "revoked": "Revoked", "yes": "yes", "no": "no",
-    "add_punch": "Add a missed punch", "void_punch": "Void a wrong punch",
-    "excuse_late": "Excuse a late entry",
     # labels that say what the field is
     "person_name": "Full name", "shift_name": "Shift name", "holiday_name": "Holiday name",
     "department_name": "Department name", "kiosk_name": "Kiosk name",
@@ -61,7 +59,6 @@ EN = {
     "confirm_deactivate_user": "Deactivate this account? It is logged out at once.",
 }
 
-
 VI = {
     "day_status_present": "Có mặt", "day_status_late": "Đi muộn",
     "day_status_half_day": "Nửa ngày", "day_status_absent": "Vắng",
@@ -77,8 +74,6 @@ VI = {
     "punch_kind_out": "Chấm ra",
     "role_admin": "Quản trị", "role_hr": "Nhân sự", "role_leader": "Lãnh đạo",
     "role_staff": "Nhân viên", "revoked": "Đã thu hồi", "yes": "có", "no": "không",
-    "add_punch": "Thêm lượt chấm bị thiếu", "void_punch": "Hủy lượt chấm sai",
-    "excuse_late": "Miễn đi muộn",
     "person_name": "Họ tên", "shift_name": "Tên ca", "holiday_name": "Tên ngày lễ",
     "department_name": "Tên phòng ban", "kiosk_name": "Tên thiết bị",
     "no_department": "(chưa có phòng ban)", "not_applicable": "—",

@@ -153,8 +153,47 @@ EN = {
     "err_not_yours": "This record belongs to someone you may not see.",
     "err_own_department": "Leaders give tasks to their own department only.",
     "err_other_department": "This task belongs to another department.",
+    # the refusals of the admin accounts, e-mail digests, integrations, erasures, the data
+    # key, the kiosk feed and the kiosks' template uploads
+    "err_no_access_request": "This data access request no longer exists; reload the page.",
+    "err_admin_exists": "An admin named {name} already exists.",
+    "err_webhook_url": "A webhook address starts with http:// or https:// and has at most 500 "
+                       "characters.",
+    "err_no_erasure": "This erasure no longer exists; reload the page.",
+    "err_integration_name": "An integration needs a name of 1 to 100 characters (not “web” "
+                            "or “import”).",
+    "err_integration_exists": "An integration named {name} already exists.",
+    "err_bad_integration_token": "The integration's token is unknown or revoked.",
+    "err_unsigned_request": "The request is not signed (X-Signature, X-Timestamp and X-Nonce "
+                            "are required).",
+    "err_bad_nonce": "The request's nonce (X-Nonce) must be 8 to 100 characters.",
+    "err_unknown_integration": "There is no active integration named {name}.",
+    "err_bad_signature": "The request's signature is wrong.",
+    "err_bad_timestamp": "The request's time (X-Timestamp) must be Unix seconds.",
+    "err_stale_request": "The request's time is {seconds} s away from the server clock: "
+                         "check the sender's clock.",
+    "err_replayed_request": "This request was already received (its nonce was used).",
+    "err_no_subscription": "This webhook subscription no longer exists; reload the page.",
+    "err_data_key_unavailable": "The server's data key is not available, so face data cannot "
+                                "be read or stored: an administrator must restore the key.",
+    "err_cursor_beyond_feed": "The kiosk's data is ahead of the server: it must load again "
+                              "from the start.",
+    "err_resync_required": "The kiosk moved to another site: it must load its people again.",
+    "err_too_many_enrolments": "This kiosk sent {count} enrolments of this person in the last "
+                               "24 hours (at most {limit}).",
+    "err_consent_before_withdrawal": "A consent given on {given} is older than the withdrawal "
+                                     "of {withdrawn}: only a consent given after it counts.",
+    "err_rolling_needs_enrolment": "{name} has no approved face enrolment: a kiosk's new "
+                                   "template only refreshes one.",
+    "err_consent_not_valid": "This consent is not a valid consent of this person.",
+    "err_rolling_one_embedding": "A refreshed template is one face template, with no photos "
+                                 "and no new person.",
+    "err_rolling_lookalike": "The new template looks like another person ({name}): it was not "
+                             "kept.",
+    "err_rolling_too_soon": "This person already got a refreshed template in the last 24 "
+                            "hours.",
+    "err_login_required": "Please log in.",
 }
-
 
 VI = {
     "invalid_input": "Vui lòng kiểm tra lại thông tin", "back": "Quay lại",
@@ -298,4 +337,40 @@ VI = {
     "err_not_yours": "Hồ sơ này thuộc về người mà bạn không được xem.",
     "err_own_department": "Lãnh đạo chỉ giao việc cho phòng ban của mình.",
     "err_other_department": "Công việc này thuộc phòng ban khác.",
+    "err_no_access_request": "Yêu cầu truy cập dữ liệu này không còn nữa; hãy tải lại trang.",
+    "err_admin_exists": "Đã có quản trị viên tên {name}.",
+    "err_webhook_url": "Địa chỉ webhook bắt đầu bằng http:// hoặc https:// và dài tối đa 500 "
+                       "ký tự.",
+    "err_no_erasure": "Lượt xóa dữ liệu này không còn nữa; hãy tải lại trang.",
+    "err_integration_name": "Kết nối cần có tên dài 1 đến 100 ký tự (không phải “web” hay "
+                            "“import”).",
+    "err_integration_exists": "Đã có kết nối tên {name}.",
+    "err_bad_integration_token": "Mã truy cập của kết nối không đúng hoặc đã bị thu hồi.",
+    "err_unsigned_request": "Yêu cầu chưa được ký (cần X-Signature, X-Timestamp và X-Nonce).",
+    "err_bad_nonce": "Số dùng một lần của yêu cầu (X-Nonce) phải dài 8 đến 100 ký tự.",
+    "err_unknown_integration": "Không có kết nối đang hoạt động tên {name}.",
+    "err_bad_signature": "Chữ ký của yêu cầu không đúng.",
+    "err_bad_timestamp": "Thời điểm của yêu cầu (X-Timestamp) phải tính bằng giây Unix.",
+    "err_stale_request": "Thời điểm của yêu cầu lệch {seconds} giây so với đồng hồ máy chủ: "
+                         "hãy kiểm tra đồng hồ của bên gửi.",
+    "err_replayed_request": "Yêu cầu này đã được nhận rồi (số dùng một lần đã được dùng).",
+    "err_no_subscription": "Đăng ký webhook này không còn nữa; hãy tải lại trang.",
+    "err_data_key_unavailable": "Không có khóa dữ liệu của máy chủ nên không thể đọc hay lưu "
+                                "dữ liệu khuôn mặt: quản trị viên cần khôi phục khóa.",
+    "err_cursor_beyond_feed": "Dữ liệu của thiết bị đi trước máy chủ: thiết bị cần tải lại từ "
+                              "đầu.",
+    "err_resync_required": "Thiết bị đã chuyển sang địa điểm khác: thiết bị cần tải lại danh "
+                           "sách người.",
+    "err_too_many_enrolments": "Thiết bị này đã gửi {count} lượt đăng ký của người này trong "
+                               "24 giờ qua (tối đa {limit}).",
+    "err_consent_before_withdrawal": "Đồng ý ngày {given} có trước lần rút lại đồng ý ngày "
+                                     "{withdrawn}: chỉ đồng ý sau ngày đó mới có hiệu lực.",
+    "err_rolling_needs_enrolment": "{name} chưa có đăng ký khuôn mặt được duyệt: mẫu mới từ "
+                                   "thiết bị chỉ làm mới một đăng ký đã có.",
+    "err_consent_not_valid": "Ghi nhận đồng ý này không phải là đồng ý hợp lệ của người này.",
+    "err_rolling_one_embedding": "Mẫu làm mới là đúng một mẫu khuôn mặt, không kèm ảnh và "
+                                 "không tạo người mới.",
+    "err_rolling_lookalike": "Mẫu mới giống một người khác ({name}): không được giữ lại.",
+    "err_rolling_too_soon": "Người này đã được làm mới mẫu khuôn mặt trong 24 giờ qua.",
+    "err_login_required": "Vui lòng đăng nhập.",
 }
