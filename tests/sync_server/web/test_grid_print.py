@@ -41,3 +41,18 @@ def test_grid_print_page(browser, web_server: WebServer, staffing: Staffing,  # 
     first = printed.pages[0]
     assert float(first.mediabox.width) > float(first.mediabox.height)  # landscape
     assert "Hoang Van Cuong" not in first.extract_text()
+
+
+@pytest.mark.timeout(180)
+def test_a_persons_print_page_button_opens_the_print_dialog(  # type: ignore[no-untyped-def]
+        browser, web_server: WebServer, staffing: Staffing) -> None:  # noqa: F811
+    """The per-person timesheet's print button works under the page's policy, which blocks
+    inline handlers (``onclick=``): the click reaches ``window.print``."""
+    context = browser.new_context()
+    context.add_init_script(
+        "window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page = context.new_page()
+    _log_in(page, web_server, "hr")
+    page.goto(f"{web_server.url}/hr/timesheet/{staffing.finance_a}?month=2026-03&format=print")
+    page.click("#print-timesheet")
+    page.wait_for_function("window.__printed === 1", timeout=5000)
