@@ -22,6 +22,7 @@ def install(app: FastAPI) -> None:
         routes_accounts,
         routes_admin,
         routes_auth,
+        routes_balances,
         routes_calendar,
         routes_corrections,
         routes_credentials,
@@ -48,6 +49,7 @@ def install(app: FastAPI) -> None:
     for module in (routes_self, routes_requests):  # leave and correction requests
         app.include_router(module.router)
     app.include_router(routes_calendar.router)  # the shift calendar
+    app.include_router(routes_balances.router)  # leave balances
     app.mount(common.PREFIX + "/static", StaticFiles(directory=str(common.HERE / "static")),
               name="hr-static")
     errors.install_handlers(app)

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from sync_server.db.engine import transaction
 from sync_server.errors import BadRequest, ServerError
-from sync_server.service import leave_requests, leave_types, reports, request_mail, users
+from sync_server.service import (
+    leave_balances,
+    leave_requests,
+    leave_types,
+    reports,
+    request_mail,
+    users,
+)
 from sync_server.service.users import Role
 from sync_server.web import common
 from sync_server.web.common import PAGES, PREFIX, User
@@ -42,10 +49,12 @@ def requests_view(request: Request, user: users.CurrentUser, status_code: int = 
         decided = leave_requests.requests_to_decide(session, user, DECIDED, limit=50)[::-1]
         team = reports.load_people(session, common.scope_of(user))
         kinds = {row.id: row for row in leave_types.list_types(session)}
+        drawn = {r.id: leave_balances.for_request(session, r) for r in pending}
     names = {p.id: p.display_name for p in team}
     picked = next((p for p in team if str(p.id) == excuse.get("person_id")), None)
     return PAGES.render(request, "requests.html", user, status_code=status_code,
                         pending=pending, decided=decided, names=names, kinds=kinds,
+                        drawn=drawn,
                         may_excuse=_may_excuse(request, user), excuse=excuse,
                         excuse_label=picked.display_name if picked else "")
 

@@ -170,6 +170,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/requests/excuse"): LEADERS,  # leaders: when the site allows it
     ("GET", "/hr/leave-types"): HR,
     ("POST", "/hr/leave-types"): HR,
+    ("GET", "/hr/leave-balances"): LEADERS,  # leaders: their own department's people
 }
 
 # Calls that end the caller's own credential: walked last.

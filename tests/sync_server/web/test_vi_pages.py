@@ -35,10 +35,10 @@ LONG_TITLE = "Nộp báo cáo tổng hợp " + "rất-dài-không-có-khoảng-t
 LONG_NAME = "Tôn Nữ " + "Hoàng-Thị-Minh-Khai-" * 8 + "Lan"
 PAGES = ("/hr/", "/hr/reports/lateness", "/hr/corrections", "/hr/shifts", "/hr/people",
          "/hr/kiosks", "/hr/sites", "/hr/audit", "/hr/reminders", "/hr/leave-types",
-         "/hr/requests")
+         "/hr/requests", "/hr/leave-balances")
 PHONE_PAGES = {  # who looks at them on a phone -> the pages
     "hr": ("/hr/", "/hr/reports/lateness", "/hr/people", "/hr/reminders", "/hr/shifts",
-           "/hr/sites", "/hr/leave-types", "/hr/requests"),
+           "/hr/sites", "/hr/leave-types", "/hr/requests", "/hr/leave-balances"),
     "admin": ("/hr/kiosks", "/hr/users"),
     "staff": ("/hr/me",)}
 
@@ -118,6 +118,9 @@ def test_vietnamese_pages_and_exports_have_no_english(  # type: ignore[no-untype
                                       f"{'&' if '?' in path else '?'}format={kind}")
             text = _export_text(kind, answer.body())
             assert not {m.group(1) for m in ENGLISH.finditer(text)}, (path, kind, text[:300])
+    text = _export_text("xlsx", page.request.get(
+        f"{web_server.url}/hr/leave-balances?format=xlsx").body())
+    assert not {m.group(1) for m in ENGLISH.finditer(text)}, text[:300]
     context.close()
 
 
