@@ -52,9 +52,10 @@ def table(session: Session, people: list[Person], year: int, today: date
           ) -> list[PersonBalances]:
     """Each of ``people``'s balances for ``year``, in the order given."""
     day = as_of(year, today)
-    return [PersonBalances(person, {b.leave_type.id: b for b in
-                                    leave_types.balances(session, person.id, day)})
-            for person in people]
+    schedule = schedules.load_schedule(session)
+    kinds = leave_types.list_types(session, active_only=True)
+    return [PersonBalances(person, {b.leave_type.id: b for b in leave_types.balances(
+        session, person.id, day, schedule=schedule, kinds=kinds)}) for person in people]
 
 
 def for_request(session: Session, row: LeaveRequestRow) -> RequestBalance | None:

@@ -147,12 +147,16 @@ def pending_by_type(session: Session, person: Person, year: int,
     return found
 
 
-def balances(session: Session, person_id: uuid.UUID, as_of: date) -> list[TypeBalance]:
-    """The person's balance of every active leave type for the year of ``as_of``."""
+def balances(session: Session, person_id: uuid.UUID, as_of: date, *,
+             schedule: attendance.Schedule | None = None,
+             kinds: list[LeaveTypeRow] | None = None) -> list[TypeBalance]:
+    """The person's balance of every active leave type for the year of ``as_of``;
+    ``schedule`` and ``kinds`` (the active types), when given, spare loading them again
+    for each of many people."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}", "no_person", "person_id")
-    schedule = schedules.load_schedule(session)
+    schedule = schedule or schedules.load_schedule(session)
     since = person.joined_on.year if person.joined_on else \
         person.created_at.astimezone(ZoneInfo(schedules.SITE_ZONE)).year
     first = max(since, as_of.year - CARRY_YEARS)
@@ -160,4 +164,5 @@ def balances(session: Session, person_id: uuid.UUID, as_of: date) -> list[TypeBa
     return [TypeBalance(row, attendance.balance(
         policy(row), as_of.year, as_of, taken_by_year(session, person, row.id, schedule),
         joined=person.joined_on, first_year=min(first, as_of.year)),
-        pending.get(row.id, 0.0)) for row in list_types(session, active_only=True)]
+        pending.get(row.id, 0.0))
+        for row in (list_types(session, active_only=True) if kinds is None else kinds)]
