@@ -75,7 +75,8 @@ def for_request(session: Session, row: LeaveRequestRow) -> RequestBalance | None
     days = attendance.working_days_by_year(schedule, reports.to_domain_person(person),
                                            row.start, row.end).get(year, 0)
     day = row.end if row.end.year == year else date(year, 12, 31)
-    found = next((b.balance for b in leave_types.balances(session, row.person_id, day)
+    found = next((b.balance for b in leave_types.balances(session, row.person_id, day,
+                                                            schedule=schedule)
                   if b.leave_type.id == kind.id), None)
     if found is None:
         return None

@@ -142,3 +142,29 @@ def _check_workbook(path: Path, today: date, joiner: list[float],
         cells = people_rows[code][column:column + len(FIGURES)]
         assert all(isinstance(c, (int, float)) for c in cells), cells
         assert list(cells) == pytest.approx(figures)
+
+
+@pytest.mark.timeout(180)
+def test_balances_are_fifty_a_page_and_the_pager_keeps_the_filters(  # type: ignore[no-untyped-def]
+        browser, server_settings: ServerSettings, staffing: Staffing,
+        sessions: sessionmaker[Session]) -> None:
+    year = utc_now().astimezone(ZONE).date().year - 1
+    with transaction(sessions) as session:  # 2 + 53 in Finance
+        for n in range(53):
+            people.create_person(session, f"Người {n:02d}", f"N{n:03d}", "Finance", actor="hr")
+    server = WebServer(server_settings).start()
+    try:
+        hr = browser.new_context().new_page()
+        _log_in(hr, server, "hr")
+        hr.goto(f"{server.url}/hr/leave-balances?year={year}&department=Finance")
+        assert hr.locator("#balances tbody tr[data-person]").count() == 50
+        assert hr.get_attribute("#pager", "data-pages") == "2"
+        hr.click("#pager .page-next")
+        hr.wait_for_url("**page=2**")
+        assert hr.locator("#balances tbody tr[data-person]").count() == 5
+        assert hr.input_value("#balances-filters select[name=year]") == str(year)
+        assert hr.input_value("#balances-filters select[name=department]") == "Finance"
+        assert hr.locator(f"tr[data-person='{staffing.ops_c}']").count() == 0
+        assert str(year) in hr.inner_text("h1")
+    finally:
+        server.stop()
