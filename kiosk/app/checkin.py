@@ -424,7 +424,7 @@ class CheckInEngine:
                                      request.collected_by,
                                      confirmed_different=request.confirmed_different)
         if finished.ok:
-            people = recognizer.reload_gallery()
+            people = recognizer.reload_gallery(wait=False)  # its point: off this thread
             self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew
             log.info("enrolled %s (%d templates); %d people in the gallery",
                      finished.person_name, finished.templates_saved, people)
