@@ -309,7 +309,8 @@ def _refuse_consent_before_withdrawal(session: Session, person_id: uuid.UUID,
     if latest is not None and given_at <= latest:
         raise ConsentBeforeWithdrawal(
             f"consent given {given_at.isoformat()} predates the withdrawal of "
-            f"{latest.isoformat()}: only a consent given after it can enrol this person")
+            f"{latest.isoformat()}: only a consent given after it can enrol this person",
+            "consent_before_withdrawal", given=given_at.date(), withdrawn=latest.date())
 
 
 def check_template_ids(template_ids: Sequence[uuid.UUID], embeddings: Sequence[str]) -> None:
