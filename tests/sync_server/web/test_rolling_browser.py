@@ -72,7 +72,7 @@ def test_an_admin_removes_a_rolling_template_and_the_kiosk_drops_it(
         page = browser.new_context().new_page()
         _log_in(page, web_server, "hr")
         page.goto(f"{web_server.url}/hr/people/{person}/enrol")
-        assert page.inner_text("#rolling h2") == "Mẫu khuôn mặt cập nhật: 1"  # vi first
+        assert page.inner_text("#rolling h2") == "Mẫu khuôn mặt làm mới: 1"  # vi first
         row = f"#rolling tr[data-template='{rolling}']"
         assert page.inner_text(f"{row} .rolling-kiosk") == "gate-1"
         assert page.inner_text(f"{row} .rolling-when").strip()
@@ -89,7 +89,7 @@ def test_an_admin_removes_a_rolling_template_and_the_kiosk_drops_it(
         admin.goto(f"{web_server.url}/hr/people/{person}/enrol")
         admin.click(f"{row} form.rolling-remove button[type=submit]")
         admin.wait_for_selector("#rolling p.muted")
-        assert admin.inner_text("#rolling h2") == "Mẫu khuôn mặt cập nhật: 0"
+        assert admin.inner_text("#rolling h2") == "Mẫu khuôn mặt làm mới: 0"
         assert admin.inner_text("#template-count") == "2"  # the enrolment ones stay
 
         with sessions() as session:
@@ -104,6 +104,6 @@ def test_an_admin_removes_a_rolling_template_and_the_kiosk_drops_it(
         assert store.rolling.ids_for(person, RECOGNIZER) == []
         assert len(store.biometrics.templates_for(RECOGNIZER)[0]) == 2
         admin.goto(f"{web_server.url}/hr/audit")
-        assert "đã gỡ một mẫu khuôn mặt cập nhật của Nguyen Van An" in admin.inner_text("body")
+        assert "đã gỡ một mẫu khuôn mặt làm mới của Nguyen Van An" in admin.inner_text("body")
     finally:
         store.close()
