@@ -50,6 +50,7 @@ EN = {
                                "tasks needs: it was refused.",
     "err_import_code_twice": "Code {code} appears twice in the file.",
     "err_import_date_cell": "The column {column} holds a date: are the columns in order?",
+    "err_import_not_a_date": "“{value}” in {column} is not a date (yyyy-mm-dd or dd/mm/yyyy).",
     "err_import_not_text": "“{value}” in {column} is not a code (codes are text or whole "
                            "numbers).",
     "err_import_no_title_column": "The first row needs a title column (Tiêu đề / title).",
@@ -237,6 +238,8 @@ VI = {
                                "người hay công việc: đã bị từ chối.",
     "err_import_code_twice": "Mã {code} xuất hiện hai lần trong tệp.",
     "err_import_date_cell": "Cột {column} chứa ngày tháng: các cột có đúng thứ tự không?",
+    "err_import_not_a_date": "“{value}” ở cột {column} không phải là ngày (dd/mm/yyyy hoặc "
+    "yyyy-mm-dd).",
     "err_import_not_text": "“{value}” ở cột {column} không phải là mã (mã là chữ hoặc số "
                            "nguyên).",
     "err_import_no_title_column": "Dòng đầu cần có cột tiêu đề (Tiêu đề / title).",
