@@ -55,7 +55,7 @@ class EnrolSession:
                                request.consent_notice_version, request.collected_by,
                                confirmed_different=request.confirmed_different)
         if finished.ok:
-            people = recognizer.reload_gallery()
+            people = recognizer.reload_gallery(wait=False)  # its point: off this thread
             log.info("enrolled %s (%d templates); %d people in the gallery",
                      finished.person_name, finished.templates_saved, people)
         return finished

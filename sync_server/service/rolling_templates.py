@@ -15,7 +15,8 @@ server accepts it only when
 Otherwise it is refused (409, the reason in the problem), and the kiosk drops it. Accepted:
 stored with ``rolling`` set and published; beyond ``limit`` per person and recognizer the
 oldest rolling ones are deleted (feed DELETE). Audited as ``person.rolling_template``
-under the kiosk. Erasure removes rolling templates with the others.
+under the kiosk. Erasure removes rolling templates with the others; an admin removes one
+on the person's page (service.rolling_admin).
 """
 
 from __future__ import annotations
