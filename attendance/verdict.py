@@ -26,6 +26,7 @@ class VerdictStatus(enum.Enum):
     OUTSIDE_SHIFT = "outside_shift"  # a shift is assigned but the punch is outside its windows
     NO_SHIFT = "no_shift"  # nothing assigned today (day off, holiday, no assignment)
     DUPLICATE = "duplicate"  # within the cooldown of the previous punch: not a new punch
+    ON_LEAVE = "on_leave"  # approved leave today: the punch is recorded, no lateness told
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,14 @@ _TEXT = {
     "en": {
         "on_time": "On time", "late": "Late by {n}", "early_leave": "Early leave by {n}",
         "outside_shift": "Outside your shift hours", "no_shift": "No shift today",
-        "duplicate": "Already recorded",
+        "duplicate": "Already recorded", "on_leave": "You are on leave today — recorded",
         "minute": "1 minute", "minutes": "{n} minutes", "hours": "{h} h {m} min",
     },
     "vi": {
         "on_time": "Đúng giờ", "late": "Đi muộn {n}", "early_leave": "Về sớm {n}",
         "outside_shift": "Ngoài giờ ca làm việc", "no_shift": "Hôm nay không có ca",
         "duplicate": "Đã ghi nhận trước đó",
+        "on_leave": "Hôm nay bạn đang nghỉ phép — đã ghi nhận",
         "minute": "1 phút", "minutes": "{n} phút", "hours": "{h} giờ {m} phút",
     },
 }

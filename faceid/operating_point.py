@@ -141,6 +141,23 @@ def choose(calibration: PackCalibration, site: ScoreTail, people: int, templates
         sources=tuple(t.source for t in tails if t.pairs > 0))
 
 
+def interim(previous: OperatingPoint, calibration: PackCalibration, people: int,
+            templates: int) -> OperatingPoint:
+    """The point deciding for a changed gallery (``people``, ``templates``) while its own is
+    chosen off the inference thread (a quick bound, no cross-person pairs).
+
+    ``previous`` itself while its FMR bound still keeps the expected FPIR within its target
+    for the new number of comparisons (one more person: the old threshold keeps deciding, so
+    a just-enrolled person is recognised at once). Otherwise the stricter of ``previous`` and
+    the pack's calibration alone for the new gallery: a gallery that grew a lot (a large feed
+    page) is never decided more loosely than either rule allows."""
+    if expected_fpir(previous.fmr_at_1n, max(templates, 1)) <= previous.target_fpir:
+        return previous
+    fresh = choose(calibration, ScoreTail("site", 0, ()), people, templates,
+                   previous.target_fpir, previous.verify_fmr)
+    return fresh if fresh.threshold_1n >= previous.threshold_1n else previous
+
+
 def _lowest(ok: npt.NDArray[np.bool_]) -> float:
     """The lowest grid threshold where ``ok`` holds from there up; 1.0 when none."""
     bad = np.flatnonzero(~ok)

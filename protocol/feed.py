@@ -31,7 +31,7 @@ class FeedEntity(enum.Enum):
     SHIFT_TYPE = "shift_type"
     SHIFT_ASSIGNMENT = "shift_assignment"
     HOLIDAY = "holiday"
-    LEAVE = "leave"  # a person's approved leave (kiosks keep none yet: they skip it)
+    LEAVE = "leave"  # a person's approved leave (kiosks keep the days and type, sealed)
 
 
 class FeedOp(enum.Enum):

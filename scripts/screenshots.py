@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     save(window, "not_recognized.png")
     window._clear_card()
     window.enter_admin()
-    window.admin.pin_input.setText("2468")
-    window.admin.submit_pin()
+    window.admin.pin_page.field.setText("2468")
+    window.admin.pin_page.submit()
     window.show_state(PeopleDirectory((PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),)))
     window.admin.person_picker.setCurrentIndex(0)  # the dropdown starts with nobody chosen
     window.admin.consent.setChecked(True)
@@ -233,8 +233,8 @@ def _start_capture(window: object, frame: np.ndarray) -> None:
 
     window.enter_admin()  # type: ignore[attr-defined]
     admin = window.admin  # type: ignore[attr-defined]
-    admin.pin_input.setText("2468")
-    admin.submit_pin()
+    admin.pin_page.field.setText("2468")
+    admin.pin_page.submit()
     window.show_state(PeopleDirectory(()))  # type: ignore[attr-defined]
     admin.new_name.setText("Trần Văn Bình")
     admin.consent.setChecked(True)

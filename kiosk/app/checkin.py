@@ -5,6 +5,8 @@ recognizer and turns its decisions into punches and greetings. The engine owns t
 and models it was built with (SQLite connections belong to the thread that opened them), so
 it is created on the worker thread by a factory, and it recovers from missing models by
 itself: ``ModelsMissing`` is shown and the pack is loaded again every RETRY_MODELS_S seconds.
+The engine owns the mode (EngineMode); what a decision does at the door is
+kiosk.app.door_decisions, an enrolment capture is kiosk.app.enrol_session.
 """
 
 from __future__ import annotations
@@ -14,25 +16,23 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
 from faceid.badges import BadgeScanner
-from faceid.snapshot import face_snapshot_jpeg
 from faceid.types import ImageBGR
 from kiosk.app import admin_settings
 from kiosk.app.alt_checkin import AltCheckinDesk
-from kiosk.app.door_tracks import Call, TrackLedger
-from kiosk.app.enrol_capture import GuidedCapture
+from kiosk.app.door_decisions import DoorDecisions, EngineCounters
+from kiosk.app.door_tracks import TrackLedger
+from kiosk.app.enrol_session import EnrolSession
 from kiosk.app.face_code import FaceCodeFlow
-from kiosk.app.liveness_guard import ChallengePhase, LivenessGuard, RefusalReason
+from kiosk.app.liveness_guard import ChallengePhase, LivenessGuard
 from kiosk.app.ports import (
     Analysis,
     AttendanceDesk,
-    DecisionKind,
     DoorPort,
-    FaceDecision,
     Recognizer,
     SyncStatus,
 )
@@ -52,24 +52,20 @@ from kiosk.app.requests import (
     WorkerRequest,
 )
 from kiosk.app.state import (
-    AltCheckinRefused,
     CameraPhase,
     CameraState,
     DoctorReport,
     EnrollmentFinished,
-    Greeting,
     Guidance,
     GuidanceKey,
     KioskState,
-    LivenessFailed,
     ModelsMissing,
-    NotRecognized,
     PeopleDirectory,
     StatusBar,
     StorageFailed,
 )
 from kiosk.camera import CameraReader, CameraStatus, Frame, LatestFrameBuffer
-from kiosk.errors import EXPECTED_ERRORS, ModelError, StoreError
+from kiosk.errors import ModelError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -107,21 +103,8 @@ class EngineMode(enum.Enum):
 
 @dataclass
 class _Capture:
-    request: StartEnrollment
+    session: EnrolSession  # kiosk.app.enrol_session
     return_to: EngineMode  # the mode the enrolment was started from
-    # kiosk.app.enrol_capture (poses, liveness, still photos); made on the first frame, with
-    # the recognizer's thresholds
-    guide: GuidedCapture | None = None
-
-
-@dataclass
-class EngineCounters:
-    frames_analysed: int = 0
-    punches: int = 0
-    repeats: int = 0
-    unknown: int = 0
-    spoofs: int = 0
-    store_failures: int = 0
 
 
 class CheckInEngine:
@@ -164,6 +147,10 @@ class CheckInEngine:
         self._face_code = FaceCodeFlow(desk, self._guard)
         # One decision per tracked face (kiosk.app.door_tracks).
         self._tracks = TrackLedger()
+        # Punches, refusals and second chances (kiosk.app.door_decisions).
+        self._doors = DoorDecisions(desk=desk, door=door, guard=self._guard,
+                                    face_code=self._face_code, tracks=self._tracks,
+                                    counters=self.counters)
 
     def submit(self, request: WorkerRequest) -> None:
         """Queue a request from the GUI thread; handled at the start of the next step."""
@@ -236,9 +223,9 @@ class CheckInEngine:
         if self._mode is EngineMode.CHALLENGE:
             self._challenge_step(analysis, frame, out)
             return
-        guidance = self._guidance(analysis, frame)
+        guidance = self._doors.guidance(analysis, frame)
         out.append(guidance)
-        self._follow_refusals(analysis, frame, out)
+        self._doors.follow_refusals(analysis, frame, out)
         decision = analysis.decision
         if self._mode is EngineMode.KEYPAD:  # someone is typing a PIN: faces wait
             return
@@ -251,113 +238,8 @@ class CheckInEngine:
         if decision is None:
             self._scan_badge(frame, analysis.guidance, out)
             return
-        self._decide(recognizer, decision, analysis, frame, guidance, out)
-
-    def _follow_refusals(self, analysis: Analysis, frame: Frame,
-                         out: list[KioskState]) -> None:
-        """Every analysed frame: a refused face still in view is still the same attempt (the
-        rate limit stays fresh); a face gone during its second chance is refused now."""
-        standing = self._tracks.standing_refusal(analysis.primary_track)
-        if standing is not None:
-            self._guard.hold_cooldown(standing.reason, standing.resembled, frame.monotonic_s)
-        for decision, image in self._tracks.lapsed(analysis.primary_track):
-            self._guard.record_refusal(decision, RefusalReason.LIVENESS,
-                                       frame.image if image is None else image,
-                                       frame.captured_at, frame.monotonic_s)
-            self._liveness_failed(decision, frame.captured_at, out)
-
-    def _guidance(self, analysis: Analysis, frame: Frame) -> Guidance:
-        """The frame's guidance; on a liveness second chance, how to pass it."""
-        key = analysis.guidance
-        if key in (GuidanceKey.CHECKING, GuidanceKey.HOLD_STILL) and \
-                self._tracks.second_chance(analysis.primary_track):
-            key = GuidanceKey.LIVENESS_RETRY
-        return Guidance(key, analysis.faces, analysis.frame_size, frame.monotonic_s,
-                        analysis.primary_track)
-
-    def _decide(self, recognizer: Recognizer, decision: FaceDecision, analysis: Analysis,
-                frame: Frame, guidance: Guidance, out: list[KioskState]) -> None:
-        """Act on a decision as its track's history calls it (kiosk.app.door_tracks)."""
-        judgement = self._tracks.judge(decision, recognizer.match_threshold, frame.image)
-        call = judgement.call
-        if call in (Call.RETRY, Call.SECOND_CHANCE, Call.REFUSE) and \
-                decision.track_id is not None:
-            recognizer.retry_track(decision.track_id)  # only fresh frames decide from now
-        if call is Call.ACCEPT:
-            self._accept(decision, analysis, frame, out)
-        elif call is Call.REFUSE and judgement.refusal is not None:
-            self._guard.record_refusal(decision, judgement.refusal, frame.image,
-                                       frame.captured_at, frame.monotonic_s)
-            if judgement.refusal is RefusalReason.LIVENESS:
-                self._liveness_failed(decision, frame.captured_at, out)
-            else:
-                self._not_recognized(decision, frame.captured_at, out)
-        elif call is Call.SECOND_CHANCE:
-            log.info("decision: liveness doubt on track %s (liveness=%s): second chance",
-                     decision.track_id, decision.liveness_score)
-            out.append(replace(guidance, key=GuidanceKey.LIVENESS_RETRY))
-        else:
-            log.debug("decision %s on track %s: %s", decision.kind.value, decision.track_id,
-                      call.value)
-
-    def _accept(self, decision: FaceDecision, analysis: Analysis, frame: Frame,
-                out: list[KioskState]) -> None:
-        """A MATCH punches (after the head-turn challenge, where the site asks for it);
-        CODE_NEEDED asks for the employee code."""
-        at = frame.captured_at
-        if decision.kind is DecisionKind.CODE_NEEDED:
-            out.append(self._face_code.ask(decision, frame.image, at, frame.monotonic_s))
-        elif decision.kind is DecisionKind.MATCH and decision.person_id is not None:
-            if self._guard.wants_challenge():
-                prompt = self._guard.start_challenge(decision, frame.image, analysis, at,
-                                                     frame.monotonic_s)
-                self._enter(EngineMode.CHALLENGE)
-                out.append(Guidance(prompt, analysis.faces, analysis.frame_size,
-                                    frame.monotonic_s, analysis.primary_track))
-                return
-            self._punch(decision, frame.image, at, out)
-
-    def _not_recognized(self, decision: FaceDecision, at: datetime,
-                        out: list[KioskState]) -> None:
-        """Show the refusal and signal the door (the refused attempt is already recorded)."""
-        self.counters.unknown += 1
-        log.info("decision: not-recognized score=%.3f track=%s", decision.score,
-                 decision.track_id)
-        out.append(NotRecognized(at=at, track_id=decision.track_id))
-        if self._door is not None:
-            self._door.refused()
-
-    def _punch(self, decision: FaceDecision, image: ImageBGR, at: datetime,
-               out: list[KioskState]) -> None:
-        """Record the punch of a MATCH (durably, before the greeting is shown); the card
-        shows the face decided on (``image``'s decision box) beside the enrolled chip."""
-        if decision.person_id is None:
-            return
-        greeting = replace(self._desk.punch(decision.person_id, at),
-                           live_face=_live_face(image, decision), track_id=decision.track_id)
-        if greeting.repeat:
-            self.counters.repeats += 1
-        else:
-            self.counters.punches += 1
-        log.info("decision: %s person=%s name=%r score=%.3f verdict=%r punch=%s",
-                 greeting.direction.value, greeting.person_id, greeting.person_name,
-                 decision.score, greeting.verdict_text,
-                 "repeat" if greeting.repeat else greeting.punch_id)
-        out.append(greeting)
-        if self._door is not None:
-            self._door.checked_in()  # the punch is already committed
-        if decision.rolling is not None and not greeting.repeat:
-            self._desk.keep_rolling(decision.rolling)  # kiosk.app.rolling
-
-    def _liveness_failed(self, decision: FaceDecision, at: datetime,
-                         out: list[KioskState]) -> None:
-        """Show the refusal and signal the door (the refused attempt is already recorded)."""
-        self.counters.spoofs += 1
-        log.info("decision: liveness-failed score=%.3f liveness=%s", decision.score,
-                 decision.liveness_score)
-        out.append(LivenessFailed(at=at, track_id=decision.track_id))
-        if self._door is not None:
-            self._door.refused()
+        if self._doors.decide(recognizer, decision, analysis, frame, guidance, out):
+            self._enter(EngineMode.CHALLENGE)
 
     def _challenge_step(self, analysis: Analysis, frame: Frame, out: list[KioskState]) -> None:
         """One frame of the active challenge; it ends (back to FACES) passed or failed."""
@@ -369,9 +251,9 @@ class CheckInEngine:
             return
         self._enter(EngineMode.FACES)
         if step.phase is ChallengePhase.PASSED:
-            self._punch(step.decision, frame.image, frame.captured_at, out)
+            self._doors.punch(step.decision, frame.image, frame.captured_at, out)
         else:
-            self._liveness_failed(step.decision, frame.captured_at, out)
+            self._doors.liveness_failed(step.decision, frame.captured_at, out)
 
     def _scan_badge(self, frame: Frame, guidance: GuidanceKey, out: list[KioskState]) -> None:
         """Look for a QR badge, at a bounded rate, unless a face decision is in progress."""
@@ -379,55 +261,20 @@ class CheckInEngine:
             return
         token = self._badges.scan(frame.image, frame.monotonic_s)
         if token is not None:
-            self._alt_outcome(self._alt.punch_with_badge(token, frame.captured_at), out)
-
-    def _alt_outcome(self, outcome: Greeting | AltCheckinRefused,
-                     out: list[KioskState]) -> None:
-        """Count, log, signal the door and show a PIN/badge result, like a face decision."""
-        out.append(outcome)
-        if isinstance(outcome, AltCheckinRefused):
-            log.info("decision: %s refused", outcome.reason.value)
-            if self._door is not None:
-                self._door.refused()
-            return
-        if outcome.repeat:
-            self.counters.repeats += 1
-        else:
-            self.counters.punches += 1
-        log.info("decision: %s person=%s by code punch=%s", outcome.direction.value,
-                 outcome.person_id, "repeat" if outcome.repeat else outcome.punch_id)
-        if self._door is not None:
-            self._door.checked_in()
+            self._doors.alt_outcome(self._alt.punch_with_badge(token, frame.captured_at), out)
 
     def _capture_step(self, recognizer: Recognizer, image: ImageBGR, captured_s: float,
                       out: list[KioskState]) -> None:
         capture = self._capture
         if capture is None:
             return
-        if capture.guide is None:
-            capture.guide = GuidedCapture(capture.request, recognizer.liveness_threshold,
-                                          recognizer.min_face_px)
-        guide = capture.guide
-        out.append(guide.step(image, recognizer.check_capture(image), captured_s))
-        request = guide.request
-        if guide.problem:
-            self._enter(capture.return_to)
-            out.append(EnrollmentFinished(request.person_id, request.new_person_name, 0,
-                                          len(guide.refusals), ok=False,
-                                          problem=guide.problem))
-            return
-        if not guide.complete:
+        ended = capture.session.step(recognizer, image, captured_s, out)
+        if ended is None:
             return
         self._enter(capture.return_to)
-        finished = self._desk.enroll(request.person_id, request.new_person_name,
-                                     guide.images, request.consent_notice_version,
-                                     request.collected_by,
-                                     confirmed_different=request.confirmed_different)
+        finished = capture.session.finish(ended, self._desk, recognizer)
         if finished.ok:
-            people = recognizer.reload_gallery()
             self._tracks.forget_all()  # the rebuilt pipeline numbers its tracks anew
-            log.info("enrolled %s (%d templates); %d people in the gallery",
-                     finished.person_name, finished.templates_saved, people)
         out.append(finished)
 
     def _handle_requests(self, out: list[KioskState]) -> None:
@@ -436,46 +283,58 @@ class CheckInEngine:
                 request = self._requests.get_nowait()
             except queue.Empty:
                 return
-            match request:
-                case SetAdminMode(active=active):
-                    if not active:
-                        self._enter(EngineMode.FACES)
-                    elif self._mode is not EngineMode.ENROLLING:
-                        self._enter(EngineMode.ADMIN)
-                case ListPeople():
-                    out.append(PeopleDirectory(self._desk.people()))
-                case StartEnrollment():
-                    start = (EngineMode.ADMIN if self._mode in (EngineMode.ADMIN,
-                                                                 EngineMode.ENROLLING)
-                             else EngineMode.FACES)
-                    self._enter(EngineMode.ENROLLING)
-                    self._capture = _Capture(request, return_to=start)
-                case LoadSettings() | SaveSettings():
-                    out.extend(self._settings_request(request))
-                case PinEntered(employee_code=code, pin=pin):
-                    if self._alt is not None and self._mode in (EngineMode.FACES,
-                                                                EngineMode.KEYPAD):
-                        self._alt_outcome(self._alt.punch_with_pin(code, pin, self._clock()),
-                                          out)
-                case SetKeypadOpen(active=active):
-                    self._keypad(active)
-                    if not active:
-                        self._face_code.cancel()  # an unanswered question is dropped
-                case FaceCodeEntered(employee_code=code):
-                    self._answer_code(code, out)
-                case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
-                    self._acknowledge(person_id, reminder_id)
-                case RunDoctor():
-                    if self._doctor is not None:
-                        out.append(self._doctor())
-                case SkipEnrollmentPose():
-                    if self._capture is not None and self._capture.guide is not None:
-                        self._capture.guide.skip_pose()
-                case CancelEnrollment():
-                    if self._capture is not None:
-                        out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
-                                                      error="cancelled"))
-                        self._enter(self._capture.return_to)
+            self._handle(request, out)
+
+    def _handle(self, request: WorkerRequest, out: list[KioskState]) -> None:
+        """One request from the GUI thread; its answers (if any) go to ``out``."""
+        match request:
+            case SetAdminMode(active=active):
+                if not active:
+                    self._enter(EngineMode.FACES)
+                elif self._mode is not EngineMode.ENROLLING:
+                    self._enter(EngineMode.ADMIN)
+            case ListPeople():
+                out.append(PeopleDirectory(self._desk.people()))
+            case StartEnrollment() | SkipEnrollmentPose() | CancelEnrollment():
+                self._enrolment_request(request, out)
+            case LoadSettings() | SaveSettings():
+                out.extend(self._settings_request(request))
+            case PinEntered(employee_code=code, pin=pin):
+                if self._alt is not None and self._mode in (EngineMode.FACES,
+                                                            EngineMode.KEYPAD):
+                    self._doors.alt_outcome(
+                        self._alt.punch_with_pin(code, pin, self._clock()), out)
+            case SetKeypadOpen(active=active):
+                self._keypad(active)
+                if not active:
+                    self._face_code.cancel()  # an unanswered question is dropped
+            case FaceCodeEntered(employee_code=code):
+                self._answer_code(code, out)
+            case AcknowledgeReminder(person_id=person_id, reminder_id=reminder_id):
+                self._acknowledge(person_id, reminder_id)
+            case RunDoctor():
+                if self._doctor is not None:
+                    out.append(self._doctor())
+
+    def _enrolment_request(self, request: StartEnrollment | SkipEnrollmentPose |
+                           CancelEnrollment, out: list[KioskState]) -> None:
+        """Start an enrolment capture (from FACES or the admin screens), skip its pose, or
+        cancel it (back to the mode it started from)."""
+        match request:
+            case StartEnrollment():
+                start = (EngineMode.ADMIN if self._mode in (EngineMode.ADMIN,
+                                                             EngineMode.ENROLLING)
+                         else EngineMode.FACES)
+                self._enter(EngineMode.ENROLLING)
+                self._capture = _Capture(EnrolSession(request), return_to=start)
+            case SkipEnrollmentPose():
+                if self._capture is not None:
+                    self._capture.session.skip_pose()
+            case CancelEnrollment():
+                if self._capture is not None:
+                    out.append(EnrollmentFinished(None, "", 0, 0, ok=False,
+                                                  error="cancelled"))
+                    self._enter(self._capture.return_to)
 
     def _keypad(self, open_: bool) -> None:
         """The PIN keypad opened or closed on the staff screen (ignored in admin modes)."""
@@ -488,8 +347,8 @@ class CheckInEngine:
         """The code typed for face + code (kiosk.app.face_code): punch or refuse."""
         if self._recognizer is None or self._mode in (EngineMode.ADMIN, EngineMode.ENROLLING):
             return
-        self._alt_outcome(self._face_code.answer(code, self._recognizer, self._clock(),
-                                                 time.monotonic()), out)
+        self._doors.alt_outcome(self._face_code.answer(code, self._recognizer, self._clock(),
+                                                       time.monotonic()), out)
 
     def _acknowledge(self, person_id: UUID, reminder_id: str) -> None:
         """A touch on "Got it" (kiosk.app.reminders): a reminder_ack event, status kept."""
@@ -539,14 +398,3 @@ class CheckInEngine:
                              pack=self._pack_name, kiosk_name=self._kiosk_name,
                              models_ready=self._recognizer is not None))
 
-
-def _live_face(image: ImageBGR, decision: FaceDecision) -> bytes | None:
-    """JPEG of the face decided on (faceid.snapshot: the box with a little context), for the
-    confirmation card; None without a box. Never costs the greeting of a saved punch."""
-    if decision.box is None:
-        return None
-    try:
-        return face_snapshot_jpeg(image, decision.box)
-    except EXPECTED_ERRORS as exc:
-        log.warning("greeting without the live face: %s", exc)
-        return None

@@ -21,7 +21,7 @@ from attendance.names import FORMULA_REFUSAL, starts_like_formula
 from attendance.reminders import MAX_ON_SCREEN
 from faceid.types import FloatArray, ImageBGR
 from kiosk.app import reminders
-from kiosk.app.duplicates import already_enrolled
+from kiosk.app.duplicates import AlreadyEnrolled, already_enrolled
 from kiosk.app.greeting import (
     earlier_punches,
     schedule_from_store,
@@ -34,6 +34,7 @@ from kiosk.settings import KioskSettings
 from kiosk.store import Chip, Consent, KioskStore, Person, PunchKind, PunchSource, open_store
 
 if TYPE_CHECKING:
+    from faceid.enrollment import EnrollmentResult
     from kiosk.app.rolling import RollingOffer
     from kiosk.hw.speech import GreetingSpeaker
 
@@ -244,8 +245,19 @@ class StoreDesk:
                                       error=duplicate.message(),
                                       lookalike_id=duplicate.person_id,
                                       lookalike_name=duplicate.display_name)
+        saved = self._save_enrollment(person, person_id is None, pack, result, duplicate,
+                                      consent_notice_version, collected_by)
+        return EnrollmentFinished(person.id, person.display_name, saved, rejected, ok=True)
+
+    def _save_enrollment(self, person: Person, new: bool, pack: Any,
+                         result: EnrollmentResult, duplicate: AlreadyEnrolled | None,
+                         consent_notice_version: str, collected_by: str) -> int:
+        """Store the accepted templates, chips and consent of an enrolment that passed its
+        checks (``new``: no person id was given) with its upload queued in the same
+        transaction, then audit it; the number of templates saved."""
+        rejected = len(result.rejected)
         confirmed = () if duplicate is None else (duplicate.person_id,)
-        created_here = person_id is None or self.store.biometrics.person(person.id) is None
+        created_here = new or self.store.biometrics.person(person.id) is None
         if created_here:
             self.store.biometrics.upsert_person(person)
         consent = Consent(person_id=person.id, given_at=datetime.now(UTC),
@@ -271,7 +283,7 @@ class StoreDesk:
                           "consent_id": str(consent.id)})
         log.info("enrolled %s: %d templates, %d images rejected", person.id, len(saved),
                  rejected)  # the id only: logs name no one
-        return EnrollmentFinished(person.id, person.display_name, len(saved), rejected, ok=True)
+        return len(saved)
 
     def _person_for_enrollment(self, person_id: UUID | None, name: str,
                                department: str) -> Person:

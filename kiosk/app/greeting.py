@@ -12,6 +12,7 @@ sent. Expected fields (the names of attendance's dataclasses):
   shift_assignment: id, shift_type_id, start "YYYY-MM-DD", end (or null), person_id or
                     department_id
   holiday:          day "YYYY-MM-DD", name, department_id (or null)
+  leave:            person_id, start, end "YYYY-MM-DD" (inclusive): approved leave
 Records that do not fit are skipped with a warning, so a bad record never stops check-ins.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -55,21 +57,38 @@ def schedule_from_store(store: KioskStore, zone_name: str) -> attendance.Schedul
     assignments = [a for a in _convert(data.assignments, _assignment, "shift assignment")
                    if a.shift_type_id in known]
     holidays = _convert(data.holidays, _holiday, "holiday")
-    return attendance.Schedule(shift_types, assignments, holidays, zone=zone_name)
+    leaves = _convert(data.leaves, _leave, "leave")
+    return attendance.Schedule(shift_types, assignments, holidays, zone=zone_name,
+                               leaves=leaves)
 
 
 def verdict_text(schedule: attendance.Schedule, person: StorePerson, punch: Punch,
                  earlier: list[Punch], cooldown_s: int, language: str,
                  device_id: str) -> tuple[PunchDirection, str, bool]:
     """(check-in or check-out, "Đúng giờ" / "Late by 12 minutes" ..., quiet) for ``punch``;
-    quiet: the verdict says nothing about the person ("no shift today"), shown small."""
+    quiet: the verdict says nothing about the person ("no shift today"), shown small. A
+    person on approved leave that day (the domain's precedence: a holiday comes first) is
+    told no lateness; the punch is recorded all the same (the server decides the day)."""
+    who, domain_punch = to_domain_person(person), to_domain_punch(punch, device_id)
     verdict = attendance.verdict_at_kiosk(
-        schedule, to_domain_person(person), to_domain_punch(punch, device_id),
-        [to_domain_punch(p, device_id) for p in earlier], cooldown_s)
+        schedule, who, domain_punch, [to_domain_punch(p, device_id) for p in earlier],
+        cooldown_s)
+    if verdict.status is not attendance.VerdictStatus.DUPLICATE \
+            and _on_leave(schedule, who, domain_punch):
+        verdict = replace(verdict, status=attendance.VerdictStatus.ON_LEAVE, minutes=0,
+                          reason="on_leave")
     direction = (PunchDirection.CHECK_OUT if verdict.kind is attendance.PunchKind.CHECK_OUT
                  else PunchDirection.CHECK_IN)
     quiet = verdict.status is attendance.VerdictStatus.NO_SHIFT
     return direction, attendance.describe(verdict, language), quiet
+
+
+def _on_leave(schedule: attendance.Schedule, person: attendance.Person,
+              punch: attendance.Punch) -> bool:
+    """Whether nothing is expected of ``person`` on the punch's day because of leave."""
+    day = schedule.attendance_date(person, punch.captured_at)
+    context = attendance.day_context(schedule, person, day)
+    return attendance.nothing_expected(context) is attendance.DayStatus.ON_LEAVE
 
 
 def earlier_punches(store: KioskStore, person_id: UUID, punch: Punch) -> list[Punch]:
@@ -113,6 +132,12 @@ def _holiday(record: dict[str, Any]) -> attendance.Holiday:
     return attendance.Holiday(day=date.fromisoformat(record["day"]),
                               name=str(record.get("name", "")),
                               department_id=_uuid_or_none(record.get("department_id")))
+
+
+def _leave(record: dict[str, Any]) -> attendance.Leave:
+    return attendance.Leave(person_id=UUID(str(record["person_id"])),
+                            start=date.fromisoformat(record["start"]),
+                            end=date.fromisoformat(record["end"]))
 
 
 def _uuid_or_none(value: object) -> UUID | None:

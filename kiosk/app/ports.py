@@ -124,8 +124,9 @@ class Recognizer(Protocol):
         """The quality gate's minimum face size, box shorter side in pixels."""
         ...
 
-    def reload_gallery(self) -> int:
-        """Re-read templates from the store; returns how many people are enrolled."""
+    def reload_gallery(self, wait: bool = True) -> int:
+        """Re-read templates from the store; returns how many people are enrolled. Unless
+        ``wait``, the new gallery's operating point is chosen off this thread."""
         ...
 
     def verify(self, probe: FloatArray, person_id: UUID) -> bool:

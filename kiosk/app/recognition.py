@@ -159,9 +159,9 @@ class PipelineRecognizer:
         """The gallery-aware operating point for these templates, passed to the sink; the
         stored one when it was chosen for this very gallery and these settings (a restart:
         at 5,000 people choosing takes seconds). Unless ``wait``, with a point already in
-        use, that one is returned and the new one is chosen off this thread
-        (``_take_point`` applies it when ready)."""
-        from faceid.operating_point import OperatingPoint
+        use, that one (or a stricter quick bound: faceid.operating_point.interim) is returned
+        and the new one is chosen off this thread (``_take_point`` applies it when ready)."""
+        from faceid.operating_point import OperatingPoint, interim
 
         inputs = self._point_inputs()
         stored = self._stored_point() if self._stored_point is not None else None
@@ -171,7 +171,8 @@ class PipelineRecognizer:
             return OperatingPoint.from_dict(stored)
         if not wait and self.operating_point is not None:
             self._points.submit(lambda: self._compute_point(person_ids, matrix), inputs)
-            return self.operating_point
+            return interim(self.operating_point, self._calibration, len(set(person_ids)),
+                           len(person_ids))
         point = self._compute_point(person_ids, matrix)
         self._store_point(point, inputs)
         return point

@@ -196,7 +196,7 @@ class Biometrics:
         return erased
 
     def reseal_all(self) -> int:
-        """Re-encrypt every template, chip, event attachment, person identity and queued
+        """Re-encrypt every template, chip, event attachment, person identity, leave and queued
         new-person name not under the primary key, and seal any left in the clear
         (kiosk.store.identity).
 
@@ -220,7 +220,8 @@ class Biometrics:
                                        ("events", "attachment", event_context),
                                        ("pending_enrollments", "new_person_sealed",
                                         enrollment_outbox.enrollment_context),
-                                       ("consents", "collected_by", identity.consent_context)):
+                                       ("consents", "collected_by", identity.consent_context),
+                                       ("leaves", "sealed", feed.leave_context)):
             rows = raw.execute(f"SELECT id, {column} FROM {table}").fetchall()
             for row_id, blob in rows:
                 if blob is None or not self._keyring.needs_reseal(blob):

@@ -16,6 +16,9 @@ Wire formats of ``FeedChange.data`` (UPSERT; a DELETE carries at most the erasur
   status ("open" | "acknowledged"), urgent (a leader's nudge), created_at (ISO UTC)
 - shift_type: any JSON object; shift_assignment: person_id or department plus any JSON;
   holiday: day (ISO date) plus any JSON
+- leave: person_id, start, end (ISO dates, inclusive), leave_type_id (or null): approved
+  leave; kept only for a person held here, the days and type sealed (``leave_context``);
+  a DELETE is leave withdrawn or replaced
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import binascii
 import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -61,6 +65,27 @@ def chip_context(chip_id: UUID) -> bytes:
     return f"chip:{chip_id}".encode()
 
 
+def leave_context(leave_id: UUID) -> bytes:
+    """Associated data binding a sealed leave (days and type) to its row."""
+    return f"leave:{leave_id}".encode()
+
+
+def upsert_leave(raw: sqlite3.Connection, keyring: DataKeyring, leave_id: UUID,
+                 data: dict[str, Any]) -> None:
+    """Keep approved leave of a person held here (others' leave is passed over): only what
+    the greeting needs, the days and the type sealed."""
+    person_id = UUID(data["person_id"])
+    if not _holds(raw, person_id):
+        return
+    days = {"start": date.fromisoformat(data["start"]).isoformat(),
+            "end": date.fromisoformat(data["end"]).isoformat(),
+            "leave_type_id": str(data["leave_type_id"]) if data.get("leave_type_id") else None}
+    sealed = keyring.seal(json.dumps(days).encode(), leave_context(leave_id))
+    raw.execute("INSERT INTO leaves (id, person_id, sealed) VALUES (?, ?, ?) ON CONFLICT(id)"
+                " DO UPDATE SET person_id = excluded.person_id, sealed = excluded.sealed",
+                (str(leave_id), str(person_id), sealed))
+
+
 def insert_template(raw: sqlite3.Connection, keyring: DataKeyring, template_id: UUID,
                     person_id: UUID, recognizer_id: str, vector: npt.NDArray[np.float32],
                     created_at: str, rolling: bool = False) -> None:
@@ -85,8 +110,10 @@ def erase_biometrics(raw: sqlite3.Connection, person_id: UUID) -> int:
 
 
 def delete_person_rows(raw: sqlite3.Connection, person_id: UUID) -> bool:
-    """Delete a person's biometrics, consents, reminders and row; True if the person existed."""
+    """Delete a person's biometrics, consents, reminders, leave and row; True if the person
+    existed."""
     key = (str(person_id),)
+    raw.execute("DELETE FROM leaves WHERE person_id = ?", key)
     raw.execute("DELETE FROM templates WHERE person_id = ?", key)
     raw.execute("DELETE FROM chips WHERE person_id = ?", key)
     raw.execute("DELETE FROM reminders WHERE person_id = ?", key)
@@ -158,6 +185,8 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
             if data.get("biometrics_erased"):
                 raw.execute("UPDATE consents SET withdrawn_at = ? WHERE person_id = ? AND"
                             " withdrawn_at IS NULL", (to_iso(utc_now()), key))
+            if not data.get("active", True):  # left the organisation: no leave to greet
+                raw.execute("DELETE FROM leaves WHERE person_id = ?", (key,))
             return erase_biometrics(raw, change.entity_id) > 0
     elif change.entity is FeedEntity.TEMPLATE:
         _upsert_template(raw, keyring, change.entity_id, data)
@@ -173,6 +202,8 @@ def _apply_one(raw: sqlite3.Connection, change: FeedChange, keyring: DataKeyring
     elif change.entity is FeedEntity.HOLIDAY:
         raw.execute("INSERT OR REPLACE INTO holidays (id, day, data) VALUES (?, ?, ?)",
                     (key, str(data["day"]), json.dumps(data)))
+    elif change.entity is FeedEntity.LEAVE:
+        upsert_leave(raw, keyring, change.entity_id, data)
     return False
 
 
@@ -228,6 +259,7 @@ _DELETE_TABLES = {
     FeedEntity.SHIFT_TYPE: "shift_types",
     FeedEntity.SHIFT_ASSIGNMENT: "shift_assignments",
     FeedEntity.HOLIDAY: "holidays",
+    FeedEntity.LEAVE: "leaves",
 }
 
 
@@ -236,7 +268,7 @@ def _delete(raw: sqlite3.Connection, entity: FeedEntity, entity_id: UUID) -> boo
         delete_person_rows(raw, entity_id)
         return True
     table = _DELETE_TABLES.get(entity)
-    if table is None:  # an entity the kiosk keeps nothing of (leave)
+    if table is None:  # an entity the kiosk keeps nothing of
         return False
     raw.execute(f"DELETE FROM {table} WHERE id = ?", (str(entity_id),))
     return entity is FeedEntity.TEMPLATE

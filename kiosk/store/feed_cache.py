@@ -1,11 +1,13 @@
-"""The caches the server's change feed fills (people, templates, reminders, schedules), the
-feed cursor, the schedules as the domain rules read them, and the erasures applied here that
-the server has not yet been told about (confirmed by id: docs/security.md)."""
+"""The caches the server's change feed fills (people, templates, reminders, schedules,
+approved leave), the feed cursor, the schedules as the domain rules read them, and the
+erasures applied here that the server has not yet been told about (confirmed by id:
+docs/security.md)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -99,7 +101,26 @@ class FeedCache:
             assignments=tuple(self._json_rows(
                 "SELECT id, data FROM shift_assignments ORDER BY id")),
             holidays=tuple(self._json_rows("SELECT id, data FROM holidays ORDER BY day")),
+            leaves=tuple(self._leaves()),
         )
+
+    def _leaves(self) -> list[dict[str, Any]]:
+        """Approved leave held here, unsealed: id, person_id, start, end, leave_type_id."""
+        found = []
+        for row in self._conn.query("SELECT id, person_id, sealed FROM leaves ORDER BY id"):
+            days = json.loads(self._keyring.open(bytes(row["sealed"]),
+                                                 feed.leave_context(UUID(row["id"]))))
+            found.append({**days, "id": row["id"], "person_id": row["person_id"]})
+        return found
+
+    def drop_leave_ended_before(self, day: date) -> int:
+        """Delete leave whose last day is before ``day`` (the retention job); returns how
+        many rows were deleted."""
+        ended = [leave["id"] for leave in self._leaves() if leave["end"] < day.isoformat()]
+        with self._conn.transaction() as raw:
+            for leave_id in ended:
+                raw.execute("DELETE FROM leaves WHERE id = ?", (leave_id,))
+        return len(ended)
 
     def _json_rows(self, sql: str) -> list[dict[str, Any]]:
         """Each row's JSON ``data`` with the row's ``id`` (the feed entity id) added."""

@@ -121,6 +121,7 @@ class ShiftData:
     shift_types: tuple[dict[str, Any], ...]
     assignments: tuple[dict[str, Any], ...]
     holidays: tuple[dict[str, Any], ...]
+    leaves: tuple[dict[str, Any], ...] = ()  # person_id, start, end (ISO dates), leave_type_id
 
 
 

@@ -6,6 +6,7 @@
   refused attempts) follow the same period; their attachments left at acknowledgement.
 - Biometrics of inactive people (left the organisation): erased once the person has been
   inactive ``inactive_biometrics_days`` (default 0, i.e. at the next run).
+- Approved leave: deleted the day after its last day (a day's margin for the site's zone).
 - Refused-attempt snapshots (only where the site enables them) stay on the kiosk only until
   the server acknowledged their event.
 
@@ -35,6 +36,7 @@ class RetentionReport:
     punches: int
     people: int
     events: int = 0
+    leaves: int = 0
 
 
 def apply_retention(store: KioskStore, policy: RetentionPolicy,
@@ -58,10 +60,11 @@ def apply_retention(store: KioskStore, policy: RetentionPolicy,
             raw.execute("DELETE FROM chips WHERE person_id = ?", (person_id,))
     if stale:
         conn.vacuum()
-    report = RetentionReport(punches=punches, people=len(stale), events=events)
+    leaves = store.feed.drop_leave_ended_before((now - timedelta(days=1)).date())
+    report = RetentionReport(punches=punches, people=len(stale), events=events, leaves=leaves)
     store.audit_log.record("retention-job", "retention", None,
                 {"punches_deleted": report.punches, "people_biometrics_erased": report.people,
-                 "events_deleted": report.events,
+                 "events_deleted": report.events, "leaves_deleted": report.leaves,
                  "policy": {"synced_punch_days": policy.synced_punch_days,
                             "inactive_biometrics_days": policy.inactive_biometrics_days}})
     log.info("retention: deleted %d synced punches, erased biometrics of %d inactive people",

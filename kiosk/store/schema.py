@@ -172,6 +172,15 @@ def m013_sites(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE people ADD COLUMN resync_stale INTEGER NOT NULL DEFAULT 0")
 
 
+def m014_leave(conn: sqlite3.Connection) -> None:
+    # Approved leave from the feed, for the greeting ("on leave today"): whose in the clear
+    # (as templates and reminders), the days and the type sealed with the data key
+    # (kiosk.store.feed.leave_context); the reason never reaches a kiosk.
+    conn.execute("""CREATE TABLE leaves (
+        id TEXT PRIMARY KEY, person_id TEXT NOT NULL, sealed BLOB NOT NULL)""")
+    conn.execute("CREATE INDEX leaves_person ON leaves(person_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_people_and_biometrics,
     m002_punch_outbox,
@@ -184,4 +193,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     m009_sealed_identity,
     m010_rolling_templates,
     m013_sites,
+    m014_leave,
 )

@@ -1,5 +1,7 @@
-"""Admin mode: PIN entry (or a listed admin's face), then on-kiosk enrollment with consent and
-live capture feedback, and the settings page (kiosk.ui.admin_settings_page).
+"""Admin mode: PIN entry (kiosk.ui.admin_pin_page) or a listed admin's face, then on-kiosk
+enrollment with consent, live capture feedback and, after a look-alike refusal, the
+confirmation of two different people (kiosk.ui.lookalike_confirm), and the settings page
+(kiosk.ui.admin_settings_page).
 
 GUI thread only. The panel never touches the store or the models: it emits WorkerRequest
 objects (``request`` signal) and renders the PeopleDirectory / EnrollmentProgress /
@@ -9,12 +11,10 @@ sends back. ``set_language`` switches every text at once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from uuid import UUID
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceid.types import ImageBGR
-from kiosk.app.admin_lockout import AdminLockout, LockoutStatus
-from kiosk.app.admin_pin import verify_pin
+from kiosk.app.admin_lockout import AdminLockout
 from kiosk.app.requests import (
     CancelEnrollment,
     ListPeople,
@@ -49,31 +48,17 @@ from kiosk.app.state import (
     PeopleDirectory,
     SettingsSaved,
 )
-from kiosk.errors import SettingsError
+from kiosk.ui.admin_pin_page import PinPage
 from kiosk.ui.admin_settings_page import SettingsPage
+from kiosk.ui.admin_style import ACTION_STYLE, CONSENT_STYLE, TOUCH_PX, big, column, white
 from kiosk.ui.enrol_view import CaptureView
+from kiosk.ui.live_texts import LiveTexts
+from kiosk.ui.lookalike_confirm import LookalikeConfirmation
 from kiosk.ui.pinpad import FIELD_STYLE
-from kiosk.ui.strings import Language, text
-from kiosk.ui.touch_keys import NumericKeypad, VietnameseKeyboard
+from kiosk.ui.strings import Language
+from kiosk.ui.touch_keys import VietnameseKeyboard
 
 CONSENT_NOTICE_VERSION = "2026-01-vi-1"
-BIG = "font-size: 20pt;"
-ACTION_STYLE = "font-size: 16pt; padding: 4px;"  # two by two fit half of a 7" panel
-TOUCH_PX = 56  # px: the enrolment page's buttons, dropdown and name field
-INDICATOR_PX = 64  # px: a CONSENT_STYLE box and the spacing before its text
-CHECKBOX_MARGIN_PX = 11  # px: the enrolment page's layout margin, each side
-# The consent box must be seen on the dark page, ticked or not: a white frame on a lighter
-# box, filled green with a white tick mark when ticked.
-CONSENT_STYLE = ("QCheckBox { font-size: 18pt; color: white; spacing: 16px; } "
-                 "QCheckBox::indicator { width: 36px; height: 36px; border: 3px solid #ffffff; "
-                 "border-radius: 6px; background: #37474f; } "
-                 "QCheckBox::indicator:checked { background: #2ecc71; }")
-
-
-def _big(widget: QWidget) -> QWidget:
-    widget.setStyleSheet(BIG)
-    widget.setMinimumHeight(TOUCH_PX)  # touch-friendly
-    return widget
 
 
 class AdminPanel(QStackedWidget):
@@ -87,11 +72,12 @@ class AdminPanel(QStackedWidget):
     def __init__(self, pin_hash: str | None, language: Language,
                  lockout: AdminLockout | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._pin_hash = pin_hash
-        self.lockout = lockout if lockout is not None else AdminLockout()
-        self._language: Language = language
-        self._texts: list[tuple[Callable[[str], None], str, dict[str, object]]] = []
-        self.pin_page = self._build_pin_page()
+        self._texts = LiveTexts(language)
+        self.pin_page = PinPage(pin_hash, lockout if lockout is not None else AdminLockout(),
+                                language)
+        self.pin_page.unlocked.connect(self._unlock)
+        self.pin_page.cancelled.connect(self.leave)
+        self.pin_page.activity.connect(self.activity)
         self.enroll_page = self._build_enroll_page()
         self.settings_page = SettingsPage(language)
         self.settings_page.save.connect(self.request)
@@ -103,61 +89,14 @@ class AdminPanel(QStackedWidget):
         self.unlocked = False
 
     # -- pages --------------------------------------------------------------------------
-    def _build_pin_page(self) -> QWidget:
-        """Prompt, masked field, message and Cancel beside the keypad (landscape) or above
-        it (portrait): the direction follows the panel's shape (``resizeEvent``)."""
-        page = QWidget()
-        self.pin_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, page)
-        info, column = self._column()
-        column.addStretch(1)
-        self.pin_prompt = QLabel()
-        self._tr(self.pin_prompt.setText, "admin.pin_prompt")
-        self.pin_prompt.setStyleSheet("font-size: 28pt; color: white;")
-        self.pin_prompt.setWordWrap(True)
-        self.pin_input = QLineEdit()
-        self.pin_input.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_input.setStyleSheet(FIELD_STYLE)  # dark text on white: readable
-        self.pin_input.setMinimumSize(280, 64)
-        self.pin_message = QLabel("")
-        self.pin_message.setStyleSheet("font-size: 20pt; color: #ff8a80;")
-        self.pin_message.setWordWrap(True)
-        pin_cancel = QPushButton()
-        self._tr(pin_cancel.setText, "admin.cancel")
-        pin_cancel.clicked.connect(self.leave)
-        for widget in (self.pin_prompt, self.pin_input, self.pin_message, _big(pin_cancel)):
-            column.addWidget(widget)
-        column.addStretch(1)
-        self.pin_keypad = NumericKeypad(self.pin_input, text("admin.enter", self._language))
-        self._tr(self.pin_keypad.keys["ok"].setText, "admin.enter")
-        self.pin_keypad.submitted.connect(self.submit_pin)
-        self.pin_keypad.activity.connect(self.activity)
-        self.pin_keypad.setMaximumWidth(480)
-        self.pin_layout.addWidget(info, 1)
-        self.pin_layout.addWidget(self.pin_keypad, 1)
-        return page
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         portrait = event.size().height() > event.size().width()
         direction = (QBoxLayout.Direction.TopToBottom if portrait
                      else QBoxLayout.Direction.LeftToRight)
-        self.pin_layout.setDirection(direction)
+        self.pin_page.set_direction(direction)
         self.enroll_form_layout.setDirection(direction)
         super().resizeEvent(event)
-        self._fit_confirm()
-
-    def _fit_confirm(self) -> None:
-        """The look-alike confirmation's font: the largest from 18 pt down to 11 pt at which
-        its one line fits beside its box across the page."""
-        box = self.confirm_different
-        room = self.width() - 2 * CHECKBOX_MARGIN_PX - INDICATOR_PX  # the page fills the panel
-        font = QFont(box.font())
-        size_pt = 18
-        while size_pt > 11:
-            font.setPointSize(size_pt)
-            if QFontMetrics(font).horizontalAdvance(box.text()) <= room:
-                break
-            size_pt -= 1
-        box.setStyleSheet(CONSENT_STYLE.replace("font-size: 18pt", f"font-size: {size_pt}pt"))
+        self.confirm_different.fit(self.width())  # the page fills the panel
 
     def _build_enroll_page(self) -> QWidget:
         """Who (title, staff dropdown, new name) beside what to do (consent, buttons,
@@ -168,68 +107,72 @@ class AdminPanel(QStackedWidget):
         form = self.enroll_form_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight,
                                                     self.enroll_form)
         form.setContentsMargins(0, 0, 0, 0)
-        who, who_column = self._column()
+        self.enroll_rest, rest = column()
+        self.enroll_notes, notes = column()  # under the name: the page's lower half
+        form.addWidget(self._build_who(), 1)
+        self._build_enroll_actions(rest, notes)
+        rest.addStretch(1)
+        form.addWidget(self.enroll_rest, 1)
+        layout.addWidget(self.enroll_form, 1)  # all the height: wrapped texts never squeezed
+        # shown after a look-alike refusal: the admin confirms two different people; across
+        # the whole page (a name is long), its font fitted to the width
+        self.enroll_confirm, confirm = column()
+        self.confirm_different = LookalikeConfirmation()
+        confirm.addWidget(self.confirm_different)
+        layout.addWidget(self.enroll_confirm)
+        self._build_enroll_overlays(layout)
+        self._enroll_layout = layout
+        return page
+
+    def _build_who(self) -> QWidget:
+        """Title, staff dropdown and the new person's name, with the doctor's notes under."""
+        who, who_column = column()
         # While the on-screen keyboard is open only the name label, field and keyboard show
         # (it fits 800x480); ``top`` and ``rest`` hold everything else.
-        self.enroll_top, top = self._column()
+        self.enroll_top, top = column()
         title = QLabel()
-        self._tr(title.setText, "enroll.title")
+        self._texts.bind(title.setText, "enroll.title")
         title.setStyleSheet("font-size: 26pt; font-weight: bold; color: white;")
         title.setWordWrap(True)
         top.addWidget(title)
-        top.addWidget(self._white(self._label("enroll.pick_person")))
+        top.addWidget(white(self._label("enroll.pick_person")))
         self.person_picker = QComboBox()  # nobody chosen until the admin picks someone
-        self._tr(self.person_picker.setPlaceholderText, "enroll.pick_person")
-        top.addWidget(_big(self.person_picker))
+        self._texts.bind(self.person_picker.setPlaceholderText, "enroll.pick_person")
+        top.addWidget(big(self.person_picker))
         who_column.addWidget(self.enroll_top)
-        who_column.addWidget(self._white(self._label("enroll.new_person")))
+        who_column.addWidget(white(self._label("enroll.new_person")))
         self.new_name = QLineEdit()
-        self._tr(self.new_name.setPlaceholderText, "enroll.name_placeholder")
+        self._texts.bind(self.new_name.setPlaceholderText, "enroll.name_placeholder")
         self.new_name.setStyleSheet(FIELD_STYLE)
         self.new_name.setMinimumHeight(TOUCH_PX)
         self.new_name.installEventFilter(self)  # a touch opens the on-screen keyboard
         self.new_name.textChanged.connect(self._typed_name)
         self.person_picker.activated.connect(self._picked_person)
         who_column.addWidget(self.new_name)
-        self.enroll_rest, rest = self._column()
-        self.enroll_notes, notes = self._column()  # under the name: the page's lower half
-        self._build_enroll_actions(rest, notes)
         who_column.addWidget(self.enroll_notes)
         who_column.addStretch(1)
-        form.addWidget(who, 1)
-        rest.addStretch(1)
-        form.addWidget(self.enroll_rest, 1)
-        layout.addWidget(self.enroll_form, 1)  # all the height: wrapped texts never squeezed
-        # shown after a look-alike refusal: the admin confirms two different people; across
-        # the whole page (a name is long), its font fitted to the width (``_fit_confirm``)
-        self.enroll_confirm, confirm = self._column()
-        self.confirm_different = QCheckBox()
-        self.confirm_different.setStyleSheet(self.consent.styleSheet())
-        self.confirm_different.setVisible(False)
-        self.confirm_different.setMinimumHeight(40)  # never squeezed under its text
-        self._lookalike: tuple[UUID, str] | None = None
-        confirm.addWidget(self.confirm_different)
-        layout.addWidget(self.enroll_confirm)
-        self.name_keyboard = VietnameseKeyboard(self.new_name, text("admin.ok", self._language))
-        self._tr(self.name_keyboard.keys["done"].setText, "admin.ok")
+        return who
+
+    def _build_enroll_overlays(self, layout: QVBoxLayout) -> None:
+        """The on-screen keyboard for the name and the capture view, both hidden."""
+        self.name_keyboard = VietnameseKeyboard(self.new_name, self._texts("admin.ok"))
+        self._texts.bind(self.name_keyboard.keys["done"].setText, "admin.ok")
         self.name_keyboard.activity.connect(self.activity)
         self.name_keyboard.done.connect(self.close_name_keyboard)
         self.name_keyboard.hide()
         layout.addWidget(self.name_keyboard)
         # While a capture runs the live camera with its framing oval replaces the form.
-        self.capture_view = CaptureView(self._language)
+        self.capture_view = CaptureView(self._texts.language)
         self.capture_view.cancel.connect(self.cancel_capture)
         self.capture_view.skip.connect(self.skip_pose)
         self.capture_view.hide()
         layout.addWidget(self.capture_view, 1)
-        self._enroll_layout = layout
-        return page
 
     def _show_capture(self, capturing: bool) -> None:
         """The capture view in place of the form (True) or the form back (False)."""
         self.name_keyboard.hide()
         self.capture_view.replace_form(self._enroll_layout, capturing, keep=self.name_keyboard)
-        self.confirm_different.setVisible(not capturing and self._lookalike is not None)
+        self.confirm_different.setVisible(not capturing and self.confirm_different.offered)
 
     @property
     def capturing(self) -> bool:
@@ -251,13 +194,6 @@ class AdminPanel(QStackedWidget):
         self.capture_view.skip_button.hide()  # until the engine offers it again
         self.request.emit(SkipEnrollmentPose())
 
-    @staticmethod
-    def _column() -> tuple[QWidget, QVBoxLayout]:
-        widget = QWidget()
-        column = QVBoxLayout(widget)
-        column.setContentsMargins(0, 0, 0, 0)
-        return widget, column
-
     def _build_enroll_actions(self, layout: QVBoxLayout, notes: QVBoxLayout) -> None:
         """Consent, the action buttons (two by two) and the capture feedback of the
         enrolment page; the capture hint and the doctor's lines go to ``notes``. The consent
@@ -265,10 +201,11 @@ class AdminPanel(QStackedWidget):
         self.consent = QCheckBox()
         self.consent.setStyleSheet(CONSENT_STYLE)
         self.consent.setMinimumSize(TOUCH_PX, TOUCH_PX)
-        self.consent_text = self._white(QLabel())
+        self.consent_text = white(QLabel())
         self.consent_text.setStyleSheet("font-size: 16pt; color: white; "
                                         "background: transparent;")
-        self._tr(self.consent_text.setText, "enroll.consent", version=CONSENT_NOTICE_VERSION)
+        self._texts.bind(self.consent_text.setText, "enroll.consent",
+                         version=CONSENT_NOTICE_VERSION)
         self.consent_text.installEventFilter(self)
         consent = QHBoxLayout()
         consent.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
@@ -284,9 +221,9 @@ class AdminPanel(QStackedWidget):
             button.setMinimumHeight(TOUCH_PX)
             buttons.addWidget(button, index // 2, index % 2)
         layout.addLayout(buttons)
-        self.progress = self._white(QLabel(""))
-        self.guidance = self._white(self._label("enroll.turn_hint"))
-        self.result = self._white(QLabel(""))
+        self.progress = white(QLabel(""))
+        self.guidance = white(self._label("enroll.turn_hint"))
+        self.result = white(QLabel(""))
         self.doctor_lines = QLabel("")
         self.doctor_lines.setWordWrap(True)
         self.doctor_lines.setStyleSheet("font-size: 12pt; color: #cfd8dc; background: "
@@ -300,7 +237,7 @@ class AdminPanel(QStackedWidget):
 
     def _button(self, key: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton()
-        self._tr(button.setText, key)
+        self._texts.bind(button.setText, key)
         button.clicked.connect(slot)
         return button
 
@@ -328,78 +265,26 @@ class AdminPanel(QStackedWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def _tr(self, setter: Callable[[str], None], key: str, **values: object) -> None:
-        """Set a text now and again whenever the language changes."""
-        self._texts.append((setter, key, values))
-        setter(text(key, self._language, **values))
-
     def _label(self, key: str) -> QLabel:
         label = QLabel()
-        self._tr(label.setText, key)
+        self._texts.bind(label.setText, key)
         return label
 
     def set_language(self, language: Language) -> None:
         """Switch every text of the panel (and its settings page) to ``language``."""
-        self._language = language
-        for setter, key, values in self._texts:
-            setter(text(key, language, **values))
+        self._texts.set_language(language)
+        self.pin_page.set_language(language)
         self.settings_page.set_language(language)
         self.capture_view.set_language(language)
-
-    @staticmethod
-    def _white(label: QLabel) -> QLabel:
-        label.setStyleSheet("font-size: 18pt; color: white; background: transparent;")
-        label.setWordWrap(True)
-        return label
 
     # -- actions ------------------------------------------------------------------------
     def open_pin_page(self) -> None:
         self.unlocked = False
-        self.pin_input.clear()
         if self.capturing:  # admin mode was left mid-capture (the capture was cancelled)
             self._show_capture(False)
             self.start_button.setEnabled(True)
-        status = self.lockout.status()
-        if status.locked_for_s > 0:
-            self.pin_message.setText(self._locked_text(status))
-        else:
-            self.pin_message.setText("" if self._pin_hash else text("admin.pin_unset",
-                                                                     self._language))
+        self.pin_page.reset()
         self.setCurrentWidget(self.pin_page)
-
-    def submit_pin(self) -> None:
-        """Check the PIN typed on the keypad; wrong ones count toward a persistent lock."""
-        self.activity.emit()
-        pin = self.pin_input.text()
-        self.pin_input.clear()
-        status = self.lockout.status()
-        if status.locked_for_s > 0:
-            self.pin_message.setText(self._locked_text(status))
-            return
-        if not pin:
-            return
-        try:
-            ok = self._pin_hash is not None and verify_pin(pin, self._pin_hash)
-        except SettingsError:
-            ok = False
-        if ok:
-            self.lockout.record_success()
-            self._unlock()
-            return
-        status = self.lockout.record_failure()
-        if status.locked_for_s > 0:
-            self.pin_message.setText(self._locked_text(status))
-        elif self._pin_hash is None:
-            self.pin_message.setText(text("admin.pin_unset", self._language))
-        else:
-            self.pin_message.setText(text("admin.pin_wrong", self._language,
-                                          left=status.attempts_left))
-
-    def _locked_text(self, status: LockoutStatus) -> str:
-        seconds = math.ceil(status.locked_for_s)
-        wait = (text("admin.minutes", self._language, n=math.ceil(seconds / 60))
-                if seconds >= 60 else text("admin.seconds", self._language, n=seconds))
-        return text("admin.pin_locked", self._language, wait=wait)
 
     def _unlock(self) -> None:
         self.unlocked = True
@@ -413,8 +298,7 @@ class AdminPanel(QStackedWidget):
             return
         self.activity.emit()
         self._unlock()
-        self.result.setText(text("admin.face_welcome", self._language,
-                                 name=entry.person_name))
+        self.result.setText(self._texts("admin.face_welcome", name=entry.person_name))
 
     def open_enroll_page(self) -> None:
         self.activity.emit()
@@ -433,17 +317,16 @@ class AdminPanel(QStackedWidget):
     def start_enrollment(self) -> None:
         self.activity.emit()
         if not self.consent.isChecked():
-            self.result.setText(text("enroll.need_consent", self._language))
+            self.result.setText(self._texts("enroll.need_consent"))
             return
         name = self.new_name.text().strip()
         person_id = None if name else self.person_picker.currentData()
         if person_id is None and not name:
-            self.result.setText(text("enroll.need_person", self._language))
+            self.result.setText(self._texts("enroll.need_person"))
             return
         self.result.setText("")
         self.start_button.setEnabled(False)
-        confirmed = (self._lookalike[0],) if self._lookalike is not None and \
-            self.confirm_different.isChecked() else ()
+        confirmed = self.confirm_different.confirmed()
         self._show_capture(True)
         self.request.emit(StartEnrollment(person_id=person_id, new_person_name=name,
                                           consent_notice_version=CONSENT_NOTICE_VERSION,
@@ -492,8 +375,8 @@ class AdminPanel(QStackedWidget):
     def render_progress(self, progress: EnrollmentProgress) -> None:
         """The pose asked, the oval's cue and any refusal (kiosk.ui.enrol_view)."""
         self.activity.emit()
-        self.progress.setText(text("enroll.progress", self._language,
-                                   captured=progress.captured, target=progress.target))
+        self.progress.setText(self._texts("enroll.progress", captured=progress.captured,
+                                          target=progress.target))
         self.capture_view.show_progress(progress)
 
     def render_finished(self, finished: EnrollmentFinished) -> None:
@@ -501,23 +384,12 @@ class AdminPanel(QStackedWidget):
         self.start_button.setEnabled(True)
         self._show_capture(False)
         if finished.ok:
-            self.result.setText(text("enroll.done", self._language,
-                                     count=finished.templates_saved, name=finished.person_name))
+            self.result.setText(self._texts("enroll.done", count=finished.templates_saved,
+                                            name=finished.person_name))
             self.consent.setChecked(False)
             self.name_keyboard.clear()
         else:
-            error = (text(f"enroll.problem.{finished.problem}", self._language)
+            error = (self._texts(f"enroll.problem.{finished.problem}")
                      if finished.problem else finished.error)
-            self.result.setText(text("enroll.failed", self._language, error=error))
-        self._offer_confirmation(finished)
-
-    def _offer_confirmation(self, finished: EnrollmentFinished) -> None:
-        """After a look-alike refusal, let the admin confirm different people (unticked)."""
-        self._lookalike = (None if finished.ok or finished.lookalike_id is None
-                           else (finished.lookalike_id, finished.lookalike_name))
-        self.confirm_different.setChecked(False)
-        self.confirm_different.setVisible(self._lookalike is not None)
-        if self._lookalike is not None:
-            self.confirm_different.setText(text("enroll.confirm_different", self._language,
-                                                name=self._lookalike[1]))
-            self._fit_confirm()
+            self.result.setText(self._texts("enroll.failed", error=error))
+        self.confirm_different.offer(finished, self._texts, self.width())

@@ -112,12 +112,7 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
     app = QApplication.instance() or QApplication([])
     use_kiosk_font()
     del app  # the instance lives on in Qt; the local name is not needed
-    window = KioskWindow(language=parts.language,
-                         zone=ZoneInfo(parts.zone_name), card_seconds=parts.card_seconds,
-                         admin_timeout_s=parts.admin_timeout_s,
-                         admin_pin_hash=parts.admin_pin_hash,
-                         preview_buffer=parts.preview_frames, sound=parts.sound,
-                         admin_lockout=parts.admin_lockout)
+    window = _make_window(parts)
     worker = InferenceWorker(parts.build_engine)
     report = report if report is not None else RunReport()
     started = time.monotonic()
@@ -129,17 +124,7 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
         window.show_state(state)
         if observer is not None and observer(state):
             QTimer.singleShot(0, window.close)
-        if isinstance(state, Greeting):
-            report.greetings += 1
-            if not state.repeat:
-                report.punches += 1
-            else:
-                report.repeats += 1
-            if limits.exit_after_punches and report.punches >= limits.exit_after_punches:
-                QTimer.singleShot(0, window.close)
-        if (limits.exit_when_camera_ends and isinstance(state, CameraState)
-                and state.phase is CameraPhase.ENDED):
-            QTimer.singleShot(500, window.close)  # let the last frames' states arrive
+        _follow_limits(state, window, report, limits)
 
     def on_failed(message: str) -> None:
         exit_code[0] = 2
@@ -166,6 +151,31 @@ def run_kiosk_app(parts: KioskParts, limits: RunLimits, *, offscreen: bool = Fal
         _shutdown(parts, window, worker, report)
         report.seconds = time.monotonic() - started
     return exit_code[0]
+
+
+def _make_window(parts: KioskParts) -> KioskWindow:
+    return KioskWindow(language=parts.language,
+                       zone=ZoneInfo(parts.zone_name), card_seconds=parts.card_seconds,
+                       admin_timeout_s=parts.admin_timeout_s,
+                       admin_pin_hash=parts.admin_pin_hash,
+                       preview_buffer=parts.preview_frames, sound=parts.sound,
+                       admin_lockout=parts.admin_lockout)
+
+
+def _follow_limits(state: object, window: KioskWindow, report: RunReport,
+                   limits: RunLimits) -> None:
+    """Count a greeting in ``report``; close the window (soon) when a run limit is reached."""
+    if isinstance(state, Greeting):
+        report.greetings += 1
+        if not state.repeat:
+            report.punches += 1
+        else:
+            report.repeats += 1
+        if limits.exit_after_punches and report.punches >= limits.exit_after_punches:
+            QTimer.singleShot(0, window.close)
+    if (limits.exit_when_camera_ends and isinstance(state, CameraState)
+            and state.phase is CameraPhase.ENDED):
+        QTimer.singleShot(500, window.close)  # let the last frames' states arrive
 
 
 def show_full_screen(window: KioskWindow) -> None:

@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_review_commands(sub)  # kiosk enrolments and held punches awaiting review
 
+    from sync_server.cli.sites import register_site_commands
+
+    register_site_commands(sub)  # sites: list, create, rename, assign kiosks / departments
+
     rotate = sub.add_parser("rotate-key", help="re-encrypt templates and chips under a new "
                             "data key", description="With $SYNC_SERVER_DATA_KEY='new,old' "
                             "re-encrypt under 'new'; otherwise add a new key to the key file, "

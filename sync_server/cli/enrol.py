@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sync_server.cli.actor import cli_actor
 from sync_server.settings import ServerSettings
 
 LAYOUT = ("Layout: PATH/CODE/*.jpg (one sub-folder per person, named by the employee code) or "
@@ -63,7 +64,7 @@ def enroll_folder_command(args: argparse.Namespace, settings: ServerSettings) ->
     engine = make_engine(settings.database.url)
     try:
         report = import_photos(session_factory(engine), FaceEnroller(settings.vision), entries,
-                               "cli", args.consent_notice, args.collected_by, progress)
+                               cli_actor(), args.consent_notice, args.collected_by, progress)
     finally:
         engine.dispose()
     refused = [o for o in report.outcomes if o.refused]

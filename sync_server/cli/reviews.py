@@ -1,5 +1,5 @@
 """CLI commands for what kiosks sent that waits for a person: ``kiosk-enrolments`` and
-``held-punches`` (list, approve, reject; audited as "cli").
+``held-punches`` (list, approve, reject; audited as ``cli:<operating-system user>``).
 
 The web pages (/hr/kiosk-enrolments, /hr/held-punches) are the everyday door; these serve
 scripts and a site without a browser at hand. Wired with ``register_review_commands``.
@@ -12,9 +12,8 @@ import sys
 import uuid
 from typing import Any
 
+from sync_server.cli.actor import cli_actor
 from sync_server.settings import ServerSettings
-
-ACTOR = "cli"
 
 
 def register_review_commands(subparsers: Any) -> None:
@@ -65,10 +64,10 @@ def _kiosk_enrolments(args: argparse.Namespace, settings: ServerSettings) -> int
         pending = kiosk_enrolments.list_pending(session)
         approve = [p.id for p in pending] if args.approve_all else _ids(args.approve)
         for enrolment_id in approve:
-            released = kiosk_enrolments.approve(session, enrolment_id, ACTOR)
+            released = kiosk_enrolments.approve(session, enrolment_id, cli_actor())
             _say(f"approved {enrolment_id} ({released} held punch(es) now count)")
         for enrolment_id in _ids(args.reject):
-            kiosk_enrolments.reject(session, enrolment_id, ACTOR)
+            kiosk_enrolments.reject(session, enrolment_id, cli_actor())
             _say(f"rejected {enrolment_id}")
         if not (approve or args.reject):
             for p in pending:
@@ -88,7 +87,7 @@ def _held_punches(args: argparse.Namespace, settings: ServerSettings) -> int:
         for texts, decision in ((args.approve, punch_review.Decision.APPROVE),
                                 (args.reject, punch_review.Decision.REJECT)):
             if texts:
-                done += punch_review.decide(session, _ids(texts), decision, ACTOR)
+                done += punch_review.decide(session, _ids(texts), decision, cli_actor())
         if args.approve or args.reject:
             _say(f"{done} punch(es) decided")
             return 0

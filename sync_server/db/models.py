@@ -7,13 +7,14 @@ growing integer that orders the feed and is the kiosks' cursor.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -61,6 +62,8 @@ class Person(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # An explicit site; NULL: the department's site, else the default site.
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    # The day they joined the organisation (leave accrues from its month); NULL: not known.
+    joined_on: Mapped[date | None] = mapped_column(Date)
 
 
 class LookalikePair(Base):

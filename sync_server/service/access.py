@@ -40,7 +40,7 @@ def open_request(session: Session, person_id: uuid.UUID, requested_by: str,
                  received_at: datetime | None = None) -> AccessRequest:
     """Log a request received at ``received_at`` (default now); due 30 days later."""
     if session.get(Person, person_id) is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     received = received_at or utc_now()
     request = AccessRequest(id=uuid.uuid4(), person_id=person_id, requested_by=requested_by,
                             received_at=received, due_at=received + DEADLINE)
@@ -66,7 +66,7 @@ def export_person(session: Session, person_id: uuid.UUID,
     """
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     keyring = None
     chips = []
     for chip in session.scalars(select(Chip).where(Chip.person_id == person_id)):
@@ -101,7 +101,8 @@ def export_person(session: Session, person_id: uuid.UUID,
     if request_id is not None:
         request = session.get(AccessRequest, request_id)
         if request is None or request.person_id != person_id:
-            raise NotFound(f"no access request {request_id} for person {person_id}")
+            raise NotFound(f"no access request {request_id} for person {person_id}",
+                           "no_access_request")
         request.fulfilled_at = request.fulfilled_at or utc_now()
     data["checkin_methods"] = _checkin_methods(session, person_id)
     audit.record(session, actor, "person.export", "person", person_id,

@@ -45,9 +45,10 @@ def verify_password(password: str, stored: str) -> bool:
 def create_admin(session: Session, username: str, password: str, *, actor: str) -> uuid.UUID:
     """An account for the JSON admin API (and the HR web: see create-admin); audited."""
     if len(password) < MIN_PASSWORD_CHARS:
-        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters")
+        raise BadRequest(f"passwords need at least {MIN_PASSWORD_CHARS} characters",
+                         "password_short", "password", chars=MIN_PASSWORD_CHARS)
     if session.scalars(select(AdminUser).where(AdminUser.username == username)).first():
-        raise Conflict(f"admin {username!r} exists")
+        raise Conflict(f"admin {username!r} exists", "admin_exists", "username", name=username)
     admin = AdminUser(id=uuid.uuid4(), username=username, password_hash=hash_password(password),
                       created_at=utc_now())
     session.add(admin)
@@ -61,5 +62,5 @@ def authenticate_admin(session: Session, username: str, password: str) -> AdminU
     admin = session.scalars(select(AdminUser).where(AdminUser.username == username)).first()
     stored = admin.password_hash if admin is not None else DUMMY_HASH
     if not verify_password(password, stored) or admin is None:
-        raise Unauthorized("wrong admin username or password")
+        raise Unauthorized("wrong admin username or password", "wrong_login")
     return admin

@@ -4,12 +4,15 @@ Reports count a person's day as final only once every active kiosk of the person
 synced past the end of that day's shift (the watermark per site,
 :func:`sync_server.service.reports.sync_watermarks`); the days after a silent kiosk's last
 sync stay PENDING for that site's people. The pages name the silent kiosks, so HR knows why
-and whom to call, instead of seeing figures change without a word.
+and whom to call, instead of seeing figures change without a word. A page about some people
+(a department, one person) names only the kiosks of those people's sites: another
+building's silent kiosk changes none of its figures.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync_server.db.models import Kiosk
+from sync_server.service import sites
 
 SILENT_AFTER = timedelta(hours=1)  # a kiosk syncs every few seconds; an hour is an outage
 
@@ -47,12 +51,25 @@ class Completeness:
         return min(seen) if seen else None
 
 
-def completeness(session: Session, now: datetime) -> Completeness:
+def completeness(session: Session, now: datetime,
+                 people: Collection[uuid.UUID] | None = None) -> Completeness:
     """Active (provisioned, unrevoked) kiosks, oldest contact first; silent when not heard
-    from within :data:`SILENT_AFTER` of ``now``."""
-    rows = session.execute(select(Kiosk.id, Kiosk.name, Kiosk.last_seen_at).where(
-        Kiosk.provisioned_at.is_not(None), Kiosk.revoked_at.is_(None)))
+    from within :data:`SILENT_AFTER` of ``now``. ``people``: only the kiosks of these
+    people's sites (None: every kiosk, the whole ministry's view)."""
+    rows = session.execute(select(Kiosk.id, Kiosk.name, Kiosk.last_seen_at, Kiosk.site_id)
+                           .where(Kiosk.provisioned_at.is_not(None), Kiosk.revoked_at.is_(None)))
+    wanted = None if people is None else _sites_of(session, people)
+    default = None if not wanted else sites.default_site_id(session)
     kiosks = [KioskSync(kiosk_id, name, seen, seen is None or now - seen > SILENT_AFTER)
-              for kiosk_id, name, seen in rows]
+              for kiosk_id, name, seen, site in rows
+              if wanted is None or (site or default) in wanted]
     kiosks.sort(key=lambda k: (k.last_seen_at is not None, k.last_seen_at or now, k.name))
     return Completeness(kiosks)
+
+
+def _sites_of(session: Session, people: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """The sites of ``people`` (service.sites: own site, else department's, else default)."""
+    if not people:
+        return set()
+    placed = sites.sites_of_people(session)
+    return {placed[person_id] for person_id in people if person_id in placed}

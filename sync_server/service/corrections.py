@@ -17,7 +17,7 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import attendance
@@ -169,6 +169,35 @@ def list_corrections(session: Session, person_ids: Collection[uuid.UUID] | None 
     if person_ids is not None:
         query = query.where(CorrectionRow.person_id.in_(list(person_ids)))
     return list(session.scalars(query))
+
+
+_NEWEST_FIRST = (CorrectionRow.made_at.desc(), CorrectionRow.id)
+
+
+def count_corrections(session: Session) -> int:
+    """How many corrections there are (the corrections page's total)."""
+    return int(session.scalar(select(func.count()).select_from(CorrectionRow)) or 0)
+
+
+def correction_page(session: Session, offset: int, limit: int) -> list[CorrectionRow]:
+    """Corrections ``offset`` .. ``offset + limit``, newest first, read in SQL."""
+    return list(session.scalars(select(CorrectionRow).order_by(*_NEWEST_FIRST)
+                                .offset(offset).limit(limit)))
+
+
+def correction_texts(session: Session) -> list[tuple[uuid.UUID, uuid.UUID, str, str]]:
+    """(id, person id, reason, made by) of every correction, newest first: what a search
+    of the corrections page reads."""
+    query = select(CorrectionRow.id, CorrectionRow.person_id, CorrectionRow.reason,
+                   CorrectionRow.made_by).order_by(*_NEWEST_FIRST)
+    return [(i, person, reason, by) for i, person, reason, by in session.execute(query)]
+
+
+def corrections_by_id(session: Session, ids: list[uuid.UUID]) -> list[CorrectionRow]:
+    """These corrections, in this order."""
+    found = {row.id: row for row in session.scalars(select(CorrectionRow)
+                                                     .where(CorrectionRow.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def to_domain(row: CorrectionRow) -> attendance.Correction:

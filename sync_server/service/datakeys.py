@@ -90,10 +90,11 @@ def keyring_for(session: Session) -> DataKeyring:
         if keyring is not None:
             return keyring
         if _holds_biometrics(session):
-            raise DataKeyUnavailable(missing_key_message(KEY_ENV, key_file))
+            raise DataKeyUnavailable(missing_key_message(KEY_ENV, key_file),
+                                     "data_key_unavailable")
         return generate_key_file(key_file)
     except DataKeyError as exc:
-        raise DataKeyUnavailable(str(exc)) from None
+        raise DataKeyUnavailable(str(exc), "data_key_unavailable") from None
 
 
 def _holds_biometrics(session: Session) -> bool:
@@ -106,7 +107,7 @@ def open_blob(keyring: DataKeyring, blob: bytes, context: bytes) -> bytes:
     try:
         return keyring.open(blob, context)
     except DataKeyError as exc:
-        raise DataKeyUnavailable(str(exc)) from None
+        raise DataKeyUnavailable(str(exc), "data_key_unavailable") from None
 
 
 def seal_embedding_field(keyring: DataKeyring, template_id: uuid.UUID, raw: bytes) -> str:
@@ -185,9 +186,9 @@ def rotate(session: Session, database_url: str, *, actor: str) -> tuple[int, str
             keyring = DataKeyring(new_key(), (old.primary, *old.others), f"key file {key_file}")
             write_key_file(key_file, keyring)
     except DataKeyError as exc:
-        raise DataKeyUnavailable(str(exc)) from None
+        raise DataKeyUnavailable(str(exc), "data_key_unavailable") from None
     if keyring is None:
-        raise DataKeyUnavailable(f"${KEY_ENV} is empty")
+        raise DataKeyUnavailable(f"${KEY_ENV} is empty", "data_key_unavailable")
     count = reseal_all(session, keyring)
     audit.record(session, actor, "data_key.rotate", "data_key", keyring.primary_id.hex(),
                  {"resealed": count})

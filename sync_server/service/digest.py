@@ -110,11 +110,12 @@ def set_recipient(session: Session, username: str, email: str | None,
     """Where a leader's digest goes (both None: no digest)."""
     user = session.scalars(select(WebUser).where(WebUser.username == username)).first()
     if user is None:
-        raise NotFound(f"no web user {username!r}")
+        raise NotFound(f"no web user {username!r}", "no_user")
     if email is not None and ("@" not in email or len(email) > 300):
-        raise BadRequest(f"not an e-mail address: {email!r}")
+        raise BadRequest(f"not an e-mail address: {email!r}", "not_an_email", "email",
+                         value=email)
     if webhook_url is not None and not webhook_url.startswith(("https://", "http://")):
-        raise BadRequest("a webhook URL is http(s)://...")
+        raise BadRequest("a webhook URL is http(s)://...", "webhook_url", "webhook_url")
     row = session.get(DigestRecipient, user.id) or DigestRecipient(user_id=user.id)
     row.email, row.webhook_url = email, webhook_url
     session.add(row)

@@ -76,7 +76,7 @@ def record(session: Session, person_id: uuid.UUID, reason: Reason, requested_by:
 def acknowledge(session: Session, erasure_id: uuid.UUID, kiosk_id: uuid.UUID) -> None:
     """A kiosk says it has erased what ``erasure_id`` names (idempotent)."""
     if session.get(Erasure, erasure_id) is None:
-        raise NotFound(f"no erasure {erasure_id}")
+        raise NotFound(f"no erasure {erasure_id}", "no_erasure")
     if session.get(ErasureAck, (erasure_id, kiosk_id)) is None:
         session.add(ErasureAck(erasure_id=erasure_id, kiosk_id=kiosk_id,
                                confirmed_at=utc_now()))
@@ -109,7 +109,7 @@ def note_feed_cursor(kiosk: Kiosk, after: int) -> None:
 def status(session: Session, erasure_id: uuid.UUID) -> ErasureStatus:
     row = session.get(Erasure, erasure_id)
     if row is None:
-        raise NotFound(f"no erasure {erasure_id}")
+        raise NotFound(f"no erasure {erasure_id}", "no_erasure")
     return _status(session, row, _kiosks(session))
 
 

@@ -150,7 +150,7 @@ def check_cursor(session: Session, cursor: int) -> None:
     newest = head(session)
     if cursor > newest:
         raise CursorBeyondFeed(f"feed cursor {cursor} is beyond the newest change {newest}: "
-                               "it cannot have been applied")
+                               "it cannot have been applied", "cursor_beyond_feed")
 
 
 def for_site(session: Session, site_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -166,7 +166,7 @@ def check_resync(kiosk: Kiosk, after: int) -> None:
         return
     if after > 0:
         raise ResyncRequired(f"kiosk {kiosk.name!r} was moved to another site: read the feed "
-                             "again from 0")
+                             "again from 0", "resync_required")
     kiosk.feed_resync = False
 
 

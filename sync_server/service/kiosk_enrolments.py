@@ -131,7 +131,8 @@ def _check_rate(session: Session, kiosk_id: uuid.UUID, person_id: uuid.UUID,
         KioskEnrolment.uploaded_at > since)) or 0
     if count >= limit:
         raise TooManyEnrolments(f"this kiosk uploaded {count} enrolments of person "
-                                f"{person_id} in the last 24 hours (at most {limit})")
+                                f"{person_id} in the last 24 hours (at most {limit})",
+                                "too_many_enrolments", count=count, limit=limit)
 
 
 def _refuse_erased(session: Session, person_id: uuid.UUID) -> None:

@@ -36,7 +36,7 @@ from sync_server.service.users import CurrentUser, Role
 
 
 class Status(enum.Enum):
-    PENDING = "pending"
+    PENDING = leave_types.PENDING
     APPROVED = "approved"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"

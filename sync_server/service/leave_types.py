@@ -5,8 +5,9 @@ A type's accrual rules are those of ``attendance.LeavePolicy`` (days a year, mon
 or all on 1 January, carry-over cap, counted or not). The balance counts approved leave of
 the type in working days against the person's schedule and holidays
 (``attendance.working_days_by_year``); carry-over follows the years since the person's
-record was created, at most :data:`CARRY_YEARS` back. The records hold no hiring date, so
-a person earns the whole year from January.
+joining date (``Person.joined_on``; when not known, since the record was created), at most
+:data:`CARRY_YEARS` back. A person earns from the month they joined; one whose joining date
+is not known earns the whole year from January.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 import attendance
 from sync_server.clock import utc_now
-from sync_server.db.leave_models import LeaveTypeRow
+from sync_server.db.leave_models import LeaveRequestRow, LeaveTypeRow
 from sync_server.db.models import Person
 from sync_server.db.web_models import LeaveRow
 from sync_server.errors import BadRequest, Conflict, NotFound
@@ -106,10 +107,17 @@ def name_of(row: LeaveTypeRow | None, language: str) -> str:
     return row.name_vi if language == "vi" else row.name_en
 
 
+PENDING = "pending"  # a request's status awaiting a decision (service.leave_requests)
+
+
 @dataclass(frozen=True)
 class TypeBalance:
+    """A leave type's balance; ``pending``: working days of the person's requests of the
+    type in the balance's year that await a decision (not yet in ``balance.taken``)."""
+
     leave_type: LeaveTypeRow
     balance: attendance.LeaveBalance
+    pending: float = 0.0
 
 
 def taken_by_year(session: Session, person: Person, type_id: uuid.UUID,
@@ -125,14 +133,31 @@ def taken_by_year(session: Session, person: Person, type_id: uuid.UUID,
     return taken
 
 
+def pending_by_type(session: Session, person: Person, year: int,
+                    schedule: attendance.Schedule) -> dict[uuid.UUID, float]:
+    """Working days in ``year`` of the person's pending leave requests, per leave type."""
+    domain = reports.to_domain_person(person)
+    found: dict[uuid.UUID, float] = {}
+    for row in session.scalars(select(LeaveRequestRow).where(
+            LeaveRequestRow.person_id == person.id, LeaveRequestRow.kind == "leave",
+            LeaveRequestRow.status == PENDING, LeaveRequestRow.leave_type_id.is_not(None))):
+        if row.start and row.end and row.leave_type_id:
+            days = attendance.working_days_by_year(schedule, domain, row.start, row.end)
+            found[row.leave_type_id] = found.get(row.leave_type_id, 0.0) + days.get(year, 0)
+    return found
+
+
 def balances(session: Session, person_id: uuid.UUID, as_of: date) -> list[TypeBalance]:
     """The person's balance of every active leave type for the year of ``as_of``."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"no person {person_id}", "no_person", "person_id")
     schedule = schedules.load_schedule(session)
-    since = person.created_at.astimezone(ZoneInfo(schedules.SITE_ZONE)).year
+    since = person.joined_on.year if person.joined_on else \
+        person.created_at.astimezone(ZoneInfo(schedules.SITE_ZONE)).year
     first = max(since, as_of.year - CARRY_YEARS)
+    pending = pending_by_type(session, person, as_of.year, schedule)
     return [TypeBalance(row, attendance.balance(
         policy(row), as_of.year, as_of, taken_by_year(session, person, row.id, schedule),
-        first_year=min(first, as_of.year))) for row in list_types(session, active_only=True)]
+        joined=person.joined_on, first_year=min(first, as_of.year)),
+        pending.get(row.id, 0.0)) for row in list_types(session, active_only=True)]

@@ -15,7 +15,7 @@ import struct
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
@@ -61,17 +61,18 @@ def person_data(person: Person) -> dict[str, Any]:
 def create_person(session: Session, display_name: str, employee_code: str | None = None,
                   department: str | None = None, person_id: uuid.UUID | None = None,
                   publish: bool = True, *, actor: str,
-                  site_id: uuid.UUID | None = None) -> Person:
+                  site_id: uuid.UUID | None = None, joined_on: date | None = None) -> Person:
     """Add a person, published to the kiosks unless ``publish=False`` (a kiosk's new person
     awaiting review: published on approval); ``actor`` is audited as its creator.
-    ``site_id``: their own site (None: their department's, see service.sites).
+    ``site_id``: their own site (None: their department's, see service.sites);
+    ``joined_on``: the day they joined (None: not known; leave then accrues from January).
     BadRequest for a name, code or department that a spreadsheet would read as a formula
     (service.cell_text)."""
     check_person_fields(display_name, employee_code, department)
     now = utc_now()
     person = Person(id=person_id or uuid.uuid4(), display_name=display_name,
                     employee_code=employee_code, department=department, active=True,
-                    created_at=now, updated_at=now, site_id=site_id)
+                    created_at=now, updated_at=now, site_id=site_id, joined_on=joined_on)
     session.add(person)
     try:
         session.flush()
@@ -80,8 +81,27 @@ def create_person(session: Session, display_name: str, employee_code: str | None
                        "code_exists", "employee_code", code=employee_code) from None
     if publish:
         feed.publish(session, FeedEntity.PERSON, FeedOp.UPSERT, person.id, person_data(person))
-    audit.record(session, actor, "person.create", "person", person.id, person_data(person))
+    audit.record(session, actor, "person.create", "person", person.id, _audited(person))
     return person
+
+
+def _audited(person: Person) -> dict[str, Any]:
+    """What the audit log keeps of a person: the kiosks' fields and the joining date (the
+    kiosks are not sent the date)."""
+    joined = person.joined_on.isoformat() if person.joined_on else None
+    return {**person_data(person), "joined_on": joined}
+
+
+def set_joined_on(session: Session, person_id: uuid.UUID, joined_on: date | None, *,
+                  actor: str) -> Person:
+    """Record the day the person joined (None: not known); audited ("person.joined_on")
+    when it changes."""
+    row = _person_row(session, person_id)
+    if row.joined_on != joined_on:
+        row.joined_on, row.updated_at = joined_on, utc_now()
+        session.flush()
+        audit.record(session, actor, "person.joined_on", "person", row.id, _audited(row))
+    return row
 
 
 def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
@@ -99,7 +119,7 @@ def edit_person(session: Session, person_id: uuid.UUID, display_name: str,
     except IntegrityError:
         raise Conflict(f"another person has the code {employee_code!r}", "code_exists",
                        "employee_code", code=employee_code) from None
-    audit.record(session, actor, "person.edit", "person", row.id, person_data(row))
+    audit.record(session, actor, "person.edit", "person", row.id, _audited(row))
     site_moves.follow(session, row.id, old_site)  # a new department at another site
     return row
 
@@ -309,7 +329,8 @@ def _refuse_consent_before_withdrawal(session: Session, person_id: uuid.UUID,
     if latest is not None and given_at <= latest:
         raise ConsentBeforeWithdrawal(
             f"consent given {given_at.isoformat()} predates the withdrawal of "
-            f"{latest.isoformat()}: only a consent given after it can enrol this person")
+            f"{latest.isoformat()}: only a consent given after it can enrol this person",
+            "consent_before_withdrawal", given=given_at.date(), withdrawn=latest.date())
 
 
 def check_template_ids(template_ids: Sequence[uuid.UUID], embeddings: Sequence[str]) -> None:

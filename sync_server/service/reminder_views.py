@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from sync_server.db.models import Kiosk, Person
@@ -61,6 +62,63 @@ def list_tasks(session: Session, department: str | None, include_closed: bool = 
                   if task_visible(session, t, department)]
         tasks += closed
     return [(task, task_line(session, task)) for task in tasks[:limit]]
+
+
+def _task_scope(department: str | None, include_closed: bool) -> list[ColumnElement[bool]]:
+    """The tasks page's filters, as SQL: live only unless ``include_closed``; a leader's
+    department's (given to it or to one of its members) unless ``department`` is None."""
+    scope: list[ColumnElement[bool]] = []
+    if not include_closed:
+        scope.append(ReminderTask.status.in_(reminders.LIVE))
+    if department is not None:
+        members = select(Person.id).where(Person.department == department)
+        scope.append(or_(ReminderTask.assignee_department == department,
+                         ReminderTask.assignee_person_id.in_(members)))
+    return scope
+
+
+def _task_order() -> tuple[ColumnElement[Any], ...]:
+    """Live tasks first, due soonest (undated last, then oldest first); then closed ones,
+    the latest closed first."""
+    closed = ReminderTask.status.not_in(reminders.LIVE)
+    return (case((closed, 1), else_=0),
+            case((closed, 0), (ReminderTask.due_at.is_(None), 1), else_=0),
+            case((closed, None), else_=ReminderTask.due_at),
+            case((closed, None), else_=ReminderTask.created_at),
+            ReminderTask.updated_at.desc(), ReminderTask.id.asc())
+
+
+def count_tasks(session: Session, department: str | None, include_closed: bool) -> int:
+    """How many tasks the tasks page lists (see :func:`_task_scope`)."""
+    query = select(func.count()).select_from(ReminderTask)
+    return int(session.scalar(query.where(*_task_scope(department, include_closed))) or 0)
+
+
+def task_page(session: Session, department: str | None, include_closed: bool, offset: int,
+              limit: int) -> list[tuple[ReminderTask, TaskLine]]:
+    """The tasks page's rows ``offset`` .. ``offset + limit`` in its order, read in SQL."""
+    query = (select(ReminderTask).where(*_task_scope(department, include_closed))
+             .order_by(*_task_order()).offset(offset).limit(limit))
+    return [(task, task_line(session, task)) for task in session.scalars(query)]
+
+
+def task_titles(session: Session, department: str | None,
+                include_closed: bool) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, title, assignee) of every task the page lists, in its order: what a search
+    reads (names of people or departments as assigned)."""
+    query = (select(ReminderTask.id, ReminderTask.title, Person.display_name,
+                    ReminderTask.assignee_department)
+             .outerjoin(Person, Person.id == ReminderTask.assignee_person_id)
+             .where(*_task_scope(department, include_closed)).order_by(*_task_order()))
+    return [(task_id, title, name or assigned or "")
+            for task_id, title, name, assigned in session.execute(query)]
+
+
+def tasks_by_id(session: Session, ids: list[uuid.UUID]) -> list[tuple[ReminderTask, TaskLine]]:
+    """These tasks, in this order, with their lines."""
+    found = {t.id: t for t in session.scalars(select(ReminderTask)
+                                               .where(ReminderTask.id.in_(ids)))}
+    return [(found[i], task_line(session, found[i])) for i in ids if i in found]
 
 
 def overdue(session: Session, department: str | None,

@@ -88,9 +88,10 @@ def create_integration(session: Session, name: str, *, actor: str) -> IssuedInte
     """A new integration; its token is stored hashed, its webhook secret sealed."""
     name = name.strip()
     if not name or len(name) > 100 or name in ("web", "import"):
-        raise BadRequest("an integration needs a name (1-100 characters, not web/import)")
+        raise BadRequest("an integration needs a name (1-100 characters, not web/import)",
+                         "integration_name", "name")
     if session.scalars(select(Integration).where(Integration.name == name)).first():
-        raise Conflict(f"integration {name!r} exists")
+        raise Conflict(f"integration {name!r} exists", "integration_exists", "name", name=name)
     row_id, token, secret = uuid.uuid4(), secrets.token_urlsafe(32), secrets.token_hex(32)
     sealed = datakeys.keyring_for(session).seal(secret.encode(),
                                                 _secret_context("integration", row_id))
@@ -106,7 +107,7 @@ def authenticate_token(session: Session, token: str) -> Integration:
     row = session.scalars(select(Integration).where(
         Integration.token_hash == _token_hash(token))).first()
     if row is None or row.revoked_at is not None:
-        raise Unauthorized("unknown or revoked integration token")
+        raise Unauthorized("unknown or revoked integration token", "bad_integration_token")
     return row
 
 
@@ -126,25 +127,28 @@ def verify_inbound(session: Session, system: str, headers: Mapping[str, str], bo
     signature, timestamp = headers.get("x-signature"), headers.get("x-timestamp")
     nonce = headers.get("x-nonce")
     if not signature or not timestamp or not nonce:
-        raise Unauthorized("unsigned: X-Signature, X-Timestamp and X-Nonce are required")
+        raise Unauthorized("unsigned: X-Signature, X-Timestamp and X-Nonce are required",
+                           "unsigned_request")
     if not 8 <= len(nonce) <= 100:
-        raise Unauthorized("X-Nonce must be 8 to 100 characters")
+        raise Unauthorized("X-Nonce must be 8 to 100 characters", "bad_nonce")
     row = session.scalars(select(Integration).where(Integration.name == system)).first()
     if row is None or row.revoked_at is not None:
-        raise Unauthorized(f"unknown integration {system!r}")
+        raise Unauthorized(f"unknown integration {system!r}", "unknown_integration",
+                           name=system)
     expected = sign(integration_secret(session, row), timestamp, nonce, body)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
-        raise Unauthorized("bad signature")
+        raise Unauthorized("bad signature", "bad_signature")
     try:
         skew = abs(now.timestamp() - int(timestamp))
     except ValueError:
-        raise Unauthorized("X-Timestamp is Unix seconds") from None
+        raise Unauthorized("X-Timestamp is Unix seconds", "bad_timestamp") from None
     if skew > MAX_SKEW_S:
-        raise Unauthorized(f"stale request: timestamp {skew:.0f} s from the server clock")
+        raise Unauthorized(f"stale request: timestamp {skew:.0f} s from the server clock",
+                           "stale_request", seconds=round(skew))
     session.execute(delete(WebhookNonce).where(
         WebhookNonce.seen_at < now - timedelta(seconds=NONCE_TTL_S)))
     if session.get(WebhookNonce, (system, nonce)) is not None:
-        raise Unauthorized("replayed request: this nonce was already used")
+        raise Unauthorized("replayed request: this nonce was already used", "replayed_request")
     session.add(WebhookNonce(nonce=nonce, system=system, seen_at=now))
     session.flush()
     return row
@@ -154,7 +158,8 @@ def subscribe(session: Session, url: str, system: str | None = None) -> tuple[uu
     """Subscribe ``url`` to status changes (of one system's tasks, or all); returns its id
     and signing secret (hex, shown once)."""
     if not url.startswith(("https://", "http://")) or len(url) > 500:
-        raise BadRequest("a webhook URL is http(s)://..., at most 500 characters")
+        raise BadRequest("a webhook URL is http(s)://..., at most 500 characters", "webhook_url",
+                         "url")
     row_id, secret = uuid.uuid4(), secrets.token_hex(32)
     sealed = datakeys.keyring_for(session).seal(secret.encode(),
                                                 _secret_context("subscription", row_id))
@@ -167,7 +172,7 @@ def subscribe(session: Session, url: str, system: str | None = None) -> tuple[uu
 def unsubscribe(session: Session, subscription_id: uuid.UUID) -> None:
     row = session.get(WebhookSubscription, subscription_id)
     if row is None:
-        raise NotFound(f"no webhook subscription {subscription_id}")
+        raise NotFound(f"no webhook subscription {subscription_id}", "no_subscription")
     row.active = False
 
 

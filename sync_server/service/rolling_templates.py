@@ -15,7 +15,8 @@ server accepts it only when
 Otherwise it is refused (409, the reason in the problem), and the kiosk drops it. Accepted:
 stored with ``rolling`` set and published; beyond ``limit`` per person and recognizer the
 oldest rolling ones are deleted (feed DELETE). Audited as ``person.rolling_template``
-under the kiosk. Erasure removes rolling templates with the others.
+under the kiosk. Erasure removes rolling templates with the others; an admin removes one
+on the person's page (service.rolling_admin).
 """
 
 from __future__ import annotations
@@ -52,12 +53,13 @@ def accept(session: Session, kiosk_id: uuid.UUID, actor: str, person_id: uuid.UU
     id. A replay (same id already stored for this person) stores nothing."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id}")
+        raise NotFound(f"no person {person_id}", "no_person")
     if template_id is not None:
         stored = session.get(Template, template_id)
         if stored is not None:
             if stored.person_id != person_id or not stored.rolling:
-                raise Conflict("template id already stored for another enrolment")
+                raise Conflict("template id already stored for another enrolment",
+                               "templates_stored")
             return template_id
     consent, dim = _consent(session, person, recognizer_id, consent_id)
     raw = _vector(embedding, dim)
@@ -85,9 +87,10 @@ def _vector(embedding: str, dim: int) -> bytes:
     try:
         raw = base64.b64decode(embedding, validate=True)
     except ValueError:
-        raise BadRequest("embeddings[0] is not base64") from None
+        raise BadRequest("embeddings[0] is not base64", "bad_embeddings") from None
     if len(raw) != 4 * dim or not np.all(np.isfinite(np.frombuffer(raw, dtype="<f4"))):
-        raise BadRequest(f"embeddings[0] must be {dim} finite little-endian float32 values")
+        raise BadRequest(f"embeddings[0] must be {dim} finite little-endian float32 values",
+                         "bad_embeddings")
     return raw
 
 
@@ -95,16 +98,19 @@ def _consent(session: Session, person: Person, recognizer_id: str,
              consent_id: uuid.UUID) -> tuple[ConsentRecord, int]:
     """The upload's consent record and the dimension of the person's enrolment templates."""
     if not person.active:
-        raise Conflict(f"person {person.id} is inactive: no biometrics are kept for them")
+        raise Conflict(f"person {person.id} is inactive: no biometrics are kept for them",
+                       "person_inactive", name=person.display_name)
     enrolled = session.scalar(select(Template.dim).where(
         Template.person_id == person.id, Template.recognizer_id == recognizer_id,
         Template.rolling.is_(False), Template.enrolment_id.is_(None)).limit(1))
     if enrolled is None:
         raise Conflict(f"person {person.id} has no approved enrolment of {recognizer_id}: "
-                       "a rolling template only refreshes one")
+                       "a rolling template only refreshes one", "rolling_needs_enrolment",
+                       name=person.display_name)
     consent = session.get(ConsentRecord, consent_id)
     if consent is None or consent.person_id != person.id or consent.withdrawn_at is not None:
-        raise Conflict(f"consent {consent_id} is not a valid consent of person {person.id}")
+        raise Conflict(f"consent {consent_id} is not a valid consent of person {person.id}",
+                       "consent_not_valid")
     return consent, int(enrolled)
 
 
@@ -117,7 +123,8 @@ def _refuse_lookalike(session: Session, person_id: uuid.UUID, recognizer_id: str
     if found:
         raise RollingRefused(f"a rolling template must not look like another person: it "
                              f"scores {found[0].score:.2f} with {found[0].label()} (1:1 "
-                             f"threshold {threshold:.2f})")
+                             f"threshold {threshold:.2f})", "rolling_lookalike",
+                             name=found[0].label())
 
 
 def _refuse_too_soon(session: Session, person_id: uuid.UUID) -> None:
@@ -126,7 +133,7 @@ def _refuse_too_soon(session: Session, person_id: uuid.UUID) -> None:
         Template.created_at > utc_now() - MIN_GAP).limit(1))
     if recent is not None:
         raise RollingRefused(f"person {person_id} already got a rolling template in the last "
-                             "24 hours")
+                             "24 hours", "rolling_too_soon")
 
 
 def _trim(session: Session, person_id: uuid.UUID, recognizer_id: str,
@@ -147,4 +154,4 @@ def check_single(embeddings: Sequence[str], chips: int, new_person: bool) -> Non
     """A rolling upload is one embedding, without chips or a new person."""
     if len(embeddings) != 1 or chips or new_person:
         raise BadRequest("a rolling upload is exactly one embedding, with no chips and no "
-                         "new person")
+                         "new person", "rolling_one_embedding")

@@ -111,6 +111,17 @@ def get_site(session: Session, site_id: uuid.UUID) -> Site:
     return row
 
 
+def find_site(session: Session, name_or_id: str) -> Site:
+    """A site by its id or its exact name (the command line names sites either way)."""
+    try:
+        row = session.get(Site, uuid.UUID(name_or_id))
+    except ValueError:
+        row = session.scalars(select(Site).where(Site.name == name_or_id.strip())).first()
+    if row is None:
+        raise NotFound(f"no site named or numbered {name_or_id!r}", "site_unknown", "site")
+    return row
+
+
 def _checked_name(session: Session, name: str, site_id: uuid.UUID | None) -> str:
     name = name.strip()
     if not name:

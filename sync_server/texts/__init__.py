@@ -5,8 +5,10 @@ Where words go (each key in ``EN`` and ``VI`` of the same module; the catalogue 
 on a key used but missing in either language):
 
 - ``pages``: the pages' menus, labels and columns;
-- ``hr``: day statuses, punch kinds, roles, form errors (``err_`` + the error's key), sync
-  completeness, the audit trail's sentences;
+- ``hr``: day statuses, punch kinds, roles, field labels, sync completeness, confirmations,
+  a person's data export;
+- ``refusals``: form errors and refusals (``err_`` + the error's key);
+- ``audit``: the audit trail's sentences;
 - ``leave``: leave types, staff requests, leaders' decisions, the self-service pages;
 - ``sites``: the Sites page, the site pickers, their refusals and audit sentences;
 - ``hrops``: search and pages, person pickers, working-day boxes, holiday departments, the
@@ -26,13 +28,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sync_server.errors import ServerError
-from sync_server.texts import calendar, hr, hrops, leave, mail, pages, sites
+from sync_server.texts import audit, calendar, hr, hrops, leave, mail, pages, refusals, sites
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
+_MODULES = (pages, hr, refusals, audit, leave, sites, mail, hrops, calendar)
 TEXTS: dict[str, dict[str, str]] = {
-    "en": {**pages.EN, **hr.EN, **leave.EN, **sites.EN, **mail.EN, **hrops.EN, **calendar.EN},
-    "vi": {**pages.VI, **hr.VI, **leave.VI, **sites.VI, **mail.VI, **hrops.VI, **calendar.VI},
+    "en": {key: text for module in _MODULES for key, text in module.EN.items()},
+    "vi": {key: text for module in _MODULES for key, text in module.VI.items()},
 }
 
 

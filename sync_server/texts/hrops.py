@@ -7,7 +7,7 @@ from __future__ import annotations
 EN = {
     "page_prev": "Previous", "page_next": "Next",
     "page_of": "Page {page} of {pages} ({total} in all)",
-    "search": "Search", "search_hint": "name, code or department",
+    "search_hint": "name, code or department",
     "search_person": "Type a name or code", "no_person_found": "Nobody by that name or code",
     "err_pick_person": "Type a name or code and pick the person from the list offered.",
     "weekday_0": "Mon", "weekday_1": "Tue", "weekday_2": "Wed", "weekday_3": "Thu",
@@ -31,7 +31,7 @@ EN = {
 VI = {
     "page_prev": "Trang trước", "page_next": "Trang sau",
     "page_of": "Trang {page}/{pages} (tất cả {total})",
-    "search": "Tìm", "search_hint": "tên, mã hoặc phòng ban",
+    "search_hint": "tên, mã hoặc phòng ban",
     "search_person": "Gõ tên hoặc mã", "no_person_found": "Không có ai có tên hoặc mã này",
     "err_pick_person": "Gõ tên hoặc mã rồi chọn người trong danh sách gợi ý.",
     "weekday_0": "T2", "weekday_1": "T3", "weekday_2": "T4", "weekday_3": "T5",

@@ -1,5 +1,6 @@
 """Catalogue entries of the sites' words: the Sites page, the site pickers on the kiosk,
-department and person forms, their refusals and audit sentences (merged into
+department and person forms, a person's rolling templates, their refusals and audit
+sentences (merged into
 ``sync_server.texts.TEXTS``)."""
 
 from __future__ import annotations
@@ -18,6 +19,16 @@ EN = {
     "audit_kiosk_site": "{actor} moved the kiosk {name}",
     "audit_department_site": "{actor} moved the department {name}",
     "audit_person_site": "{actor} moved {person} to the site {name}",
+    "rolling_templates": "Refreshed face templates", "rolling_added": "Added",
+    "rolling_kiosk": "From kiosk", "rolling_remove": "Remove",
+    "rolling_none": "No refreshed templates.",
+    "rolling_help": "Added by a kiosk at a confident, live check-in (at most 3, the oldest "
+                    "replaced); they never replace the enrolment photos.",
+    "rolling_remove_help": "Remove this refreshed template? Every kiosk drops it at its next "
+                           "sync.",
+    "err_no_rolling_template": "That refreshed template no longer exists.",
+    "audit_person_rolling_template": "{actor} added a refreshed template for {person}",
+    "audit_person_rolling_template_remove": "{actor} removed a refreshed template of {person}",
 }
 
 VI = {
@@ -37,4 +48,15 @@ VI = {
     "audit_kiosk_site": "{actor} đã chuyển thiết bị {name}",
     "audit_department_site": "{actor} đã chuyển phòng ban {name}",
     "audit_person_site": "{actor} đã chuyển {person} sang địa điểm {name}",
+    "rolling_templates": "Mẫu khuôn mặt làm mới", "rolling_added": "Thêm lúc",
+    "rolling_kiosk": "Từ thiết bị", "rolling_remove": "Gỡ bỏ",
+    "rolling_none": "Chưa có mẫu khuôn mặt làm mới.",
+    "rolling_help": "Thiết bị thêm mẫu khi chấm công chắc chắn, có người thật (tối đa 3, mẫu "
+                    "cũ nhất được thay); không bao giờ thay ảnh đăng ký.",
+    "rolling_remove_help": "Gỡ bỏ mẫu khuôn mặt làm mới này? Mọi thiết bị sẽ xóa mẫu ở lần "
+                           "đồng bộ tiếp theo.",
+    "err_no_rolling_template": "Mẫu khuôn mặt làm mới này không còn nữa.",
+    "audit_person_rolling_template": "{actor} đã thêm mẫu khuôn mặt làm mới cho {person}",
+    "audit_person_rolling_template_remove": "{actor} đã gỡ một mẫu khuôn mặt làm mới của "
+                                            "{person}",
 }

@@ -70,7 +70,7 @@ def current_user(request: Request) -> CurrentUser:
             user = users.resolve_session(session, token)
         if user is not None:
             return user
-    raise LoginRequired("please log in")
+    raise LoginRequired("please log in", "login_required")
 
 
 User = Annotated[CurrentUser, Depends(current_user)]

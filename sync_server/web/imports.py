@@ -1,8 +1,10 @@
 """Bulk import of people from a CSV or XLSX upload, with a report of what was refused.
 
 Columns (first row, case-insensitive, English or Vietnamese): name / display_name / họ tên
-(required), code / employee_code / mã, department / phòng ban. A row whose code matches an
-existing person updates that person; other rows create people. Rows are checked one by one:
+(required), code / employee_code / mã, department / phòng ban, joined_on / ngày vào làm
+(the day the person joined: a date cell, or text yyyy-mm-dd or dd/mm/yyyy; an empty cell
+keeps a known date). A row whose code matches an existing person updates that person; other
+rows create people. Rows are checked one by one:
 a bad row is reported with its line number and reason (in the user's language) and does not
 stop the others.
 
@@ -22,7 +24,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,7 +40,8 @@ MAX_XLSX_UNPACKED_BYTES = 24 * 1024 * 1024  # 10,000 rows of text are a few mega
 MAX_XLSX_PARTS = 1000
 _COLUMNS = {"name": ("name", "display_name", "full_name", "họ tên", "ho ten"),
             "code": ("code", "employee_code", "mã", "ma", "mã nhân viên"),
-            "department": ("department", "phòng ban", "phong ban")}
+            "department": ("department", "phòng ban", "phong ban"),
+            "joined_on": ("joined_on", "joined", "ngày vào làm", "ngay vao lam")}
 
 
 @dataclass
@@ -153,18 +156,45 @@ def text_cell(value: object, column: str, numbers: bool = True) -> str:
     return str(value).strip()
 
 
-_HEADINGS = {"name": "họ tên / name", "code": "mã / code", "department": "phòng ban / department"}
+_HEADINGS = {"name": "họ tên / name", "code": "mã / code", "department": "phòng ban / department",
+             "joined_on": "ngày vào làm / joined_on"}
 
 
-def _records(rows: list[Sequence[object]]) -> Iterator[tuple[int, list[str] | BadRequest]]:
+def date_cell(value: object) -> date | None:
+    """A joining-date cell: None when empty; BadRequest "import_not_a_date" otherwise
+    unless a date, or text yyyy-mm-dd or dd/mm/yyyy."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise BadRequest(f"{text!r} is not a date", "import_not_a_date", value=text,
+                     column=_HEADINGS["joined_on"])
+
+
+_Record = tuple[list[str], date | None]  # name, code, department; the joining date
+
+
+def _records(rows: list[Sequence[object]]) -> Iterator[tuple[int, _Record | BadRequest]]:
     columns = _column_map(rows[0])
+
+    def cell(row: Sequence[object], key: str) -> object:
+        return row[columns[key]] if 0 <= columns[key] < len(row) else None
+
     for line, row in enumerate(rows[1:], start=2):
         if is_empty(row):
             continue
         try:
-            yield line, [text_cell(row[columns[key]], _HEADINGS[key], key == "code")
-                         if 0 <= columns[key] < len(row) else ""
-                         for key in ("name", "code", "department")]
+            yield line, ([text_cell(cell(row, key), _HEADINGS[key], key == "code")
+                          for key in ("name", "code", "department")],
+                         date_cell(cell(row, "joined_on")))
         except BadRequest as refusal:
             yield line, refusal
 
@@ -193,7 +223,7 @@ def import_people(session: Session, rows: list[Sequence[object]], actor: str) ->
         if isinstance(record, BadRequest):
             report.rejected.append((line, record))
             continue
-        name, code, department = record
+        (name, code, department), joined = record
         refusal = _refusal(name, code, department, seen_codes)
         if refusal is not None:
             report.rejected.append((line, refusal))
@@ -202,11 +232,14 @@ def import_people(session: Session, rows: list[Sequence[object]], actor: str) ->
         existing = session.scalars(select(Person).where(Person.employee_code == code)).first() \
             if code else None
         if existing is None:
-            people.create_person(session, name, code or None, department or None, actor=actor)
+            people.create_person(session, name, code or None, department or None, actor=actor,
+                                 joined_on=joined)
             report.created += 1
         else:
             people.edit_person(session, existing.id, name, code, department or None,
                                actor=actor)
+            if joined is not None:
+                people.set_joined_on(session, existing.id, joined, actor=actor)
             report.updated += 1
     audit.record(session, actor, "person.import", "person", None,
                  {"created": report.created, "updated": report.updated,

@@ -248,7 +248,8 @@ def people_view(request: Request, user: users.CurrentUser, edit: str = "",
         person_form = {"person_id": str(editing.id), "display_name": editing.display_name,
                        "employee_code": editing.employee_code or "",
                        "department": editing.department or "",
-                       "site_id": str(editing_site) if editing_site else ""}
+                       "site_id": str(editing_site) if editing_site else "",
+                       "joined_on": editing.joined_on.isoformat() if editing.joined_on else ""}
     shown, pager = paging.page_of(everyone, page, {"q": q}, q, lambda p: (
         p.display_name, p.employee_code, p.department))
     return PAGES.render(request, "people.html", user, status_code=status_code,
@@ -271,27 +272,30 @@ def _own_site(session: Session, person_text: str) -> uuid.UUID | None:
 @router.post("/people")
 def save_person(request: Request, user: User, csrf_token: Text, display_name: Text,
                 employee_code: OptionalText = "", department: OptionalText = "",
-                person_id: OptionalText = "", site_id: OptionalText = "") -> Response:
+                person_id: OptionalText = "", site_id: OptionalText = "",
+                joined_on: OptionalText = "") -> Response:
     _guard(user, csrf_token, Role.HR)
     form: dict[str, object] = {"display_name": display_name, "employee_code": employee_code,
                                "department": department, "person_id": person_id,
-                               "site_id": site_id}
+                               "site_id": site_id, "joined_on": joined_on}
 
     def act(session: Session) -> None:
         if not display_name.strip():
             raise BadRequest("a person needs a name", "name_needed", "display_name")
         site = routes_sites.site_choice(site_id)  # "": by department
+        joined = _date(joined_on.strip(), "joined_on") if joined_on.strip() else None
         if person_id:
             people.edit_person(session, _uuid(person_id), display_name.strip(),
                                employee_code.strip() or None, department.strip() or None,
                                actor=user.username)
+            people.set_joined_on(session, _uuid(person_id), joined, actor=user.username)
             site_moves.assign_person(session, _uuid(person_id), site, actor=user.username)
         else:
             if site is not None:
                 sites.get_site(session, site)
             people.create_person(session, display_name.strip(), employee_code.strip() or None,
                                  department.strip() or None, actor=user.username,
-                                 site_id=site)
+                                 site_id=site, joined_on=joined)
 
     def refused(error: ServerError) -> Response:
         return people_view(request, user, person_id, status_code=error.status,

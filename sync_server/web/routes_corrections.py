@@ -57,20 +57,33 @@ def _page(request: Request, user: users.CurrentUser, selected: uuid.UUID | None,
     zone = ZoneInfo(schedules.SITE_ZONE)
     with transaction(common.sessions_of(request)) as session:
         everyone = reports.load_people(session, include_inactive=True)
-        rows = corrections.list_corrections(session, limit=5000)  # searched and paginated
+        names = {p.id: p.display_name for p in everyone}
+        rows, pager = _listed(session, names, q, page, str(selected or ""))
         punches = list(session.scalars(
             select(Punch).where(Punch.person_id == selected)
             .order_by(Punch.occurred_at.desc()).limit(50))) if selected else []
         voided = set(session.scalars(select(CorrectionRow.punch_id).where(
             CorrectionRow.kind == "void_punch",
             CorrectionRow.person_id == selected))) if selected else set()
-    names = {p.id: p.display_name for p in everyone}
-    rows, pager = paging.page_of(rows, page, {"person": str(selected or ""), "q": q}, q,
-                                 lambda c: (names.get(c.person_id), c.reason, c.made_by))
     return PAGES.render(request, "corrections.html", user, status_code=status_code,
                         people=everyone, rows=rows, names=names, q=q, pager=pager,
                         selected=selected, punches=[p for p in punches if p.id not in voided],
                         zone=zone, form=form)
+
+
+def _listed(session: Session, names: dict[uuid.UUID, str], q: str, page: int, person: str
+            ) -> tuple[list[CorrectionRow], paging.Pager]:
+    """The page's corrections and pager, read a page at a time in SQL; a search (accents
+    ignored: person, reason, who made it) reads those fields only, then the page's rows."""
+    query = {"person": person, "q": q}
+    if q.strip():
+        ids = [i for i, person_id, reason, by in corrections.correction_texts(session)
+               if paging.matches(q, (names.get(person_id), reason, by))]
+        where = paging.pager(len(ids), page, query)
+        return corrections.corrections_by_id(
+            session, ids[where.offset:where.offset + where.size]), where
+    where = paging.pager(corrections.count_corrections(session), page, query)
+    return corrections.correction_page(session, where.offset, where.size), where
 
 
 @router.get("/corrections")

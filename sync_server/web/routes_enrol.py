@@ -1,5 +1,5 @@
-"""HR pages: enroll a person's face from uploaded photos, bulk import from a ZIP, and which
-kiosks hold a person's templates.
+"""HR pages: enroll a person's face from uploaded photos, bulk import from a ZIP, which
+kiosks hold a person's templates, and the person's rolling templates (an admin removes one).
 
 The face pipeline runs in FastAPI's thread pool (these handlers are sync), outside any
 database transaction; the model pack is loaded once per app, at first use. A page shows the
@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sync_server.db.engine import transaction
 from sync_server.db.models import ConsentRecord, Person, Template
 from sync_server.errors import BadRequest, Conflict, NotFound
-from sync_server.service import people
+from sync_server.service import people, rolling_admin
 from sync_server.service.enrolment import (
     Analysis,
     FaceEnroller,
@@ -70,9 +70,11 @@ def _render_person(request: Request, user: CurrentUser, person_id: uuid.UUID,
                                         ConsentRecord.withdrawn_at.is_(None))
             .order_by(ConsentRecord.given_at.desc())).first()
         holders = template_holders(session, person_id)
+        rolling = rolling_admin.listed(session, person_id)
     extra.setdefault("models_problem", _models_problem(request))
     return PAGES.render(request, "enrol.html", user, status_code=status_code, person=person,
                         templates=templates, consent=consent, holders=holders,
+                        rolling=rolling,
                         max_photos=enroller_of(request).settings.max_photos,
                         max_upload_mb=request.app.state.settings.api.max_upload_bytes / 1e6,
                         **extra)
@@ -82,6 +84,18 @@ def _render_person(request: Request, user: CurrentUser, person_id: uuid.UUID,
 def enrol_page(request: Request, user: User, person_id: uuid.UUID) -> Response:
     common.require(user, Role.HR)
     return _render_person(request, user, person_id)
+
+
+@router.post("/people/{person_id}/rolling/{template_id}/remove")
+def remove_rolling(request: Request, user: User, person_id: uuid.UUID, template_id: uuid.UUID,
+                   csrf_token: Text) -> Response:
+    """An admin removes one rolling template: kiosks drop it at their next sync."""
+    common.require(user, Role.ADMIN)
+    common.check_csrf(user, csrf_token)
+    return common.form_action(
+        request, f"{PREFIX}/people/{person_id}/enrol",
+        lambda session: rolling_admin.remove(session, person_id, template_id,
+                                                 actor=user.username))
 
 
 @router.post("/people/{person_id}/enrol")

@@ -21,6 +21,7 @@ from sync_server.db.models import Person
 from sync_server.db.reminder_models import ReminderTask
 from sync_server.errors import BadRequest
 from sync_server.service import reminder_views, reminders, reports, schedules, users
+from sync_server.service.digest import TaskLine
 from sync_server.service.reminders import Status, TaskIn
 from sync_server.service.users import Role
 from sync_server.web import common, imports, paging
@@ -70,17 +71,33 @@ def reminders_view(request: Request, user: users.CurrentUser, closed: int = 0, q
     department = _department(user)
     now = utc_now()
     with transaction(common.sessions_of(request)) as session:
-        tasks = reminder_views.list_tasks(session, department, include_closed=bool(closed))
+        tasks, pager = _task_rows(session, department, closed, q, page)
         late = reminder_views.overdue(session, department, now)
         unseen = reminder_views.never_seen(session, department)
         people = reports.load_people(session, common.scope_of(user))
         departments = [department] if department else schedules.list_departments(session)
-    tasks, pager = paging.page_of(tasks, page, {"closed": str(closed or ""), "q": q}, q,
-                                  lambda row: (row[0].title, row[1].assignee))
     return PAGES.render(request, "reminders.html", user, status_code=status_code, tasks=tasks,
                         overdue=late, never_seen=unseen, people=people,
                         departments=departments, closed=closed, local=_local, q=q,
                         pager=pager, import_form=import_form or {})
+
+
+def _task_rows(session: Session, department: str | None, closed: int, q: str, page: int
+               ) -> tuple[list[tuple[ReminderTask, TaskLine]], paging.Pager]:
+    """The page's tasks and pager, read a page at a time in SQL; a search (accents ignored)
+    reads every listed task's title and assignee, then only the page's tasks."""
+    query = {"closed": str(closed or ""), "q": q}
+    if q.strip():
+        ids = [task_id for task_id, title, assignee in
+               reminder_views.task_titles(session, department, bool(closed))
+               if paging.matches(q, (title, assignee))]
+        where = paging.pager(len(ids), page, query)
+        shown = ids[where.offset:where.offset + where.size]
+        return reminder_views.tasks_by_id(session, shown), where
+    where = paging.pager(reminder_views.count_tasks(session, department, bool(closed)), page,
+                         query)
+    return reminder_views.task_page(session, department, bool(closed), where.offset,
+                                    where.size), where
 
 
 @router.post("/reminders")

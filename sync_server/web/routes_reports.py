@@ -77,9 +77,12 @@ def _entry_json(language: str, entry: reports.BoardEntry) -> dict[str, object]:
             "last_out": i18n.format_time(entry.last_out)}
 
 
-def _sync_state(request: Request) -> completeness.Completeness:
+def _sync_state(request: Request, user: users.CurrentUser) -> completeness.Completeness:
+    """Every kiosk for HR; a leader's board names only the kiosks of their people's sites."""
     with transaction(common.sessions_of(request)) as session:
-        return completeness.completeness(session, utc_now())
+        people = None if user.sees_everyone else [
+            p.id for p in reports.load_people(session, common.scope_of(user))]
+        return completeness.completeness(session, utc_now(), people)
 
 
 @router.get("/")
@@ -98,7 +101,7 @@ def today_page(request: Request, user: User,
         return exports.download(format, f"today-{_today()}", i18n.translate(language, "today"),
                                 header, cells)
     return PAGES.render(request, "today.html", user, board=board, today=_today(),
-                        sync=_sync_state(request))
+                        sync=_sync_state(request, user))
 
 
 @router.get("/api/today")
@@ -181,6 +184,15 @@ def _report_people(session: Session, scope: reports.Scope, department: str) -> l
     return reports.load_people(session, scope, department or None)
 
 
+def _banner_people(user: users.CurrentUser, department: str,
+                   people: list[Person]) -> list[uuid.UUID] | None:
+    """Whose sites' kiosks the silent-kiosk banner names: every kiosk on the whole
+    ministry's report (None), else those of the people the report shows."""
+    if user.sees_everyone and not department:
+        return None
+    return [p.id for p in people]
+
+
 @router.get("/reports/lateness")
 def lateness_page(request: Request, user: User, start: str | None = None,
                   end: str | None = None, department: str = "", q: str = "",
@@ -196,17 +208,18 @@ def lateness_page(request: Request, user: User, start: str | None = None,
         scope = common.scope_of(user)
         departments = sorted({p.department for p in reports.load_people(session, scope)
                               if p.department})
+        people = _report_people(session, scope, department)
+        shown = _banner_people(user, department, people)
         try:
             first, last = _range(start, end)
         except BadRequest as exc:
             return PAGES.render(request, "lateness.html", user, status_code=400, report=None,
                                 form=form, form_error=exc, departments=departments,
-                                sync=completeness.completeness(session, utc_now()))
-        people = _report_people(session, scope, department)
+                                sync=completeness.completeness(session, utc_now(), shown))
         settings: ServerSettings = request.app.state.settings
         report = reports.lateness_report(session, people, first, last, utc_now(),
                                          settings.reports.overtime_after_min)
-        sync = completeness.completeness(session, utc_now())
+        sync = completeness.completeness(session, utc_now(), shown)
     form.update(start=first.isoformat(), end=last.isoformat())
     rows = _person_rows(report, q, sort, descending)
     language = common.language_of(request)
@@ -275,7 +288,7 @@ def timesheet_page(request: Request, user: User, person_id: uuid.UUID,
                          value=month) from None
     with transaction(common.sessions_of(request)) as session:
         days, totals = reports.timesheet(session, person, first, last, utc_now())
-        sync = completeness.completeness(session, utc_now())
+        sync = completeness.completeness(session, utc_now(), [person.id])
     language = common.language_of(request)
     if format in ("csv", "xlsx"):
         return _timesheet_download(language, format, person, month, days)

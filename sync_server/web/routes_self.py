@@ -80,7 +80,7 @@ def me_page(request: Request, user: User, month: str | None = None) -> Response:
                          value=month) from None
     with transaction(common.sessions_of(request)) as session:
         days, totals = reports.timesheet(session, person, first, last, utc_now())
-        sync = completeness.completeness(session, utc_now())
+        sync = completeness.completeness(session, utc_now(), [person.id])
         punches = self_service.own_punches(session, person.id, first, last)
         tasks = self_service.own_tasks(session, person.id)
         balances = leave_types.balances(session, person.id, _today())

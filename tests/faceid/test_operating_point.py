@@ -21,6 +21,7 @@ from faceid.operating_point import (
     choose,
     expected_fpir,
     for_gallery,
+    interim,
 )
 from faceid.score_tails import (
     FIT_TOP,
@@ -158,3 +159,19 @@ def test_the_point_round_trips_and_reads_in_both_languages(default_pack) -> None
     assert point.summary("en").startswith("4,812 people enrolled: 1:N threshold ")
     assert "người đã đăng ký" in point.summary("vi")
     assert math.isfinite(point.fmr_at_1n) and point.expected_fpir <= DEFAULT_TARGET_FPIR
+
+
+def test_the_interim_point_keeps_the_old_rule_for_a_step_and_tightens_for_a_leap(
+        default_pack) -> None:
+    """While a changed gallery's point is chosen off the inference thread: one more person
+    keeps the old threshold (the newcomer is recognised at once); a gallery grown a hundred
+    times is decided at least as strictly as the pack's calibration allows for its size."""
+    calibration = load_calibration(default_pack.recognizer_id)
+    empty = ScoreTail("site", 0, ())
+    small = choose(calibration, empty, 20, 40)
+    assert interim(small, calibration, 21, 42) is small
+    leap = interim(small, calibration, 2_000, 4_000)
+    assert leap.threshold_1n == choose(calibration, empty, 2_000, 4_000).threshold_1n
+    assert leap.threshold_1n > small.threshold_1n
+    assert leap.expected_fpir <= DEFAULT_TARGET_FPIR and leap.people == 2_000
+    assert expected_fpir(small.fmr_at_1n, 4_000) > DEFAULT_TARGET_FPIR

@@ -20,7 +20,8 @@ from tests.sync_server.live import LiveServer
 COMMANDS = ["run", "migrate", "create-admin", "create-user", "provision-kiosk", "revoke-kiosk",
             "rotate-key", "retention", "enroll-folder", "create-integration",
             "subscribe-webhook", "deliver-webhooks", "digest-recipient", "digest",
-            "kiosk-enrolments", "held-punches", "report-subscription", "scheduled-reports"]
+            "kiosk-enrolments", "held-punches", "report-subscription", "scheduled-reports",
+            "sites"]
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -18,8 +18,8 @@ from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.db.models import Change, Template
 from sync_server.db.web_models import AuditEntry
-from sync_server.errors import Conflict
-from sync_server.service import audit, people, rolling_templates
+from sync_server.errors import Conflict, NotFound
+from sync_server.service import audit, people, rolling_admin, rolling_templates
 from tests.sync_server.helpers import RECOGNIZER, add_person
 
 KIOSK = uuid.UUID(int=7)
@@ -90,3 +90,26 @@ def test_a_rolling_template_needs_an_approved_enrolment(
         with transaction(sessions) as session:
             rolling_templates.accept(session, KIOSK, "kiosk:entrance-1", other, RECOGNIZER,
                                      uuid.uuid4(), _vector(6), None)
+
+
+def test_only_a_rolling_template_of_that_person_can_be_removed(
+        sessions: sessionmaker[Session]) -> None:
+    person, consent, enrolled = _enrol(sessions)
+    rolling = _accept(sessions, person, consent, 10)
+    other = add_person(sessions, "Tran Thi B")
+    for owner, template in ((person, enrolled[0]), (other, rolling), (person, uuid.uuid4())):
+        with pytest.raises(NotFound, match="no rolling template"):
+            with transaction(sessions) as session:
+                rolling_admin.remove(session, owner, template, actor="admin")
+    with transaction(sessions) as session:
+        assert [r.id for r in rolling_admin.listed(session, person)] == [rolling]
+        rolling_admin.remove(session, person, rolling, actor="admin")
+    with sessions() as session:
+        assert rolling_admin.listed(session, person) == []
+        assert sorted(session.scalars(select(Template.id).where(
+            Template.person_id == person))) == sorted(enrolled)
+        assert session.scalars(select(Change.op).where(Change.entity_id == rolling)
+                               .order_by(Change.seq)).all() == ["upsert", "delete"]
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "person.rolling_template_remove")).one()
+        assert entry.actor == "admin" and entry.entity_id == str(person)

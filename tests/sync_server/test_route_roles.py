@@ -148,6 +148,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/hr/people/{person_id}/revoke"): HR,
     ("GET", "/hr/people/{person_id}/enrol"): HR,
     ("POST", "/hr/people/{person_id}/enrol"): HR,
+    ("POST", "/hr/people/{person_id}/rolling/{template_id}/remove"): WEB_ADMIN,
     ("POST", "/hr/people/enrol-zip"): HR,
     # web: accounts and kiosks (admins)
     ("GET", "/hr/users"): WEB_ADMIN,

@@ -50,11 +50,11 @@ class AdminScript:
         if isinstance(state, StatusBar) and state.pack != "-" and not self.started:
             self.started = True
             window.enter_admin()
-            window.admin.pin_input.setText("0000")
-            window.admin.submit_pin()
+            window.admin.pin_page.field.setText("0000")
+            window.admin.pin_page.submit()
             assert not window.admin.unlocked  # a wrong PIN does not open admin mode
-            window.admin.pin_input.setText(PIN)
-            window.admin.submit_pin()
+            window.admin.pin_page.field.setText(PIN)
+            window.admin.pin_page.submit()
             assert window.admin.unlocked
         elif isinstance(state, PeopleDirectory) and not self.people_seen:
             self.people_seen = True

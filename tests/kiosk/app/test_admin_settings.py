@@ -58,8 +58,8 @@ class SettingsScript:
     def _open_settings(self) -> None:
         window = _window()
         window.enter_admin()
-        window.admin.pin_input.setText(PIN)
-        window.admin.submit_pin()
+        window.admin.pin_page.field.setText(PIN)
+        window.admin.pin_page.submit()
         window.admin.open_settings()
 
     def __call__(self, state: object) -> bool:

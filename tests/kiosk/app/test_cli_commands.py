@@ -47,7 +47,8 @@ def test_enroll_from_photos_then_headless_run_logs_one_line_per_decision(
                                                 faces_dev / "people" / "clapton-1.jpg"])
     ran = _kiosk(config, "run", "--offscreen", "--camera", str(camera), "--max-seconds", "200")
     assert ran.returncode == 0, ran.stderr
-    decisions = [line for line in ran.stderr.splitlines() if "kiosk.app.checkin: decision:" in line]
+    decisions = [line for line in ran.stderr.splitlines()
+                 if "kiosk.app.door_decisions: decision:" in line]
     assert len(decisions) == 2, ran.stderr
     assert "check_in" in decisions[0] and "'Colin Powell'" in decisions[0]
     assert "not-recognized" in decisions[1]

@@ -115,3 +115,33 @@ def test_a_formula_like_new_person_is_refused_at_the_kiosk(tmp_path: Path) -> No
         assert desk.store.enrollments.backlog() == {"waiting": 0, "refused": 0}
     finally:
         desk.close()
+
+
+def test_leave_silences_lateness_and_a_holiday_comes_first(tmp_path: Path,
+                                                           person_with_shift: Person) -> None:
+    """Leave on Monday and Tuesday; Tuesday is also a holiday (the domain's precedence:
+    holiday, then leave, then no shift); Wednesday is an ordinary working day."""
+    store = open_store(tmp_path / "kiosk.sqlite3")
+    store.feed.apply_page([
+        FeedChange(3, FeedEntity.LEAVE, FeedOp.UPSERT, uuid4(), {
+            "person_id": str(person_with_shift.id), "start": "2026-11-23",
+            "end": "2026-11-24", "leave_type_id": None}),
+        FeedChange(4, FeedEntity.HOLIDAY, FeedOp.UPSERT, uuid4(),
+                   {"day": "2026-11-24", "name": "Giỗ Tổ"}),
+    ], cursor="4")
+    store.close()
+    desk = StoreDesk.open(_settings(tmp_path, "en"))
+    try:
+        arrive = desk.punch(person_with_shift.id, MONDAY + timedelta(hours=1, minutes=12))
+        assert (arrive.direction, arrive.verdict_text) == (
+            PunchDirection.CHECK_IN, "You are on leave today — recorded")
+        out = desk.punch(person_with_shift.id, MONDAY + timedelta(hours=3))  # 10:00: early
+        assert (out.direction, out.verdict_text) == (
+            PunchDirection.CHECK_OUT, "You are on leave today — recorded")
+        holiday = desk.punch(person_with_shift.id, MONDAY + timedelta(days=1, hours=2))
+        assert holiday.verdict_text == "No shift today"
+        wednesday = desk.punch(person_with_shift.id, MONDAY + timedelta(days=2, hours=2))
+        assert wednesday.verdict_text == "Late by 1 h 0 min"
+        assert desk.backlog() == 4
+    finally:
+        desk.close()

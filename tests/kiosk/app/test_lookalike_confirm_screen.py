@@ -36,8 +36,8 @@ class ConfirmScript:
         if isinstance(state, StatusBar) and state.pack != "-" and not self.started:
             self.started = True
             window.enter_admin()
-            admin.pin_input.setText(PIN)
-            admin.submit_pin()
+            admin.pin_page.field.setText(PIN)
+            admin.pin_page.submit()
         elif isinstance(state, PeopleDirectory) and not self.finished:
             assert not admin.confirm_different.isVisible()
             admin.new_name.setText("Jihyo Twin")

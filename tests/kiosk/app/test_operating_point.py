@@ -5,15 +5,27 @@ Real store file, real model pack, real LFW photos enrolled through the kiosk's o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from kiosk.app.checkin import CheckInEngine
 from kiosk.app.desk import StoreDesk
 from kiosk.app.doctor import check_operating_point
-from kiosk.app.runtime import build_recognizer, enroll_from_folder
+from kiosk.app.ports import DecisionKind
+from kiosk.app.requests import SetAdminMode, StartEnrollment
+from kiosk.app.runtime import KioskRuntime, build_recognizer, enroll_from_folder
+from kiosk.app.state import EnrollmentFinished
 from kiosk.store.operating_point import read_operating_point, stored_operating_point
-from tests.kiosk.app.helpers import kiosk_settings, lfw_photo, photo_folder
+from tests.kiosk.app.helpers import (
+    POSE_STEMS,
+    frame_folder,
+    jihyo_frame,
+    kiosk_settings,
+    lfw_photo,
+    photo_folder,
+)
 
 pytestmark = [pytest.mark.shared]
 
@@ -125,3 +137,53 @@ def test_a_changed_gallery_keeps_the_old_point_until_the_new_one_is_ready(
     finally:
         recognizer.close()
         desk.close()
+
+
+def _enrol_at_the_kiosk(engine: CheckInEngine) -> EnrollmentFinished:
+    """Admin mode, then a guided capture of the person in front of the camera."""
+    engine.submit(SetAdminMode(True))
+    engine.submit(StartEnrollment(person_id=None, new_person_name="Jihyo",
+                                  consent_notice_version="notice-1"))
+    for _ in range(400):
+        finished = [s for s in engine.step(1.0) if isinstance(s, EnrollmentFinished)]
+        if finished:
+            return finished[0]
+    raise AssertionError("the guided capture did not finish")
+
+
+def test_a_kiosk_enrolment_chooses_its_point_off_the_inference_thread(
+        installed_pack, faces_dev, tmp_path: Path) -> None:
+    """The enrolment's new point is chosen by the background worker; meanwhile the old
+    threshold decides and the newcomer is recognised right away."""
+    pack, models_dir = installed_pack
+    capture = frame_folder(tmp_path / "capture", [jihyo_frame(stem) for stem in POSE_STEMS])
+    settings = kiosk_settings(tmp_path, pack=pack, models_dir=models_dir, camera=str(capture))
+    settings = settings.model_copy(update={"vision": settings.vision.model_copy(
+        update={"match_threshold": None})})
+    for person in ("Colin_Powell", "Vladimir_Putin"):
+        _enroll(settings, faces_dev, tmp_path, person)
+    runtime = KioskRuntime(settings, replay_every_frame=True, folder_hold_frames=3,
+                           folder_blank_frames=0, loop_recording=True)
+    engine = runtime.build_engine()
+    runtime.camera.start()
+    try:
+        finished = _enrol_at_the_kiosk(engine)
+        assert finished.ok, finished
+        recognizer = engine._recognizer  # the engine's own, as the inference thread has it
+        old = recognizer.operating_point  # type: ignore[union-attr]
+        assert old.people == 2  # still the old gallery's point: the new one is being chosen
+        assert stored_operating_point(engine._desk.store)["people"] == 2
+        threshold = recognizer.match_threshold  # type: ignore[union-attr]
+        assert threshold == old.threshold_1n
+        walk_up = jihyo_frame("031")
+        decisions = [recognizer.analyse(walk_up, datetime.now(UTC)).decision  # type: ignore[union-attr]
+                     for _ in range(12)]
+        matches = [d for d in decisions if d is not None and d.kind is DecisionKind.MATCH]
+        assert matches and matches[0].person_id == finished.person_id
+        assert matches[0].score >= threshold
+        recognizer.wait_for_point()  # type: ignore[union-attr]
+        assert recognizer.operating_point.people == 3  # type: ignore[union-attr]
+        assert stored_operating_point(engine._desk.store)["people"] == 3
+    finally:
+        runtime.camera.stop()
+        engine.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import os
 import shutil
 import stat
@@ -217,6 +218,22 @@ def test_retention_job_keeps_the_outbox_and_expires_the_rest(tmp_path: Path) -> 
     assert store.biometrics.recognizers_enrolled(person_id) == []
     assert store.biometrics.chips_for(person_id) == []
     assert store.audit_log.entries(1)[0]["action"] == "retention"
+
+
+def test_retention_job_removes_past_leave(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "k.sqlite3")
+    person_id, past, current = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    store.feed.apply_page([
+        FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {"display_name": "A"}),
+        FeedChange(2, FeedEntity.LEAVE, FeedOp.UPSERT, past, {
+            "person_id": str(person_id), "start": "2026-12-01", "end": "2026-12-04"}),
+        FeedChange(3, FeedEntity.LEAVE, FeedOp.UPSERT, current, {
+            "person_id": str(person_id), "start": "2026-12-01", "end": "2026-12-05"})], "3")
+    report = apply_retention(store, RetentionPolicy(), now=now)
+    assert report.leaves == 1  # ended yesterday (UTC) is kept a day for the site's zone
+    assert [v["id"] for v in store.feed.shift_data().leaves] == [str(current)]
+    assert json.loads(store.audit_log.entries(1)[0]["details"])["leaves_deleted"] == 1
 
 
 def test_retention_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -239,16 +239,52 @@ def test_feed_tombstone_erases_and_schedules_are_cached(tmp_path: Path) -> None:
     assert shifts.holidays == ({"day": "2026-09-02", "id": str(holiday_id)},)
 
 
-def test_leave_entries_are_passed_over_and_the_cursor_moves(tmp_path: Path) -> None:
-    """The server publishes approved leave; a kiosk keeps none yet, its upsert and its
-    withdrawal (a delete) must not stop the feed."""
+def _leave_change(seq: int, leave_id: uuid.UUID, person_id: uuid.UUID, start: str,
+                  end: str) -> FeedChange:
+    return FeedChange(seq, FeedEntity.LEAVE, FeedOp.UPSERT, leave_id, {
+        "person_id": str(person_id), "start": start, "end": end, "leave_type_id": None})
+
+
+def test_leave_is_kept_sealed_edited_withdrawn_and_goes_with_the_person(
+        tmp_path: Path) -> None:
+    """Approved leave of a person held here is kept (days sealed), replaced by an edit,
+    removed when withdrawn, and deleted with the person; others' leave is passed over."""
+    path = tmp_path / "k.sqlite3"
+    store = open_store(path)
+    person_id, stranger, leave_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    store.feed.apply_page([
+        FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, person_id, {"display_name": "G"}),
+        _leave_change(2, leave_id, person_id, "2026-12-07", "2026-12-08"),
+        _leave_change(3, uuid.uuid4(), stranger, "2026-12-07", "2026-12-07")], "3")
+    leaves = store.feed.shift_data().leaves
+    assert [(v["id"], v["person_id"], v["start"], v["end"]) for v in leaves] == [
+        (str(leave_id), str(person_id), "2026-12-07", "2026-12-08")]
+    assert b"2026-12-08" not in _file_bytes(path)  # the days are sealed
+    store.feed.apply_page([_leave_change(4, leave_id, person_id, "2026-12-07", "2026-12-09")],
+                          "4")
+    assert [v["end"] for v in store.feed.shift_data().leaves] == ["2026-12-09"]
+    store.feed.apply_page([FeedChange(5, FeedEntity.LEAVE, FeedOp.DELETE, leave_id, {})], "5")
+    assert store.feed.shift_data().leaves == ()
+    store.feed.apply_page([_leave_change(6, uuid.uuid4(), person_id, "2026-12-10",
+                                         "2026-12-10")], "6")
+    store.feed.apply_page([FeedChange(7, FeedEntity.PERSON, FeedOp.DELETE, person_id, {})], "7")
+    assert store.feed.shift_data().leaves == () and store.feed.cursor() == "7"
+
+
+def test_leave_goes_when_the_person_leaves_or_the_site_moves(tmp_path: Path) -> None:
     store = open_store(tmp_path / "k.sqlite3")
-    leave_id = uuid.uuid4()
-    store.feed.apply_page([FeedChange(1, FeedEntity.LEAVE, FeedOp.UPSERT, leave_id, {
-        "person_id": str(uuid.uuid4()), "start": "2026-12-07", "end": "2026-12-08",
-        "leave_type_id": None})], "1")
-    store.feed.apply_page([FeedChange(2, FeedEntity.LEAVE, FeedOp.DELETE, leave_id, {})], "2")
-    assert store.feed.cursor() == "2"
+    gone, moved = uuid.uuid4(), uuid.uuid4()
+    store.feed.apply_page([
+        FeedChange(1, FeedEntity.PERSON, FeedOp.UPSERT, gone, {"display_name": "A"}),
+        FeedChange(2, FeedEntity.PERSON, FeedOp.UPSERT, moved, {"display_name": "B"}),
+        _leave_change(3, uuid.uuid4(), gone, "2026-12-07", "2026-12-07"),
+        _leave_change(4, uuid.uuid4(), moved, "2026-12-07", "2026-12-07")], "4")
+    store.feed.apply_page([FeedChange(5, FeedEntity.PERSON, FeedOp.UPSERT, gone,
+                                      {"display_name": "A", "active": False})], "5")
+    assert [v["person_id"] for v in store.feed.shift_data().leaves] == [str(moved)]
+    store.feed.begin_resync()  # the new site's reading carries neither person
+    assert store.feed.finish_resync() == 2
+    assert store.feed.shift_data().leaves == ()
 
 
 def test_settings_and_audit(tmp_path: Path) -> None:

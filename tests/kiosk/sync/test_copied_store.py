@@ -1,7 +1,8 @@
 """A copied kiosk file, without the data key, gives no name, no code and no PIN hash.
 
 HR creates a person with a PIN and a badge on a real server; the kiosk learns them through
-the real feed, enrols a newcomer of its own (queued for upload) and counts a wrong PIN.
+the real feed (with the person's sick leave), enrols a newcomer of its own (queued for
+upload) and counts a wrong PIN.
 Then the bytes of the kiosk's SQLite file, its WAL and its shared memory, and every row
 read with plain sqlite3 (no key), are searched for what identifies the two people.
 """
@@ -13,7 +14,7 @@ import shutil
 import sqlite3
 import stat
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +26,14 @@ from kiosk.store.keys import rotate_store_key
 from kiosk.sync import KioskCredential, SyncClient, sync_once
 from sync_server.db.alt_checkin_models import AltCheckinCredential
 from sync_server.db.engine import transaction
-from sync_server.service import alt_checkin, people
+from sync_server.service import alt_checkin, leaves, people, schedules
 
 NAME, CODE, DEPARTMENT = "Nguyễn Thị Bảo Mật", "BM-4711", "Phòng Thanh Tra"
 NEWCOMER, NEWCOMER_DEPARTMENT = "Lê Văn Mới Đến", "Phòng Tiếp Nhận"
 COLLECTOR = "Trần Thị Thu Nhận"  # the member of staff who collected the newcomer's consent
 PIN = "258013"
+SICK = uuid.uuid5(uuid.NAMESPACE_URL, "leave-type:sick")  # seeded by the migration
+LEAVE_REASON = "Điều trị bệnh kín"  # never leaves the server
 
 
 def _files(path: Path) -> dict[str, bytes]:
@@ -53,6 +56,18 @@ def _rows_without_key(path: Path, copy_dir: Path) -> list[str]:
         connection.close()
 
 
+def _sick_leave(session: Session, person_id: uuid.UUID) -> None:
+    """An Office shift for the person and five days of sick leave from today (the shift is
+    the person's own: a department's assignment names the department in the clear)."""
+    shift = schedules.save_shift_type(session, schedules.ShiftTypeIn(
+        "Office", "08:00", "17:00", working_days=(0, 1, 2, 3, 4)), actor="hr")
+    schedules.save_assignment(session, shift.id, date(2025, 1, 1), None, person_id=person_id,
+                              actor="hr")
+    today = datetime.now(UTC).date()
+    leaves.add_leave(session, leaves.LeaveIn(person_id, today, today + timedelta(days=4),
+                                             LEAVE_REASON, SICK), "hr")
+
+
 def _enrol_newcomer(store: KioskStore) -> None:
     newcomer = Person(uuid.uuid4(), NEWCOMER, department=NEWCOMER_DEPARTMENT)
     store.biometrics.upsert_person(newcomer)
@@ -73,6 +88,7 @@ def test_a_copied_kiosk_file_reveals_no_name_code_or_pin_hash(
         row = session.get(AltCheckinCredential, person_id)
         assert row is not None and row.pin_hash
         pin_hash = row.pin_hash
+        _sick_leave(session, person_id)
     with SyncClient(credential, timeout_s=10, verify_tls=False) as client:
         sync_once(store, client)
     _enrol_newcomer(store)
@@ -85,10 +101,12 @@ def test_a_copied_kiosk_file_reveals_no_name_code_or_pin_hash(
     badge = store.alt_checkin.person_for_badge(pins.badge_token_hash(token))
     assert badge is not None and badge.employee_code == CODE
     assert {p.display_name for p in store.biometrics.people()} == {NAME, NEWCOMER}
+    assert [v["leave_type_id"] for v in store.feed.shift_data().leaves] == [str(SICK)]
 
     [newcomer] = [p for p in store.biometrics.people() if p.display_name == NEWCOMER]
     assert [c.collected_by for c in store.biometrics.consents_for(newcomer.id)] == [COLLECTOR]
-    secrets = [NAME, CODE, DEPARTMENT, NEWCOMER, NEWCOMER_DEPARTMENT, COLLECTOR, pin_hash,
+    secrets = [NAME, CODE, DEPARTMENT, NEWCOMER, NEWCOMER_DEPARTMENT, COLLECTOR, str(SICK),
+               LEAVE_REASON, pin_hash,
                pin_hash.split("$")[2], pin_hash.split("$")[3], pins.badge_token_hash(token)]
     while_running = _files(store.path)
     assert store.path.name + "-wal" in while_running
@@ -129,6 +147,7 @@ def test_rotate_key_reseals_identities_and_keeps_lookups(
         person_id = people.create_person(session, NAME, CODE, DEPARTMENT, actor="hr").id
         alt_checkin.issue_pin(session, person_id, "hr", PIN)
         token = alt_checkin.issue_badge(session, person_id, "hr")
+        _sick_leave(session, person_id)
     with SyncClient(credential, timeout_s=10, verify_tls=False) as client:
         sync_once(store, client)
     path = store.path
@@ -145,6 +164,7 @@ def test_rotate_key_reseals_identities_and_keeps_lookups(
         assert found is not None and found[0].display_name == NAME
         assert found[1] is not None and pins.verify_pin(PIN, found[1])
         assert rotated.alt_checkin.person_for_badge(pins.badge_token_hash(token)) is not None
+        assert [v["leave_type_id"] for v in rotated.feed.shift_data().leaves] == [str(SICK)]
     finally:
         rotated.close()
 

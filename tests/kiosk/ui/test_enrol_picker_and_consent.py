@@ -30,7 +30,7 @@ def window(qtbot) -> Iterator[KioskWindow]:  # type: ignore[no-untyped-def]
     win.show()
     win.enter_admin()
     for key in [*PIN, "ok"]:
-        win.admin.pin_keypad.press(key)
+        win.admin.pin_page.keypad.press(key)
     assert win.admin.unlocked
     win.show_state(PeopleDirectory(PEOPLE))
     yield win

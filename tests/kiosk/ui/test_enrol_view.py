@@ -65,8 +65,8 @@ def test_capture_shows_live_video_with_oval_pose_and_reasons(qtbot, size: tuple[
     win.request.connect(sent.append)
     try:
         win.enter_admin()
-        win.admin.pin_input.setText(PIN)
-        win.admin.submit_pin()
+        win.admin.pin_page.field.setText(PIN)
+        win.admin.pin_page.submit()
         win.show_state(PeopleDirectory(()))
         win.admin.new_name.setText("Nguyễn Thị Thủy")
         win.admin.consent.setChecked(True)
@@ -139,8 +139,8 @@ def test_a_pose_asked_too_long_shows_guidance_and_a_skip_button(  # type: ignore
     win.request.connect(sent.append)
     try:
         win.enter_admin()
-        win.admin.pin_input.setText(PIN)
-        win.admin.submit_pin()
+        win.admin.pin_page.field.setText(PIN)
+        win.admin.pin_page.submit()
         win.show_state(PeopleDirectory(()))
         win.admin.new_name.setText("Nguyễn Thị Thủy")
         win.admin.consent.setChecked(True)

@@ -264,15 +264,15 @@ def test_greeting_without_a_stored_chip(window: KioskWindow) -> None:
 
 def test_admin_pin_page(window: KioskWindow) -> None:
     window.enter_admin()
-    window.admin.pin_keypad.press("1")
-    window.admin.pin_keypad.press("ok")  # the attempts-left message shows
+    window.admin.pin_page.keypad.press("1")
+    window.admin.pin_page.keypad.press("ok")  # the attempts-left message shows
     assert _clipped(window) == []
 
 
 def test_admin_enrolment_keyboard(window: KioskWindow) -> None:
     window.enter_admin()
     for key in [*PIN, "ok"]:
-        window.admin.pin_keypad.press(key)
+        window.admin.pin_page.keypad.press(key)
     window.admin.open_name_keyboard()
     for key in "Nguyeenx":
         window.admin.name_keyboard.press(key.lower())
@@ -382,7 +382,7 @@ def test_reminders_on_the_greeting_card(window: KioskWindow, chip: bytes,
 def _unlock(window: KioskWindow) -> None:
     window.enter_admin()
     for key in [*PIN, "ok"]:
-        window.admin.pin_keypad.press(key)
+        window.admin.pin_page.keypad.press(key)
     window.show_state(PeopleDirectory((PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng Bộ"),
                                        PersonChoice(uuid4(), "Lê Thị Mai", "Vụ Tổ chức cán bộ"))))
 

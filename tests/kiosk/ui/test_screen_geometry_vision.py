@@ -22,7 +22,7 @@ def test_face_code_keypad_asking_for_the_last_digits(window: KioskWindow) -> Non
 def test_admin_enrolment_offering_the_lookalike_confirmation(window: KioskWindow) -> None:
     window.enter_admin()
     for key in [*PIN, "ok"]:
-        window.admin.pin_keypad.press(key)
+        window.admin.pin_page.keypad.press(key)
     window.admin.render_finished(EnrollmentFinished(
         None, "Nguyễn Văn Bình", 0, 0, ok=False, error="đã đăng ký",
         lookalike_id=uuid4(), lookalike_name="Nguyễn Thị Phương Thảo"))

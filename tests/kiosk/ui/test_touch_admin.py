@@ -66,8 +66,8 @@ def _touch(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
 
 def _type_pin(qtbot, win: KioskWindow, pin: str) -> None:  # type: ignore[no-untyped-def]
     for digit in pin:
-        _touch(qtbot, win.admin.pin_keypad.keys[digit])
-    _touch(qtbot, win.admin.pin_keypad.keys["ok"])
+        _touch(qtbot, win.admin.pin_page.keypad.keys[digit])
+    _touch(qtbot, win.admin.pin_page.keypad.keys["ok"])
 
 
 def _type_name(qtbot, win: KioskWindow, keys: str) -> None:  # type: ignore[no-untyped-def]
@@ -87,10 +87,10 @@ def test_pin_and_vietnamese_name_by_touch(qtbot, pin_hash: str, store: KioskStor
     win.request.connect(sent.append)
     try:
         _touch(qtbot, win.admin_button)
-        assert win.screen_kind == "admin" and win.admin.pin_input.isReadOnly()
+        assert win.screen_kind == "admin" and win.admin.pin_page.field.isReadOnly()
         _type_pin(qtbot, win, "1357")
-        assert win.admin.pin_message.text() == "Sai mã PIN — còn 4 lần thử"
-        assert win.admin.pin_input.text() == ""
+        assert win.admin.pin_page.message.text() == "Sai mã PIN — còn 4 lần thử"
+        assert win.admin.pin_page.field.text() == ""
         _type_pin(qtbot, win, PIN)
         assert win.admin.unlocked
         assert not win.admin.name_keyboard.isVisible()
@@ -122,7 +122,7 @@ def test_lockout_survives_a_restart_shows_attempts_and_grows(qtbot, pin_hash: st
         _touch(qtbot, win.admin_button)
         for left in (4, 3, 2):
             _type_pin(qtbot, win, "0000")
-            assert win.admin.pin_message.text() == f"Sai mã PIN — còn {left} lần thử"
+            assert win.admin.pin_page.message.text() == f"Sai mã PIN — còn {left} lần thử"
     finally:
         _close(win)
         store.close()
@@ -131,13 +131,13 @@ def test_lockout_survives_a_restart_shows_attempts_and_grows(qtbot, pin_hash: st
     try:
         _touch(qtbot, win.admin_button)
         _type_pin(qtbot, win, "0000")
-        assert win.admin.pin_message.text() == "Sai mã PIN — còn 1 lần thử"
+        assert win.admin.pin_page.message.text() == "Sai mã PIN — còn 1 lần thử"
         _type_pin(qtbot, win, "0000")
-        assert win.admin.pin_message.text() == "Nhập sai quá nhiều lần — thử lại sau 1 phút"
+        assert win.admin.pin_page.message.text() == "Nhập sai quá nhiều lần — thử lại sau 1 phút"
         clock.now += timedelta(seconds=30)
         _type_pin(qtbot, win, PIN)  # even the right PIN waits out the lock
         assert not win.admin.unlocked
-        assert win.admin.pin_message.text() == "Nhập sai quá nhiều lần — thử lại sau 30 giây"
+        assert win.admin.pin_page.message.text() == "Nhập sai quá nhiều lần — thử lại sau 30 giây"
     finally:
         _close(win)
         store.close()
@@ -145,11 +145,11 @@ def test_lockout_survives_a_restart_shows_attempts_and_grows(qtbot, pin_hash: st
     win = _window(qtbot, pin_hash, AdminLockout(store.settings, clock))
     try:
         _touch(qtbot, win.admin_button)
-        assert "30 giây" in win.admin.pin_message.text()
+        assert "30 giây" in win.admin.pin_page.message.text()
         clock.now += timedelta(seconds=31)
         for _ in range(5):
             _type_pin(qtbot, win, "0000")
-        assert win.admin.pin_message.text() == "Nhập sai quá nhiều lần — thử lại sau 2 phút"
+        assert win.admin.pin_page.message.text() == "Nhập sai quá nhiều lần — thử lại sau 2 phút"
         clock.now += timedelta(seconds=121)
         _type_pin(qtbot, win, PIN)
         assert win.admin.unlocked
@@ -167,7 +167,7 @@ def test_keypad_and_keyboard_fit_small_screens(qtbot, pin_hash: str, size: tuple
     win.setFixedSize(*size)
     try:
         _touch(qtbot, win.admin_button)
-        _assert_inside(win, win.admin.pin_keypad.keys.values())
+        _assert_inside(win, win.admin.pin_page.keypad.keys.values())
         _type_pin(qtbot, win, PIN)
         _touch(qtbot, win.admin.new_name)
         _assert_inside(win, win.admin.name_keyboard.keys.values())

@@ -117,12 +117,12 @@ def test_admin_pin_enrollment_requests_and_timeout(qtbot, window) -> None:
     window.request.connect(sent.append)
     window.enter_admin()
     assert window.screen_kind == "admin" and sent[-1] == SetAdminMode(True)
-    window.admin.pin_input.setText("0000")
-    window.admin.submit_pin()
+    window.admin.pin_page.field.setText("0000")
+    window.admin.pin_page.submit()
     assert not window.admin.unlocked
-    assert window.admin.pin_message.text() == "Sai mã PIN — còn 4 lần thử"
-    window.admin.pin_input.setText(PIN)
-    window.admin.submit_pin()
+    assert window.admin.pin_page.message.text() == "Sai mã PIN — còn 4 lần thử"
+    window.admin.pin_page.field.setText(PIN)
+    window.admin.pin_page.submit()
     assert window.admin.unlocked and isinstance(sent[-1], ListPeople)
     person = PersonChoice(uuid4(), "Trần Văn Bình", "Văn phòng")
     window.show_state(PeopleDirectory((person,)))
@@ -154,10 +154,10 @@ def test_english_strings(qtbot, pin_hash: str) -> None:
 def test_pin_pad_locks_after_repeated_wrong_pins(window) -> None:
     window.enter_admin()
     for _ in range(5):
-        window.admin.pin_input.setText("1111")
-        window.admin.submit_pin()
-    assert "1 phút" in window.admin.pin_message.text()
-    window.admin.pin_input.setText(PIN)  # even the right PIN waits out the lockout
-    window.admin.submit_pin()
+        window.admin.pin_page.field.setText("1111")
+        window.admin.pin_page.submit()
+    assert "1 phút" in window.admin.pin_page.message.text()
+    window.admin.pin_page.field.setText(PIN)  # even the right PIN waits out the lockout
+    window.admin.pin_page.submit()
     assert not window.admin.unlocked
     window.leave_admin()

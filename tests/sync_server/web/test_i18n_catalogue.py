@@ -5,11 +5,17 @@ e-mails) exists in Vietnamese and in English, and the two languages have the sam
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
 import attendance
 from sync_server import texts
+from sync_server.errors import ServerError
 from sync_server.service.reports import BoardState
 from sync_server.service.users import Role
 from sync_server.web import i18n
@@ -100,7 +106,25 @@ def test_a_refused_input_reads_in_the_users_language() -> None:
     assert i18n.error_text("en", error) == "The range can span at most 366 days."
 
 
-def unnamed_refusals(source: Path) -> list[str]:
+def error_classes() -> set[str]:
+    """The server's error classes that take their message key as the second argument: the
+    base tree and every subclass (anywhere under sync_server) without an ``__init__`` of its
+    own (one with its own sets its key itself)."""
+    classes = [node for source in ROOT.rglob("*.py")
+               for node in ast.walk(ast.parse(source.read_text()))
+               if isinstance(node, ast.ClassDef)]
+    names = set(ERRORS)
+    while True:
+        more = {c.name for c in classes if c.name not in names
+                and any(isinstance(b, ast.Name) and b.id in names for b in c.bases)
+                and not any(isinstance(f, ast.FunctionDef) and f.name == "__init__"
+                            for f in c.body)}
+        if not more:
+            return names
+        names |= more
+
+
+def unnamed_refusals(source: Path, errors: set[str] = ERRORS) -> list[str]:
     """The refusals raised in ``source`` that name no catalogue message (no key): a page
     would show their English detail."""
     found = []
@@ -110,7 +134,7 @@ def unnamed_refusals(source: Path) -> list[str]:
         call = node.exc
         name = call.func.attr if isinstance(call.func, ast.Attribute) else \
             call.func.id if isinstance(call.func, ast.Name) else ""
-        if name in ERRORS and len(call.args) < 2 and not any(
+        if name in errors and len(call.args) < 2 and not any(
                 keyword.arg == "key" for keyword in call.keywords):
             found.append(f"{source.name}:{node.lineno}")
     return found
@@ -132,17 +156,60 @@ def web_services() -> set[Path]:
 
 
 def test_every_refusal_a_page_shows_names_its_message() -> None:
-    """The web's own refusals, and those of every service behind the HR pages, carry a
-    catalogue key, so no English detail reaches a Vietnamese page."""
-    services = web_services()
+    """The web's own refusals, and those of every service module (those behind the HR pages,
+    those the web reaches through them, the kiosk API's, and any new one), carry a catalogue
+    key, so no English detail reaches a Vietnamese page."""
+    services = sorted((ROOT / "service").rglob("*.py"))
+    assert web_services() <= set(services)
     assert {ROOT / "service" / f"{name}.py" for name in (
-        "schedules", "leaves", "corrections", "kiosk_enrolments", "lookalikes", "sites",
-        "site_moves", "leave_requests", "leave_types", "people", "users", "kiosks",
-        "photo_import", "reminders", "enrolment")} <= services
-    assert all(source.exists() for source in services)
-    sources = [*sorted((ROOT / "web").glob("*.py")), *sorted(services)]
-    assert unnamed_refusals(ROOT / "service" / "admins.py")  # the scan finds them
-    assert [where for source in sources for where in unnamed_refusals(source)] == []
+        "admins", "digest", "reminder_webhooks", "erasure", "access", "punches",
+        "punch_trust", "retention", "datakeys", "feed")} <= set(services)
+    errors = error_classes()
+    assert {"RollingRefused", "CursorBeyondFeed", "DataKeyUnavailable"} <= errors
+    assert "AlreadyEnrolled" not in errors  # names its message itself
+    sources = [*sorted((ROOT / "web").glob("*.py")), *services]
+    assert [where for source in sources for where in unnamed_refusals(source, errors)] == []
+
+
+def test_the_refusal_scan_finds_an_unnamed_refusal(tmp_path: Path) -> None:
+    """A new module raising a refusal without a key (directly or through a subclass without
+    its own ``__init__``) is reported; one naming its key is not."""
+    module = tmp_path / "new_service.py"
+    module.write_text(
+        "class Refused(Conflict):\n    pass\n\n\n"
+        "def a():\n    raise NotFound('no such thing')\n\n\n"
+        "def b():\n    raise Refused('not now')\n\n\n"
+        "def c():\n    raise BadRequest('bad', 'bad_thing')\n\n\n"
+        "def d():\n    raise Conflict('taken', key='taken')\n")
+    assert unnamed_refusals(module, error_classes() | {"Refused"}) == [
+        "new_service.py:6", "new_service.py:10"]
+
+
+def test_a_refusal_behind_the_pages_reads_in_the_users_language(
+        sessions: sessionmaker[Session]) -> None:
+    """The admin accounts' and the integrations' refusals carry their catalogue message."""
+    from sync_server.service import admins, reminder_webhooks
+
+    with sessions() as session:
+        with pytest.raises(ServerError) as short:
+            admins.create_admin(session, "root", "short", actor="cli")
+        with pytest.raises(ServerError) as unnamed:
+            reminder_webhooks.create_integration(session, "web", actor="cli")
+    assert i18n.error_text("vi", short.value) == "Mật khẩu cần ít nhất 12 ký tự."
+    assert i18n.error_text("en", unnamed.value).startswith("An integration needs a name")
+    assert i18n.error_text("vi", unnamed.value).startswith("Kết nối cần có tên")
+
+
+def test_no_key_is_written_in_two_catalogue_modules() -> None:
+    """Each key lives in one module of the catalogue, and every module is merged: a second
+    entry would silently replace the first when the modules are merged."""
+    seen: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(texts.__path__):
+        module = importlib.import_module(f"sync_server.texts.{info.name}")
+        for key in module.EN:
+            seen.setdefault(key, []).append(info.name)
+    assert set(seen) == set(texts.TEXTS["en"])
+    assert {key: where for key, where in seen.items() if len(where) > 1} == {}
 
 
 def test_a_face_already_enrolled_reads_in_the_users_language() -> None:

@@ -126,7 +126,10 @@ def test_leave_request_is_approved_into_report_and_kiosk_feed(  # type: ignore[n
             assert [(c.data["person_id"], c.data["start"], c.data["leave_type_id"])
                     for c in fed] == [(str(staffing.finance_a), f"{today}", str(ANNUAL))]
             store = open_store(tmp_path / "front-door.sqlite3")
-            sync_once(store, client)  # a kiosk takes the page with the leave in its stride
+            sync_once(store, client)  # the approved leave reaches the kiosk
+            assert [(v["person_id"], v["start"], v["end"], v["leave_type_id"])
+                    for v in store.feed.shift_data().leaves] == [
+                (str(staffing.finance_a), f"{today}", f"{today}", str(ANNUAL))]
             store.close()
 
 

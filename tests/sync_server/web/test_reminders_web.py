@@ -161,3 +161,31 @@ def test_tasks_import_from_csv_and_xlsx_reports_rejected_rows(
     assert set(titles) == {"Submit timesheet (v2)", "Clean desks"}
     assert titles["Submit timesheet (v2)"].due_at == datetime(2030, 3, 5, 5, 0, tzinfo=UTC)
     assert titles["Clean desks"].assignee_department == "Finance"
+
+
+def _listed(client: httpx.Client, query: str) -> tuple[list[str], str]:
+    """The task ids on one tasks page, and its number of pages."""
+    html = client.get(f"/hr/reminders?{query}").text
+    return (re.findall(r'<tr data-task="([0-9a-f-]+)">', html),
+            re.findall(r'data-pages="(\d+)"', html)[0])
+
+
+def test_every_task_is_reachable_past_the_first_500(
+        web_server: WebServer, staffing: Staffing, sessions: sessionmaker[Session]) -> None:
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    with transaction(sessions) as session:  # due one hour apart: the page order is known
+        ids = [str(reminders.create_task(session, TaskIn(
+            f"Việc {n}", person_id=staffing.finance_a, due_at=start + timedelta(hours=n)),
+            "hr")[0].id) for n in range(520)]
+    for task_id in ids[:10]:  # closed one after the other: ids[0] the longest ago
+        with transaction(sessions) as session:
+            reminders.set_status(session, uuid.UUID(task_id), reminders.Status.DONE, "hr")
+    with _client(web_server, "hr") as hr:
+        first, pages = _listed(hr, "page=1")
+        assert pages == "11" and first == ids[10:60]  # 510 live, due soonest first
+        last, _pages = _listed(hr, "page=11")
+        assert last == ids[510:]
+        with_closed, pages = _listed(hr, "closed=1&page=11")
+        assert pages == "11" and with_closed == ids[510:] + ids[9::-1]  # the oldest last
+        found, pages = _listed(hr, "closed=1&q=viec+519")
+        assert (found, pages) == ([ids[519]], "1")  # a search reaches them too
