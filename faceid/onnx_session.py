@@ -40,7 +40,7 @@ def make_session(
                                 "(run `kiosk models install`)")
     try:
         session = ort.InferenceSession(
-            str(model_path), sess_options=_options(threads),
+            str(model_path), sess_options=session_options(threads),
             providers=providers or available_providers()
         )
     except Exception as exc:  # onnxruntime raises several unrelated types
@@ -55,17 +55,23 @@ def make_session_from_bytes(model: bytes, threads: int = 1) -> ort.InferenceSess
     Raises ModelError if ONNX Runtime rejects it.
     """
     try:
-        return ort.InferenceSession(model, sess_options=_options(threads),
+        return ort.InferenceSession(model, sess_options=session_options(threads),
                                     providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises several unrelated types
         raise ModelError(f"ONNX Runtime could not load an in-memory model: {exc}") from exc
 
 
-def _options(threads: int) -> ort.SessionOptions:
-    """``threads`` intra-op threads, sequential execution, warnings off."""
+def session_options(threads: int) -> ort.SessionOptions:
+    """``threads`` intra-op threads that sleep when idle, sequential execution, warnings off.
+
+    ONNX Runtime's intra-op threads spin (busy-wait) between operators by default. On the
+    kiosk's 2 cores the detector, the embedder, the liveness thread and Qt share the CPU, so
+    a spinning thread takes the core another stage needs: spinning is off.
+    """
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return options

@@ -24,7 +24,8 @@ embeddings); the rest of each template only enters the bound, as ``|x_tail| |q_t
 Templates use -63..63 (not -127..127): on x86 without VNNI, ONNX Runtime adds pairs of
 u8 x s8 products in int16, which 255 x 63 x 2 = 32,130 cannot overflow.
 
-Built on the thread that compiles the gallery; ``approximate`` runs on the matcher's thread.
+Built on the thread that compiles the gallery (the kiosk: its own "gallery-index" thread,
+faceid.matcher); ``approximate`` runs on the matcher's thread.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ import onnx
 import onnxruntime as ort  # type: ignore[import-untyped, unused-ignore]
 
 from faceid.errors import ModelError, ModelMissingError, VisionError
-from faceid.onnx_session import available_providers
+from faceid.onnx_session import available_providers, session_options
 from faceid.types import Detection, FloatArray, ImageBGR
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,8 @@ def open_dynamic_session(model_path: Path, threads: int) -> ort.InferenceSession
         dims[2].dim_param, dims[3].dim_param = "height", "width"
         for output in model.graph.output:  # their fixed anchor counts no longer hold
             output.type.tensor_type.shape.dim[1].dim_param = "anchors"
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
-        return ort.InferenceSession(model.SerializeToString(), sess_options=options,
+        return ort.InferenceSession(model.SerializeToString(),
+                                    sess_options=session_options(threads),
                                     providers=available_providers())
     except Exception as exc:  # onnx and onnxruntime raise several unrelated types
         raise ModelError(f"ONNX Runtime could not load {model_path}: {exc}") from exc

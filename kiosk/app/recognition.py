@@ -236,7 +236,8 @@ class PipelineRecognizer:
                      else self.operating_point.threshold_1n)
         margin = self._vision.margin if self._vision.margin is not None else float(
             thresholds.margin)
-        gallery = Gallery(self._pack.recognizer_id, match_threshold=threshold, margin=margin)
+        gallery = Gallery(self._pack.recognizer_id, match_threshold=threshold, margin=margin,
+                          index_off_thread=True)
         policy = CodePolicy(min(self.operating_point.threshold_1to1, threshold),
                             VisionMode(self._vision.mode),
                             self._code_people() if self._code_people else frozenset())
@@ -245,6 +246,7 @@ class PipelineRecognizer:
             rows_by_person.setdefault(person_id, []).append(index)
         for person_id, rows in rows_by_person.items():
             gallery.add(person_id, matrix[rows])
+        gallery.prepare()  # a large gallery's int8 index: built off this thread
         self._gallery = gallery
         self._pipeline = FramePipeline(self._pack, gallery, match_threshold=threshold,
                                        margin=margin,

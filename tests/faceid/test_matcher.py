@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,31 @@ def test_100k_templates_identify_right(dim: int) -> None:
     matches = [gallery.identify(_towards(templates[i], noise, 0.8)) for i in indices]
     assert gallery.prefiltered
     assert [m.person_id for m in matches] == [people[i // 5] for i in indices]
+
+
+def test_index_built_off_thread_searches_exhaustively_until_ready() -> None:
+    """With index_off_thread, prepare() builds the int8 index on the "gallery-index" thread;
+    searches made meanwhile are exhaustive and right, and the index is used once ready; a
+    change starts a new build and never adopts the old gallery's index."""
+    rng = np.random.default_rng(8)
+    templates = _unit(rng, 60_000, 256)
+    people = [uuid.uuid4() for _ in range(12_000)]
+    gallery = Gallery("rec-1", match_threshold=0.5, margin=0.05, index_off_thread=True)
+    for index, person in enumerate(people):
+        gallery.add(person, templates[index * 5:(index + 1) * 5])
+    gallery.prepare()
+    assert any(t.name == "gallery-index" for t in threading.enumerate())
+    noise = _unit(rng, 1, 256)[0]
+    assert gallery.identify(_towards(templates[7], noise, 0.8)).person_id == people[1]
+    assert gallery.prefilter_answered == 0  # answered before the index was ready
+    assert gallery.wait_for_index()
+    assert gallery.identify(_towards(templates[12], noise, 0.8)).person_id == people[2]
+    assert gallery.prefilter_answered == 1
+    newcomer = uuid.uuid4()
+    gallery.add(newcomer, templates[:1])
+    gallery.prepare()
+    assert gallery.wait_for_index()
+    assert gallery.identify(templates[0]).decision is MatchDecision.AMBIGUOUS
 
 
 def _real_embeddings(pack: Any, folder: Path, limit: int) -> np.ndarray:
