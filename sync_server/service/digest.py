@@ -32,7 +32,7 @@ from sync_server.db.models import Person
 from sync_server.db.reminder_models import DigestRecipient, ReminderTask
 from sync_server.db.web_models import WebUser
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import reminders, schedules
+from sync_server.service import reminders, schedules, smtp
 from sync_server.settings import MailSettings
 
 
@@ -204,9 +204,4 @@ def _send_mail(mail: MailSettings, digest: Digest) -> None:
     message["From"] = mail.from_address
     message["To"] = digest.email
     message.set_content(render_text(digest, mail.language))
-    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s) as smtp:
-        if mail.starttls:
-            smtp.starttls()
-        if mail.username and mail.password:
-            smtp.login(mail.username, mail.password)
-        smtp.send_message(message)
+    smtp.deliver(mail, message)

@@ -39,7 +39,7 @@ from sync_server.db.engine import transaction
 from sync_server.db.schedule_models import ReportSend, ReportSubscription
 from sync_server.db.web_models import WebUser
 from sync_server.errors import BadRequest, NotFound
-from sync_server.service import audit, reports, schedules, timesheet_grid
+from sync_server.service import audit, reports, schedules, smtp, timesheet_grid
 from sync_server.service.reports import BoardEntry, BoardState
 from sync_server.service.timesheet_grid import DepartmentGrid
 from sync_server.settings import MailSettings
@@ -271,9 +271,4 @@ def _send(mail: MailSettings, item: DueMail, attachments: list[Attachment]) -> N
         maintype, subtype = attachment.mime_type.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
                                filename=attachment.filename)
-    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s) as smtp:
-        if mail.starttls:
-            smtp.starttls()
-        if mail.username and mail.password:
-            smtp.login(mail.username, mail.password)
-        smtp.send_message(message)
+    smtp.deliver(mail, message)

@@ -24,6 +24,7 @@ from sync_server.db.leave_models import LeaveRequestRow, LeaveTypeRow
 from sync_server.db.models import Person
 from sync_server.db.reminder_models import DigestRecipient
 from sync_server.db.web_models import WebUser
+from sync_server.service import smtp
 from sync_server.service.schedules import SITE_ZONE
 from sync_server.settings import MailSettings
 
@@ -118,12 +119,7 @@ def send(mail: MailSettings, notices: list[Notice]) -> int:
             subject, mail.from_address, notice.to)
         message.set_content(body)
         try:
-            with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s) as smtp:
-                if mail.starttls:
-                    smtp.starttls()
-                if mail.username and mail.password:
-                    smtp.login(mail.username, mail.password)
-                smtp.send_message(message)
+            smtp.deliver(mail, message)
             sent += 1
         except (OSError, smtplib.SMTPException) as exc:
             log.error("request e-mail to %s failed: %s", notice.to, exc)
