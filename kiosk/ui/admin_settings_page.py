@@ -6,7 +6,6 @@ and shows the worker's answer (SettingsSaved: applied, or each refused value's m
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.app.requests import SaveSettings
 from kiosk.app.state import LocalSettingsView, SettingsSaved
+from kiosk.ui.live_texts import LiveTexts
 from kiosk.ui.strings import Language, text
 
 FIELD_STYLE = "font-size: 18pt; color: white; background: #202830; padding: 6px;"
@@ -47,13 +47,12 @@ class SettingsPage(QWidget):
 
     def __init__(self, language: Language, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._language: Language = language
-        self._texts: list[tuple[Callable[[str], None], str, dict[str, object]]] = []
+        self._texts = LiveTexts(language)
         self._view: LocalSettingsView | None = None
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 24pt; font-weight: bold; color: white;")
-        self._tr(self.title.setText, "settings.title")
+        self._texts.bind(self.title.setText, "settings.title")
         layout.addWidget(self.title)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -113,7 +112,7 @@ class SettingsPage(QWidget):
             label.setStyleSheet(LABEL_STYLE)
             self._labels[key] = label
             if key != "settings.match_threshold":
-                self._tr(label.setText, key)
+                self._texts.bind(label.setText, key)
             field.setStyleSheet(f"QListWidget {{ {FIELD_STYLE} }}{LIST_STYLE}"
                                 if field is self.admin_people else FIELD_STYLE)
             field.setMinimumHeight(48)  # touch-friendly
@@ -136,13 +135,13 @@ class SettingsPage(QWidget):
         """Save, doctor and back: in a row, or one above the other on a portrait panel."""
         buttons = self.buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.save_button = QPushButton()
-        self._tr(self.save_button.setText, "settings.save")
+        self._texts.bind(self.save_button.setText, "settings.save")
         self.save_button.clicked.connect(self.submit)
         self.doctor_button = QPushButton()
-        self._tr(self.doctor_button.setText, "admin.doctor")
+        self._texts.bind(self.doctor_button.setText, "admin.doctor")
         self.doctor_button.clicked.connect(self.doctor)
         self.back_button = QPushButton()
-        self._tr(self.back_button.setText, "admin.back")
+        self._texts.bind(self.back_button.setText, "admin.back")
         self.back_button.clicked.connect(self.back)
         for button in (self.save_button, self.doctor_button, self.back_button):
             button.setStyleSheet("font-size: 18pt;")
@@ -156,15 +155,8 @@ class SettingsPage(QWidget):
                                   else QBoxLayout.Direction.LeftToRight)
         super().resizeEvent(event)
 
-    def _tr(self, setter: Callable[[str], None], key: str, **values: object) -> None:
-        """Set a text now and again whenever the language changes."""
-        self._texts.append((setter, key, values))
-        setter(text(key, self._language, **values))
-
     def set_language(self, language: Language) -> None:
-        self._language = language
-        for setter, key, values in self._texts:
-            setter(text(key, language, **values))
+        self._texts.set_language(language)
         self._show_match_label(self._view)
         self._show_face_note(self._view)
 
@@ -193,24 +185,24 @@ class SettingsPage(QWidget):
     def show_saved(self, saved: SettingsSaved) -> None:
         if saved.ok:
             self.show_view(saved.view)
-            self.message.setText(text("settings.saved", self._language,
+            self.message.setText(text("settings.saved", self._texts.language,
                                       changed=", ".join(saved.changed))
                                  if saved.changed else text("settings.unchanged",
-                                                            self._language))
+                                                            self._texts.language))
             return
         self.message.setText("\n".join(
-            text(f"settings.problem.{p.key}", self._language, detail=p.detail)
+            text(f"settings.problem.{p.key}", self._texts.language, detail=p.detail)
             for p in saved.problems))
 
     def _show_match_label(self, view: LocalSettingsView | None) -> None:
         pack = view.pack_match_threshold if view is not None else None
         self._labels["settings.match_threshold"].setText(
-            text("settings.match_threshold", self._language,
+            text("settings.match_threshold", self._texts.language,
                  pack="…" if pack is None else f"{pack:g}"))
 
     def _show_face_note(self, view: LocalSettingsView | None) -> None:
         off = view is not None and not view.face_entry
-        self.face_entry_note.setText(text("settings.face_entry_off", self._language)
+        self.face_entry_note.setText(text("settings.face_entry_off", self._texts.language)
                                      if off else "")
 
     # -- input ------------------------------------------------------------------------------
