@@ -10,18 +10,21 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.clock import utc_now
 from sync_server.db.engine import transaction
 from sync_server.errors import BadRequest, Conflict, Forbidden, NotFound, ServerError, Unauthorized
-from sync_server.service import reports, users
+from sync_server.service import reports, schedules, users
 from sync_server.service.users import CurrentUser, Role
 from sync_server.web import i18n
 
@@ -152,3 +155,20 @@ def form_or_page(request: Request, back: str, action: Callable[[Session], object
     except (BadRequest, Conflict, NotFound) as exc:
         return refused(exc)
     return RedirectResponse(back, status_code=303)
+
+
+def site_today() -> date:
+    """Today's date in the site's zone."""
+    return utc_now().astimezone(ZoneInfo(schedules.SITE_ZONE)).date()
+
+
+def month_asked(month: str | None) -> tuple[str, date, date]:
+    """The month a page shows ("YYYY-MM", this month in the site's zone when none is asked)
+    and its first and last day; a month that is not one is the page's form error."""
+    month = month or site_today().strftime("%Y-%m")
+    try:
+        first, last = reports.month_bounds(month)
+    except ValueError:
+        raise BadRequest(f"{month!r} is not a month YYYY-MM", "not_a_month", "month",
+                         value=month) from None
+    return month, first, last

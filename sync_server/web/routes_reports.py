@@ -280,12 +280,7 @@ def _visible_person(request: Request, user: users.CurrentUser, person_id: uuid.U
 def timesheet_page(request: Request, user: User, person_id: uuid.UUID,
                    month: str | None = None, format: str = "html") -> Response:  # noqa: A002
     person = _visible_person(request, user, person_id)
-    month = month or _today().strftime("%Y-%m")
-    try:
-        first, last = reports.month_bounds(month)
-    except ValueError:
-        raise BadRequest(f"{month!r} is not a month YYYY-MM", "not_a_month", "month",
-                         value=month) from None
+    month, first, last = common.month_asked(month)
     with transaction(common.sessions_of(request)) as session:
         days, totals = reports.timesheet(session, person, first, last, utc_now())
         sync = completeness.completeness(session, utc_now(), [person.id])

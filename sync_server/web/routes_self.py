@@ -72,12 +72,7 @@ def link(request: Request, path: str) -> str:
 @router.get("/me")
 def me_page(request: Request, user: User, month: str | None = None) -> Response:
     person = _me(request, user)
-    month = month or _today().strftime("%Y-%m")
-    try:
-        first, last = reports.month_bounds(month)
-    except ValueError:
-        raise BadRequest(f"{month!r} is not a month YYYY-MM", "not_a_month", "month",
-                         value=month) from None
+    month, first, last = common.month_asked(month)
     with transaction(common.sessions_of(request)) as session:
         days, totals = reports.timesheet(session, person, first, last, utc_now())
         sync = completeness.completeness(session, utc_now(), [person.id])
