@@ -11,8 +11,10 @@ a closed loopback port. ``installed_models`` is the one session-wide models dir.
 from __future__ import annotations
 
 import functools
+import importlib
 import ipaddress
 import os
+import pkgutil
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +23,24 @@ from typing import Any, NoReturn
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_anyio_eagerly() -> None:
+    """Import every anyio module now, on the main thread.
+
+    anyio imports its submodules lazily, and pytest rewrites the asserts of a plugin's whole
+    distribution (anyio ships a pytest plugin), so the first static file a live test server
+    sends would parse an anyio module on the server's thread while the main thread parses
+    too; CPython 3.11 then fails with "AST constructor recursion depth mismatch" and the
+    server drops the connection."""
+    import anyio
+
+    for module in pkgutil.walk_packages(anyio.__path__, "anyio."):
+        if "trio" not in module.name and "pytest_plugin" not in module.name:
+            importlib.import_module(module.name)
+
+
+_import_anyio_eagerly()
 SHARED = Path(os.environ.get("FACE_ATTENDANCE_SHARED", PROJECT_ROOT.parent / "shared"))
 
 
